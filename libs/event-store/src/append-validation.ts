@@ -1,0 +1,136 @@
+import { InvalidAppendError } from './errors';
+import type { AppendOptions, EventToAppend } from './event-store.port';
+
+/** Limits every adapter enforces identically, so that none of them can drift. */
+export const appendBatchEventsMax = 1_000;
+export const streamNameLengthMax = 256;
+export const eventTypeLengthMax = 128;
+/** Data plus metadata of one event, as UTF-8 JSON. */
+export const eventSizeBytesMax = 1_048_576;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Control characters would make names ambiguous in logs and URLs.
+const controlCharacterPattern = /[\u0000-\u001f\u007f]/;
+
+export interface ValidatedAppend {
+  streamName: string;
+  /** Ids normalised to lower case, as PostgreSQL and KurrentDB print them. */
+  events: EventToAppend[];
+}
+
+/** Throws InvalidAppendError naming the offending field; returns the append normalised. */
+export function validateAppend(
+  streamName: string,
+  events: readonly EventToAppend[],
+  options: AppendOptions,
+): ValidatedAppend {
+  validateName('streamName', streamName, streamNameLengthMax);
+  validateExpectedRevision(options?.expectedRevision);
+  if (!Array.isArray(events) || events.length === 0) {
+    throw new InvalidAppendError('events', 'must be a non-empty array');
+  }
+  if (events.length > appendBatchEventsMax) {
+    throw new InvalidAppendError('events', `must hold at most ${appendBatchEventsMax} events`);
+  }
+  const seenIds = new Set<string>();
+  const normalised = events.map((event, index) => {
+    const field = `events[${index}]`;
+    if (typeof event !== 'object' || event === null) {
+      throw new InvalidAppendError(field, 'must be an object');
+    }
+    if (typeof event.eventId !== 'string' || !uuidPattern.test(event.eventId)) {
+      throw new InvalidAppendError(`${field}.eventId`, 'must be a UUID');
+    }
+    const eventId = event.eventId.toLowerCase();
+    if (seenIds.has(eventId)) {
+      throw new InvalidAppendError(`${field}.eventId`, `duplicates an earlier id in the batch (${eventId})`);
+    }
+    seenIds.add(eventId);
+    validateName(`${field}.type`, event.type, eventTypeLengthMax);
+    validateJsonObject(`${field}.data`, event.data);
+    validateJsonObject(`${field}.metadata`, event.metadata);
+    const sizeBytes =
+      Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
+    if (sizeBytes > eventSizeBytesMax) {
+      throw new InvalidAppendError(field, `is ${sizeBytes} bytes; at most ${eventSizeBytesMax} allowed`);
+    }
+    return { eventId, type: event.type, data: event.data, metadata: event.metadata };
+  });
+  return { streamName, events: normalised };
+}
+
+function validateName(field: string, value: unknown, lengthMax: number): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidAppendError(field, 'must be a non-empty string');
+  }
+  if (value.length > lengthMax) {
+    throw new InvalidAppendError(field, `must be at most ${lengthMax} characters`);
+  }
+  if (value.startsWith('$')) {
+    throw new InvalidAppendError(field, 'must not start with "$" (reserved for the store)');
+  }
+  if (controlCharacterPattern.test(value) || !value.isWellFormed()) {
+    throw new InvalidAppendError(field, 'must not contain control characters or broken Unicode');
+  }
+}
+
+function validateExpectedRevision(expected: unknown): void {
+  if (typeof expected === 'bigint') {
+    if (expected < 0n) throw new InvalidAppendError('expectedRevision', 'must not be negative');
+    return;
+  }
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
+  throw new InvalidAppendError(
+    'expectedRevision',
+    "must be 'any', 'no_stream', 'stream_exists' or a bigint revision",
+  );
+}
+
+const jsonDepthMax = 64;
+
+function validateJsonObject(field: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidAppendError(field, 'must be a JSON object');
+  }
+  validateJsonValue(field, value, 0);
+}
+
+/**
+ * Only values that survive a round trip through JSON, JSONB and back unchanged are allowed,
+ * because the hash chain is recomputed from what the store returns.
+ */
+function validateJsonValue(path: string, value: unknown, depth: number): void {
+  if (depth > jsonDepthMax) {
+    throw new InvalidAppendError(path, `nests deeper than ${jsonDepthMax} levels`);
+  }
+  switch (typeof value) {
+    case 'string':
+      if (value.includes('\u0000') || !value.isWellFormed()) {
+        throw new InvalidAppendError(path, 'must not contain NUL or broken Unicode');
+      }
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw new InvalidAppendError(path, 'must be a finite number');
+      return;
+    case 'boolean':
+      return;
+    case 'object':
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        value.forEach((item, index) => validateJsonValue(`${path}[${index}]`, item, depth + 1));
+        return;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
+        throw new InvalidAppendError(path, 'must be a plain JSON object (no Date, Map or class instance)');
+      }
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000') || !key.isWellFormed()) {
+          throw new InvalidAppendError(path, 'has a key with NUL or broken Unicode');
+        }
+        validateJsonValue(`${path}.${key}`, item, depth + 1);
+      }
+      return;
+    default:
+      throw new InvalidAppendError(path, `holds a ${typeof value}, which JSON cannot carry`);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The event store port. Every adapter (PostgreSQL now, KurrentDB later) honours exactly this
+ * contract, checked by the shared suite in `testing/event-store.contract.ts`.
+ *
+ * There is deliberately no delete, truncate or stream-metadata call: an audit log is only ever
+ * appended to, and a mistake is corrected by a compensating event.
+ */
+
+/** `bigint` is the 0-based revision of the stream's last event. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/**
+ * A global position. Opaque to callers: positions from one store compare with plain string
+ * comparison in log order, and nothing else may be assumed about them.
+ */
+export type GlobalPosition = string;
+
+export type JsonObject = { [key: string]: unknown };
+
+export interface EventToAppend {
+  /** UUID; the idempotency key within a stream. */
+  eventId: string;
+  /** Past tense, never `$`-prefixed. */
+  type: string;
+  data: JsonObject;
+  metadata: JsonObject;
+}
+
+export interface RecordedEvent extends EventToAppend {
+  streamName: string;
+  /** 0-based, gapless within the stream. */
+  revision: bigint;
+  position: GlobalPosition;
+  recordedAt: Date;
+}
+
+export interface AppendOptions {
+  expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  nextExpectedRevision: bigint;
+  /** The position of the last event of the batch. */
+  position: GlobalPosition;
+}
+
+export type ReadDirection = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  fromRevision?: bigint;
+  maxCount?: number;
+  direction?: ReadDirection;
+}
+
+export interface AllFilter {
+  on: 'streamName' | 'eventType';
+  prefixes: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: the first event returned is the one after this position. */
+  after?: GlobalPosition;
+  maxCount?: number;
+  filter?: AllFilter;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive, as in `readAll`. */
+  after?: GlobalPosition;
+  filter?: AllFilter;
+  /** Emit a checkpoint at least every this many scanned events while a filter skips them. */
+  checkpointInterval?: number;
+  signal: AbortSignal;
+}
+
+export type SubscriptionMessage =
+  | { kind: 'event'; event: RecordedEvent }
+  | { kind: 'checkpoint'; position: GlobalPosition }
+  | { kind: 'caughtUp'; position: GlobalPosition | undefined };
+
+export interface EventStore {
+  appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
+  /** A missing stream reads as empty. */
+  readStream(streamName: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** Catch-up, then live. Ends when `signal` aborts. */
+  subscribeToAll(options: SubscribeOptions): AsyncIterable<SubscriptionMessage>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,186 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * Versioned schema migrations. Each runs once, in order, inside its own transaction; a
+ * session-level advisory lock makes two instances starting at once take turns.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** The role the application acts as: it may read and append, never rewrite. */
+export const appRoleName = 'sunlight_app';
+
+const migrationLockKey = 0x53554e4c; // "SUNL"
+export const appendLockKey = 0x53554e41; // "SUNA"
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events table, append function, immutability',
+    sql: /* sql */ `
+      CREATE TABLE events (
+        position    bigint      PRIMARY KEY CHECK (position > 0),
+        stream_name text        NOT NULL,
+        revision    bigint      NOT NULL CHECK (revision >= 0),
+        event_id    uuid        NOT NULL,
+        type        text        NOT NULL,
+        data        jsonb       NOT NULL,
+        metadata    jsonb       NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        hash        bytea       NOT NULL CHECK (octet_length(hash) = 32),
+        CONSTRAINT events_stream_revision_key UNIQUE (stream_name, revision),
+        CONSTRAINT events_stream_event_id_key UNIQUE (stream_name, event_id)
+      );
+      CREATE INDEX events_type_position_idx ON events (type text_pattern_ops, position);
+
+      CREATE FUNCTION sunlight_refuse_event_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        RAISE EXCEPTION 'events are immutable: % refused', TG_OP
+          USING ERRCODE = 'insufficient_privilege';
+      END
+      $fn$;
+      CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        FOR EACH ROW EXECUTE FUNCTION sunlight_refuse_event_change();
+      CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        FOR EACH ROW EXECUTE FUNCTION sunlight_refuse_event_change();
+      CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+        FOR EACH STATEMENT EXECUTE FUNCTION sunlight_refuse_event_change();
+
+      -- One call is one round trip: the global lock, the revision check, the hashing and the
+      -- inserts all happen here, so the lock is never held while a client thinks.
+      -- Results: 'ok' | 'duplicate' (an identical earlier append) | 'wrong_version' | 'conflict'
+      -- (some of the ids exist, but not as an identical earlier append).
+      CREATE FUNCTION sunlight_append(
+        p_stream text, p_stream_json text, p_expected text,
+        p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
+      ) RETURNS TABLE (result text, last_revision bigint, last_position bigint, actual_revision bigint)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        n int := cardinality(p_ids);
+        v_current bigint;
+        v_found int;
+        v_min_rev bigint;
+        v_max_rev bigint;
+        v_max_pos bigint;
+        v_in_order boolean;
+        v_position bigint;
+        v_hash bytea;
+        v_revision bigint;
+        v_now timestamptz;
+        v_now_text text;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(${appendLockKey});
+        SELECT max(e.revision) INTO v_current FROM events e WHERE e.stream_name = p_stream;
+
+        SELECT count(*), min(e.revision), max(e.revision), max(e.position)
+          INTO v_found, v_min_rev, v_max_rev, v_max_pos
+          FROM events e WHERE e.stream_name = p_stream AND e.event_id = ANY (p_ids);
+        IF v_found = n AND v_max_rev - v_min_rev = n - 1 THEN
+          SELECT bool_and(e.event_id = p_ids[(e.revision - v_min_rev + 1)::int]) INTO v_in_order
+            FROM events e WHERE e.stream_name = p_stream AND e.event_id = ANY (p_ids);
+        END IF;
+        IF v_found > 0 THEN
+          IF v_in_order IS TRUE AND (
+               p_expected IN ('any', 'stream_exists')
+               OR (p_expected = 'no_stream' AND v_min_rev = 0)
+               OR (p_expected ~ '^[0-9]+$' AND v_min_rev = p_expected::bigint + 1)) THEN
+            RETURN QUERY SELECT 'duplicate'::text, v_max_rev, v_max_pos, v_current;
+          ELSE
+            RETURN QUERY SELECT 'conflict'::text, NULL::bigint, NULL::bigint, v_current;
+          END IF;
+          RETURN;
+        END IF;
+
+        IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
+           OR (p_expected = 'stream_exists' AND v_current IS NULL)
+           OR (p_expected ~ '^[0-9]+$' AND v_current IS DISTINCT FROM p_expected::bigint) THEN
+          RETURN QUERY SELECT 'wrong_version'::text, NULL::bigint, NULL::bigint, v_current;
+          RETURN;
+        END IF;
+
+        SELECT e.position, e.hash INTO v_position, v_hash FROM events e ORDER BY e.position DESC LIMIT 1;
+        v_position := coalesce(v_position, 0);
+        v_hash := coalesce(v_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+        v_revision := coalesce(v_current, -1);
+        v_now := date_trunc('milliseconds', clock_timestamp());
+        v_now_text := to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+
+        FOR i IN 1 .. n LOOP
+          v_position := v_position + 1;
+          v_revision := v_revision + 1;
+          -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}: keys in
+          -- code-unit order; data, metadata, stream and type arrive already canonical.
+          v_hash := sha256(v_hash || convert_to(
+            '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
+            || ',"position":"' || v_position::text || '","recordedAt":"' || v_now_text
+            || '","revision":"' || v_revision::text || '","stream":' || p_stream_json
+            || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));
+          INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
+          VALUES (v_position, p_stream, v_revision, p_ids[i], p_types[i], p_datas[i]::jsonb,
+                  p_metas[i]::jsonb, v_now, v_hash);
+        END LOOP;
+
+        PERFORM pg_notify('sunlight_events', v_position::text);
+        RETURN QUERY SELECT 'ok'::text, v_revision, v_position, v_current;
+      END
+      $fn$;
+
+      DO $roles$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${appRoleName}') THEN
+          CREATE ROLE ${appRoleName} NOLOGIN;
+        END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL; -- another database of the same cluster created it first
+      END
+      $roles$;
+      DO $membership$
+      BEGIN
+        EXECUTE format('GRANT ${appRoleName} TO %I', current_user);
+      EXCEPTION WHEN OTHERS THEN
+        NULL; -- a superuser needs no membership, and a DBA may have granted it already
+      END
+      $membership$;
+      REVOKE ALL ON events FROM PUBLIC;
+      REVOKE ALL ON events FROM ${appRoleName};
+      GRANT SELECT, INSERT ON events TO ${appRoleName};
+      GRANT EXECUTE ON FUNCTION sunlight_append(text, text, text, uuid[], text[], text[], text[], text[]) TO ${appRoleName};
+    `,
+  },
+];
+
+export async function runMigrations(client: PoolClient): Promise<number[]> {
+  await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS sunlight_migrations (
+      version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM sunlight_migrations')).rows.map(
+        (row) => row.version,
+      ),
+    );
+    const ran: number[] = [];
+    for (const migration of migrations) {
+      if (applied.has(migration.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(migration.sql);
+        await client.query('INSERT INTO sunlight_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+      ran.push(migration.version);
+    }
+    return ran;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]);
+  }
+}

@@ -1,0 +1,412 @@
+import { EventEmitter } from 'node:events';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { canonicalJson } from '@sunlight/integrity';
+import { validateAppend, type ValidatedAppend } from '../append-validation';
+import {
+  EventStoreUnavailableError,
+  InvalidAppendError,
+  WrongExpectedVersionError,
+  type ActualRevision,
+} from '../errors';
+import type {
+  AllFilter,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  SubscriptionMessage,
+} from '../event-store.port';
+import { appRoleName, runMigrations } from './migrations';
+import { decodePosition, encodePosition } from './positions';
+
+export interface PostgresEventStoreOptions {
+  connectionString: string;
+  poolSize?: number;
+  /** Run pending migrations before use; default true. */
+  migrate?: boolean;
+  /** Act as the restricted application role after connecting; default true. */
+  useAppRole?: boolean;
+  /** How often a live subscriber polls when no notification arrives. */
+  pollIntervalMs?: number;
+}
+
+/** Rows fetched per query while reading; bounds memory per reader. */
+export const readPageSizeMax = 500;
+/** Positions scanned per query by a filtered reader, so a sparse filter never scans the world at once. */
+export const scanWindowPositions = 5_000n;
+export const checkpointIntervalDefault = 1_000;
+const pollIntervalMsDefault = 1_000;
+const notifyChannel = 'sunlight_events';
+
+interface EventRow {
+  position: string;
+  stream_name: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+const eventColumns =
+  'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
+
+// Connection-level failures: the store is unreachable, not the request wrong.
+const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300', '08006', '08001', '08004']);
+
+export class PostgresEventStore implements EventStore {
+  private readonly wakeups = new EventEmitter();
+  private listener: PoolClient | undefined;
+  private listenerStarting: Promise<void> | undefined;
+  private listenerUsers = 0;
+  private closed = false;
+
+  private constructor(
+    readonly pool: Pool,
+    private readonly pollIntervalMs: number,
+  ) {
+    this.wakeups.setMaxListeners(0);
+  }
+
+  static async open(options: PostgresEventStoreOptions): Promise<PostgresEventStore> {
+    const config: PoolConfig = {
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      application_name: 'sunlight',
+    };
+    if (options.migrate ?? true) {
+      const admin = new Pool({ ...config, max: 1 });
+      try {
+        const client = await admin.connect();
+        try {
+          await runMigrations(client);
+        } finally {
+          client.release();
+        }
+      } catch (error) {
+        throw toUnavailable(error, 'could not migrate the event store');
+      } finally {
+        await admin.end();
+      }
+    }
+    // The role is part of the connection's start-up, so no query can ever run with more rights.
+    const pool = new Pool(
+      options.useAppRole ?? true ? { ...config, options: `-c role=${appRoleName}` } : config,
+    );
+    pool.on('error', () => undefined); // an idle client's failure surfaces on its next query
+    return new PostgresEventStore(pool, options.pollIntervalMs ?? pollIntervalMsDefault);
+  }
+
+  async appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const append = validateAppend(streamName, events, options);
+    const expected = options.expectedRevision;
+    const params = appendParameters(append, expected);
+    const { rows } = await this.query<{
+      result: 'ok' | 'duplicate' | 'wrong_version' | 'conflict';
+      last_revision: string | null;
+      last_position: string | null;
+      actual_revision: string | null;
+    }>(
+      'sunlight_append',
+      appendSql,
+      params,
+    );
+    const row = rows[0];
+    const actual: ActualRevision = row.actual_revision === null ? 'no_stream' : BigInt(row.actual_revision);
+    switch (row.result) {
+      case 'ok':
+      case 'duplicate':
+        return {
+          nextExpectedRevision: BigInt(row.last_revision as string),
+          position: encodePosition(row.last_position as string),
+        };
+      case 'wrong_version':
+        throw new WrongExpectedVersionError(append.streamName, expected, actual);
+      case 'conflict':
+        throw new WrongExpectedVersionError(
+          append.streamName,
+          expected,
+          actual,
+          'some event ids of the batch were already appended, but not as this exact batch',
+        );
+    }
+  }
+
+  async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    const backwards = options.direction === 'backwards';
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    assertCount('maxCount', remaining);
+    let cursor: bigint | undefined = options.fromRevision;
+    let inclusive = true;
+    while (remaining > 0) {
+      const limit = Math.min(readPageSizeMax, remaining);
+      const comparison = backwards ? (inclusive ? '<=' : '<') : inclusive ? '>=' : '>';
+      const { rows } = await this.query<EventRow>(
+        undefined,
+        `SELECT ${eventColumns} FROM events WHERE stream_name = $1
+           AND ($2::bigint IS NULL OR revision ${comparison} $2::bigint)
+         ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+        [streamName, cursor === undefined ? null : cursor.toString(), limit],
+      );
+      for (const row of rows) yield toRecordedEvent(row);
+      if (rows.length < limit) return;
+      remaining -= rows.length;
+      cursor = BigInt(rows[rows.length - 1].revision);
+      inclusive = false;
+    }
+  }
+
+  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
+    assertCount('maxCount', remaining);
+    const head = await this.headPositionNumber();
+    let after = options.after === undefined ? 0n : decodePosition(options.after);
+    while (remaining > 0 && after < head) {
+      const page = await this.scan(after, head, Math.min(readPageSizeMax, remaining), options.filter);
+      for (const event of page.events) yield event;
+      remaining -= page.events.length;
+      after = page.scannedTo;
+    }
+  }
+
+  async *subscribeToAll(options: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
+    const { signal } = options;
+    const checkpointInterval = BigInt(options.checkpointInterval ?? checkpointIntervalDefault);
+    if (checkpointInterval <= 0n) throw new InvalidAppendError('checkpointInterval', 'must be positive');
+    // A filtered scan never looks further than one checkpoint interval, so a subscriber whose
+    // filter matches nothing still reports progress at that rate.
+    const scanWindow = minBigint(scanWindowPositions, checkpointInterval);
+    let after = options.after === undefined ? 0n : decodePosition(options.after);
+    let lastReported = after;
+    let caughtUp = false;
+    let woken = true;
+    const wake = () => {
+      woken = true;
+      notify?.();
+    };
+    let notify: (() => void) | undefined;
+    this.wakeups.on('event', wake);
+    signal.addEventListener('abort', wake);
+    await this.acquireListener();
+    try {
+      while (!signal.aborted) {
+        woken = false;
+        const head = await this.headPositionNumber();
+        while (after < head && !signal.aborted) {
+          const page = await this.scan(after, head, readPageSizeMax, options.filter, scanWindow);
+          for (const event of page.events) {
+            if (signal.aborted) return;
+            yield { kind: 'event', event };
+            lastReported = decodePosition(event.position);
+          }
+          after = page.scannedTo;
+          if (after - lastReported >= checkpointInterval) {
+            yield { kind: 'checkpoint', position: encodePosition(after) };
+            lastReported = after;
+          }
+        }
+        if (signal.aborted) return;
+        if (!caughtUp) {
+          caughtUp = true;
+          yield { kind: 'caughtUp', position: after === 0n ? undefined : encodePosition(after) };
+        }
+        if (!woken) await this.sleep(signal, (resolve) => (notify = resolve));
+        notify = undefined;
+      }
+    } finally {
+      this.wakeups.off('event', wake);
+      signal.removeEventListener('abort', wake);
+      await this.releaseListener();
+    }
+  }
+
+  /** The position of the last event, or undefined for an empty log. */
+  async headPosition(): Promise<string | undefined> {
+    const head = await this.headPositionNumber();
+    return head === 0n ? undefined : encodePosition(head);
+  }
+
+  async ping(): Promise<void> {
+    await this.query(undefined, 'SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeups.emit('event');
+    if (this.listener) {
+      this.listener.release(true);
+      this.listener = undefined;
+    }
+    await this.pool.end();
+  }
+
+  private async headPositionNumber(): Promise<bigint> {
+    const { rows } = await this.query<{ position: string | null }>(
+      'sunlight_head',
+      'SELECT max(position) AS position FROM events',
+      [],
+    );
+    return rows[0].position === null ? 0n : BigInt(rows[0].position);
+  }
+
+  /**
+   * Reads the events in (after, min(after + window, head)] that match the filter, at most
+   * `limit` of them. `scannedTo` says how far the log has been examined, so that filtered
+   * readers can report progress through stretches with no match. Because appends are
+   * serialised and positions gapless, everything at or below a committed head is visible.
+   */
+  private async scan(
+    after: bigint,
+    head: bigint,
+    limit: number,
+    filter: AllFilter | undefined,
+    window: bigint = scanWindowPositions,
+  ): Promise<{ events: RecordedEvent[]; scannedTo: bigint }> {
+    const windowEnd = filter ? minBigint(after + window, head) : head;
+    const column = filter?.on === 'eventType' ? 'type' : 'stream_name';
+    const prefixes = filter ? filter.prefixes.filter((prefix) => prefix.length > 0) : [];
+    const filterSql = filter
+      ? `AND EXISTS (SELECT 1 FROM unnest($4::text[]) p WHERE starts_with(${column}, p))`
+      : '';
+    const params: unknown[] = [after.toString(), windowEnd.toString(), limit];
+    if (filter) params.push(prefixes);
+    const { rows } = await this.query<EventRow>(
+      undefined,
+      `SELECT ${eventColumns} FROM events
+        WHERE position > $1 AND position <= $2 ${filterSql}
+        ORDER BY position LIMIT $3`,
+      params,
+    );
+    const events = rows.map(toRecordedEvent);
+    const scannedTo =
+      rows.length === limit ? BigInt(rows[rows.length - 1].position) : windowEnd;
+    return { events, scannedTo };
+  }
+
+  private sleep(signal: AbortSignal, onNotify: (resolve: () => void) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.pollIntervalMs);
+      onNotify(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (signal.aborted) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** One LISTEN connection serves every live subscriber of this store; the last one out closes it. */
+  private async acquireListener(): Promise<void> {
+    this.listenerUsers += 1;
+    if (this.listener) return;
+    this.listenerStarting ??= (async () => {
+      try {
+        const client = await this.pool.connect();
+        client.on('notification', () => this.wakeups.emit('event'));
+        client.on('error', () => {
+          // Polling still delivers; drop the broken listener so the next subscriber reconnects.
+          if (this.listener === client) this.listener = undefined;
+        });
+        await client.query(`LISTEN ${notifyChannel}`);
+        this.listener = client;
+      } catch {
+        // Without LISTEN the subscriber falls back to polling alone.
+      } finally {
+        this.listenerStarting = undefined;
+      }
+    })();
+    await this.listenerStarting;
+  }
+
+  private async releaseListener(): Promise<void> {
+    this.listenerUsers -= 1;
+    if (this.listenerUsers > 0 || !this.listener) return;
+    const client = this.listener;
+    this.listener = undefined;
+    try {
+      await client.query(`UNLISTEN ${notifyChannel}`);
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  private async query<Row extends object>(
+    name: string | undefined,
+    text: string,
+    values: unknown[],
+  ): Promise<{ rows: Row[] }> {
+    if (this.closed) throw new EventStoreUnavailableError('the event store is closed');
+    try {
+      return await this.pool.query<Row>({ name, text, values });
+    } catch (error) {
+      throw toUnavailable(error, 'event store query failed');
+    }
+  }
+}
+
+export const appendSql = 'SELECT * FROM sunlight_append($1, $2, $3, $4::uuid[], $5, $6, $7, $8)';
+
+/**
+ * The parameters of one `sunlight_append` call. Data, metadata, stream and type travel as
+ * RFC 8785 text so that the database hashes exactly the bytes a verifier will recompute.
+ */
+export function appendParameters(append: ValidatedAppend, expected: ExpectedRevision): unknown[] {
+  return [
+    append.streamName,
+    JSON.stringify(append.streamName),
+    typeof expected === 'bigint' ? expected.toString() : expected,
+    append.events.map((event) => event.eventId),
+    append.events.map((event) => event.type),
+    append.events.map((event) => JSON.stringify(event.type)),
+    append.events.map((event) => canonicalJson(event.data)),
+    append.events.map((event) => canonicalJson(event.metadata)),
+  ];
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    streamName: row.stream_name,
+    revision: BigInt(row.revision),
+    position: encodePosition(row.position),
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+  };
+}
+
+function toUnavailable(error: unknown, message: string): unknown {
+  const code = (error as { code?: string }).code;
+  if (code !== undefined && unavailableCodes.has(code)) {
+    return new EventStoreUnavailableError(`${message}: ${(error as Error).message}`, error);
+  }
+  if ((error as Error).message?.includes('Connection terminated')) {
+    return new EventStoreUnavailableError(`${message}: ${(error as Error).message}`, error);
+  }
+  return error;
+}
+
+function assertCount(field: string, count: number): void {
+  if (!(count === Number.POSITIVE_INFINITY || (Number.isInteger(count) && count >= 0))) {
+    throw new InvalidAppendError(field, 'must be a non-negative integer');
+  }
+}
+
+function minBigint(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
