@@ -1,3 +1,4 @@
+import { canonicalJson } from '@sunlight/integrity';
 import { InvalidAppendError } from './errors';
 import type { AppendOptions, EventToAppend } from './event-store.port';
 
@@ -12,10 +13,16 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 // Control characters would make names ambiguous in logs and URLs.
 const controlCharacterPattern = /[\u0000-\u001f\u007f]/;
 
+export interface ValidatedEvent extends EventToAppend {
+  /** RFC 8785 text of `data` and `metadata`: what the hash chain covers, computed once. */
+  dataText: string;
+  metadataText: string;
+}
+
 export interface ValidatedAppend {
   streamName: string;
   /** Ids normalised to lower case, as PostgreSQL and KurrentDB print them. */
-  events: EventToAppend[];
+  events: ValidatedEvent[];
 }
 
 /** Throws InvalidAppendError naming the offending field; returns the append normalised. */
@@ -49,12 +56,13 @@ export function validateAppend(
     validateName(`${field}.type`, event.type, eventTypeLengthMax);
     validateJsonObject(`${field}.data`, event.data);
     validateJsonObject(`${field}.metadata`, event.metadata);
-    const sizeBytes =
-      Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
+    const dataText = canonicalJson(event.data);
+    const metadataText = canonicalJson(event.metadata);
+    const sizeBytes = Buffer.byteLength(dataText) + Buffer.byteLength(metadataText);
     if (sizeBytes > eventSizeBytesMax) {
       throw new InvalidAppendError(field, `is ${sizeBytes} bytes; at most ${eventSizeBytesMax} allowed`);
     }
-    return { eventId, type: event.type, data: event.data, metadata: event.metadata };
+    return { eventId, type: event.type, data: event.data, metadata: event.metadata, dataText, metadataText };
   });
   return { streamName, events: normalised };
 }

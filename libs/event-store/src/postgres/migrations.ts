@@ -34,7 +34,6 @@ export const migrations: readonly Migration[] = [
         CONSTRAINT events_stream_revision_key UNIQUE (stream_name, revision),
         CONSTRAINT events_stream_event_id_key UNIQUE (stream_name, event_id)
       );
-      CREATE INDEX events_type_position_idx ON events (type text_pattern_ops, position);
 
       CREATE FUNCTION sunlight_refuse_event_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
@@ -49,17 +48,27 @@ export const migrations: readonly Migration[] = [
       CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
         FOR EACH STATEMENT EXECUTE FUNCTION sunlight_refuse_event_change();
 
-      -- One call is one round trip: the global lock, the revision check, the hashing and the
-      -- inserts all happen here, so the lock is never held while a client thinks.
-      -- Results: 'ok' | 'duplicate' (an identical earlier append) | 'wrong_version' | 'conflict'
-      -- (some of the ids exist, but not as an identical earlier append).
+      -- One call is one round trip and one transaction for several appends (from concurrent
+      -- callers of one process): the global lock, the revision checks, the hashing and the
+      -- inserts all happen here, so the lock is never held while a client thinks, and the
+      -- commit that ends the call is shared by every append in it.
+      -- Per append: 'ok' | 'duplicate' (an identical earlier append, nothing written) |
+      -- 'wrong_version' | 'conflict' (some ids exist, but not as an identical earlier append).
       CREATE FUNCTION sunlight_append(
-        p_stream text, p_stream_json text, p_expected text,
+        p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
         p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
-      ) RETURNS TABLE (result text, last_revision bigint, last_position bigint, actual_revision bigint)
-      LANGUAGE plpgsql AS $fn$
+      ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint)
+      LANGUAGE plpgsql
+      -- Its plans are cached per session from statistics of the moment; a plan made while the
+      -- table was small would scan it sequentially forever after, under the global lock.
+      SET enable_seqscan = off
+      AS $fn$
       DECLARE
-        n int := cardinality(p_ids);
+        v_offset int := 0;
+        v_count int;
+        v_stream text;
+        v_expected text;
+        v_ids uuid[];
         v_current bigint;
         v_found int;
         v_min_rev bigint;
@@ -71,60 +80,72 @@ export const migrations: readonly Migration[] = [
         v_revision bigint;
         v_now timestamptz;
         v_now_text text;
+        v_hashes bytea[];
+        v_written int := 0;
       BEGIN
         PERFORM pg_advisory_xact_lock(${appendLockKey});
-        SELECT max(e.revision) INTO v_current FROM events e WHERE e.stream_name = p_stream;
-
-        SELECT count(*), min(e.revision), max(e.revision), max(e.position)
-          INTO v_found, v_min_rev, v_max_rev, v_max_pos
-          FROM events e WHERE e.stream_name = p_stream AND e.event_id = ANY (p_ids);
-        IF v_found = n AND v_max_rev - v_min_rev = n - 1 THEN
-          SELECT bool_and(e.event_id = p_ids[(e.revision - v_min_rev + 1)::int]) INTO v_in_order
-            FROM events e WHERE e.stream_name = p_stream AND e.event_id = ANY (p_ids);
-        END IF;
-        IF v_found > 0 THEN
-          IF v_in_order IS TRUE AND (
-               p_expected IN ('any', 'stream_exists')
-               OR (p_expected = 'no_stream' AND v_min_rev = 0)
-               OR (p_expected ~ '^[0-9]+$' AND v_min_rev = p_expected::bigint + 1)) THEN
-            RETURN QUERY SELECT 'duplicate'::text, v_max_rev, v_max_pos, v_current;
-          ELSE
-            RETURN QUERY SELECT 'conflict'::text, NULL::bigint, NULL::bigint, v_current;
-          END IF;
-          RETURN;
-        END IF;
-
-        IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
-           OR (p_expected = 'stream_exists' AND v_current IS NULL)
-           OR (p_expected ~ '^[0-9]+$' AND v_current IS DISTINCT FROM p_expected::bigint) THEN
-          RETURN QUERY SELECT 'wrong_version'::text, NULL::bigint, NULL::bigint, v_current;
-          RETURN;
-        END IF;
-
         SELECT e.position, e.hash INTO v_position, v_hash FROM events e ORDER BY e.position DESC LIMIT 1;
         v_position := coalesce(v_position, 0);
         v_hash := coalesce(v_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
-        v_revision := coalesce(v_current, -1);
         v_now := date_trunc('milliseconds', clock_timestamp());
         v_now_text := to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
 
-        FOR i IN 1 .. n LOOP
-          v_position := v_position + 1;
-          v_revision := v_revision + 1;
-          -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}: keys in
-          -- code-unit order; data, metadata, stream and type arrive already canonical.
-          v_hash := sha256(v_hash || convert_to(
-            '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
-            || ',"position":"' || v_position::text || '","recordedAt":"' || v_now_text
-            || '","revision":"' || v_revision::text || '","stream":' || p_stream_json
-            || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));
-          INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
-          VALUES (v_position, p_stream, v_revision, p_ids[i], p_types[i], p_datas[i]::jsonb,
-                  p_metas[i]::jsonb, v_now, v_hash);
+        FOR k IN 1 .. cardinality(p_streams) LOOP
+          v_stream := p_streams[k];
+          v_expected := p_expected[k];
+          v_count := p_counts[k];
+          v_ids := p_ids[v_offset + 1 : v_offset + v_count];
+          v_in_order := NULL;
+          SELECT max(e.revision) INTO v_current FROM events e WHERE e.stream_name = v_stream;
+          SELECT count(*), min(e.revision), max(e.revision), max(e.position)
+            INTO v_found, v_min_rev, v_max_rev, v_max_pos
+            FROM events e WHERE e.stream_name = v_stream AND e.event_id = ANY (v_ids);
+
+          IF v_found > 0 THEN
+            IF v_found = v_count AND v_max_rev - v_min_rev = v_count - 1 THEN
+              SELECT bool_and(e.event_id = v_ids[(e.revision - v_min_rev + 1)::int]) INTO v_in_order
+                FROM events e WHERE e.stream_name = v_stream AND e.event_id = ANY (v_ids);
+            END IF;
+            IF v_in_order IS TRUE AND (
+                 v_expected IN ('any', 'stream_exists')
+                 OR (v_expected = 'no_stream' AND v_min_rev = 0)
+                 OR (v_expected ~ '^[0-9]+$' AND v_min_rev = v_expected::bigint + 1)) THEN
+              RETURN QUERY SELECT k, 'duplicate'::text, v_max_rev, v_max_pos, v_current;
+            ELSE
+              RETURN QUERY SELECT k, 'conflict'::text, NULL::bigint, NULL::bigint, v_current;
+            END IF;
+          ELSIF (v_expected = 'no_stream' AND v_current IS NOT NULL)
+             OR (v_expected = 'stream_exists' AND v_current IS NULL)
+             OR (v_expected ~ '^[0-9]+$' AND v_current IS DISTINCT FROM v_expected::bigint) THEN
+            RETURN QUERY SELECT k, 'wrong_version'::text, NULL::bigint, NULL::bigint, v_current;
+          ELSE
+            v_revision := coalesce(v_current, -1);
+            v_hashes := '{}';
+            FOR i IN v_offset + 1 .. v_offset + v_count LOOP
+              -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}: keys
+              -- in code-unit order; data, metadata, stream and type arrive already canonical.
+              v_hash := sha256(v_hash || convert_to(
+                '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
+                || ',"position":"' || (v_position + i - v_offset)::text || '","recordedAt":"' || v_now_text
+                || '","revision":"' || (v_revision + i - v_offset)::text || '","stream":' || p_stream_jsons[k]
+                || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));
+              v_hashes := v_hashes || v_hash;
+            END LOOP;
+            INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
+            SELECT v_position + n, v_stream, v_revision + n, u.id, u.type, u.data::jsonb, u.meta::jsonb, v_now, u.hash
+              FROM unnest(p_ids[v_offset + 1 : v_offset + v_count], p_types[v_offset + 1 : v_offset + v_count],
+                          p_datas[v_offset + 1 : v_offset + v_count], p_metas[v_offset + 1 : v_offset + v_count],
+                          v_hashes) WITH ORDINALITY AS u(id, type, data, meta, hash, n);
+            v_position := v_position + v_count;
+            v_written := v_written + v_count;
+            RETURN QUERY SELECT k, 'ok'::text, v_revision + v_count, v_position, v_current;
+          END IF;
+          v_offset := v_offset + v_count;
         END LOOP;
 
-        PERFORM pg_notify('sunlight_events', v_position::text);
-        RETURN QUERY SELECT 'ok'::text, v_revision, v_position, v_current;
+        IF v_written > 0 THEN
+          PERFORM pg_notify('sunlight_events', v_position::text);
+        END IF;
       END
       $fn$;
 
@@ -147,7 +168,7 @@ export const migrations: readonly Migration[] = [
       REVOKE ALL ON events FROM PUBLIC;
       REVOKE ALL ON events FROM ${appRoleName};
       GRANT SELECT, INSERT ON events TO ${appRoleName};
-      GRANT EXECUTE ON FUNCTION sunlight_append(text, text, text, uuid[], text[], text[], text[], text[]) TO ${appRoleName};
+      GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
     `,
   },
 ];

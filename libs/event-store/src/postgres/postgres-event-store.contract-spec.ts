@@ -8,7 +8,7 @@ import { validateAppend } from '../append-validation';
 import type { EventToAppend } from '../event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { appRoleName } from './migrations';
-import { appendParameters, appendSql, PostgresEventStore } from './postgres-event-store';
+import { appendSql, PostgresEventStore, singleAppendParameters } from './postgres-event-store';
 
 for (const target of postgresTargets()) {
   let databaseUrl: string;
@@ -42,7 +42,7 @@ for (const target of postgresTargets()) {
     appendSlowly: (stream: string, events: EventToAppend[], holdMs: number) =>
       withClient('application', async (client) => {
         await client.query('BEGIN');
-        const { rows } = await client.query(appendSql, appendParameters(validateAppend(stream, events, { expectedRevision: 'any' }), 'any'));
+        const { rows } = await client.query(appendSql, singleAppendParameters(validateAppend(stream, events, { expectedRevision: "any" }), "any"));
         if (rows[0].result !== 'ok') throw new Error(`slow append failed: ${rows[0].result}`);
         await client.query('SELECT pg_sleep($1)', [holdMs / 1000]);
         await client.query('COMMIT');

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { canonicalJson } from '@sunlight/integrity';
 import { validateAppend, type ValidatedAppend } from '../append-validation';
 import {
   EventStoreUnavailableError,
@@ -40,6 +39,12 @@ export const readPageSizeMax = 500;
 /** Positions scanned per query by a filtered reader, so a sparse filter never scans the world at once. */
 export const scanWindowPositions = 5_000n;
 export const checkpointIntervalDefault = 1_000;
+/** Calls of `sunlight_append` in flight at once; more would only queue on its lock. */
+export const appendFlushesConcurrentMax = 2;
+/** Appends and events carried by one call, which bound one transaction's size. */
+export const appendCallAppendsMax = 64;
+export const appendCallEventsMax = 2_000;
+const closeDrainMsMax = 10_000;
 const pollIntervalMsDefault = 1_000;
 const notifyChannel = 'sunlight_events';
 
@@ -62,6 +67,8 @@ const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 
 export class PostgresEventStore implements EventStore {
   private readonly wakeups = new EventEmitter();
+  private readonly appendQueue: PendingAppend[] = [];
+  private appendFlushes = 0;
   private listener: PoolClient | undefined;
   private listenerStarting: Promise<void> | undefined;
   private listenerUsers = 0;
@@ -103,42 +110,70 @@ export class PostgresEventStore implements EventStore {
     return new PostgresEventStore(pool, options.pollIntervalMs ?? pollIntervalMsDefault);
   }
 
-  async appendToStream(
+  /**
+   * Appends are queued and written by at most `appendFlushesConcurrentMax` calls of
+   * `sunlight_append` at a time; whatever queued meanwhile travels together in the next call.
+   * Concurrent callers thus share one lock acquisition and one commit (group commit), while
+   * each append keeps its own expected-revision check and its own result.
+   */
+  appendToStream(
     streamName: string,
     events: readonly EventToAppend[],
     options: AppendOptions,
   ): Promise<AppendResult> {
-    const append = validateAppend(streamName, events, options);
-    const expected = options.expectedRevision;
-    const params = appendParameters(append, expected);
-    const { rows } = await this.query<{
-      result: 'ok' | 'duplicate' | 'wrong_version' | 'conflict';
-      last_revision: string | null;
-      last_position: string | null;
-      actual_revision: string | null;
-    }>(
-      'sunlight_append',
-      appendSql,
-      params,
-    );
-    const row = rows[0];
-    const actual: ActualRevision = row.actual_revision === null ? 'no_stream' : BigInt(row.actual_revision);
-    switch (row.result) {
-      case 'ok':
-      case 'duplicate':
-        return {
-          nextExpectedRevision: BigInt(row.last_revision as string),
-          position: encodePosition(row.last_position as string),
-        };
-      case 'wrong_version':
-        throw new WrongExpectedVersionError(append.streamName, expected, actual);
-      case 'conflict':
-        throw new WrongExpectedVersionError(
-          append.streamName,
-          expected,
-          actual,
-          'some event ids of the batch were already appended, but not as this exact batch',
-        );
+    let pending: PendingAppend;
+    try {
+      const append = validateAppend(streamName, events, options);
+      pending = { append, expected: options.expectedRevision, ...encodeAppend(append), resolve: noop, reject: noop };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.closed) return Promise.reject(new EventStoreUnavailableError('the event store is closed'));
+    return new Promise<AppendResult>((resolve, reject) => {
+      pending.resolve = resolve;
+      pending.reject = reject;
+      this.appendQueue.push(pending);
+      this.flushAppends();
+    });
+  }
+
+  private flushAppends(): void {
+    while (this.appendFlushes < appendFlushesConcurrentMax && this.appendQueue.length > 0) {
+      const batch: PendingAppend[] = [];
+      let eventCount = 0;
+      while (
+        this.appendQueue.length > 0 &&
+        batch.length < appendCallAppendsMax &&
+        (batch.length === 0 || eventCount + this.appendQueue[0].append.events.length <= appendCallEventsMax)
+      ) {
+        const next = this.appendQueue.shift() as PendingAppend;
+        eventCount += next.append.events.length;
+        batch.push(next);
+      }
+      this.appendFlushes += 1;
+      void this.writeAppends(batch).finally(() => {
+        this.appendFlushes -= 1;
+        this.flushAppends();
+      });
+    }
+  }
+
+  private async writeAppends(batch: PendingAppend[]): Promise<void> {
+    let rows: AppendRow[];
+    try {
+      ({ rows } = await this.query<AppendRow>('sunlight_append', appendSql, appendParameters(batch)));
+    } catch (error) {
+      if (batch.length > 1 && !(error instanceof EventStoreUnavailableError)) {
+        // One bad append must not fail the others that happened to share its call.
+        await Promise.all(batch.map((pending) => this.writeAppends([pending])));
+        return;
+      }
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    for (const row of rows) {
+      const pending = batch[row.item - 1];
+      settleAppend(pending, row);
     }
   }
 
@@ -243,6 +278,10 @@ export class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Appends already accepted are written before the pool goes away.
+    for (let waitedMs = 0; (this.appendFlushes > 0 || this.appendQueue.length > 0) && waitedMs < closeDrainMsMax; waitedMs += 5) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     this.wakeups.emit('event');
     if (this.listener) {
       this.listener.release(true);
@@ -349,7 +388,7 @@ export class PostgresEventStore implements EventStore {
     text: string,
     values: unknown[],
   ): Promise<{ rows: Row[] }> {
-    if (this.closed) throw new EventStoreUnavailableError('the event store is closed');
+    if (this.closed && name !== 'sunlight_append') throw new EventStoreUnavailableError('the event store is closed');
     try {
       return await this.pool.query<Row>({ name, text, values });
     } catch (error) {
@@ -358,24 +397,93 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-export const appendSql = 'SELECT * FROM sunlight_append($1, $2, $3, $4::uuid[], $5, $6, $7, $8)';
+export const appendSql = 'SELECT * FROM sunlight_append($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9)';
+
+interface EncodedAppend {
+  streamJson: string;
+  typeJsons: string[];
+  dataTexts: string[];
+  metadataTexts: string[];
+}
+
+interface PendingAppend extends EncodedAppend {
+  append: ValidatedAppend;
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface AppendRow {
+  item: number;
+  result: 'ok' | 'duplicate' | 'wrong_version' | 'conflict';
+  last_revision: string | null;
+  last_position: string | null;
+  actual_revision: string | null;
+}
 
 /**
- * The parameters of one `sunlight_append` call. Data, metadata, stream and type travel as
- * RFC 8785 text so that the database hashes exactly the bytes a verifier will recompute.
+ * Data, metadata, stream and type travel as RFC 8785 text so that the database hashes exactly
+ * the bytes a verifier will recompute. Done at enqueue time, outside the database's lock.
  */
-export function appendParameters(append: ValidatedAppend, expected: ExpectedRevision): unknown[] {
+function encodeAppend(append: ValidatedAppend): EncodedAppend {
+  return {
+    streamJson: JSON.stringify(append.streamName),
+    typeJsons: append.events.map((event) => JSON.stringify(event.type)),
+    dataTexts: append.events.map((event) => event.dataText),
+    metadataTexts: append.events.map((event) => event.metadataText),
+  };
+}
+
+/** The parameters of one `sunlight_append` call carrying several appends, flattened. */
+export function appendParameters(
+  batch: readonly (EncodedAppend & { append: ValidatedAppend; expected: ExpectedRevision })[],
+): unknown[] {
   return [
-    append.streamName,
-    JSON.stringify(append.streamName),
-    typeof expected === 'bigint' ? expected.toString() : expected,
-    append.events.map((event) => event.eventId),
-    append.events.map((event) => event.type),
-    append.events.map((event) => JSON.stringify(event.type)),
-    append.events.map((event) => canonicalJson(event.data)),
-    append.events.map((event) => canonicalJson(event.metadata)),
+    batch.map((pending) => pending.append.streamName),
+    batch.map((pending) => pending.streamJson),
+    batch.map((pending) => (typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected)),
+    batch.map((pending) => pending.append.events.length),
+    batch.flatMap((pending) => pending.append.events.map((event) => event.eventId)),
+    batch.flatMap((pending) => pending.append.events.map((event) => event.type)),
+    batch.flatMap((pending) => pending.typeJsons),
+    batch.flatMap((pending) => pending.dataTexts),
+    batch.flatMap((pending) => pending.metadataTexts),
   ];
 }
+
+/** For tests and tools that call `sunlight_append` themselves. */
+export function singleAppendParameters(append: ValidatedAppend, expected: ExpectedRevision): unknown[] {
+  return appendParameters([{ append, expected, ...encodeAppend(append) }]);
+}
+
+function settleAppend(pending: PendingAppend, row: AppendRow): void {
+  const { streamName } = pending.append;
+  const actual: ActualRevision = row.actual_revision === null ? 'no_stream' : BigInt(row.actual_revision);
+  switch (row.result) {
+    case 'ok':
+    case 'duplicate':
+      pending.resolve({
+        nextExpectedRevision: BigInt(row.last_revision as string),
+        position: encodePosition(row.last_position as string),
+      });
+      return;
+    case 'wrong_version':
+      pending.reject(new WrongExpectedVersionError(streamName, pending.expected, actual));
+      return;
+    case 'conflict':
+      pending.reject(
+        new WrongExpectedVersionError(
+          streamName,
+          pending.expected,
+          actual,
+          'some event ids of the batch were already appended, but not as this exact batch',
+        ),
+      );
+      return;
+  }
+}
+
+function noop(): void {}
 
 function toRecordedEvent(row: EventRow): RecordedEvent {
   return {

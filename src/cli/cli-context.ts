@@ -1,0 +1,48 @@
+import type { bootstrap } from '../main';
+import { resolveDatabase } from '@sunlight/postgres';
+import { verifyPostgresLog } from '@sunlight/event-store';
+
+/** Where a command writes; a test passes its own to read the output back. */
+export interface CliOutput {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * Everything a command touches outside its own code, gathered so commands are testable without
+ * a real terminal, environment or database.
+ */
+export interface CliContext {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: CliOutput;
+  stderr: CliOutput;
+  /** Milliseconds; only used to space out progress lines. */
+  now(): number;
+  resolveDatabase: typeof resolveDatabase;
+  verifyPostgresLog: typeof verifyPostgresLog;
+  /** Loaded lazily so that one-shot commands do not pay for loading the whole app. */
+  bootstrap: typeof bootstrap;
+}
+
+export function processCliContext(): CliContext {
+  return {
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: () => Date.now(),
+    resolveDatabase,
+    verifyPostgresLog,
+    bootstrap: async (config) => (await import('../main')).bootstrap(config),
+  };
+}
+
+/** An expected failure: its message is printed as is and the process exits with `exitCode`. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,55 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { CliContext } from './cli-context';
+
+/** Without a terminal (CI logs, cron mail) a line this often is enough to show the walk is alive. */
+export const progressLineIntervalMs = 5_000;
+
+export interface ProgressReporter {
+  update(eventsChecked: number, totalEvents: number): void;
+  stop(): void;
+}
+
+/** A bar on stderr when a person watches; plain, spaced-out lines when output goes to a log. */
+export function createProgressReporter(context: Pick<CliContext, 'stderr' | 'now'>): ProgressReporter {
+  return context.stderr.isTTY ? barReporter(context) : lineReporter(context);
+}
+
+function barReporter({ stderr }: Pick<CliContext, 'stderr'>): ProgressReporter {
+  const bar = new SingleBar(
+    {
+      stream: stderr as NodeJS.WritableStream,
+      format: 'verifying |{bar}| {value}/{total} events | {percentage}% | ETA {eta_formatted}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(eventsChecked, totalEvents) {
+      if (!started) {
+        bar.start(totalEvents, eventsChecked);
+        started = true;
+        return;
+      }
+      bar.setTotal(totalEvents);
+      bar.update(eventsChecked);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+function lineReporter({ stderr, now }: Pick<CliContext, 'stderr' | 'now'>): ProgressReporter {
+  let lastLineAtMs = now();
+  return {
+    update(eventsChecked, totalEvents) {
+      if (now() - lastLineAtMs < progressLineIntervalMs || eventsChecked >= totalEvents) return;
+      lastLineAtMs = now();
+      const percent = totalEvents === 0 ? 100 : Math.floor((eventsChecked / totalEvents) * 100);
+      stderr.write(`verifying: ${eventsChecked}/${totalEvents} events (${percent}%)\n`);
+    },
+    stop() {},
+  };
+}

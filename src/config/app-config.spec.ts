@@ -1,0 +1,72 @@
+// Proves that the environment is read into a typed config with documented defaults, and that a bad value fails the start with a message naming the variable.
+import { AppConfigError, loadAppConfig } from './app-config';
+
+describe('loadAppConfig', () => {
+  it('given an empty environment, when loaded, then every setting has its default and the database is embedded', () => {
+    expect(loadAppConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: './.sunlight',
+      embeddedPgPort: 54329,
+      pgPoolSize: 10,
+      logLevel: 'info',
+    });
+  });
+
+  it('given every variable, when loaded, then each is parsed into its typed field', () => {
+    const config = loadAppConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://sunlight:secret@db:5432/sunlight',
+      SUNLIGHT_DATA_DIR: '/var/lib/sunlight',
+      EMBEDDED_PG_PORT: '5433',
+      PG_POOL_SIZE: '20',
+      LOG_LEVEL: 'DEBUG',
+      JWT_SECRET: 'x'.repeat(32),
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://sunlight:secret@db:5432/sunlight',
+      dataDir: '/var/lib/sunlight',
+      embeddedPgPort: 5433,
+      pgPoolSize: 20,
+      logLevel: 'debug',
+      jwtSecret: 'x'.repeat(32),
+    });
+  });
+
+  it('given empty strings, when loaded, then they count as unset', () => {
+    expect(loadAppConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000 });
+    expect(loadAppConfig({ DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+  });
+
+  it('given PORT=0, when loaded, then it is accepted so tests can ask for a free port', () => {
+    expect(loadAppConfig({ PORT: '0' }).port).toBe(0);
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be an integer from 0 to 65535 \(got "abc"\)/],
+    ['PORT', '70000', /PORT must be an integer/],
+    ['EMBEDDED_PG_PORT', '-1', /EMBEDDED_PG_PORT must be an integer/],
+    ['PG_POOL_SIZE', '0', /PG_POOL_SIZE must be an integer from 1 to 50/],
+    ['PG_POOL_SIZE', '2.5', /PG_POOL_SIZE must be an integer/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['DATABASE_URL', 'mysql://u:p@h/db', /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 characters/],
+  ])('given %s=%s, when loaded, then the error names the variable', (name, value, message) => {
+    expect(() => loadAppConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('given several bad values, when loaded, then one error lists them all and no secret is echoed', () => {
+    let error: unknown;
+    try {
+      loadAppConfig({ PORT: 'x', LOG_LEVEL: 'y', DATABASE_URL: 'mysql://user:hunter2@h/db' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(AppConfigError);
+    expect((error as AppConfigError).problems).toHaveLength(3);
+    expect((error as AppConfigError).message).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The app's whole configuration, read from the environment once at start-up. Everything else
+ * receives an `AppConfig`, so no module reads `process.env` on its own and a typo in a variable
+ * fails the start instead of surfacing hours later.
+ */
+
+export const APP_CONFIG = 'APP_CONFIG';
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Absent: the app starts an embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  pgPoolSize: number;
+  logLevel: LogLevel;
+  /** Optional until token issuance lands; when set it must be long enough for HS256. */
+  jwtSecret?: string;
+}
+
+// A pool larger than this would exhaust a default PostgreSQL's 100 connections with two instances.
+export const pgPoolSizeMax = 50;
+// RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
+export const jwtSecretLengthMin = 32;
+
+export class AppConfigError extends Error {
+  override readonly name = 'AppConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Pure: the same environment always gives the same config or the same error. */
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    // An empty variable is how shells and compose files say "unset", so treat it that way.
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const port = integer('PORT', 3000, 0, 65535);
+  const host = read('HOST') ?? '0.0.0.0';
+  const embeddedPgPort = integer('EMBEDDED_PG_PORT', 54329, 1, 65535);
+  const pgPoolSize = integer('PG_POOL_SIZE', 10, 1, pgPoolSizeMax);
+  const dataDir = read('SUNLIGHT_DATA_DIR') ?? './.sunlight';
+
+  const databaseUrl = read('DATABASE_URL');
+  if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
+    // The value is not echoed: it usually carries a password.
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+
+  const logLevelRaw = read('LOG_LEVEL') ?? 'info';
+  const logLevel = logLevels.find((level) => level === logLevelRaw.toLowerCase());
+  if (logLevel === undefined) {
+    problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevelRaw}")`);
+  }
+
+  const jwtSecret = read('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < jwtSecretLengthMin) {
+    problems.push(`JWT_SECRET must be at least ${jwtSecretLengthMin} characters`);
+  }
+
+  if (problems.length > 0) throw new AppConfigError(problems);
+  return {
+    port,
+    host,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    dataDir,
+    embeddedPgPort,
+    pgPoolSize,
+    logLevel: logLevel ?? 'info',
+    ...(jwtSecret === undefined ? {} : { jwtSecret }),
+  };
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const protocol = new URL(value).protocol;
+    return protocol === 'postgres:' || protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+}

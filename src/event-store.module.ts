@@ -1,0 +1,62 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { PostgresEventStore } from '@sunlight/event-store';
+import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
+import { APP_CONFIG, type AppConfig } from './config/app-config';
+import { DATABASE, EVENT_STORE, type AppEventStore } from './event-store.tokens';
+
+const logger = new Logger('EventStore');
+
+/**
+ * Owns the database and the event store for the whole app: opens them from config at start-up
+ * and closes them, store first, after the HTTP server has stopped taking requests.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DATABASE,
+      inject: [APP_CONFIG],
+      useFactory: async (config: AppConfig): Promise<DatabaseHandle> => {
+        const database = await resolveDatabase({
+          databaseUrl: config.databaseUrl,
+          dataDir: config.dataDir,
+          embeddedPort: config.embeddedPgPort,
+          onLog: (line) => logger.debug(line),
+        });
+        if (database.embedded) {
+          logger.log(`Embedded PostgreSQL started on port ${config.embeddedPgPort}, data in ${config.dataDir}`);
+        }
+        return database;
+      },
+    },
+    {
+      provide: EVENT_STORE,
+      inject: [APP_CONFIG, DATABASE],
+      useFactory: async (config: AppConfig, database: DatabaseHandle): Promise<AppEventStore> => {
+        try {
+          return await PostgresEventStore.open({ connectionString: database.url, poolSize: config.pgPoolSize });
+        } catch (error) {
+          // Nest never calls shutdown hooks for a module that failed to start, so the embedded
+          // server would outlive this process unless it is stopped here.
+          await database.close().catch(() => undefined);
+          throw error;
+        }
+      },
+    },
+  ],
+  exports: [DATABASE, EVENT_STORE],
+})
+export class EventStoreModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: AppEventStore,
+    @Inject(DATABASE) private readonly database: DatabaseHandle,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.store.close();
+    } finally {
+      await this.database.close();
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, Get, UseFilters } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { EventStoreHealthIndicator } from './event-store.health';
+import { HealthCheckFailureFilter } from './health-check-failure.filter';
+
+@ApiTags('operations')
+@Controller('health')
+@UseFilters(HealthCheckFailureFilter)
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly eventStore: EventStoreHealthIndicator,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: 200 when the event store answers, 503 otherwise' })
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.eventStore.check('eventStore')]);
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { EventStoreHealthIndicator } from './event-store.health';
+import { HealthController } from './health.controller';
+
+@Module({
+  // Terminus would log each failed check through its own console logger; the 503 says enough.
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [EventStoreHealthIndicator],
+})
+export class HealthModule {}

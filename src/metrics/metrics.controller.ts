@@ -1,0 +1,18 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+import { MetricsRegistry } from './metrics.registry';
+
+@ApiTags('operations')
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsRegistry) {}
+
+  @Get()
+  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  scrape(): Promise<string> {
+    return this.metrics.metrics();
+  }
+}

@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../common/with-timeout';
+import { EVENT_STORE, type EventStoreProbe } from '../event-store.tokens';
+
+// A scrape must answer even when PostgreSQL does not; the gauge is then simply absent.
+export const headPositionTimeoutMs = 2_000;
+
+/**
+ * One registry per app instance rather than prom-client's global one, so several apps in one
+ * process (the e2e tests) never collide on metric names.
+ */
+@Injectable()
+export class MetricsRegistry {
+  private readonly logger = new Logger(MetricsRegistry.name);
+  readonly registry = new Registry();
+  readonly httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(@Inject(EVENT_STORE) store: EventStoreProbe) {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequestDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration in seconds, by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    const logger = this.logger;
+    new Gauge({
+      name: 'sunlight_event_store_head_position',
+      help: 'Global position of the last event in the log (0 when empty), read at scrape time',
+      registers: [this.registry],
+      async collect() {
+        try {
+          const head = await withTimeout(store.headPosition(), headPositionTimeoutMs, 'event store head');
+          this.set(head === undefined ? 0 : Number(BigInt(head)));
+        } catch (error) {
+          this.reset();
+          logger.warn(`Could not read the event store head: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
