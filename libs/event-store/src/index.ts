@@ -6,3 +6,6 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/p
 export { verifyPostgresLog, type VerifyPostgresLogOptions } from './postgres/verify-postgres-log';
 export { runMigrations, migrations, appRoleName } from './postgres/migrations';
 export { encodePosition, decodePosition } from './postgres/positions';
+export * from './snapshot-store.port';
+export * from './handle-command';
+export { PostgresSnapshotStore } from './postgres/postgres-snapshot-store';

@@ -171,6 +171,27 @@ export const migrations: readonly Migration[] = [
       GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
     `,
   },
+  {
+    version: 2,
+    name: 'snapshots and processor checkpoints',
+    sql: /* sql */ `
+      -- Derived data beside the log: a cache of folded stream state, safe to drop at any time.
+      CREATE TABLE snapshots (
+        stream_name    text        PRIMARY KEY,
+        schema_version int         NOT NULL,
+        revision       bigint      NOT NULL,
+        state          jsonb       NOT NULL,
+        taken_at       timestamptz NOT NULL
+      );
+      -- Where each background processor (e.g. the allocation relay) has got to in the log.
+      CREATE TABLE processor_checkpoints (
+        processor  text        PRIMARY KEY,
+        position   text        NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      GRANT SELECT, INSERT, UPDATE, DELETE ON snapshots, processor_checkpoints TO ${appRoleName};
+    `,
+  },
 ];
 
 export async function runMigrations(client: PoolClient): Promise<number[]> {
