@@ -1,5 +1,13 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PostgresEventStore } from '@sunlight/event-store';
+import {
+  PostgresEventStore,
+  PostgresProcessorCheckpoints,
+  PostgresSnapshotStore,
+  PostgresTransferIndex,
+  PROCESSOR_CHECKPOINTS,
+  SNAPSHOT_STORE,
+  TRANSFER_INDEX,
+} from '@sunlight/event-store';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DATABASE, EVENT_STORE, type AppEventStore } from './event-store.tokens';
@@ -43,8 +51,24 @@ const logger = new Logger('EventStore');
         }
       },
     },
+    // The stores beside the log follow the adapter: with PostgreSQL they share its pool.
+    {
+      provide: SNAPSHOT_STORE,
+      inject: [EVENT_STORE],
+      useFactory: (store: PostgresEventStore) => new PostgresSnapshotStore(store.pool),
+    },
+    {
+      provide: PROCESSOR_CHECKPOINTS,
+      inject: [EVENT_STORE],
+      useFactory: (store: PostgresEventStore) => new PostgresProcessorCheckpoints(store.pool),
+    },
+    {
+      provide: TRANSFER_INDEX,
+      inject: [EVENT_STORE],
+      useFactory: (store: PostgresEventStore) => new PostgresTransferIndex(store.pool),
+    },
   ],
-  exports: [DATABASE, EVENT_STORE],
+  exports: [DATABASE, EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, TRANSFER_INDEX],
 })
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(

@@ -1,7 +1,7 @@
 import type { EventStore } from '@sunlight/event-store';
 
-/** Injection token for the app's `AppEventStore`. */
-export const EVENT_STORE = 'EVENT_STORE';
+/** Injection token for the app's `AppEventStore`; defined in the library so contexts can inject it. */
+export { EVENT_STORE } from '@sunlight/event-store';
 
 /** Injection token for the resolved `DatabaseHandle` (DATABASE_URL or the embedded server). */
 export const DATABASE = 'DATABASE';

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../test/support/test-database';
 import type { Decider } from './decider';
 import { deterministicUuid, handleCommand, loadState, type SnapshotPolicy } from './handle-command';
+import { StateCache } from './state-cache';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './postgres/postgres-snapshot-store';
 import { collect } from './testing/event-store.contract';
@@ -98,6 +99,26 @@ describe('handleCommand', () => {
     expect(fromSnapshot.revision).toBe(24n);
     const otherVersion = await loadState({ store, decider: counter, streamName: stream, snapshots: { ...policy, schemaVersion: 2 } });
     expect(otherVersion.state.total).toBe(25);
+  });
+
+  it('starts from a cached state but still reads the tail another writer appended', async () => {
+    const stream = `counter-${randomUUID()}`;
+    const cache = new StateCache<CounterState>(10);
+    const viaCache = (by: number) =>
+      handleCommand({
+        store,
+        decider: counter,
+        streamName: stream,
+        command: { type: 'Add', by, key: randomUUID() },
+        metadata: { commandId: randomUUID() },
+        cache,
+      });
+    await viaCache(1);
+    expect(cache.get(stream)?.revision).toBe(0n);
+    await add(stream, 10); // another process: not through this cache
+    const result = await viaCache(100);
+    expect(result.state.total).toBe(111);
+    expect(cache.get(stream)).toMatchObject({ revision: 2n, state: { total: 111 } });
   });
 
   it('derives event ids from the command id, so a re-sent command is a store-level repeat', () => {

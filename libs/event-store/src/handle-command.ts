@@ -3,6 +3,7 @@ import type { Decider, DomainEvent } from './decider';
 import { WrongExpectedVersionError } from './errors';
 import type { EventStore, EventToAppend, GlobalPosition, JsonObject, RecordedEvent } from './event-store.port';
 import type { SnapshotStore } from './snapshot-store.port';
+import type { StateCache } from './state-cache';
 
 /** Attempts after a concurrent writer got there first; each one re-reads and re-decides. */
 export const appendRetryCountMax = 5;
@@ -27,6 +28,8 @@ export interface HandleCommandOptions<State, Command, Event extends DomainEvent>
   /** Stored events back to domain events; the default keeps `type` and `data`. */
   fromRecorded?: (recorded: RecordedEvent) => Event;
   snapshots?: SnapshotPolicy<State>;
+  /** Recently folded states of this process; saves re-reading long streams on every command. */
+  cache?: StateCache<State>;
 }
 
 export interface CommandResult<State, Event> {
@@ -59,7 +62,8 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
         events.map((event, index) => toEnvelope(event, index, options.metadata)),
         { expectedRevision: loaded.revision ?? 'no_stream' },
       );
-      await maybeSnapshot(options, state, loaded.snapshotRevision, result.nextExpectedRevision);
+      options.cache?.set(options.streamName, result.nextExpectedRevision, state);
+      maybeSnapshot(options, state, loaded.snapshotRevision, result.nextExpectedRevision);
       return { events, state, revision: result.nextExpectedRevision, position: result.position };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= appendRetryCountMax) throw error;
@@ -70,13 +74,20 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
 
 /** Folds a stream (from its snapshot when there is one) without deciding anything. */
 export async function loadState<State, Command, Event extends DomainEvent>(
-  options: Pick<HandleCommandOptions<State, Command, Event>, 'store' | 'decider' | 'streamName' | 'fromRecorded' | 'snapshots'>,
+  options: Pick<
+    HandleCommandOptions<State, Command, Event>,
+    'store' | 'decider' | 'streamName' | 'fromRecorded' | 'snapshots' | 'cache'
+  >,
 ): Promise<{ state: State; revision: bigint | undefined; snapshotRevision: bigint | undefined }> {
   const fromRecorded = options.fromRecorded ?? ((recorded: RecordedEvent) => ({ type: recorded.type, data: recorded.data }) as unknown as Event);
   let state = options.decider.initialState();
   let revision: bigint | undefined;
   let snapshotRevision: bigint | undefined;
-  if (options.snapshots) {
+  const cached = options.cache?.get(options.streamName);
+  if (cached) {
+    state = cached.state;
+    revision = cached.revision;
+  } else if (options.snapshots) {
     const snapshot = await options.snapshots.store.load(options.streamName, options.snapshots.schemaVersion);
     if (snapshot) {
       state = options.snapshots.fromJson(snapshot.state);
@@ -91,23 +102,40 @@ export async function loadState<State, Command, Event extends DomainEvent>(
     state = options.decider.evolve(state, fromRecorded(recorded));
     revision = recorded.revision;
   }
+  if (revision !== undefined && options.cache && revision !== cached?.revision) {
+    options.cache.set(options.streamName, revision, state);
+  }
   return { state, revision, snapshotRevision };
 }
 
-async function maybeSnapshot<State, Command, Event extends DomainEvent>(
+/** Snapshot revisions of this process, so a cached (snapshot-less) load still knows when to take one. */
+const lastSnapshotRevisions = new Map<string, bigint>();
+const lastSnapshotRevisionsMax = 10_000;
+
+/**
+ * Takes a snapshot once `everyEvents` events have been appended since the last one. It runs in
+ * the background: a failed or slow snapshot costs only speed on a later cold load, never
+ * correctness, and must not delay the command's answer.
+ */
+function maybeSnapshot<State, Command, Event extends DomainEvent>(
   options: HandleCommandOptions<State, Command, Event>,
   state: State,
   snapshotRevision: bigint | undefined,
   revision: bigint,
-): Promise<void> {
+): void {
   const policy = options.snapshots;
   if (!policy) return;
-  const sinceSnapshot = revision - (snapshotRevision ?? -1n);
-  if (sinceSnapshot < BigInt(policy.everyEvents)) return;
-  // A failed snapshot costs only speed on the next load, never correctness.
-  await policy.store
-    .save({ streamName: options.streamName, revision, schemaVersion: policy.schemaVersion, state: policy.toJson(state) })
-    .catch(() => undefined);
+  const key = `${policy.schemaVersion}/${options.streamName}`;
+  const known = lastSnapshotRevisions.get(key);
+  const since = known !== undefined && (snapshotRevision === undefined || known > snapshotRevision) ? known : snapshotRevision;
+  if (revision - (since ?? -1n) < BigInt(policy.everyEvents)) return;
+  if (lastSnapshotRevisions.size >= lastSnapshotRevisionsMax) lastSnapshotRevisions.clear();
+  lastSnapshotRevisions.set(key, revision);
+  setImmediate(() => {
+    policy.store
+      .save({ streamName: options.streamName, revision, schemaVersion: policy.schemaVersion, state: policy.toJson(state) })
+      .catch(() => lastSnapshotRevisions.delete(key));
+  });
 }
 
 function toEnvelope(event: DomainEvent, index: number, metadata: JsonObject & { commandId: string }): EventToAppend {

@@ -1,0 +1,5 @@
+/** Nest injection tokens, kept here as plain strings so that libraries need not import the app. */
+export const EVENT_STORE = 'EVENT_STORE';
+export const SNAPSHOT_STORE = 'SNAPSHOT_STORE';
+export const PROCESSOR_CHECKPOINTS = 'PROCESSOR_CHECKPOINTS';
+export const TRANSFER_INDEX = 'TRANSFER_INDEX';
