@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { CliError, processCliContext, type CliContext } from './cli/cli-context';
 import { serveCommand } from './cli/serve.command';
+import { tokenCommand } from './cli/token.command';
 import { verifyCommand } from './cli/verify.command';
 
 /**
@@ -19,7 +20,8 @@ export function buildCli(context: CliContext = processCliContext()): Command {
     .exitOverride()
     .showHelpAfterError()
     .addCommand(serveCommand(context))
-    .addCommand(verifyCommand(context));
+    .addCommand(verifyCommand(context))
+    .addCommand(tokenCommand(context));
 }
 
 /** Runs one command line and returns its exit code; `serve` never returns. */

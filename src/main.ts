@@ -11,6 +11,8 @@ import { setupSwagger } from './http/swagger';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsRegistry } from './metrics/metrics.registry';
 
+export const apiPrefix = 'api/v1';
+
 /** Builds and configures the app without listening, so tests and the CLI share one setup. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -28,6 +30,10 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     useJsonBody(app);
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
+    // Before Swagger reads the routes, so the document shows the prefixed paths. Operations
+    // endpoints stay at the root where probes and scrapers expect them; /docs is served by Swagger
+    // itself, outside Nest's router, so the prefix never applies to it.
+    app.setGlobalPrefix(apiPrefix, { exclude: ['health', 'metrics'] });
     setupSwagger(app);
     app.enableShutdownHooks();
     return app;

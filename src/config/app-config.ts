@@ -4,6 +4,8 @@
  * fails the start instead of surfacing hours later.
  */
 
+import { jwtSecretLengthMin } from '@sunlight/auth';
+
 export const APP_CONFIG = 'APP_CONFIG';
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -18,14 +20,12 @@ export interface AppConfig {
   embeddedPgPort: number;
   pgPoolSize: number;
   logLevel: LogLevel;
-  /** Optional until token issuance lands; when set it must be long enough for HS256. */
+  /** Absent: a random key is generated once and kept in `<dataDir>/jwt-secret` (see libs/auth/src/jwt-secret.ts). */
   jwtSecret?: string;
 }
 
 // A pool larger than this would exhaust a default PostgreSQL's 100 connections with two instances.
 export const pgPoolSizeMax = 50;
-// RFC 7518 §3.2: an HS256 key must be at least as long as the hash output (256 bits).
-export const jwtSecretLengthMin = 32;
 
 export class AppConfigError extends Error {
   override readonly name = 'AppConfigError';

@@ -1,10 +1,12 @@
 import { Controller, Get, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '@sunlight/auth';
 import { EventStoreHealthIndicator } from './event-store.health';
 import { HealthCheckFailureFilter } from './health-check-failure.filter';
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 @UseFilters(HealthCheckFailureFilter)
 export class HealthController {

@@ -118,7 +118,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return internalError();
     }
     if (error.httpStatus >= 500) this.logUnexpected(error, request, error.httpStatus);
-    const errors = isFieldErrorList(error.errors) ? error.errors : undefined;
+    // A domain error about one input names it in `field`; clients find it where validation puts it.
+    const field = (error as { field?: unknown }).field;
+    const errors = isFieldErrorList(error.errors)
+      ? error.errors
+      : typeof field === 'string'
+        ? [{ field, message: String(error.message) }]
+        : undefined;
     return {
       type: problemTypeFor(error.code),
       title: typeof error.title === 'string' ? error.title : statusTitle(error.httpStatus),

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
@@ -19,6 +20,8 @@ export function requestIdFor(request: IncomingMessage, response: ServerResponse)
 /** JSON logs with a request id on every line, and credentials never written. */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // Express 5's path syntax: nestjs-pino's default '*' is rewritten (with a warning) under a global prefix.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       timestamp: stdTimeFunctions.isoTime,

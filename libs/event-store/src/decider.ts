@@ -9,7 +9,7 @@ export interface Decider<State, Command, Event> {
 }
 
 /** An event as deciders see it: a type and its data, no storage concerns. */
-export interface DomainEvent<Type extends string = string, Data = Record<string, unknown>> {
+export interface DomainEvent<Type extends string = string, Data = unknown> {
   type: Type;
   data: Data;
 }

@@ -15,3 +15,4 @@ export { PostgresProcessorCheckpoints } from './postgres/postgres-processor-chec
 export * from './transfer-index.port';
 export { PostgresTransferIndex } from './postgres/postgres-transfer-index';
 export * from './state-cache';
+export { collectFirst } from './collect';

@@ -8,6 +8,6 @@ import type { RecordedEvent } from './event-store.port';
 export interface TransferIndex {
   findByTransferId(
     transferId: string,
-    options?: { types?: readonly string[]; streamPrefix?: string },
+    options?: { types?: readonly string[]; streamName?: string },
   ): Promise<RecordedEvent[]>;
 }

@@ -39,3 +39,5 @@ export type {
   ValidateIdNumberOptions,
   ValidIdNumber,
 } from './id-number';
+export { DIVISION_REGISTRY } from './tokens';
+export { divisionCodeFormatMessage, isDivisionCode } from './division-code';

@@ -287,7 +287,9 @@ export class PostgresEventStore implements EventStore {
       this.listener.release(true);
       this.listener = undefined;
     }
-    await this.pool.end();
+    // pool.end() waits for every checked-out client; a query stuck on a dead server must not
+    // hold the process's shutdown hostage.
+    await Promise.race([this.pool.end(), new Promise((resolve) => setTimeout(resolve, closeDrainMsMax).unref())]);
   }
 
   private async headPositionNumber(): Promise<bigint> {
@@ -352,17 +354,23 @@ export class PostgresEventStore implements EventStore {
     this.listenerUsers += 1;
     if (this.listener) return;
     this.listenerStarting ??= (async () => {
+      let client: PoolClient | undefined;
       try {
-        const client = await this.pool.connect();
-        client.on('notification', () => this.wakeups.emit('event'));
-        client.on('error', () => {
+        client = await this.pool.connect();
+        const connected = client;
+        connected.on('notification', () => this.wakeups.emit('event'));
+        connected.on('error', () => {
           // Polling still delivers; drop the broken listener so the next subscriber reconnects.
-          if (this.listener === client) this.listener = undefined;
+          if (this.listener === connected) {
+            this.listener = undefined;
+            connected.release(true);
+          }
         });
-        await client.query(`LISTEN ${notifyChannel}`);
-        this.listener = client;
+        await connected.query(`LISTEN ${notifyChannel}`);
+        this.listener = connected;
       } catch {
         // Without LISTEN the subscriber falls back to polling alone.
+        client?.release(true);
       } finally {
         this.listenerStarting = undefined;
       }
@@ -375,12 +383,8 @@ export class PostgresEventStore implements EventStore {
     if (this.listenerUsers > 0 || !this.listener) return;
     const client = this.listener;
     this.listener = undefined;
-    try {
-      await client.query(`UNLISTEN ${notifyChannel}`);
-      client.release();
-    } catch {
-      client.release(true);
-    }
+    // Closing the connection ends its LISTEN too, and cannot hang on a connection that broke.
+    client.release(true);
   }
 
   private async query<Row extends object>(

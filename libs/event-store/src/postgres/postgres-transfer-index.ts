@@ -11,7 +11,7 @@ export class PostgresTransferIndex implements TransferIndex {
 
   async findByTransferId(
     transferId: string,
-    options: { types?: readonly string[]; streamPrefix?: string } = {},
+    options: { types?: readonly string[]; streamName?: string } = {},
   ): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<{
       position: string;
@@ -28,9 +28,9 @@ export class PostgresTransferIndex implements TransferIndex {
                FROM events
               WHERE data ? 'transferId' AND data ->> 'transferId' = $1
                 AND ($2::text[] IS NULL OR type = ANY ($2::text[]))
-                AND ($3::text IS NULL OR starts_with(stream_name, $3::text))
+                AND ($3::text IS NULL OR stream_name = $3::text)
               ORDER BY position LIMIT $4`,
-      values: [transferId, options.types ? [...options.types] : null, options.streamPrefix ?? null, transferEventsMax],
+      values: [transferId, options.types ? [...options.types] : null, options.streamName ?? null, transferEventsMax],
     });
     return rows.map((row) => ({
       streamName: row.stream_name,

@@ -1,0 +1,190 @@
+import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
+import type { Actor } from './actor';
+import { isDivisionCode } from '@sunlight/geo';
+import { AuthenticationError } from './auth.errors';
+import { isRole, roles, type Role } from './roles';
+
+export const tokenIssuer = 'sunlight';
+// Pinned on both sides: a verifier that trusted the token's own `alg` header could be fed `none`.
+export const tokenAlgorithm = 'HS256';
+export const tokenLifetimeSecondsDefault = 8 * 60 * 60;
+// A leaked token is good until it expires and cannot be revoked, so no token lives longer than this.
+export const tokenLifetimeSecondsMax = 31 * 24 * 60 * 60;
+// Room for clocks of several app instances and the machine running the CLI to disagree slightly.
+export const tokenClockToleranceSeconds = 30;
+// The same bound the funds deciders apply to `actor.id`.
+export const actorIdLengthMax = 128;
+export const actorNameLengthMax = 64;
+// A real token is a few hundred bytes; anything far longer is not worth handing to the verifier.
+export const bearerTokenLengthMax = 4096;
+
+/** The JWT payload of a Sunlight bearer token. */
+export interface AccessTokenClaims {
+  sub: string;
+  role: Role;
+  division: string;
+  name?: string;
+  iat: number;
+  exp: number;
+  iss: typeof tokenIssuer;
+}
+
+export interface IssueAccessToken {
+  actor: Actor;
+  /** A display name (张三) for logs and screens; never used for decisions. */
+  name?: string;
+  lifetimeSeconds?: number;
+  nowMs?: number;
+}
+
+export interface VerifiedAccessToken {
+  actor: Actor;
+  name?: string;
+  expiresAt: Date;
+}
+
+export interface VerifyAccessTokenOptions {
+  nowMs?: number;
+  /** When given, a token naming a division this returns false for is refused. */
+  isKnownDivision?: (code: string) => boolean;
+}
+
+const jwt = new JwtService();
+
+/** Signs a token; the caller has validated its input, so a bad one here is a bug and throws. */
+export function signAccessToken(secret: string, request: IssueAccessToken): string {
+  const { actor, name } = request;
+  const lifetimeSeconds = request.lifetimeSeconds ?? tokenLifetimeSecondsDefault;
+  const issuedAt = Math.floor((request.nowMs ?? Date.now()) / 1000);
+  const problem =
+    actorIdProblem(actor.id) ??
+    (isRole(actor.role) ? undefined : `role must be one of ${roles.join(', ')}`) ??
+    (isDivisionCode(actor.division) ? undefined : 'division must be a division code') ??
+    (name === undefined ? undefined : actorNameProblem(name)) ??
+    lifetimeProblem(lifetimeSeconds);
+  if (problem !== undefined) throw new RangeError(`Cannot sign an access token: ${problem}`);
+
+  const claims: AccessTokenClaims = {
+    sub: actor.id,
+    role: actor.role,
+    division: actor.division,
+    ...(name === undefined ? {} : { name }),
+    iat: issuedAt,
+    exp: issuedAt + lifetimeSeconds,
+    iss: tokenIssuer,
+  };
+  return jwt.sign(claims, { secret, algorithm: tokenAlgorithm });
+}
+
+/** Checks signature, issuer, expiry and claims; every refusal is an AuthenticationError saying why. */
+export function verifyAccessToken(secret: string, token: string, options: VerifyAccessTokenOptions = {}): VerifiedAccessToken {
+  if (token.length > bearerTokenLengthMax) {
+    throw new AuthenticationError('invalid-token', `The bearer token is longer than ${bearerTokenLengthMax} characters.`);
+  }
+  let payload: unknown;
+  try {
+    payload = jwt.verify(token, {
+      secret,
+      algorithms: [tokenAlgorithm],
+      issuer: tokenIssuer,
+      clockTimestamp: Math.floor((options.nowMs ?? Date.now()) / 1000),
+      clockTolerance: tokenClockToleranceSeconds,
+    });
+  } catch (error) {
+    throw explainVerifyFailure(error);
+  }
+  return readClaims(payload, options);
+}
+
+/** `Authorization: Bearer <token>` → the token; a missing or differently shaped header is a 401. */
+export function parseAuthorizationHeader(header: string | readonly string[] | undefined): string {
+  if (header === undefined || header === '') {
+    throw new AuthenticationError(
+      'authentication-required',
+      'No bearer token: send the header "Authorization: Bearer <token>" (issue one with `npx sunlight token`).',
+    );
+  }
+  if (typeof header !== 'string') {
+    throw new AuthenticationError('invalid-token', 'The request carries more than one Authorization header.');
+  }
+  const match = /^Bearer +(\S+) *$/i.exec(header);
+  if (match === null) {
+    throw new AuthenticationError('invalid-token', 'The Authorization header must have the form "Bearer <token>".');
+  }
+  return match[1] as string;
+}
+
+/** "8h", "30m", "7d", "90s" or a plain number of seconds → seconds, within the allowed lifetime. */
+export function parseTokenLifetime(text: string): number {
+  const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
+  const unitSeconds: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+  const seconds = match === null ? Number.NaN : Number(match[1]) * (unitSeconds[match[2] as string] as number);
+  const problem = Number.isNaN(seconds) ? 'must look like 90s, 30m, 8h or 7d' : lifetimeProblem(seconds);
+  if (problem !== undefined) throw new RangeError(`expires-in ${problem} (got "${text}")`);
+  return seconds;
+}
+
+function explainVerifyFailure(error: unknown): unknown {
+  if (error instanceof TokenExpiredError) {
+    return new AuthenticationError(
+      'token-expired',
+      `The bearer token expired at ${error.expiredAt.toISOString()}; issue a new one.`,
+    );
+  }
+  if (error instanceof NotBeforeError) {
+    return new AuthenticationError('invalid-token', `The bearer token is not valid before ${error.date.toISOString()}.`);
+  }
+  if (error instanceof JsonWebTokenError) {
+    const reason =
+      error.message === 'invalid signature'
+        ? "its signature does not match this server's key"
+        : error.message.replace(/^jwt /, 'token ');
+    return new AuthenticationError('invalid-token', `The bearer token is not valid: ${reason}.`);
+  }
+  return error;
+}
+
+function readClaims(payload: unknown, options: VerifyAccessTokenOptions): VerifiedAccessToken {
+  const refuse = (reason: string): never => {
+    throw new AuthenticationError('invalid-token', `The bearer token is not valid: ${reason}.`);
+  };
+  if (typeof payload !== 'object' || payload === null) return refuse('its payload is not a JSON object');
+  const claims = payload as Partial<Record<keyof AccessTokenClaims, unknown>>;
+  // jsonwebtoken accepts tokens without `exp`; a token that never expires is refused here.
+  if (typeof claims.exp !== 'number') return refuse('it has no expiry (exp)');
+  const idProblem = actorIdProblem(claims.sub);
+  if (idProblem !== undefined) return refuse(`sub ${idProblem}`);
+  if (!isRole(claims.role)) return refuse(`role ${JSON.stringify(claims.role)} is not one of ${roles.join(', ')}`);
+  const division = claims.division;
+  if (!isDivisionCode(division)) return refuse('division is not a division code');
+  if (options.isKnownDivision !== undefined && !options.isKnownDivision(division)) {
+    return refuse(`division ${division} is not a known division`);
+  }
+  if (claims.name !== undefined && actorNameProblem(claims.name) !== undefined) return refuse('name is not a short string');
+  return {
+    actor: { id: claims.sub as string, role: claims.role, division },
+    ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
+    expiresAt: new Date(claims.exp * 1000),
+  };
+}
+
+function actorIdProblem(id: unknown): string | undefined {
+  if (typeof id !== 'string' || id.trim() === '' || id.length > actorIdLengthMax) {
+    return `must be a non-blank string of at most ${actorIdLengthMax} characters`;
+  }
+  return undefined;
+}
+
+function actorNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name.trim() === '' || name.length > actorNameLengthMax) {
+    return `name must be a non-blank string of at most ${actorNameLengthMax} characters`;
+  }
+  return undefined;
+}
+
+function lifetimeProblem(seconds: number): string | undefined {
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > tokenLifetimeSecondsMax) {
+    return `must be from 1 second to ${tokenLifetimeSecondsMax / 86400} days`;
+  }
+  return undefined;
+}

@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  EVENT_STORE,
+  EventStoreUnavailableError,
+  PROCESSOR_CHECKPOINTS,
+  type EventStore,
+  type GlobalPosition,
+  type ProcessorCheckpointStore,
+  type RecordedEvent,
+} from '@sunlight/event-store';
+import type { AllocationSent, FundLineCreated } from '../domain';
+import { fenFromString } from '../domain';
+import { FundLineRunner } from './fund-line.runner';
+import { PoolCommandRunner } from './pool-command.runner';
+
+/** The actor the relay writes as: not a person, so it can never satisfy maker-checker. */
+export const allocationRelayActor = { id: 'system:funds-processor', role: 'system', division: '' } as const;
+const retryDelayMsMax = 5_000;
+
+/**
+ * Turns facts on one stream into the facts they imply on another: `AllocationSent` on a parent
+ * pool becomes `AllocationReceived` on the child pool, and `FundLineCreated` becomes the pool's
+ * `FundsAppropriated`. It resumes from its checkpoint after a restart; an event handled twice is
+ * harmless because both pool commands are idempotent by transfer id, so nothing is lost or doubled.
+ */
+@Injectable()
+export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  static readonly processorName = 'funds.allocation-relay';
+  private readonly logger = new Logger(FundsProcessor.name);
+  private controller: AbortController | undefined;
+  private running: Promise<void> | undefined;
+  private lastPosition: GlobalPosition | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PROCESSOR_CHECKPOINTS) private readonly checkpoints: ProcessorCheckpointStore,
+    private readonly pools: PoolCommandRunner,
+    private readonly fundLines: FundLineRunner,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** The position of the last event this processor finished, for lag reporting. */
+  get position(): GlobalPosition | undefined {
+    return this.lastPosition;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.controller = new AbortController();
+    const signal = this.controller.signal;
+    this.running = this.loop(signal).finally(() => (this.running = undefined));
+  }
+
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.running;
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const after = await this.checkpoints.load(FundsProcessor.processorName);
+        this.lastPosition = after;
+        for await (const message of this.store.subscribeToAll({
+          after,
+          signal,
+          filter: { on: 'eventType', prefixes: ['AllocationSent', 'FundLineCreated'] },
+        })) {
+          if (message.kind === 'event') {
+            await this.handle(message.event);
+            await this.checkpoints.save(FundsProcessor.processorName, message.event.position);
+            this.lastPosition = message.event.position;
+          } else if (message.kind === 'checkpoint') {
+            await this.checkpoints.save(FundsProcessor.processorName, message.position);
+            this.lastPosition = message.position;
+          }
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        this.logger.error(`funds processor stopped on an error and restarts from its checkpoint: ${String(error)}`);
+        await delay(error instanceof EventStoreUnavailableError ? retryDelayMsMax : retryDelayMsMax / 5, signal);
+      }
+    }
+  }
+
+  private async handle(event: RecordedEvent): Promise<void> {
+    if (event.type === 'AllocationSent') {
+      const data = event.data as unknown as AllocationSent["data"];
+      await this.pools.run(
+        {
+          type: 'ReceiveAllocation',
+          fundId: data.fundId,
+          divisionCode: data.toDivisionCode,
+          transferId: data.transferId,
+          fromDivisionCode: data.divisionCode,
+          amountFen: fenFromString(data.amountFen),
+          actor: allocationRelayActor,
+          occurredAt: (event.metadata.occurredAt as string | undefined) ?? event.recordedAt.toISOString(),
+        },
+        {
+          commandId: `relay/${event.eventId}`,
+          correlationId: (event.metadata.correlationId as string | undefined) ?? event.eventId,
+          causationId: event.eventId,
+        },
+      );
+    } else if (event.type === 'FundLineCreated') {
+      await this.fundLines.appropriate(event.data as unknown as FundLineCreated["data"], event.metadata, event.eventId);
+    }
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

@@ -1,0 +1,188 @@
+/**
+ * Expected failures of the funds domain. Each carries a stable `code` for clients, an
+ * `httpStatus` hint (409 for clashes with the stream's current state, 422 for business rules and
+ * invalid input) and JSON-safe `details` so one generic mapper can render problem+json.
+ */
+export type DomainErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly httpStatus: 409 | 422;
+
+  protected constructor(
+    message: string,
+    readonly details: DomainErrorDetails,
+  ) {
+    super(message);
+  }
+}
+
+const amountEchoLengthMax = 40;
+
+export type InvalidAmountReason = 'malformed' | 'too_many_decimals' | 'not_positive' | 'too_large';
+
+/** A money amount that is not a positive number of fen within the limit, or is badly written. */
+export class InvalidAmountError extends DomainError {
+  override readonly name = 'InvalidAmountError';
+  readonly code = 'FUNDS.INVALID_AMOUNT';
+  readonly httpStatus = 422;
+
+  readonly input: string;
+
+  constructor(
+    readonly field: string,
+    readonly reason: InvalidAmountReason,
+    input: string,
+  ) {
+    // Echo at most a short prefix: the input may be arbitrarily long garbage.
+    const echoed = input.length > amountEchoLengthMax ? `${input.slice(0, amountEchoLengthMax)}…` : input;
+    super(`Invalid amount in ${field} (${reason}): ${JSON.stringify(echoed)}`, { field, reason, input: echoed });
+    this.input = echoed;
+  }
+}
+
+/** A command field the domain refuses: blank reason, unknown category, malformed id and so on. */
+export class InvalidCommandError extends DomainError {
+  override readonly name = 'InvalidCommandError';
+  readonly code = 'FUNDS.INVALID_COMMAND';
+  readonly httpStatus = 422;
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid ${field}: ${reason}`, { field, reason });
+  }
+}
+
+export class FundAlreadyExistsError extends DomainError {
+  override readonly name = 'FundAlreadyExistsError';
+  readonly code = 'FUNDS.FUND_ALREADY_EXISTS';
+  readonly httpStatus = 409;
+
+  constructor(readonly fundId: string) {
+    super(`Fund line ${fundId} already exists with different content`, { fundId });
+  }
+}
+
+export class InsufficientFundsError extends DomainError {
+  override readonly name = 'InsufficientFundsError';
+  readonly code = 'FUNDS.INSUFFICIENT_FUNDS';
+  readonly httpStatus = 422;
+
+  constructor(
+    readonly balanceFen: bigint,
+    readonly requestedFen: bigint,
+  ) {
+    super(`Insufficient funds: balance ${balanceFen} fen, requested ${requestedFen} fen`, {
+      balanceFen: balanceFen.toString(),
+      requestedFen: requestedFen.toString(),
+    });
+  }
+}
+
+/** Allocations only go from a pool to the pool of a division directly below it. */
+export class NotADirectChildError extends DomainError {
+  override readonly name = 'NotADirectChildError';
+  readonly code = 'FUNDS.NOT_A_DIRECT_CHILD';
+  readonly httpStatus = 422;
+
+  constructor(
+    readonly parentDivisionCode: string,
+    readonly childDivisionCode: string,
+  ) {
+    super(`Division ${childDivisionCode} is not a direct child of ${parentDivisionCode}`, {
+      parentDivisionCode,
+      childDivisionCode,
+    });
+  }
+}
+
+/** A client reused a transferId for a different movement; the first one stands. */
+export class TransferConflictError extends DomainError {
+  override readonly name = 'TransferConflictError';
+  readonly code = 'FUNDS.TRANSFER_CONFLICT';
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly transferId: string,
+    readonly existingKind: string,
+  ) {
+    super(`Transfer ${transferId} already exists (${existingKind}) with different content`, { transferId, existingKind });
+  }
+}
+
+/**
+ * The command names a transfer this pool has never seen. 422 rather than 404 because the pool
+ * exists and the request is well-formed; it refers to something that is not there.
+ */
+export class TransferNotFoundError extends DomainError {
+  override readonly name = 'TransferNotFoundError';
+  readonly code = 'FUNDS.TRANSFER_NOT_FOUND';
+  readonly httpStatus = 422;
+
+  constructor(readonly transferId: string) {
+    super(`Transfer ${transferId} does not exist in this pool`, { transferId });
+  }
+}
+
+/** The command names a transfer of the wrong kind, e.g. approving an allocation. */
+export class TransferKindMismatchError extends DomainError {
+  override readonly name = 'TransferKindMismatchError';
+  readonly code = 'FUNDS.TRANSFER_KIND_MISMATCH';
+  readonly httpStatus = 422;
+
+  constructor(
+    readonly transferId: string,
+    readonly expectedKind: string,
+    readonly actualKind: string,
+  ) {
+    super(`Transfer ${transferId} is ${actualKind}, expected ${expectedKind}`, { transferId, expectedKind, actualKind });
+  }
+}
+
+export class InvalidTransferStateError extends DomainError {
+  override readonly name = 'InvalidTransferStateError';
+  readonly code = 'FUNDS.INVALID_TRANSFER_STATE';
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly transferId: string,
+    readonly status: string,
+    readonly attempted: string,
+  ) {
+    super(`Transfer ${transferId} is ${status}; cannot ${attempted}`, { transferId, status, attempted });
+  }
+}
+
+/** Maker-checker: the person who requested a disbursement may not approve it. */
+export class SelfApprovalError extends DomainError {
+  override readonly name = 'SelfApprovalError';
+  readonly code = 'FUNDS.SELF_APPROVAL';
+  readonly httpStatus = 422;
+
+  constructor(
+    readonly transferId: string,
+    readonly actorId: string,
+  ) {
+    super(`${actorId} requested disbursement ${transferId} and cannot also approve it`, { transferId, actorId });
+  }
+}
+
+/** 追回: more cannot be recovered than was paid and has not already come back. */
+export class RecoveryExceedsOutstandingError extends DomainError {
+  override readonly name = 'RecoveryExceedsOutstandingError';
+  readonly code = 'FUNDS.RECOVERY_EXCEEDS_OUTSTANDING';
+  readonly httpStatus = 422;
+
+  constructor(
+    readonly originalTransferId: string,
+    readonly outstandingFen: bigint,
+    readonly requestedFen: bigint,
+  ) {
+    super(
+      `Cannot recover ${requestedFen} fen from ${originalTransferId}: only ${outstandingFen} fen paid and not yet returned`,
+      { originalTransferId, outstandingFen: outstandingFen.toString(), requestedFen: requestedFen.toString() },
+    );
+  }
+}
