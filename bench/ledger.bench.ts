@@ -1,0 +1,290 @@
+/**
+ * `npm run bench:ledger`: disbursement commands per second through the HTTP API (the app in its
+ * own process, eight concurrent clients) and through the command bus in-process, and command
+ * latency on a pool that already holds 100,000 events.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { CommandBus } from '@nestjs/cqrs';
+import { signAccessToken, type Actor } from '@sunlight/auth';
+import {
+  PostgresEventStore,
+  PostgresSnapshotStore,
+  type EventToAppend,
+} from '@sunlight/event-store';
+import { loadDivisionRegistry, makeIdNumber } from '@sunlight/geo';
+import {
+  CreateFundLineCommand,
+  initialPoolState,
+  poolDecider,
+  poolStateToSnapshot,
+  poolStreamName,
+  RunPoolCommand,
+  type PoolCommand,
+  type PoolEvent,
+} from '@sunlight/funds';
+import { loadAppConfig } from '../src/config/app-config';
+import { createApp } from '../src/main';
+import { benchDatabase } from './support/bench-database';
+import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
+
+const county = '530325';
+const jwtSecret = 'bench-secret-'.padEnd(48, 'x');
+const finance: Actor = { id: 'bench-finance', role: 'finance', division: county };
+const admin: Actor = { id: 'bench-admin', role: 'admin', division: '53' };
+
+interface Measured {
+  commands: number;
+  elapsedMs: number;
+  latenciesMs: number[];
+}
+
+async function runConcurrently(
+  concurrency: number,
+  total: number,
+  send: (index: number) => Promise<void>,
+): Promise<Measured> {
+  const latenciesMs: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let index = next++; index < total; index = next++) {
+        const t0 = performance.now();
+        await send(index);
+        latenciesMs.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { commands: total, elapsedMs: performance.now() - started, latenciesMs };
+}
+
+function disbursement(fundId: string, divisionCode: string, index: number): PoolCommand {
+  return {
+    type: 'RequestDisbursement',
+    fundId,
+    divisionCode,
+    transferId: `bench-${randomUUID()}`,
+    beneficiary: {
+      kind: 'household',
+      id: `hh-${divisionCode}-${index}`,
+      name: '张三',
+      idNumber: makeIdNumber(county, '19800101', String(100 + (index % 800)).padStart(3, '0')),
+    },
+    amountFen: 360_000n,
+    actor: finance,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
+/** One fund line per township, so concurrent commands spread over several pools as in real use. */
+async function fundTownships(bus: CommandBus, townships: string[], label: string): Promise<string[]> {
+  const fundIds: string[] = [];
+  for (const [index, township] of townships.entries()) {
+    const fundId = `bench-${label}-${index}`;
+    await bus.execute(
+      new CreateFundLineCommand(
+        {
+          type: 'CreateFundLine',
+          fundId,
+          name: `基准测试资金 ${index}`,
+          fiscalYear: 2026,
+          purposeCategory: '产业发展',
+          source: '中央财政',
+          appropriation: { divisionCode: township, amountFen: 100_000_000_000n },
+          actor: admin,
+          occurredAt: new Date().toISOString(),
+        },
+        { commandId: randomUUID(), correlationId: randomUUID() },
+      ),
+    );
+    fundIds.push(fundId);
+  }
+  return fundIds;
+}
+
+async function httpDisbursements(databaseUrl: string, townships: string[], total: number, bus: CommandBus): Promise<Measured> {
+  const fundIds = await fundTownships(bus, townships, 'http');
+  const port = await freePort();
+  const server = spawn(process.execPath, [path.resolve('dist/src/cli.js'), 'serve'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitForHealth(port, server);
+    const token = signAccessToken(jwtSecret, { actor: finance });
+    const url = `http://127.0.0.1:${port}/api/v1/funds`;
+    const send = async (index: number) => {
+      const pool = index % townships.length;
+      const response = await fetch(`${url}/${fundIds[pool]}/disbursements`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          transferId: `bench-${randomUUID()}`,
+          divisionCode: townships[pool],
+          beneficiary: { kind: 'household', id: `hh-${index}`, name: '张三', idNumber: makeIdNumber(county, '19800101', '123') },
+          amount: '3600.00',
+        }),
+      });
+      if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      await response.arrayBuffer();
+    };
+    await runConcurrently(8, 200, send); // warm-up: connections, JIT, plan caches
+    return await runConcurrently(8, total, send);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+}
+
+async function busDisbursements(bus: CommandBus, townships: string[], total: number): Promise<Measured> {
+  const fundIds = await fundTownships(bus, townships, 'bus');
+  const send = async (index: number) => {
+    const pool = index % townships.length;
+    await bus.execute(new RunPoolCommand(disbursement(fundIds[pool], townships[pool], index), { commandId: randomUUID(), correlationId: randomUUID() }));
+  };
+  await runConcurrently(8, 200, send);
+  return runConcurrently(8, total, send);
+}
+
+/**
+ * Seeds a pool with `eventCount` events (request + approve pairs decided by the real decider),
+ * written straight to the store in batches, plus the snapshot normal operation would have left.
+ */
+async function seedLongPool(store: PostgresEventStore, fundId: string, divisionCode: string, eventCount: number): Promise<void> {
+  const stream = poolStreamName(fundId, divisionCode);
+  let state = initialPoolState();
+  let batch: EventToAppend[] = [];
+  let revision: bigint | undefined;
+  const approver: Actor = { id: 'bench-approver', role: 'approver', division: county };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const result = await store.appendToStream(stream, batch, { expectedRevision: revision ?? 'no_stream' });
+    revision = result.nextExpectedRevision;
+    batch = [];
+  };
+  const apply = (command: PoolCommand) => {
+    const events: PoolEvent[] = poolDecider.decide(command, state);
+    for (const event of events) {
+      state = poolDecider.evolve(state, event);
+      batch.push({
+        eventId: randomUUID(),
+        type: event.type,
+        data: event.data as unknown as Record<string, unknown>,
+        metadata: { actor: command.actor, occurredAt: command.occurredAt, commandId: randomUUID(), schemaVersion: 1 },
+      });
+    }
+  };
+  const occurredAt = new Date().toISOString();
+  apply({ type: 'AppropriateFunds', fundId, divisionCode, transferId: `appropriation-${fundId}`, amountFen: 10n ** 14n, actor: admin, occurredAt });
+  for (let i = 0; batch.length + Number(revision ?? -1n) + 1 < eventCount; i += 1) {
+    const request = disbursement(fundId, divisionCode, i);
+    apply(request);
+    apply({ type: 'ApproveDisbursement', fundId, divisionCode, transferId: request.transferId, actor: approver, occurredAt });
+    if (batch.length >= 998) await flush();
+  }
+  await flush();
+  await new PostgresSnapshotStore(store.pool).save({
+    streamName: stream,
+    revision: revision as bigint,
+    schemaVersion: 1,
+    state: poolStateToSnapshot(state) as unknown as Record<string, unknown>,
+  });
+}
+
+async function longPool(bus: CommandBus, fundId: string, divisionCode: string, total: number): Promise<Measured & { firstMs: number }> {
+  const t0 = performance.now();
+  await bus.execute(new RunPoolCommand(disbursement(fundId, divisionCode, 0), { commandId: randomUUID(), correlationId: randomUUID() }));
+  const firstMs = performance.now() - t0;
+  const measured = await runConcurrently(1, total, async (index) => {
+    await bus.execute(new RunPoolCommand(disbursement(fundId, divisionCode, index), { commandId: randomUUID(), correlationId: randomUUID() }));
+  });
+  return { ...measured, firstMs };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const selected = (flags.get('workloads') ?? 'http-disbursements,bus-disbursements,long-pool').split(',');
+  const scale = Number(flags.get('scale') ?? '1');
+  const longPoolEvents = Number(flags.get('long-pool-events') ?? '100000');
+  const database = await benchDatabase(flags.get('database-url'));
+  const townships = loadDivisionRegistry().childrenOf(county).slice(0, 16).map((division) => division.code);
+  const report = new BenchReport('ledger');
+  const app = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0' }));
+  await app.init();
+  const bus = app.get(CommandBus);
+  try {
+    if (selected.includes('http-disbursements')) {
+      const m = await httpDisbursements(database.url, townships, Math.round(5_000 * scale), bus);
+      const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
+      report.add('http-disbursements', 'commandsPerSecond', (m.commands / m.elapsedMs) * 1000, 'commands/s');
+      report.add('http-disbursements', 'p50Ms', p50Ms, 'ms');
+      report.add('http-disbursements', 'p99Ms', p99Ms, 'ms');
+    }
+    if (selected.includes('bus-disbursements')) {
+      const m = await busDisbursements(bus, townships, Math.round(5_000 * scale));
+      const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
+      report.add('bus-disbursements', 'commandsPerSecond', (m.commands / m.elapsedMs) * 1000, 'commands/s');
+      report.add('bus-disbursements', 'p50Ms', p50Ms, 'ms');
+      report.add('bus-disbursements', 'p99Ms', p99Ms, 'ms');
+    }
+    if (selected.includes('long-pool')) {
+      const store = await PostgresEventStore.open({ connectionString: database.url, migrate: false });
+      const fundId = 'bench-long-pool';
+      const seedStarted = performance.now();
+      await seedLongPool(store, fundId, townships[0], longPoolEvents);
+      await store.close();
+      console.log(`long-pool: seeded ${longPoolEvents} events in ${(performance.now() - seedStarted).toFixed(0)} ms`);
+      // A new app instance: nothing cached, so the first command loads the snapshot plus the tail.
+      const fresh = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0' }));
+      await fresh.init();
+      try {
+        const m = await longPool(fresh.get(CommandBus), fundId, townships[0], Math.round(2_000 * scale));
+        const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
+        report.add('long-pool', 'priorEvents', longPoolEvents, 'events');
+        report.add('long-pool', 'firstCommandMs', m.firstMs, 'ms');
+        report.add('long-pool', 'p50Ms', p50Ms, 'ms');
+        report.add('long-pool', 'p99Ms', p99Ms, 'ms');
+      } finally {
+        await fresh.close();
+      }
+    }
+    report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18' });
+  } finally {
+    await app.close();
+    await database.close();
+  }
+}
+
+async function waitForHealth(port: number, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the app exited with code ${server.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('the app did not become healthy within 60 s');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
