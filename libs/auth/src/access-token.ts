@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
 import type { Actor } from './actor';
 import { isDivisionCode } from '@sunlight/geo';
@@ -51,6 +52,24 @@ export interface VerifyAccessTokenOptions {
 
 const jwt = new JwtService();
 
+/**
+ * jsonwebtoken turns a string secret into a key object on every call, first trying to parse it
+ * as a public key; that costs more than the whole rest of a request. The key object is built once.
+ */
+const secretKeys = new Map<string, KeyObject>();
+const secretKeysMax = 8;
+
+function secretKeyOf(secret: string): string {
+  let key = secretKeys.get(secret);
+  if (key === undefined) {
+    if (secretKeys.size >= secretKeysMax) secretKeys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  // @nestjs/jwt's types say string | Buffer; jsonwebtoken accepts a KeyObject as well.
+  return key as unknown as string;
+}
+
 /** Signs a token; the caller has validated its input, so a bad one here is a bug and throws. */
 export function signAccessToken(secret: string, request: IssueAccessToken): string {
   const { actor, name } = request;
@@ -73,7 +92,7 @@ export function signAccessToken(secret: string, request: IssueAccessToken): stri
     exp: issuedAt + lifetimeSeconds,
     iss: tokenIssuer,
   };
-  return jwt.sign(claims, { secret, algorithm: tokenAlgorithm });
+  return jwt.sign(claims, { secret: secretKeyOf(secret), algorithm: tokenAlgorithm });
 }
 
 /** Checks signature, issuer, expiry and claims; every refusal is an AuthenticationError saying why. */
@@ -84,7 +103,7 @@ export function verifyAccessToken(secret: string, token: string, options: Verify
   let payload: unknown;
   try {
     payload = jwt.verify(token, {
-      secret,
+      secret: secretKeyOf(secret),
       algorithms: [tokenAlgorithm],
       issuer: tokenIssuer,
       clockTimestamp: Math.floor((options.nowMs ?? Date.now()) / 1000),

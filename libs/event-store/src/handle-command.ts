@@ -3,6 +3,7 @@ import type { Decider, DomainEvent } from './decider';
 import { WrongExpectedVersionError } from './errors';
 import type { EventStore, EventToAppend, GlobalPosition, JsonObject, RecordedEvent } from './event-store.port';
 import type { SnapshotStore } from './snapshot-store.port';
+import type { KeyedMutex } from './keyed-mutex';
 import type { StateCache } from './state-cache';
 
 /** Attempts after a concurrent writer got there first; each one re-reads and re-decides. */
@@ -30,6 +31,12 @@ export interface HandleCommandOptions<State, Command, Event extends DomainEvent>
   snapshots?: SnapshotPolicy<State>;
   /** Recently folded states of this process; saves re-reading long streams on every command. */
   cache?: StateCache<State>;
+  /**
+   * Serialises this process's commands per stream. With it, a cached state is trusted on the
+   * first attempt (no read at all): only another process can have written since, and then the
+   * expected revision fails and the retry reads the tail.
+   */
+  streamLocks?: KeyedMutex;
 }
 
 export interface CommandResult<State, Event> {
@@ -49,8 +56,18 @@ export interface CommandResult<State, Event> {
 export async function handleCommand<State, Command, Event extends DomainEvent>(
   options: HandleCommandOptions<State, Command, Event>,
 ): Promise<CommandResult<State, Event>> {
+  if (options.streamLocks) {
+    return options.streamLocks.run(options.streamName, () => attemptCommand(options, true));
+  }
+  return attemptCommand(options, false);
+}
+
+async function attemptCommand<State, Command, Event extends DomainEvent>(
+  options: HandleCommandOptions<State, Command, Event>,
+  trustCache: boolean,
+): Promise<CommandResult<State, Event>> {
   for (let attempt = 1; ; attempt += 1) {
-    const loaded = await loadState(options);
+    const loaded = await loadState(options, trustCache && attempt === 1);
     const events = options.decider.decide(options.command, loaded.state);
     if (events.length === 0) {
       return { events, state: loaded.state, revision: loaded.revision, position: undefined };
@@ -78,12 +95,16 @@ export async function loadState<State, Command, Event extends DomainEvent>(
     HandleCommandOptions<State, Command, Event>,
     'store' | 'decider' | 'streamName' | 'fromRecorded' | 'snapshots' | 'cache'
   >,
+  trustCache = false,
 ): Promise<{ state: State; revision: bigint | undefined; snapshotRevision: bigint | undefined }> {
   const fromRecorded = options.fromRecorded ?? ((recorded: RecordedEvent) => ({ type: recorded.type, data: recorded.data }) as unknown as Event);
   let state = options.decider.initialState();
   let revision: bigint | undefined;
   let snapshotRevision: bigint | undefined;
   const cached = options.cache?.get(options.streamName);
+  if (cached && trustCache) {
+    return { state: cached.state, revision: cached.revision, snapshotRevision: undefined };
+  }
   if (cached) {
     state = cached.state;
     revision = cached.revision;

@@ -16,3 +16,4 @@ export * from './transfer-index.port';
 export { PostgresTransferIndex } from './postgres/postgres-transfer-index';
 export * from './state-cache';
 export { collectFirst } from './collect';
+export * from './keyed-mutex';

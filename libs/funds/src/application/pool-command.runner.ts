@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   EVENT_STORE,
   handleCommand,
+  KeyedMutex,
   loadState,
   SNAPSHOT_STORE,
   StateCache,
@@ -47,6 +48,7 @@ const outcomeTypes: Record<PoolCommand['type'], readonly PoolEvent['type'][]> = 
 @Injectable()
 export class PoolCommandRunner {
   private readonly cache = new StateCache<PoolState>(poolStateCacheEntriesMax);
+  private readonly streamLocks = new KeyedMutex();
   private readonly snapshots: SnapshotPolicy<PoolState>;
 
   constructor(
@@ -74,6 +76,7 @@ export class PoolCommandRunner {
       fromRecorded: toPoolEvent,
       snapshots: this.snapshots,
       cache: this.cache,
+      streamLocks: this.streamLocks,
     });
     const [event] = await this.transfers.findByTransferId(command.transferId, {
       streamName,
