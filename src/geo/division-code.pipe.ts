@@ -1,12 +1,16 @@
-import { Injectable, type PipeTransform } from '@nestjs/common';
+import type { PipeTransform } from '@nestjs/common';
 import { RequestValidationError } from '../http/request-validation.error';
 import { divisionCodeFormatMessage, isDivisionCode } from '@sunlight/geo';
 
-/** Rejects a malformed `:code` path parameter with a 400 naming the field `code`. */
-@Injectable()
+/**
+ * Rejects a malformed division code path parameter with a 400 naming the parameter. Used as an
+ * instance (`new DivisionCodePipe('villageCode')`) so each route names its own field.
+ */
 export class DivisionCodePipe implements PipeTransform<unknown, string> {
+  constructor(private readonly field = 'code') {}
+
   transform(value: unknown): string {
-    if (!isDivisionCode(value)) throw new RequestValidationError([{ field: 'code', message: `code ${divisionCodeFormatMessage}` }]);
+    if (!isDivisionCode(value)) throw new RequestValidationError([{ field: this.field, message: `${this.field} ${divisionCodeFormatMessage}` }]);
     return value;
   }
 }

@@ -35,7 +35,7 @@ export class DivisionsController {
   @ApiOkResponse({ type: DivisionDto })
   @ApiBadRequestResponse({ description: 'The code is malformed (problem+json naming the field `code`)' })
   @ApiNotFoundResponse({ description: 'No division has this code (problem+json naming the code)' })
-  division(@Param('code', DivisionCodePipe) code: string): DivisionDto {
+  division(@Param('code', new DivisionCodePipe()) code: string): DivisionDto {
     const division = this.lookUp(code, () => this.registry.require(code));
     return {
       ...summary(division),
@@ -50,7 +50,7 @@ export class DivisionsController {
   @ApiOkResponse({ type: DivisionChildrenDto })
   @ApiBadRequestResponse({ description: 'The code is malformed (problem+json naming the field `code`)' })
   @ApiNotFoundResponse({ description: 'No division has this code (problem+json naming the code)' })
-  children(@Param('code', DivisionCodePipe) code: string): DivisionChildrenDto {
+  children(@Param('code', new DivisionCodePipe()) code: string): DivisionChildrenDto {
     return { code, children: this.lookUp(code, () => this.registry.childrenOf(code)).map(summary) };
   }
 

@@ -41,3 +41,4 @@ export type {
 } from './id-number';
 export { DIVISION_REGISTRY } from './tokens';
 export { divisionCodeFormatMessage, isDivisionCode } from './division-code';
+export * from './domain';

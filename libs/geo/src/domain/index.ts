@@ -1,0 +1,2 @@
+export * from './village-group.decider';
+export * from './village-group.errors';
