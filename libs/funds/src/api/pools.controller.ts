@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
 import { EVENT_STORE, type EventStore } from '@sunlight/event-store';
@@ -7,7 +7,7 @@ import { fundIdPattern, parsePoolStreamName } from '../domain';
 import type { EventView } from '../application/command-envelope';
 import { toEventView } from '../application/event-view';
 import { FundsQueries, type PoolView } from '../application/funds.queries';
-import { requireDivision } from './responses';
+import { RequestFieldError, requireDivision } from './responses';
 
 export const streamPageSizeMax = 500;
 const streamPageSizeDefault = 100;
@@ -107,10 +107,7 @@ function parseQueryInteger(field: string, text: string | undefined, min: number,
   if (text === undefined) return undefined;
   const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new BadRequestException({
-      message: `${field} must be an integer from ${min} to ${max}`,
-      errors: [{ field, message: `must be an integer from ${min} to ${max}` }],
-    });
+    throw new RequestFieldError(field, `must be an integer from ${min} to ${max}`);
   }
   return value;
 }

@@ -1,4 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
 import type { DivisionRegistry } from '@sunlight/geo';
 import type { TransferOutcome } from '../application/command-envelope';
 
@@ -20,8 +19,24 @@ export function sendOutcome(response: OutcomeResponse, outcome: TransferOutcome)
 /** Unknown division codes are bad input (400 naming the field), not a missing resource. */
 export function requireDivision(divisions: DivisionRegistry, code: string, field: string): void {
   if (divisions.get(code) !== undefined) return;
-  throw new BadRequestException({
-    message: `${field} ${code} is not a known division`,
-    errors: [{ field, message: `${code} is not a known division code` }],
-  });
+  throw new RequestFieldError(field, `${code} is not a known division code`);
+}
+
+/**
+ * A 400 naming one request field, for checks the validation pipe cannot make (a division code
+ * that is well-formed but unknown, a query parameter). A plain `BadRequestException` would lose
+ * `errors[]` in the problem+json filter; this meets its HttpMappedError contract instead and uses
+ * the same problem type as the validation pipe, so clients see one kind of 400.
+ */
+export class RequestFieldError extends Error {
+  override readonly name = 'RequestFieldError';
+  readonly httpStatus = 400;
+  readonly code = 'validation-failed';
+  readonly title = 'The request is not valid';
+  readonly errors: { field: string; message: string }[];
+
+  constructor(field: string, message: string) {
+    super(`${field} ${message}`);
+    this.errors = [{ field, message }];
+  }
 }
