@@ -1,4 +1,4 @@
-import { Body, Controller, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, ConflictException, Controller, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
@@ -35,8 +35,14 @@ abstract class TransferRoutes {
   }
 
   private async locate(transferId: string, originType: string): Promise<{ fundId: string; divisionCode: string } | undefined> {
-    const [origin] = await this.transfers.findByTransferId(transferId, { types: [originType] });
-    return origin === undefined ? undefined : parsePoolStreamName(origin.streamName);
+    const origins = await this.transfers.findByTransferId(transferId, { types: [originType] });
+    const streams = new Set(origins.map((origin) => origin.streamName));
+    if (streams.size > 1) {
+      // Only a race between two pools claiming one id at the same instant gets here; acting on
+      // either would be a guess.
+      throw new ConflictException(`Transfer id ${transferId} names transfers in ${[...streams].join(' and ')}`);
+    }
+    return origins.length === 0 ? undefined : parsePoolStreamName(origins[0].streamName);
   }
 }
 

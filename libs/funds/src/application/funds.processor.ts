@@ -9,7 +9,7 @@ import {
   type RecordedEvent,
 } from '@sunlight/event-store';
 import type { AllocationSent, FundLineCreated } from '../domain';
-import { fenFromString } from '../domain';
+import { DomainError, fenFromString } from '../domain';
 import { FundLineRunner } from './fund-line.runner';
 import { PoolCommandRunner } from './pool-command.runner';
 
@@ -30,6 +30,7 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private lastPosition: GlobalPosition | undefined;
+  private parkedCount = 0;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -74,7 +75,7 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
           filter: { on: 'eventType', prefixes: ['AllocationSent', 'FundLineCreated'] },
         })) {
           if (message.kind === 'event') {
-            await this.handle(message.event);
+            await this.handleOrPark(message.event);
             await this.checkpoints.save(FundsProcessor.processorName, message.event.position);
             this.lastPosition = message.event.position;
           } else if (message.kind === 'checkpoint') {
@@ -88,6 +89,29 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
         await delay(error instanceof EventStoreUnavailableError ? retryDelayMsMax : retryDelayMsMax / 5, signal);
       }
     }
+  }
+
+  /**
+   * A domain error here means the log holds an allocation this relay cannot apply (say, an id
+   * taken in the receiving pool by a racing request). Retrying forever would stall every later
+   * allocation of every fund, so the event is parked: logged, counted, and left in transit, where
+   * the dashboards show it. Infrastructure errors propagate and are retried from the checkpoint.
+   */
+  private async handleOrPark(event: RecordedEvent): Promise<void> {
+    try {
+      await this.handle(event);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.parkedCount += 1;
+      this.logger.error(
+        `parked ${event.type} at position ${event.position} (${event.streamName}): ${error.code}: ${error.message}`,
+      );
+    }
+  }
+
+  /** Events this process could not apply and left in transit (see `handleOrPark`). */
+  get parked(): number {
+    return this.parkedCount;
   }
 
   private async handle(event: RecordedEvent): Promise<void> {

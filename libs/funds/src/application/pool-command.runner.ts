@@ -19,6 +19,7 @@ import {
   poolStateFromSnapshot,
   poolStateToSnapshot,
   poolStreamName,
+  TransferIdTakenError,
   type PoolCommand,
   type PoolEvent,
   type PoolState,
@@ -67,6 +68,7 @@ export class PoolCommandRunner {
 
   async run(command: PoolCommand, ids: CommandIds): Promise<TransferOutcome> {
     const streamName = poolStreamName(command.fundId, command.divisionCode);
+    await this.assertTransferIdFree(command, streamName);
     const result = await handleCommand({
       store: this.store,
       decider: poolDecider,
@@ -88,6 +90,27 @@ export class PoolCommandRunner {
     return { replayed: result.events.length === 0, event: toEventView(event) };
   }
 
+  /**
+   * A new transfer's id must not be in use in any other stream. The pool's own stream is the
+   * decider's business (an exact repeat is a replay, anything else a conflict); the one expected
+   * twin is the receiving side of an allocation, written by the relay with the sender's id.
+   * Two pools racing to claim one id at the same instant can still both succeed; the relay and the
+   * transfer routes then refuse the ambiguity rather than guess.
+   */
+  private async assertTransferIdFree(command: PoolCommand, streamName: string): Promise<void> {
+    if (!createsTransfer(command)) return;
+    const elsewhere = (await this.transfers.findByTransferId(command.transferId)).filter(
+      (event) =>
+        event.streamName !== streamName &&
+        !(
+          command.type === 'SendAllocation' &&
+          event.type === 'AllocationReceived' &&
+          event.streamName === poolStreamName(command.fundId, command.toDivisionCode)
+        ),
+    );
+    if (elsewhere.length > 0) throw new TransferIdTakenError(command.transferId, elsewhere[0].streamName);
+  }
+
   /** The pool's current state (from cache or snapshot, plus the tail of its stream). */
   async state(fundId: string, divisionCode: string): Promise<{ state: PoolState; revision: bigint | undefined }> {
     const { state, revision } = await loadState({
@@ -104,6 +127,19 @@ export class PoolCommandRunner {
 
 export function toPoolEvent(recorded: RecordedEvent): PoolEvent {
   return { type: recorded.type, data: recorded.data } as unknown as PoolEvent;
+}
+
+function createsTransfer(command: PoolCommand): boolean {
+  switch (command.type) {
+    case 'SendAllocation':
+    case 'RequestDisbursement':
+    case 'ReverseTransfer':
+    case 'RecoverFunds':
+    case 'AppropriateFunds':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function reasonOf(command: PoolCommand): string | undefined {

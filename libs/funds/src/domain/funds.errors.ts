@@ -186,3 +186,22 @@ export class RecoveryExceedsOutstandingError extends DomainError {
     );
   }
 }
+
+/**
+ * A new transfer's id is already used by another transfer elsewhere in the log. Transfer ids are
+ * unique across all pools, because routes such as `/disbursements/:transferId/approve` name only
+ * the id, and the allocation relay writes the sender's id into the receiving pool.
+ */
+export class TransferIdTakenError extends DomainError {
+  override readonly name = 'TransferIdTakenError';
+  readonly code = 'FUNDS.TRANSFER_ID_TAKEN';
+  readonly httpStatus = 409;
+  readonly field = 'transferId';
+
+  constructor(
+    readonly transferId: string,
+    readonly takenBy: string,
+  ) {
+    super(`Transfer id ${transferId} is already used in ${takenBy}; choose another id`, { transferId, takenBy });
+  }
+}

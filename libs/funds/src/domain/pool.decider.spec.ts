@@ -287,8 +287,11 @@ describe('RejectDisbursement', () => {
     given(requested).when(command.reject('d-1', 'x'.repeat(501))).thenThrows(InvalidCommandError, { field: 'reason' });
   });
 
-  it('returns nothing when rejected again', () => {
-    given([...requested, event.rejected('d-1', '30000')]).when(command.reject('d-1', 'another reason')).then([]);
+  it('returns nothing when rejected again for the same reason, and refuses another reason as a conflict', () => {
+    given([...requested, event.rejected('d-1', '30000', '录入错误')]).when(command.reject('d-1', '录入错误')).then([]);
+    given([...requested, event.rejected('d-1', '30000', '录入错误')])
+      .when(command.reject('d-1', 'another reason'))
+      .thenThrows(TransferConflictError, { httpStatus: 409 });
   });
 
   it('refuses to reject an approved disbursement', () => {
@@ -311,6 +314,13 @@ describe('SettleDisbursement', () => {
   it('returns nothing for the same outcome again', () => {
     given(paid).when(command.paid('d-1')).then([]);
     given([...approved, event.failed('d-1', '30000')]).when(command.failed('d-1')).then([]);
+  });
+
+  it('refuses the same outcome with another bank reference or reason: it could hide a second payment', () => {
+    given(paid).when(command.paid('d-1', 'BK-OTHER-0002')).thenThrows(TransferConflictError, { httpStatus: 409 });
+    given([...approved, event.failed('d-1', '30000')])
+      .when(command.failed('d-1', '另一个原因'))
+      .thenThrows(TransferConflictError, { httpStatus: 409 });
   });
 
   it('refuses the opposite outcome', () => {
@@ -513,7 +523,7 @@ describe('snapshots', () => {
 
   it('refuses a snapshot that is not one', () => {
     expect(() => poolStateFromSnapshot(null)).toThrow(/^invalid pool snapshot/);
-    expect(() => poolStateFromSnapshot({ ...poolStateToSnapshot(fold(history)), schemaVersion: 2 })).toThrow(/schemaVersion/);
+    expect(() => poolStateFromSnapshot({ ...poolStateToSnapshot(fold(history)), schemaVersion: 1 })).toThrow(/schemaVersion/);
     expect(() => poolStateFromSnapshot({ ...poolStateToSnapshot(fold(history)), pendingApprovalCount: 9 })).toThrow(/counters/);
   });
 

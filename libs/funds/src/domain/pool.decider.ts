@@ -283,6 +283,11 @@ export type TransferEntry =
       readonly returnedFen: bigint;
       /** Kept only while a decision is pending: it is what maker-checker compares against. */
       readonly requestedBy?: string;
+      /**
+       * The content of the final decision or settlement (reject reason, bank reference, failure
+       * reason), so that a repeat with other content is a conflict rather than a silent replay.
+       */
+      readonly outcomeFingerprint?: string;
     };
 
 type DisbursementEntry = Extract<TransferEntry, { kind: 'disbursement' }>;
@@ -395,6 +400,12 @@ const fingerprintOf = {
     fingerprint('reversal', [d.originalTransferId, d.reason]),
   recovery: (d: { originalTransferId: string; amountFen: string; reason: string }) =>
     fingerprint('recovery', [d.originalTransferId, d.amountFen, d.reason]),
+};
+
+const outcomeFingerprintOf = {
+  rejected: (reason: string) => fingerprint('disbursement', ['rejected', reason]),
+  paid: (bankReference: string) => fingerprint('disbursement', ['paid', bankReference]),
+  failed: (reason: string) => fingerprint('disbursement', ['failed', reason]),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -589,7 +600,10 @@ function rejectDisbursement(command: RejectDisbursement, state: PoolState): Pool
       },
     ];
   }
-  if (entry.status === 'rejected') return [];
+  if (entry.status === 'rejected') {
+    if (entry.outcomeFingerprint === outcomeFingerprintOf.rejected(reason)) return [];
+    throw new TransferConflictError(command.transferId, 'disbursement');
+  }
   throw new InvalidTransferStateError(command.transferId, entry.status, 'reject');
 }
 
@@ -610,8 +624,12 @@ function settleDisbursement(command: SettleDisbursement, state: PoolState): Pool
       ? [{ type: 'DisbursementPaid', data: { ...base, bankReference } }]
       : [{ type: 'DisbursementFailed', data: { ...base, reason: failureReason } }];
   }
-  if (outcome === 'paid' && paidOrLater.includes(entry.status)) return [];
-  if (outcome === 'failed' && entry.status === 'failed') return [];
+  const settledAs = outcome === 'paid' ? outcomeFingerprintOf.paid(bankReference) : outcomeFingerprintOf.failed(failureReason);
+  const repeated = (outcome === 'paid' && paidOrLater.includes(entry.status)) || (outcome === 'failed' && entry.status === 'failed');
+  if (repeated) {
+    if (entry.outcomeFingerprint === settledAs) return [];
+    throw new TransferConflictError(command.transferId, 'disbursement');
+  }
   throw new InvalidTransferStateError(command.transferId, entry.status, `settle as ${outcome}`);
 }
 
@@ -749,7 +767,11 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
         reservedFen: state.reservedFen - amountFen,
         balanceFen: state.balanceFen + amountFen,
         pendingApprovalCount: state.pendingApprovalCount - 1,
-        transfers: updateDisbursement(state, transferId, { ...entry, status: 'rejected' }),
+        transfers: updateDisbursement(state, transferId, {
+          ...entry,
+          status: 'rejected',
+          outcomeFingerprint: outcomeFingerprintOf.rejected(event.data.reason),
+        }),
       };
     }
     case 'DisbursementPaid': {
@@ -757,7 +779,11 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
       return {
         ...state,
         awaitingSettlementCount: state.awaitingSettlementCount - 1,
-        transfers: updateDisbursement(state, transferId, { ...entry, status: 'paid' }),
+        transfers: updateDisbursement(state, transferId, {
+          ...entry,
+          status: 'paid',
+          outcomeFingerprint: outcomeFingerprintOf.paid(event.data.bankReference),
+        }),
       };
     }
     case 'DisbursementFailed': {
@@ -768,7 +794,11 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
         disbursedFen: state.disbursedFen - amountFen,
         balanceFen: state.balanceFen + amountFen,
         awaitingSettlementCount: state.awaitingSettlementCount - 1,
-        transfers: updateDisbursement(state, transferId, { ...entry, status: 'failed' }),
+        transfers: updateDisbursement(state, transferId, {
+          ...entry,
+          status: 'failed',
+          outcomeFingerprint: outcomeFingerprintOf.failed(event.data.reason),
+        }),
       };
     }
     case 'TransferReversed': {
@@ -857,7 +887,8 @@ export const poolDecider: Decider<PoolState, PoolCommand, PoolEvent> = {
 // ---------------------------------------------------------------------------------------------
 // Snapshots: a long-lived pool loads from its latest snapshot plus the tail of its stream.
 
-export const poolSnapshotSchemaVersion = 1;
+// 2: disbursement entries remember their outcome's content (outcomeFingerprint).
+export const poolSnapshotSchemaVersion = 2;
 
 export interface TransferSnapshot {
   readonly transferId: string;
@@ -867,6 +898,7 @@ export interface TransferSnapshot {
   readonly amountFen?: string;
   readonly returnedFen?: string;
   readonly requestedBy?: string;
+  readonly outcomeFingerprint?: string;
 }
 
 export interface PoolSnapshot {
@@ -910,6 +942,7 @@ export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
         amountFen: fenToString(entry.amountFen),
         returnedFen: fenToString(entry.returnedFen),
         ...(entry.requestedBy === undefined ? {} : { requestedBy: entry.requestedBy }),
+        ...(entry.outcomeFingerprint === undefined ? {} : { outcomeFingerprint: entry.outcomeFingerprint }),
       };
     }),
   };
@@ -959,6 +992,11 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
       const amountFen = snapshotFen(record['amountFen'], `${transferId}.amountFen`);
       const returnedFen = snapshotFen(record['returnedFen'], `${transferId}.returnedFen`);
       snapshotInvariant(amountFen > 0n && returnedFen <= amountFen, `bad amounts for ${transferId}`);
+      const outcomeFingerprint = record['outcomeFingerprint'];
+      snapshotInvariant(
+        outcomeFingerprint === undefined || (typeof outcomeFingerprint === 'string' && /^[0-9a-f]{32}$/.test(outcomeFingerprint)),
+        `bad outcomeFingerprint for ${transferId}`,
+      );
       if (disbursementStatus === 'requested') pendingApprovalCount += 1;
       if (disbursementStatus === 'approved') awaitingSettlementCount += 1;
       entry = {
@@ -968,6 +1006,7 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
         amountFen,
         returnedFen,
         ...(disbursementStatus === 'requested' ? { requestedBy: requestedBy as string } : {}),
+        ...(outcomeFingerprint === undefined ? {} : { outcomeFingerprint: outcomeFingerprint as string }),
       };
     } else {
       entry = { kind: kind as SettledTransferKind, fingerprint: fingerprintText };

@@ -1,0 +1,119 @@
+/**
+ * Proves that transfer ids are unique across pools (a reused id is refused with nothing written),
+ * and that the allocation relay parks an allocation it cannot apply instead of stalling every
+ * later one.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  collectFirst,
+  PostgresEventStore,
+  PostgresProcessorCheckpoints,
+  PostgresSnapshotStore,
+  PostgresTransferIndex,
+} from '@sunlight/event-store';
+import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-database';
+import { poolStreamName, TransferIdTakenError, type Actor, type PoolCommand } from '../domain';
+import { FundLineRunner } from './fund-line.runner';
+import { FundsProcessor } from './funds.processor';
+import { PoolCommandRunner } from './pool-command.runner';
+
+const finance: Actor = { id: 'f1', role: 'finance', division: '53' };
+
+describe('transfer ids across pools', () => {
+  let databaseUrl: string;
+  let store: PostgresEventStore;
+  let runner: PoolCommandRunner;
+  let processor: FundsProcessor;
+  const fundId = `tid-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    databaseUrl = await createTestDatabase(process.env.SUNLIGHT_TEST_PG_ADMIN_URL as string, 'transfer_ids');
+    store = await PostgresEventStore.open({ connectionString: databaseUrl, pollIntervalMs: 100 });
+    runner = new PoolCommandRunner(store, new PostgresSnapshotStore(store.pool), new PostgresTransferIndex(store.pool));
+    const fundLines = new FundLineRunner(store, runner);
+    processor = new FundsProcessor(store, new PostgresProcessorCheckpoints(store.pool), runner, fundLines);
+    processor.start();
+    await fundLines.create(
+      {
+        type: 'CreateFundLine',
+        fundId,
+        name: '测试资金',
+        fiscalYear: 2026,
+        purposeCategory: '产业发展',
+        source: '中央财政',
+        appropriation: { divisionCode: '53', amountFen: 1_000_000n },
+        actor: finance,
+        occurredAt: new Date().toISOString(),
+      },
+      ids(),
+    );
+  });
+  afterAll(async () => {
+    await processor.stop();
+    await store.close();
+    await dropTestDatabase(databaseUrl);
+  });
+
+  const ids = () => ({ commandId: randomUUID(), correlationId: randomUUID() });
+  const send = (transferId: string, from: string, to: string, amountFen: bigint): PoolCommand => ({
+    type: 'SendAllocation',
+    fundId,
+    divisionCode: from,
+    transferId,
+    toDivisionCode: to,
+    amountFen,
+    targetIsDirectChild: true,
+    actor: finance,
+    occurredAt: new Date().toISOString(),
+  });
+  const received = async (division: string) => (await runner.state(fundId, division)).state.receivedFen;
+  const eventually = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await check()).toBe(true);
+  };
+
+  it('refuses a new transfer whose id another pool already uses, writing nothing', async () => {
+    await runner.run(send('a1', '53', '5303', 100_000n), ids());
+    await eventually(async () => (await received('5303')) === 100_000n);
+    await runner.run(send('x', '5303', '530325', 10_000n), ids());
+    const head = await store.headPosition();
+    await expect(runner.run(send('x', '53', '5301', 10_000n), ids())).rejects.toBeInstanceOf(TransferIdTakenError);
+    expect(await store.headPosition()).toBe(head);
+    // The allocation's own receiving twin is not a clash: a repeat of a1 is still a replay.
+    await expect(runner.run(send('a1', '53', '5303', 100_000n), ids())).resolves.toMatchObject({ replayed: true });
+  });
+
+  it('parks an allocation the relay cannot apply and goes on with the next one', async () => {
+    // What a race between two pools claiming one id at the same instant would leave in the log.
+    await runner.run(send('feed', '53', '5301', 50_000n), ids());
+    await eventually(async () => (await received('5301')) === 50_000n);
+    await runner.run(
+      {
+        type: 'RequestDisbursement',
+        fundId,
+        divisionCode: '5301',
+        transferId: 'clash',
+        beneficiary: { kind: 'project', id: 'p1', name: '道路硬化' },
+        amountFen: 1n,
+        actor: finance,
+        occurredAt: new Date().toISOString(),
+      },
+      ids(),
+    );
+    const sent = await collectFirst(store.readStream(poolStreamName(fundId, '53'), { direction: 'backwards', maxCount: 1 }));
+    await store.appendToStream(
+      poolStreamName(fundId, '53'),
+      [{
+        eventId: randomUUID(),
+        type: 'AllocationSent',
+        data: { transferId: 'clash', fundId, divisionCode: '53', toDivisionCode: '5301', amountFen: '5' },
+        metadata: { actor: finance, occurredAt: new Date().toISOString(), commandId: randomUUID(), schemaVersion: 1 },
+      }],
+      { expectedRevision: sent?.revision as bigint },
+    );
+    await runner.run(send('after-clash', '53', '5303', 7n), ids());
+    await eventually(async () => (await received('5303')) === 100_007n);
+    expect(processor.parked).toBe(1);
+    expect(await received('5301')).toBe(50_000n);
+  });
+});
