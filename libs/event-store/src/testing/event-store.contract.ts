@@ -159,6 +159,17 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         expect(await collect(store.readStream(name))).toHaveLength(5);
       });
 
+      it('two identical appends sent at once write once and both succeed with the same result', async () => {
+        const name = stream();
+        const batch = events(2);
+        const [first, second] = await Promise.all([
+          store.appendToStream(name, batch, { expectedRevision: 'no_stream' }),
+          store.appendToStream(name, batch, { expectedRevision: 'no_stream' }),
+        ]);
+        expect(second).toEqual(first);
+        expect(await collect(store.readStream(name))).toHaveLength(2);
+      });
+
       it('a batch that overlaps an earlier one only partly fails and writes nothing', async () => {
         const name = stream();
         const batch = events(2);

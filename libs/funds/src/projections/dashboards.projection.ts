@@ -1,0 +1,260 @@
+import type { RecordedEvent } from '@sunlight/event-store';
+import type { DivisionLevel, DivisionRegistry } from '@sunlight/geo';
+import type { DocumentKey, ReadDocument } from '../../../read-store/src/read-store.port';
+import type { Projection } from '../../../read-store/src/projection';
+import { invariant, type PoolEvent } from '../domain';
+import { addDistinct, type DistinctCount, distinctKeyOf, emptyDistinctCount } from './distinct-count';
+import { applyFiguresDelta, type Figures, subtreeDelta, zeroFigures } from './figures';
+import { type FundLineDocument, fundLineDocumentOf } from './fund-lines';
+import { beneficiaryIdentityOf, fundLineCreatedOf, poolEventOf, recordedAtOf, transferKeyOf } from './funds-events';
+import { applyToPool, type PoolDocument, poolDocumentKeysOf } from './pool-account';
+
+/*
+ * Dashboards for every division that money reaches (province, prefecture, county, township and,
+ * where a pool sits there, village), each describing the division's whole subtree. An event on
+ * the pool of fund F at division D touches:
+ *   dashboards/<code>          for D and each of its ancestors: the totals
+ *   dashboardFunds/<code>/<F>  for D and each of its ancestors: fund F's share, with its distinct
+ *                              beneficiaries (one document per division and fund keeps every
+ *                              document bounded however many funds a province runs)
+ *   pools/<F>.<D>              the pool itself, with the age of its money (for idle funds)
+ * and `FundLineCreated` writes fundLines/<F>. Per purpose and per fiscal year, distinct
+ * beneficiaries across funds and idle money are computed at query time (`dashboards.view.ts`).
+ */
+
+export const dashboardsProjectionName = 'dashboards';
+export const dashboardsProjectionVersion = 1;
+
+export const dashboardCollections = {
+  dashboards: 'dashboards',
+  dashboardFunds: 'dashboardFunds',
+  pools: 'pools',
+  fundLines: 'fundLines',
+} as const;
+
+export type DashboardDocument = {
+  /** The division code. */
+  id: string;
+  lastPosition: string;
+  divisionCode: string;
+  divisionName: string;
+  level: DivisionLevel;
+  parentCode: string | null;
+  totals: Figures;
+  /*
+   * Counts that join the dashboard in the issues that create them. Each of those issues adds its
+   * stream prefix (`household-`, `project-`, `finding-`) to this projection's filter, routes its
+   * events to the division and its ancestors as pool events are, and bumps the version so the
+   * dashboards rebuild. Until then they are 0.
+   */
+  /** 建档立卡 households registered in the subtree: filled by the households issue. */
+  householdCount: number;
+  /** Projects in the subtree: filled by the projects and photo-evidence issue. */
+  projectCount: number;
+  /** Open oversight findings in the subtree: filled by the oversight issue. */
+  findingCount: number;
+  updatedAt: string;
+};
+
+export type DashboardFundDocument = {
+  /** `<divisionCode>/<fundId>`. */
+  id: string;
+  lastPosition: string;
+  divisionCode: string;
+  level: DivisionLevel;
+  fundId: string;
+  figures: Figures;
+  /**
+   * Distinct beneficiaries with at least one disbursement of this fund approved in the subtree
+   * (a later failed payment does not remove them: it is normally paid again to the same person).
+   */
+  beneficiaries: DistinctCount;
+  /**
+   * Disbursements requested and not yet decided: transfer key → beneficiary key, because an
+   * approval does not repeat whom it pays. Bucketed by a hash of the transfer key, so a roster
+   * of tens of thousands awaiting approval does not make every event copy one huge object.
+   */
+  awaitingApproval: Record<string, Record<string, string>>;
+  updatedAt: string;
+};
+
+export type DashboardDraft = Omit<DashboardDocument, 'lastPosition'>;
+export type DashboardFundDraft = Omit<DashboardFundDocument, 'lastPosition'>;
+
+export function dashboardFundId(divisionCode: string, fundId: string): string {
+  return `${divisionCode}/${fundId}`;
+}
+
+export function dashboardsProjection(registry: DivisionRegistry): Projection {
+  return {
+    name: dashboardsProjectionName,
+    version: dashboardsProjectionVersion,
+    filter: { on: 'streamName', prefixes: ['pool-', 'fund-'] },
+
+    keysOf(event: RecordedEvent): DocumentKey[] {
+      const created = fundLineCreatedOf(event);
+      if (created !== undefined) return [{ collection: dashboardCollections.fundLines, id: created.data.fundId }];
+      const poolEvent = poolEventOf(event);
+      // A payment settling changes no figure here; the payments history records it.
+      if (poolEvent === undefined || poolEvent.type === 'DisbursementPaid') return [];
+      const { fundId } = poolEvent.data;
+      const chain = divisionChainOf(registry, poolEvent.data.divisionCode);
+      return [
+        ...chain.map((division) => ({ collection: dashboardCollections.dashboards, id: division.code })),
+        ...chain.map((division) => ({ collection: dashboardCollections.dashboardFunds, id: dashboardFundId(division.code, fundId) })),
+        ...poolDocumentKeysOf(poolEvent).map((id) => ({ collection: dashboardCollections.pools, id })),
+      ];
+    },
+
+    apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey): Omit<ReadDocument, 'lastPosition'> {
+      if (key.collection === dashboardCollections.fundLines) {
+        const created = fundLineCreatedOf(event);
+        invariant(created !== undefined, `${event.type} routed to fundLines/${key.id}`);
+        // A fund line is created once; a rebuild that meets it again writes the same document.
+        return fundLineDocumentOf(created, event);
+      }
+      const poolEvent = poolEventOf(event);
+      invariant(poolEvent !== undefined, `${event.type} routed to ${key.collection}/${key.id}`);
+      switch (key.collection) {
+        case dashboardCollections.dashboards:
+          return applyToDashboard(registry, current as DashboardDocument | undefined, poolEvent, event, key.id);
+        case dashboardCollections.dashboardFunds:
+          return applyToFundDashboard(registry, current as DashboardFundDocument | undefined, poolEvent, event, key.id);
+        case dashboardCollections.pools:
+          return applyToPool(current as PoolDocument | undefined, poolEvent, event, key.id);
+        default:
+          throw new Error(`invariant: dashboards projection has no collection ${key.collection}`);
+      }
+    },
+  };
+}
+
+function applyToDashboard(
+  registry: DivisionRegistry,
+  current: DashboardDocument | undefined,
+  event: PoolEvent,
+  recorded: RecordedEvent,
+  divisionCode: string,
+): DashboardDraft {
+  const base = current === undefined ? emptyDashboard(divisionOf(registry, divisionCode)) : withoutPosition(current);
+  const ownDivision = divisionCode === event.data.divisionCode;
+  return {
+    ...base,
+    totals: applyFiguresDelta(base.totals, subtreeDelta(event, ownDivision), `dashboard ${divisionCode}`),
+    updatedAt: recordedAtOf(recorded),
+  };
+}
+
+function applyToFundDashboard(
+  registry: DivisionRegistry,
+  current: DashboardFundDocument | undefined,
+  event: PoolEvent,
+  recorded: RecordedEvent,
+  id: string,
+): DashboardFundDraft {
+  const { fundId, divisionCode: poolDivisionCode, transferId } = event.data;
+  const divisionCode = id.slice(0, id.indexOf('/'));
+  invariant(id === dashboardFundId(divisionCode, fundId), `${event.type} of fund ${fundId} routed to dashboardFunds/${id}`);
+  const base = current === undefined ? emptyFundDashboard(divisionOf(registry, divisionCode), fundId) : withoutPosition(current);
+  const transferKey = transferKeyOf(fundId, poolDivisionCode, transferId);
+  let { beneficiaries, awaitingApproval } = base;
+  if (event.type === 'DisbursementRequested') {
+    awaitingApproval = withAwaiting(awaitingApproval, transferKey, distinctKeyOf(beneficiaryIdentityOf(event.data.beneficiary)));
+  } else if (event.type === 'DisbursementApproved' || event.type === 'DisbursementRejected') {
+    const [beneficiaryKey, rest] = takeAwaiting(awaitingApproval, transferKey);
+    awaitingApproval = rest;
+    if (event.type === 'DisbursementApproved') beneficiaries = addDistinct(beneficiaries, beneficiaryKey);
+  }
+  return {
+    ...base,
+    figures: applyFiguresDelta(base.figures, subtreeDelta(event, divisionCode === poolDivisionCode), `dashboardFunds ${id}`),
+    beneficiaries,
+    awaitingApproval,
+    updatedAt: recordedAtOf(recorded),
+  };
+}
+
+function awaitingBucketOf(transferKey: string): string {
+  return distinctKeyOf(transferKey).slice(0, 2);
+}
+
+function withAwaiting(
+  awaiting: DashboardFundDocument['awaitingApproval'],
+  transferKey: string,
+  beneficiaryKey: string,
+): DashboardFundDocument['awaitingApproval'] {
+  const bucket = awaitingBucketOf(transferKey);
+  const entries = awaiting[bucket] ?? {};
+  invariant(entries[transferKey] === undefined, `disbursement ${transferKey} requested twice`);
+  return { ...awaiting, [bucket]: { ...entries, [transferKey]: beneficiaryKey } };
+}
+
+function takeAwaiting(
+  awaiting: DashboardFundDocument['awaitingApproval'],
+  transferKey: string,
+): [string, DashboardFundDocument['awaitingApproval']] {
+  const bucket = awaitingBucketOf(transferKey);
+  const { [transferKey]: beneficiaryKey, ...entries } = awaiting[bucket] ?? {};
+  invariant(beneficiaryKey !== undefined, `disbursement ${transferKey} decided but never requested`);
+  const { [bucket]: _emptied, ...others } = awaiting;
+  return [beneficiaryKey, Object.keys(entries).length === 0 ? others : { ...others, [bucket]: entries }];
+}
+
+type DivisionInfo = { code: string; name: string; level: DivisionLevel; parentCode: string | null };
+
+const divisionCodeLengths = [12, 9, 6, 4, 2] as const;
+const levelByCodeLength: Readonly<Record<number, DivisionLevel>> = { 2: 'province', 4: 'prefecture', 6: 'county', 9: 'township', 12: 'village' };
+
+/**
+ * The division, or, for a code the registry does not hold (a log written under another edition
+ * of the division data), a stand-in under its nearest known ancestor, so its money still rolls
+ * up and the province's totals stay whole.
+ */
+function divisionOf(registry: DivisionRegistry, code: string): DivisionInfo {
+  const known = registry.get(code);
+  if (known !== undefined) return known;
+  const parentCode = divisionCodeLengths.map((length) => code.slice(0, length)).find((prefix) => prefix.length < code.length && registry.has(prefix));
+  return { code, name: '', level: levelByCodeLength[code.length] ?? 'village_group', parentCode: parentCode ?? null };
+}
+
+/** The division and its ancestors, province first. */
+function divisionChainOf(registry: DivisionRegistry, code: string): DivisionInfo[] {
+  const division = divisionOf(registry, code);
+  if (division.parentCode === null) return [division];
+  const ancestors = registry.has(code) ? registry.ancestorsOf(code) : divisionChainOf(registry, division.parentCode);
+  return [...ancestors, division];
+}
+
+function emptyDashboard(division: DivisionInfo): DashboardDraft {
+  return {
+    id: division.code,
+    divisionCode: division.code,
+    divisionName: division.name,
+    level: division.level,
+    parentCode: division.parentCode,
+    totals: zeroFigures(),
+    householdCount: 0,
+    projectCount: 0,
+    findingCount: 0,
+    updatedAt: '',
+  };
+}
+
+function emptyFundDashboard(division: DivisionInfo, fundId: string): DashboardFundDraft {
+  return {
+    id: dashboardFundId(division.code, fundId),
+    divisionCode: division.code,
+    level: division.level,
+    fundId,
+    figures: zeroFigures(),
+    beneficiaries: emptyDistinctCount(),
+    awaitingApproval: {},
+    updatedAt: '',
+  };
+}
+
+function withoutPosition<Document extends { lastPosition: string }>({ lastPosition: _lastPosition, ...rest }: Document): Omit<Document, 'lastPosition'> {
+  return rest;
+}
+
+export type { FundLineDocument, PoolDocument };

@@ -1,0 +1,81 @@
+import type { RecordedEvent } from '@sunlight/event-store';
+import {
+  type Beneficiary,
+  type FundLineCreated,
+  fenFromString,
+  fenToString,
+  invariant,
+  parsePoolStreamName,
+  type PoolEvent,
+  poolEventTypes,
+} from '../domain';
+
+/*
+ * What the funds projections share: recognising funds events in the log, and fen arithmetic on
+ * the digit strings that documents hold (JSON has no bigint).
+ */
+
+/**
+ * The pool event, or undefined for anything else. An event type this code does not know yet is
+ * skipped rather than refused, so an older projection version keeps running beside a newer log.
+ */
+export function poolEventOf(event: RecordedEvent): PoolEvent | undefined {
+  const pool = parsePoolStreamName(event.streamName);
+  if (pool === undefined || !(poolEventTypes as readonly string[]).includes(event.type)) return undefined;
+  const poolEvent = { type: event.type, data: event.data } as unknown as PoolEvent;
+  invariant(
+    poolEvent.data.fundId === pool.fundId && poolEvent.data.divisionCode === pool.divisionCode,
+    `${event.type} at ${event.position} names pool ${poolEvent.data.fundId}.${poolEvent.data.divisionCode} but is in ${event.streamName}`,
+  );
+  return poolEvent;
+}
+
+export function fundLineCreatedOf(event: RecordedEvent): FundLineCreated | undefined {
+  if (!event.streamName.startsWith('fund-') || event.type !== 'FundLineCreated') return undefined;
+  return { type: 'FundLineCreated', data: event.data as unknown as FundLineCreated['data'] };
+}
+
+/** The id of a pool document: the pool stream's name without its category. */
+export function poolIdOf(fundId: string, divisionCode: string): string {
+  return `${fundId}.${divisionCode}`;
+}
+
+/**
+ * A transfer id is unique within its pool (the decider guarantees it); across pools only the
+ * application checks it, and two racing requests can both win. Keys of disbursements therefore
+ * name the pool, so such a race can never merge two payments into one document.
+ */
+export function transferKeyOf(fundId: string, divisionCode: string, transferId: string): string {
+  return `${poolIdOf(fundId, divisionCode)}/${transferId}`;
+}
+
+/**
+ * Who a beneficiary is, for distinct counts: the ID number when there is one (a person is one
+ * person in every fund and village), otherwise the kind and the registry id.
+ */
+export function beneficiaryIdentityOf(beneficiary: Beneficiary): string {
+  const idNumber = normalisedIdNumber(beneficiary.idNumber);
+  return idNumber === null ? `${beneficiary.kind}:${beneficiary.id}` : `id:${idNumber}`;
+}
+
+/** Upper-case `X` and no surrounding blanks, so a lookup finds every spelling of one number. */
+export function normalisedIdNumber(idNumber: string | undefined): string | null {
+  if (idNumber === undefined) return null;
+  const normalised = idNumber.trim().toUpperCase();
+  return normalised === '' ? null : normalised;
+}
+
+export function amountOf(event: PoolEvent): bigint {
+  return fenFromString(event.data.amountFen);
+}
+
+/** Adds a signed amount to a stored total; a total below zero is a bug in the projection. */
+export function addFen(total: string, deltaFen: bigint, what: string): string {
+  const sum = fenFromString(total) + deltaFen;
+  invariant(sum >= 0n, `${what} would become negative (${total} + ${deltaFen})`);
+  return fenToString(sum);
+}
+
+export function recordedAtOf(event: RecordedEvent): string {
+  return event.recordedAt.toISOString();
+}
