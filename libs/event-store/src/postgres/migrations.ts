@@ -54,10 +54,6 @@ export const migrations: readonly Migration[] = [
       -- commit that ends the call is shared by every append in it.
       -- Per append: 'ok' | 'duplicate' (an identical earlier append, nothing written) |
       -- 'wrong_version' | 'conflict' (some ids exist, but not as an identical earlier append).
-      --
-      -- The common case is set-based: one lookup of every stream's revision, one probe for
-      -- already-stored ids, one INSERT for all new events. An append whose ids are already
-      -- stored (a retry) takes the careful per-append path after the pending rows are written.
       CREATE FUNCTION sunlight_append(
         p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
         p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
@@ -68,17 +64,12 @@ export const migrations: readonly Migration[] = [
       SET enable_seqscan = off
       AS $fn$
       DECLARE
-        v_event_items int[];
-        v_event_streams text[];
-        v_current jsonb;
-        v_stored_items int[];
         v_offset int := 0;
         v_count int;
         v_stream text;
         v_expected text;
         v_ids uuid[];
-        v_revision bigint;
-        v_cur bigint;
+        v_current bigint;
         v_found int;
         v_min_rev bigint;
         v_max_rev bigint;
@@ -86,19 +77,10 @@ export const migrations: readonly Migration[] = [
         v_in_order boolean;
         v_position bigint;
         v_hash bytea;
+        v_revision bigint;
         v_now timestamptz;
         v_now_text text;
-        v_keys text[] := '{}';
-        v_pending_keys text[] := '{}';
-        -- rows waiting for the batch INSERT
-        r_positions bigint[] := '{}';
-        r_streams text[] := '{}';
-        r_revisions bigint[] := '{}';
-        r_ids uuid[] := '{}';
-        r_types text[] := '{}';
-        r_datas text[] := '{}';
-        r_metas text[] := '{}';
-        r_hashes bytea[] := '{}';
+        v_hashes bytea[];
         v_written int := 0;
       BEGIN
         PERFORM pg_advisory_xact_lock(${appendLockKey});
@@ -108,47 +90,18 @@ export const migrations: readonly Migration[] = [
         v_now := date_trunc('milliseconds', clock_timestamp());
         v_now_text := to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
 
-        v_event_items := '{}';
-        v_event_streams := '{}';
-        FOR k IN 1 .. cardinality(p_streams) LOOP
-          FOR g IN 1 .. p_counts[k] LOOP
-            v_event_items := v_event_items || k;
-            v_event_streams := v_event_streams || p_streams[k];
-          END LOOP;
-        END LOOP;
-        -- Each stream's last revision, by a backward index probe per stream.
-        SELECT coalesce(jsonb_object_agg(s, r), '{}') INTO v_current
-          FROM (SELECT s, (SELECT max(e.revision) FROM events e WHERE e.stream_name = s) AS r
-                  FROM (SELECT DISTINCT unnest(p_streams) AS s) d) x
-         WHERE r IS NOT NULL;
-        -- Appends some of whose ids are already stored in their stream: retries or clashes.
-        -- LATERAL ... LIMIT 1 keeps this one index probe per event, whatever the planner thinks.
-        SELECT coalesce(array_agg(DISTINCT q.k), '{}') INTO v_stored_items
-          FROM unnest(v_event_items, v_event_streams, p_ids) AS q(k, s, id)
-          CROSS JOIN LATERAL (SELECT 1 FROM events e WHERE e.stream_name = q.s AND e.event_id = q.id LIMIT 1) hit;
-
         FOR k IN 1 .. cardinality(p_streams) LOOP
           v_stream := p_streams[k];
           v_expected := p_expected[k];
           v_count := p_counts[k];
           v_ids := p_ids[v_offset + 1 : v_offset + v_count];
-          v_keys := array(SELECT v_stream || '/' || x::text FROM unnest(v_ids) x);
+          v_in_order := NULL;
+          SELECT max(e.revision) INTO v_current FROM events e WHERE e.stream_name = v_stream;
+          SELECT count(*), min(e.revision), max(e.revision), max(e.position)
+            INTO v_found, v_min_rev, v_max_rev, v_max_pos
+            FROM events e WHERE e.stream_name = v_stream AND e.event_id = ANY (v_ids);
 
-          IF k = ANY (v_stored_items) OR v_keys && v_pending_keys THEN
-            -- The careful path reads the table, so the rows decided so far go in first.
-            IF cardinality(r_ids) > 0 THEN
-              INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
-              SELECT u.p, u.s, u.r, u.id, u.t, u.d::jsonb, u.m::jsonb, v_now, u.h
-                FROM unnest(r_positions, r_streams, r_revisions, r_ids, r_types, r_datas, r_metas, r_hashes)
-                  AS u(p, s, r, id, t, d, m, h);
-              r_positions := '{}'; r_streams := '{}'; r_revisions := '{}'; r_ids := '{}';
-              r_types := '{}'; r_datas := '{}'; r_metas := '{}'; r_hashes := '{}';
-            END IF;
-            v_cur := (v_current ->> v_stream)::bigint;
-            v_in_order := NULL;
-            SELECT count(*), min(e.revision), max(e.revision), max(e.position)
-              INTO v_found, v_min_rev, v_max_rev, v_max_pos
-              FROM events e WHERE e.stream_name = v_stream AND e.event_id = ANY (v_ids);
+          IF v_found > 0 THEN
             IF v_found = v_count AND v_max_rev - v_min_rev = v_count - 1 THEN
               SELECT bool_and(e.event_id = v_ids[(e.revision - v_min_rev + 1)::int]) INTO v_in_order
                 FROM events e WHERE e.stream_name = v_stream AND e.event_id = ANY (v_ids);
@@ -157,52 +110,39 @@ export const migrations: readonly Migration[] = [
                  v_expected IN ('any', 'stream_exists')
                  OR (v_expected = 'no_stream' AND v_min_rev = 0)
                  OR (v_expected ~ '^[0-9]+$' AND v_min_rev = v_expected::bigint + 1)) THEN
-              RETURN QUERY SELECT k, 'duplicate'::text, v_max_rev, v_max_pos, v_cur;
+              RETURN QUERY SELECT k, 'duplicate'::text, v_max_rev, v_max_pos, v_current;
             ELSE
-              RETURN QUERY SELECT k, 'conflict'::text, NULL::bigint, NULL::bigint, v_cur;
+              RETURN QUERY SELECT k, 'conflict'::text, NULL::bigint, NULL::bigint, v_current;
             END IF;
+          ELSIF (v_expected = 'no_stream' AND v_current IS NOT NULL)
+             OR (v_expected = 'stream_exists' AND v_current IS NULL)
+             OR (v_expected ~ '^[0-9]+$' AND v_current IS DISTINCT FROM v_expected::bigint) THEN
+            RETURN QUERY SELECT k, 'wrong_version'::text, NULL::bigint, NULL::bigint, v_current;
           ELSE
-            v_cur := (v_current ->> v_stream)::bigint;
-            IF (v_expected = 'no_stream' AND v_cur IS NOT NULL)
-               OR (v_expected = 'stream_exists' AND v_cur IS NULL)
-               OR (v_expected ~ '^[0-9]+$' AND v_cur IS DISTINCT FROM v_expected::bigint) THEN
-              RETURN QUERY SELECT k, 'wrong_version'::text, NULL::bigint, NULL::bigint, v_cur;
-            ELSE
-              v_revision := coalesce(v_cur, -1);
-              FOR i IN v_offset + 1 .. v_offset + v_count LOOP
-                v_position := v_position + 1;
-                v_revision := v_revision + 1;
-                -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}: keys
-                -- in code-unit order; data, metadata, stream and type arrive already canonical.
-                v_hash := sha256(v_hash || convert_to(
-                  '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
-                  || ',"position":"' || v_position::text || '","recordedAt":"' || v_now_text
-                  || '","revision":"' || v_revision::text || '","stream":' || p_stream_jsons[k]
-                  || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));
-                r_positions := r_positions || v_position;
-                r_streams := r_streams || v_stream;
-                r_revisions := r_revisions || v_revision;
-                r_ids := r_ids || p_ids[i];
-                r_types := r_types || p_types[i];
-                r_datas := r_datas || p_datas[i];
-                r_metas := r_metas || p_metas[i];
-                r_hashes := r_hashes || v_hash;
-              END LOOP;
-              v_current := v_current || jsonb_build_object(v_stream, v_revision);
-              v_pending_keys := v_pending_keys || v_keys;
-              v_written := v_written + v_count;
-              RETURN QUERY SELECT k, 'ok'::text, v_revision, v_position, v_cur;
-            END IF;
+            v_revision := coalesce(v_current, -1);
+            v_hashes := '{}';
+            FOR i IN v_offset + 1 .. v_offset + v_count LOOP
+              -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}: keys
+              -- in code-unit order; data, metadata, stream and type arrive already canonical.
+              v_hash := sha256(v_hash || convert_to(
+                '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
+                || ',"position":"' || (v_position + i - v_offset)::text || '","recordedAt":"' || v_now_text
+                || '","revision":"' || (v_revision + i - v_offset)::text || '","stream":' || p_stream_jsons[k]
+                || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));
+              v_hashes := v_hashes || v_hash;
+            END LOOP;
+            INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
+            SELECT v_position + n, v_stream, v_revision + n, u.id, u.type, u.data::jsonb, u.meta::jsonb, v_now, u.hash
+              FROM unnest(p_ids[v_offset + 1 : v_offset + v_count], p_types[v_offset + 1 : v_offset + v_count],
+                          p_datas[v_offset + 1 : v_offset + v_count], p_metas[v_offset + 1 : v_offset + v_count],
+                          v_hashes) WITH ORDINALITY AS u(id, type, data, meta, hash, n);
+            v_position := v_position + v_count;
+            v_written := v_written + v_count;
+            RETURN QUERY SELECT k, 'ok'::text, v_revision + v_count, v_position, v_current;
           END IF;
           v_offset := v_offset + v_count;
         END LOOP;
 
-        IF cardinality(r_ids) > 0 THEN
-          INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
-          SELECT u.p, u.s, u.r, u.id, u.t, u.d::jsonb, u.m::jsonb, v_now, u.h
-            FROM unnest(r_positions, r_streams, r_revisions, r_ids, r_types, r_datas, r_metas, r_hashes)
-              AS u(p, s, r, id, t, d, m, h);
-        END IF;
         IF v_written > 0 THEN
           PERFORM pg_notify('sunlight_events', v_position::text);
         END IF;

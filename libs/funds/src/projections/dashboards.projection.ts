@@ -41,6 +41,8 @@ export type DashboardDocument = {
   level: DivisionLevel;
   parentCode: string | null;
   totals: Figures;
+  /** Numeric copies of the totals for sorting the children listing. */
+  sort: DashboardSortKeys;
   /*
    * Counts that join the dashboard in the issues that create them. Each of those issues adds its
    * stream prefix (`household-`, `project-`, `finding-`) to this projection's filter, routes its
@@ -54,6 +56,15 @@ export type DashboardDocument = {
   /** Open oversight findings in the subtree: filled by the oversight issue. */
   findingCount: number;
   updatedAt: string;
+};
+
+export type DashboardSortKeys = {
+  receivedFen: number;
+  disbursedFen: number;
+  balanceFen: number;
+  inTransitFen: number;
+  pendingFen: number;
+  disbursementCount: number;
 };
 
 export type DashboardFundDocument = {
@@ -138,10 +149,22 @@ function applyToDashboard(
 ): DashboardDraft {
   const base = current === undefined ? emptyDashboard(divisionOf(registry, divisionCode)) : withoutPosition(current);
   const ownDivision = divisionCode === event.data.divisionCode;
+  const totals = applyFiguresDelta(base.totals, subtreeDelta(event, ownDivision), `dashboard ${divisionCode}`);
+  return { ...base, totals, sort: sortKeysOf(totals), updatedAt: recordedAtOf(recorded) };
+}
+
+/**
+ * Amounts are digit strings, which do not sort as numbers; the children listing sorts on these
+ * copies. A JavaScript number holds fen exactly up to 9 × 10^15 (90 trillion yuan).
+ */
+function sortKeysOf(totals: Figures): DashboardSortKeys {
   return {
-    ...base,
-    totals: applyFiguresDelta(base.totals, subtreeDelta(event, ownDivision), `dashboard ${divisionCode}`),
-    updatedAt: recordedAtOf(recorded),
+    receivedFen: Number(totals.receivedFen),
+    disbursedFen: Number(totals.disbursedFen),
+    balanceFen: Number(totals.balanceFen),
+    inTransitFen: Number(totals.inTransitFen),
+    pendingFen: Number(totals.pendingFen),
+    disbursementCount: totals.disbursementCount,
   };
 }
 
@@ -233,6 +256,7 @@ function emptyDashboard(division: DivisionInfo): DashboardDraft {
     level: division.level,
     parentCode: division.parentCode,
     totals: zeroFigures(),
+    sort: sortKeysOf(zeroFigures()),
     householdCount: 0,
     projectCount: 0,
     findingCount: 0,
