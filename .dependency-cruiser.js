@@ -15,6 +15,7 @@ module.exports = {
       from: {
         path: [
           '^libs/event-store/src/(event-store\\.port|errors|decider|append-validation|handle-command)\\.ts$',
+          '^libs/read-store/src/(read-store\\.port|projection|projection-runner|recompute|validation|errors|bounded-channel)\\.ts$',
           '^libs/integrity/',
           '/domain/',
         ],
@@ -28,6 +29,7 @@ module.exports = {
       from: {
         path: [
           '^libs/event-store/src/(event-store\\.port|errors|decider|append-validation|handle-command)\\.ts$',
+          '^libs/read-store/src/(read-store\\.port|projection|projection-runner|recompute|validation|errors|bounded-channel)\\.ts$',
           '^libs/integrity/',
           '/domain/',
         ],

@@ -10,6 +10,7 @@ import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger.params';
 import { MetricsModule } from './metrics/metrics.module';
+import { ReadModelsModule } from './read-models/read-models.module';
 
 /** Wiring only: each bounded context adds its module to `imports`. */
 @Module({})
@@ -23,6 +24,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         EventStoreModule,
         GeoModule,
+        ReadModelsModule,
         AuthModule,
         HealthModule,
         MetricsModule,

@@ -10,12 +10,17 @@ describe('loadAppConfig', () => {
       embeddedPgPort: 54329,
       pgPoolSize: 10,
       logLevel: 'info',
+      readStore: 'postgres',
+      idleDays: 30,
     });
   });
 
   it('given every variable, when loaded, then each is parsed into its typed field', () => {
     const config = loadAppConfig({
       PORT: '8080',
+      READ_STORE: 'mongodb',
+      MONGODB_URL: 'mongodb://mongo:27017/sunlight',
+      IDLE_DAYS: '45',
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://sunlight:secret@db:5432/sunlight',
       SUNLIGHT_DATA_DIR: '/var/lib/sunlight',
@@ -32,8 +37,17 @@ describe('loadAppConfig', () => {
       embeddedPgPort: 5433,
       pgPoolSize: 20,
       logLevel: 'debug',
+      readStore: 'mongodb',
+      mongodbUrl: 'mongodb://mongo:27017/sunlight',
+      idleDays: 45,
       jwtSecret: 'x'.repeat(32),
     });
+  });
+
+  it('given READ_STORE=mongodb without MONGODB_URL, or an unknown read store, when loaded, then the error names the variable', () => {
+    expect(() => loadAppConfig({ READ_STORE: 'mongodb' })).toThrow(/MONGODB_URL/);
+    expect(() => loadAppConfig({ READ_STORE: 'redis' })).toThrow(/READ_STORE/);
+    expect(() => loadAppConfig({ IDLE_DAYS: '0' })).toThrow(/IDLE_DAYS/);
   });
 
   it('given empty strings, when loaded, then they count as unset', () => {

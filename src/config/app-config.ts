@@ -20,6 +20,12 @@ export interface AppConfig {
   embeddedPgPort: number;
   pgPoolSize: number;
   logLevel: LogLevel;
+  /** Where projections keep their read models. */
+  readStore: 'postgres' | 'mongodb';
+  /** Required when readStore is mongodb. */
+  mongodbUrl?: string;
+  /** Money received and not moved on for more than this many days is idle (资金滞留). */
+  idleDays: number;
   /** Absent: a random key is generated once and kept in `<dataDir>/jwt-secret` (see libs/auth/src/jwt-secret.ts). */
   jwtSecret?: string;
 }
@@ -61,6 +67,19 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   const pgPoolSize = integer('PG_POOL_SIZE', 10, 1, pgPoolSizeMax);
   const dataDir = read('SUNLIGHT_DATA_DIR') ?? './.sunlight';
 
+  const idleDays = integer('IDLE_DAYS', 30, 1, 3650);
+  const readStoreRaw = read('READ_STORE') ?? 'postgres';
+  if (readStoreRaw !== 'postgres' && readStoreRaw !== 'mongodb') {
+    problems.push(`READ_STORE must be postgres or mongodb (got "${readStoreRaw}")`);
+  }
+  const mongodbUrl = read('MONGODB_URL');
+  if (readStoreRaw === 'mongodb' && mongodbUrl === undefined) {
+    problems.push('MONGODB_URL must be set when READ_STORE is mongodb');
+  }
+  if (mongodbUrl !== undefined && !/^mongodb(\+srv)?:\/\//.test(mongodbUrl)) {
+    problems.push('MONGODB_URL must be a mongodb:// or mongodb+srv:// URL');
+  }
+
   const databaseUrl = read('DATABASE_URL');
   if (databaseUrl !== undefined && !isPostgresUrl(databaseUrl)) {
     // The value is not echoed: it usually carries a password.
@@ -87,6 +106,9 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     embeddedPgPort,
     pgPoolSize,
     logLevel: logLevel ?? 'info',
+    readStore: readStoreRaw === 'mongodb' ? 'mongodb' : 'postgres',
+    ...(mongodbUrl === undefined ? {} : { mongodbUrl }),
+    idleDays,
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
   };
 }

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs
 import { Public } from '@sunlight/auth';
 import { EventStoreHealthIndicator } from './event-store.health';
 import { HealthCheckFailureFilter } from './health-check-failure.filter';
+import { ProjectionsHealthIndicator } from './projections.health';
 
 @ApiTags('operations')
 @Public()
@@ -13,12 +14,13 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
+    private readonly projections: ProjectionsHealthIndicator,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: 200 when the event store answers, 503 otherwise' })
+  @ApiOperation({ summary: 'Readiness: 200 when the event store answers and every projection runs (with its lag), 503 otherwise' })
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.eventStore.check('eventStore')]);
+    return this.health.check([() => this.eventStore.check('eventStore'), () => this.projections.check('projections')]);
   }
 }

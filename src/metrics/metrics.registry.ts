@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/with-timeout';
 import { EVENT_STORE, type EventStoreProbe } from '../event-store.tokens';
+import { ProjectionsSupervisor } from '../read-models/projections.supervisor';
 
 // A scrape must answer even when PostgreSQL does not; the gauge is then simply absent.
 export const headPositionTimeoutMs = 2_000;
@@ -16,7 +17,7 @@ export class MetricsRegistry {
   readonly registry = new Registry();
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(@Inject(EVENT_STORE) store: EventStoreProbe) {
+  constructor(@Inject(EVENT_STORE) store: EventStoreProbe, projections: ProjectionsSupervisor) {
     collectDefaultMetrics({ register: this.registry });
     this.httpRequestDuration = new Histogram({
       name: 'http_request_duration_seconds',
@@ -37,6 +38,31 @@ export class MetricsRegistry {
           this.reset();
           logger.warn(`Could not read the event store head: ${error instanceof Error ? error.message : String(error)}`);
         }
+      },
+    });
+    this.registerProjectionGauges(projections);
+  }
+
+  private registerProjectionGauges(projections: ProjectionsSupervisor): void {
+    const statuses = () => projections.statuses().catch(() => []);
+    new Gauge({
+      name: 'sunlight_projection_lag_events',
+      help: 'Events between the log head and what each projection has applied',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const status of await statuses()) if (status.lagEvents !== undefined) this.set({ projection: status.projection }, status.lagEvents);
+      },
+    });
+    new Gauge({
+      name: 'sunlight_projection_lag_ms',
+      help: 'Age of the last event a projection applied while it is behind; 0 when caught up',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const status of await statuses()) if (status.lagMs !== undefined) this.set({ projection: status.projection }, status.lagMs);
       },
     });
   }

@@ -1,3 +1,3 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__sunlightEmbeddedPostgres?.stop();
+  await Promise.all([globalThis.__sunlightEmbeddedPostgres?.stop(), globalThis.__sunlightMongoServer?.stop()]);
 }

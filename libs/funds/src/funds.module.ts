@@ -7,13 +7,23 @@ import { PoolCommandRunner } from './application/pool-command.runner';
 import { DisbursementsController, TransfersController } from './api/disbursements.controller';
 import { FundsController } from './api/funds.controller';
 import { PoolsController, StreamsController } from './api/pools.controller';
+import { DashboardsController } from './api/dashboards.controller';
+import { HistoryController } from './api/history.controller';
 
 /**
  * The funds ledger (DESIGN.md §5). Needs, from the app: CqrsModule, the event-store tokens
- * (EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, TRANSFER_INDEX) and DIVISION_REGISTRY.
+ * (EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, TRANSFER_INDEX), READ_STORE and DIVISION_REGISTRY.
  */
 @Module({
-  controllers: [FundsController, DisbursementsController, TransfersController, PoolsController, StreamsController],
+  controllers: [
+    FundsController,
+    DisbursementsController,
+    TransfersController,
+    PoolsController,
+    StreamsController,
+    DashboardsController,
+    HistoryController,
+  ],
   providers: [PoolCommandRunner, FundLineRunner, FundsQueries, FundsProcessor, CreateFundLineHandler, RunPoolCommandHandler],
   exports: [PoolCommandRunner, FundsQueries, FundsProcessor],
 })

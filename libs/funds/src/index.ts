@@ -5,3 +5,4 @@ export { FundsQueries, type PoolView, type FundView } from './application/funds.
 export { PoolCommandRunner } from './application/pool-command.runner';
 export { FundsProcessor } from './application/funds.processor';
 export { FundsModule } from './funds.module';
+export * from './projections';

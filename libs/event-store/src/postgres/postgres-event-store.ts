@@ -107,6 +107,9 @@ export class PostgresEventStore implements EventStore {
       options.useAppRole ?? true ? { ...config, options: `-c role=${appRoleName}` } : config,
     );
     pool.on('error', () => undefined); // an idle client's failure surfaces on its next query
+    // A checked-out client that loses its server between queries emits 'error' on itself; the
+    // next query fails with it anyway, so the event must not crash the process.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return new PostgresEventStore(pool, options.pollIntervalMs ?? pollIntervalMsDefault);
   }
 

@@ -1,0 +1,124 @@
+import type { AllFilter, RecordedEvent } from '@sunlight/event-store';
+import type { Projection } from './projection';
+import { keyOf, type DocumentKey, type ReadDocument, type ReadStore } from './read-store.port';
+
+/** Whether the event passes the projection's filter (as the event store applies it). */
+export function matchesFilter(filter: AllFilter, event: RecordedEvent): boolean {
+  const value = filter.on === 'eventType' ? event.type : event.streamName;
+  return filter.prefixes.some((prefix) => value.startsWith(prefix));
+}
+
+/**
+ * Applies events to the documents they touch, in order, skipping an event for a document that
+ * already contains it (`lastPosition >= position`). The runner and `recompute` share it, so a
+ * live projection and an in-memory fold cannot disagree. `documents` is updated in place and the
+ * keys it changed are returned.
+ */
+export function applyEvents(
+  projection: Projection,
+  documents: Map<string, ReadDocument>,
+  events: readonly { event: RecordedEvent; keys: readonly DocumentKey[] }[],
+): Map<string, DocumentKey> {
+  const changed = new Map<string, DocumentKey>();
+  for (const { event, keys } of events) {
+    for (const key of keys) {
+      const id = keyOf(key);
+      const current = documents.get(id);
+      if (current !== undefined && current.lastPosition >= event.position) continue;
+      const next = projection.apply(current, event, key);
+      documents.set(id, { ...next, id: key.id, lastPosition: event.position });
+      changed.set(id, key);
+    }
+  }
+  return changed;
+}
+
+/** The projection's documents folded in memory from `events` (filtered here as the store would). */
+export async function recompute(projection: Projection, events: AsyncIterable<RecordedEvent>): Promise<Map<string, ReadDocument>> {
+  const documents = new Map<string, ReadDocument>();
+  for await (const event of events) {
+    if (!matchesFilter(projection.filter, event)) continue;
+    applyEvents(projection, documents, [{ event, keys: uniqueKeys(projection.keysOf(event)) }]);
+  }
+  return documents;
+}
+
+/** Keys of one event without repeats, in their first order. */
+export function uniqueKeys(keys: readonly DocumentKey[]): DocumentKey[] {
+  const seen = new Set<string>();
+  return keys.filter((key) => {
+    const id = keyOf(key);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+export interface ProjectionDifference {
+  /** `collection/id` */
+  key: string;
+  kind: 'missing' | 'different' | 'countDiffers';
+  expected?: unknown;
+  actual?: unknown;
+}
+
+export interface CompareWithStoreOptions {
+  readStore: ReadStore;
+  projection: string;
+  version: number;
+  /** From `recompute`. */
+  expected: ReadonlyMap<string, ReadDocument>;
+  /** Stop listing after this many differences; default 100. */
+  differencesMax?: number;
+}
+
+const compareChunkKeys = 500;
+const differencesMaxDefault = 100;
+
+/**
+ * Compares a recomputed projection with what the store holds for `version`: every expected
+ * document must be there and equal (JSON-equal, key order aside), and each collection must hold
+ * no more documents than expected. Returns at most `differencesMax` differences.
+ */
+export async function compareWithStore(options: CompareWithStoreOptions): Promise<{ checked: number; differences: ProjectionDifference[] }> {
+  const differencesMax = options.differencesMax ?? differencesMaxDefault;
+  const differences: ProjectionDifference[] = [];
+  const entries = [...options.expected.entries()];
+  const countByCollection = new Map<string, number>();
+  let checked = 0;
+  for (let start = 0; start < entries.length && differences.length < differencesMax; start += compareChunkKeys) {
+    const chunk = entries.slice(start, start + compareChunkKeys);
+    const keys = chunk.map(([key, document]) => ({ collection: collectionOf(key), id: document.id }));
+    const stored = await options.readStore.getMany(options.projection, options.version, keys);
+    for (const [key, document] of chunk) {
+      checked += 1;
+      const actual = stored.get(key);
+      if (actual === undefined) differences.push({ key, kind: 'missing', expected: document });
+      else if (canonicalJson(actual) !== canonicalJson(document)) differences.push({ key, kind: 'different', expected: document, actual });
+      if (differences.length >= differencesMax) break;
+    }
+  }
+  for (const [key] of entries) {
+    const collection = collectionOf(key);
+    countByCollection.set(collection, (countByCollection.get(collection) ?? 0) + 1);
+  }
+  for (const [collection, expectedCount] of countByCollection) {
+    if (differences.length >= differencesMax) break;
+    const { total } = await options.readStore.find(options.projection, collection, { limit: 0, version: options.version });
+    if (total !== expectedCount) differences.push({ key: `${collection}/*`, kind: 'countDiffers', expected: expectedCount, actual: total });
+  }
+  return { checked, differences };
+}
+
+/** Collection names hold no `/`, so a key's collection ends at its first one. */
+function collectionOf(key: string): string {
+  return key.slice(0, key.indexOf('/'));
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}

@@ -1,0 +1,92 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE } from '@sunlight/event-store';
+import {
+  ProjectionRunner,
+  READ_STORE,
+  type Projection,
+  type ProjectionStatus,
+  type ReadStore,
+} from '@sunlight/read-store';
+import type { AppEventStore } from '../event-store.tokens';
+import { liveStorageVersion } from './projection-versions';
+import { PROJECTIONS } from './read-models.tokens';
+
+/** How often the supervisor looks for runners retired by a rebuild elsewhere. */
+const superviseIntervalMs = 5_000;
+
+/**
+ * Runs every projection live in this process. When a rebuild (`sunlight projections rebuild`)
+ * activates a newer generation, the runner of the old one retires; the supervisor then starts a
+ * runner on the active generation, so the app follows the switch without a restart.
+ */
+@Injectable()
+export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projections');
+  private readonly runners = new Map<string, ProjectionRunner>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: AppEventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const projection of this.projections) await this.startRunner(projection);
+    this.timer = setInterval(() => void this.supervise(), superviseIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+  }
+
+  async statuses(): Promise<ProjectionStatus[]> {
+    return Promise.all([...this.runners.values()].map((runner) => runner.status()));
+  }
+
+  /** Resolves once every projection has caught up with the log at least once. */
+  async whenCaughtUp(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.whenCaughtUp()));
+  }
+
+  private async startRunner(projection: Projection): Promise<void> {
+    const active = await this.readStore.activeVersion(projection.name);
+    const version = liveStorageVersion(projection.version, active);
+    if (version === 'retired') {
+      this.logger.error(`projection ${projection.name} v${projection.version} is older than the active version ${active}; not running it`);
+      return;
+    }
+    const runner = new ProjectionRunner({
+      store: this.store,
+      readStore: this.readStore,
+      projection: { ...projection, version },
+      headPosition: () => this.store.headPosition(),
+      logger: {
+        info: (message, context) => this.logger.log(`${message} ${JSON.stringify(context ?? {})}`),
+        error: (message, context) => this.logger.error(`${message} ${JSON.stringify(context ?? {})}`),
+      },
+    });
+    await runner.start();
+    this.runners.set(projection.name, runner);
+  }
+
+  private async supervise(): Promise<void> {
+    if (this.stopping) return;
+    for (const projection of this.projections) {
+      const runner = this.runners.get(projection.name);
+      if (runner === undefined) continue;
+      const status = await runner.status();
+      if (status.state !== 'retired' || this.stopping) continue;
+      await runner.stop();
+      this.runners.delete(projection.name);
+      this.logger.log(`projection ${projection.name} switched generation; following the active one`);
+      await this.startRunner(projection).catch((error: unknown) =>
+        this.logger.error(`could not restart projection ${projection.name}: ${String(error)}`),
+      );
+    }
+  }
+}

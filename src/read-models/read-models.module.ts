@@ -1,0 +1,43 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
+import { MongoReadStore, PostgresReadStore, READ_STORE, type ReadStore } from '@sunlight/read-store';
+import type { DatabaseHandle } from '@sunlight/postgres';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DATABASE } from '../event-store.tokens';
+import { ProjectionsSupervisor } from './projections.supervisor';
+import { PROJECTIONS } from './read-models.tokens';
+
+const logger = new Logger('ReadStore');
+
+/** The read store (READ_STORE=postgres|mongodb) and the projections that fill it. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: READ_STORE,
+      inject: [APP_CONFIG, DATABASE],
+      useFactory: async (config: AppConfig, database: DatabaseHandle): Promise<ReadStore> => {
+        if (config.readStore === 'mongodb') {
+          logger.log('Read models on MongoDB');
+          return MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes });
+        }
+        return PostgresReadStore.open({ connectionString: database.url, indexes: fundsReadIndexes, poolSize: config.pgPoolSize });
+      },
+    },
+    {
+      provide: PROJECTIONS,
+      inject: [DIVISION_REGISTRY],
+      useFactory: (registry: DivisionRegistry) => fundsProjections(registry),
+    },
+    ProjectionsSupervisor,
+  ],
+  exports: [READ_STORE, PROJECTIONS, ProjectionsSupervisor],
+})
+export class ReadModelsModule implements OnApplicationShutdown {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.readStore.close();
+  }
+}
