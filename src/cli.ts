@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { CliError, processCliContext, type CliContext } from './cli/cli-context';
+import { projectionsCommand } from './cli/projections.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
 import { verifyCommand } from './cli/verify.command';
@@ -21,7 +22,8 @@ export function buildCli(context: CliContext = processCliContext()): Command {
     .showHelpAfterError()
     .addCommand(serveCommand(context))
     .addCommand(verifyCommand(context))
-    .addCommand(tokenCommand(context));
+    .addCommand(tokenCommand(context))
+    .addCommand(projectionsCommand(context));
 }
 
 /** Runs one command line and returns its exit code; `serve` never returns. */

@@ -10,15 +10,15 @@ export interface ProgressReporter {
 }
 
 /** A bar on stderr when a person watches; plain, spaced-out lines when output goes to a log. */
-export function createProgressReporter(context: Pick<CliContext, 'stderr' | 'now'>): ProgressReporter {
-  return context.stderr.isTTY ? barReporter(context) : lineReporter(context);
+export function createProgressReporter(context: Pick<CliContext, 'stderr' | 'now'>, label = 'verifying'): ProgressReporter {
+  return context.stderr.isTTY ? barReporter(context, label) : lineReporter(context, label);
 }
 
-function barReporter({ stderr }: Pick<CliContext, 'stderr'>): ProgressReporter {
+function barReporter({ stderr }: Pick<CliContext, 'stderr'>, label: string): ProgressReporter {
   const bar = new SingleBar(
     {
       stream: stderr as NodeJS.WritableStream,
-      format: 'verifying |{bar}| {value}/{total} events | {percentage}% | ETA {eta_formatted}',
+      format: `${label} |{bar}| {value}/{total} events | {percentage}% | ETA {eta_formatted}`,
       hideCursor: true,
       clearOnComplete: true,
     },
@@ -41,14 +41,14 @@ function barReporter({ stderr }: Pick<CliContext, 'stderr'>): ProgressReporter {
   };
 }
 
-function lineReporter({ stderr, now }: Pick<CliContext, 'stderr' | 'now'>): ProgressReporter {
+function lineReporter({ stderr, now }: Pick<CliContext, 'stderr' | 'now'>, label: string): ProgressReporter {
   let lastLineAtMs = now();
   return {
     update(eventsChecked, totalEvents) {
       if (now() - lastLineAtMs < progressLineIntervalMs || eventsChecked >= totalEvents) return;
       lastLineAtMs = now();
       const percent = totalEvents === 0 ? 100 : Math.floor((eventsChecked / totalEvents) * 100);
-      stderr.write(`verifying: ${eventsChecked}/${totalEvents} events (${percent}%)\n`);
+      stderr.write(`${label}: ${eventsChecked}/${totalEvents} events (${percent}%)\n`);
     },
     stop() {},
   };

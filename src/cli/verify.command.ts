@@ -52,7 +52,7 @@ function explainVerifyFailure(error: unknown): unknown {
   return error;
 }
 
-async function resolveDatabaseForVerify(context: CliContext, config: ReturnType<typeof loadAppConfig>) {
+export async function resolveDatabaseForVerify(context: CliContext, config: ReturnType<typeof loadAppConfig>) {
   const serverLog: string[] = [];
   try {
     return await context.resolveDatabase({

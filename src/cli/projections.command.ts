@@ -1,0 +1,121 @@
+import { Command } from 'commander';
+import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
+import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { loadDivisionRegistry } from '@sunlight/geo';
+import { compareWithStore, MongoReadStore, PostgresReadStore, ProjectionRunner, recompute, type Projection, type ReadStore } from '@sunlight/read-store';
+import { loadAppConfig, type AppConfig } from '../config/app-config';
+import { rebuildStorageVersion } from '../read-models/projection-versions';
+import { CliError, type CliContext } from './cli-context';
+import { resolveDatabaseForVerify } from './verify.command';
+import { createProgressReporter } from './verify-progress';
+
+export const readModelsDifferExitCode = 3;
+
+/**
+ * `sunlight projections rebuild [name]` fills a new generation of each projection from the start
+ * of the log while the serving one keeps answering, then switches (running apps follow within
+ * seconds). `sunlight projections check` recomputes every read model in memory from the log and
+ * compares it with what is stored.
+ */
+export function projectionsCommand(context: CliContext): Command {
+  const group = new Command('projections').description('rebuild or check the read models (dashboards, histories)');
+  group
+    .command('rebuild [name]')
+    .description('rebuild a projection (or all) from zero beside the serving one, then switch')
+    .option('--database-url <url>', 'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)')
+    .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
+      await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
+        for (const projection of select(projections, name)) {
+          const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
+          const runner = new ProjectionRunner({ store, readStore, projection: { ...projection, version }, headPosition: () => store.headPosition() });
+          const progress = createProgressReporter(context, `rebuilding ${projection.name}`);
+          try {
+            const { events, ms } = await runner.rebuild({
+              onProgress: (applied, head) => progress.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
+            });
+            context.stdout.write(
+              `rebuilt ${projection.name} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
+                `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
+            );
+          } finally {
+            progress.stop();
+          }
+        }
+      });
+    });
+  group
+    .command('check')
+    .description('recompute every read model from the log in memory and compare it with the stored one; exit 3 on any difference')
+    .option('--database-url <url>', 'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)')
+    .action(async (options: { databaseUrl?: string }) => {
+      await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
+        let differing = 0;
+        for (const projection of projections) {
+          const version = await readStore.activeVersion(projection.name);
+          if (version === undefined) {
+            context.stdout.write(`${projection.name}: no active version yet; nothing to check\n`);
+            continue;
+          }
+          const { position } = await readStore.checkpoint(projection.name, version);
+          const expected = await recompute(projection, eventsUpTo(store, position));
+          const { checked, differences } = await compareWithStore({ readStore, projection: projection.name, version, expected });
+          differing += differences.length;
+          context.stdout.write(
+            `${projection.name} (storage version ${version}, up to position ${position ?? 'none'}): ` +
+              `${checked} documents checked, ${differences.length} differ\n`,
+          );
+          for (const difference of differences) context.stdout.write(`  ${JSON.stringify(difference)}\n`);
+        }
+        if (differing > 0) throw new CliError(`${differing} read-model documents differ from the log`, readModelsDifferExitCode);
+      });
+    });
+  return group;
+}
+
+function select(projections: readonly Projection[], name: string | undefined): readonly Projection[] {
+  if (name === undefined) return projections;
+  const chosen = projections.filter((projection) => projection.name === name);
+  if (chosen.length === 0) {
+    throw new CliError(`no projection named ${name}; known: ${projections.map((projection) => projection.name).join(', ')}`, 1);
+  }
+  return chosen;
+}
+
+/** The log's events up to and including `position` (all of them when undefined is not wanted: none). */
+async function* eventsUpTo(store: PostgresEventStore, position: string | undefined): AsyncIterable<RecordedEvent> {
+  if (position === undefined) return;
+  for await (const event of store.readAll()) {
+    if (event.position > position) return;
+    yield event;
+  }
+}
+
+async function withStores(
+  context: CliContext,
+  databaseUrl: string | undefined,
+  work: (stores: { store: PostgresEventStore; readStore: ReadStore; projections: readonly Projection[] }) => Promise<void>,
+): Promise<void> {
+  const config = loadAppConfig({ ...context.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const database = await resolveDatabaseForVerify(context, config);
+  try {
+    const store = await PostgresEventStore.open({ connectionString: database.url });
+    try {
+      const readStore = await openReadStore(config, database.url);
+      try {
+        await work({ store, readStore, projections: fundsProjections(loadDivisionRegistry()) });
+      } finally {
+        await readStore.close();
+      }
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+function openReadStore(config: AppConfig, databaseUrl: string): Promise<ReadStore> {
+  return config.readStore === 'mongodb'
+    ? MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes })
+    : PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes });
+}
