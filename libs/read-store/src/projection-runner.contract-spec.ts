@@ -248,6 +248,28 @@ for (const target of targets) {
       await expectMatchesTheLog(tallyProjection(2));
     });
 
+    it('started live with a new version, fills it beside the active one and switches on catching up', async () => {
+      await appendTallies(20);
+      const v1 = runner(tallyProjection(1));
+      await v1.start();
+      await v1.whenCaughtUp();
+      await v1.stop();
+
+      const served: Promise<unknown>[] = [];
+      const spying: ReadStore = Object.assign(Object.create(readStore) as ReadStore, {
+        commitBatch: async (batch: ProjectionBatch) => {
+          served.push(readStore.get('tally', 'totals', 'all'));
+          return readStore.commitBatch(batch);
+        },
+      });
+      const filling = runner(tallyProjection(2), { readStore: spying });
+      await filling.start();
+      await filling.whenCaughtUp();
+      for (const document of await Promise.all(served)) expect(document).not.toHaveProperty('version');
+      expect(await readStore.activeVersion('tally')).toBe(2);
+      await expectMatchesTheLog(tallyProjection(2));
+    });
+
     it('advances its checkpoint through long stretches of events it does not read', async () => {
       await appendTallies(3);
       const committed: ProjectionBatch[] = [];

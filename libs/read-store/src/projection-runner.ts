@@ -127,12 +127,16 @@ export class ProjectionRunner {
    * when a newer version of the projection is already active.
    */
   async start(): Promise<void> {
-    this.assertNotRunning();
+    const controller = this.claim();
     const { name, version } = this.projection;
-    const active = await this.options.readStore.activeVersion(name);
-    if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(name, version, active);
-    const controller = new AbortController();
-    this.controller = controller;
+    let active: number | undefined;
+    try {
+      active = await this.options.readStore.activeVersion(name);
+      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(name, version, active);
+    } catch (error) {
+      this.controller = undefined;
+      throw error;
+    }
     this.eventsApplied = 0;
     this.lastError = undefined;
     this.state = 'catchingUp';
@@ -153,6 +157,9 @@ export class ProjectionRunner {
   /** Resolves when the live runner first catches up with the log (and has activated its version). */
   whenCaughtUp(): Promise<void> {
     if (this.state === 'live') return Promise.resolve();
+    if (this.state === 'stopped' || this.state === 'retired') {
+      return Promise.reject(this.lastError ?? new Error(`projection ${this.projection.name} is ${this.state}`));
+    }
     return new Promise((resolve, reject) => this.caughtUpWaiters.push({ resolve, reject }));
   }
 
@@ -162,15 +169,19 @@ export class ProjectionRunner {
    * one: a projection whose meaning changed gets a new version.
    */
   async rebuild(options: RebuildOptions = {}): Promise<{ events: number; ms: number }> {
-    this.assertNotRunning();
+    const controller = this.claim();
     const { name, version } = this.projection;
     const startedMs = performance.now();
-    const active = await this.options.readStore.activeVersion(name);
-    if (active === version) throw new ProjectionVersionActiveError(name, version, 'rebuild it in place; give the projection a new version');
-    if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(name, version, active);
-    await this.options.readStore.dropVersion(name, version);
-    const controller = new AbortController();
-    this.controller = controller;
+    let active: number | undefined;
+    try {
+      active = await this.options.readStore.activeVersion(name);
+      if (active === version) throw new ProjectionVersionActiveError(name, version, 'rebuild it in place; give the projection a new version');
+      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(name, version, active);
+      await this.options.readStore.dropVersion(name, version);
+    } catch (error) {
+      this.controller = undefined;
+      throw error;
+    }
     this.eventsApplied = 0;
     this.lastError = undefined;
     this.state = 'rebuilding';
@@ -231,8 +242,11 @@ export class ProjectionRunner {
     };
   }
 
-  private assertNotRunning(): void {
+  /** Marks the runner busy before its first await, so two calls cannot both start it. */
+  private claim(): AbortController {
     if (this.controller && !this.controller.signal.aborted) throw new Error(`projection ${this.projection.name} is already running`);
+    this.controller = new AbortController();
+    return this.controller;
   }
 
   private async runLive(signal: AbortSignal, activateWhenCaughtUp: boolean): Promise<void> {

@@ -53,10 +53,11 @@ export const findInValuesMax = 500;
 export const getManyKeysMax = 10_000;
 
 /**
- * A field (or dotted path) of an index: a string field (the default), or a numeric one. The PostgreSQL
- * adapter keeps JSONB documents and indexes typed expressions of them, so it must know which,
- * and trusts the declaration: in a field declared `string`, a number matches and sorts as its
- * text; in one declared `number`, a string sorts with the missing values. MongoDB needs no types.
+ * A field (or dotted path) of an index: a string field (the default, also right for booleans),
+ * or a numeric one. The PostgreSQL adapter keeps JSONB documents and indexes typed expressions
+ * of them, so it must know which, and trusts the declaration: in a field declared `string`, a
+ * number matches and sorts as its text; in one declared `number`, a string sorts with the
+ * missing values. MongoDB needs no types.
  */
 export type ReadIndexField = string | { name: string; type: 'string' | 'number' };
 

@@ -1,7 +1,4 @@
-/**
- * Proves the MongoDB read store honours the shared ReadStore contract, on the npm-shipped
- * MongoDB-wire server always and on MONGODB_URL's MongoDB when it is set.
- */
+// Proves the MongoDB read store honours the shared ReadStore contract, on the npm-shipped MongoDB-wire server always and on MONGODB_URL's MongoDB when set.
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { mongoTargets } from '../../../../test/support/mongo-server';

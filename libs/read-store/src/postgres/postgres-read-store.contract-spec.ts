@@ -1,8 +1,4 @@
-/**
- * Proves the PostgreSQL read store honours the shared ReadStore contract, on the embedded
- * PostgreSQL 18 always and on DATABASE_URL's server when it is set, and that `find` is served by
- * the declared indexes rather than by scanning.
- */
+// Proves the PostgreSQL read store honours the shared ReadStore contract (embedded PostgreSQL 18 always, DATABASE_URL's server when set) and serves "children of a division by a numeric field, paged" from the declared index.
 import { Client } from 'pg';
 import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
 import { contractIndexes, describeReadStoreContract, divisions, position, projection } from '../testing/read-store.contract';
@@ -42,6 +38,7 @@ for (const target of postgresTargets()) {
           parentCode: `p${i % 400}`,
           disbursedFen: (i * 7919) % 100_003,
           sort: { disbursedFen: (i * 7919) % 100_003 },
+          holdsMoney: i % 10 === 0,
           name: `n${i}`,
         },
       }));
@@ -70,6 +67,9 @@ for (const target of postgresTargets()) {
         const nested = await plan({ where: { parentCode: 'p7' }, sortBy: 'sort.disbursedFen', limit: 10 });
         expect(nested).toMatch(/Index Scan using/);
         expect(nested).not.toMatch(/Sort|Seq Scan/);
+        const holding = await plan({ where: { holdsMoney: true, code: { prefix: 'd12' } }, sortBy: 'code', limit: 10 });
+        expect(holding).toMatch(/Index/);
+        expect(holding).not.toMatch(/Seq Scan/);
         const prefix = await plan({ where: { code: { prefix: 'd123' } }, limit: 10 });
         expect(prefix).not.toMatch(/Seq Scan/);
       } finally {

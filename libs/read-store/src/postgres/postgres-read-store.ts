@@ -494,7 +494,12 @@ function conditionSql(
       if (typeof value === 'string') return [`${stringKey(field)} = ${parameter(value, 'text')}`, ...stringTypeCheck].join(' AND ');
       if (isId) return 'false';
       if (typeof value === 'number') return `${numberKey(field)} = ${parameter(value, 'numeric')}`;
-      if (typeof value === 'boolean') return `${json(field)} = ${parameter(JSON.stringify(value), 'jsonb')}`;
+      // A boolean's text is `true` or `false`, so a declared field's index serves it too.
+      if (typeof value === 'boolean') {
+        return declared === undefined
+          ? `${json(field)} = ${parameter(JSON.stringify(value), 'jsonb')}`
+          : `${stringKey(field)} = ${parameter(String(value), 'text')}`;
+      }
       return `(${json(field)} IS NULL OR jsonb_typeof(${json(field)}) = 'null')`;
     }
     case 'prefix': {

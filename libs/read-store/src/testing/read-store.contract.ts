@@ -26,6 +26,7 @@ export const contractIndexes: readonly ReadIndex[] = [
   { projection, collection: divisions, fields: ['name'] },
   { projection, collection: divisions, fields: ['code'] },
   { projection, collection: divisions, fields: ['parentCode', { name: 'sort.disbursedFen', type: 'number' }] },
+  { projection, collection: divisions, fields: ['holdsMoney', 'code'] },
 ];
 
 /** Positions shaped like the PostgreSQL event store's: zero-padded, so they compare as strings. */
@@ -163,9 +164,9 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
           ),
         );
         const others = [
-          document('5303', { code: '5303', name: '曲靖市', parentCode: '53', level: 2, disbursedFen: 5 }, 20),
-          document('5301', { code: '5301', name: '昆明市', parentCode: '53', level: 2, disbursedFen: 10, active: true }, 21),
-          document('530102', { code: '530102', name: '五华区', parentCode: '5301', level: 3, disbursedFen: '10', active: false }, 22),
+          document('5303', { code: '5303', name: '曲靖市', parentCode: '53', level: 2, disbursedFen: 5, holdsMoney: true }, 20),
+          document('5301', { code: '5301', name: '昆明市', parentCode: '53', level: 2, disbursedFen: 10, active: true, holdsMoney: false }, 21),
+          document('530102', { code: '530102', name: '五华区', parentCode: '5301', level: 3, disbursedFen: '10', active: false, holdsMoney: true }, 22),
           document('53', { code: '53', name: '云南省', parentCode: null, level: 1, disbursedFen: 1 }, 23),
         ];
         await commit(store, 1, [...children, ...others], 30);
@@ -218,6 +219,9 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         expect(await find({ where: { disbursedFen: '10' } })).toEqual(['530102']);
         expect(await find({ where: { active: true } })).toEqual(['5301']);
         expect(await find({ where: { active: false } })).toEqual(['530102']);
+        expect(await find({ where: { holdsMoney: true } })).toEqual(['530102', '5303']);
+        expect(await find({ where: { holdsMoney: false } })).toEqual(['5301']);
+        expect(await find({ where: { holdsMoney: true, code: { prefix: '5301' } } })).toEqual(['530102']);
         expect(await find({ where: { parentCode: null } })).toEqual(['53']);
         expect(await find({ where: { id: '530325' } })).toEqual(['530325']);
         expect(await find({ where: { id: { in: ['53', 'nope'] } } })).toEqual(['53']);
