@@ -1,6 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { collectFirst, EVENT_STORE, handleCommand, type EventStore, type JsonObject, type RecordedEvent } from '@sunlight/event-store';
+import {
+  collectFirst,
+  commandIdsFromHeaders,
+  commandMetadata,
+  EVENT_STORE,
+  handleCommand,
+  toEventView,
+  type CommandIds,
+  type EventStore,
+  type EventView,
+  type RecordedEvent,
+} from '@sunlight/event-store';
 import type { DivisionRegistry } from '@sunlight/geo';
 import {
   villageGroupsDecider,
@@ -10,26 +20,6 @@ import {
 } from '@sunlight/geo';
 import { DIVISION_REGISTRY } from './geo.tokens';
 import { VillageGroupsProjector } from './village-groups.projector';
-
-export const eventSchemaVersion = 1;
-
-/** Ids that tie a command's events to the request (DESIGN.md §4). */
-export interface CommandIds {
-  commandId: string;
-  correlationId: string;
-}
-
-/** A stored event as the API shows it. */
-export interface EventView {
-  streamName: string;
-  revision: string;
-  position: string;
-  eventId: string;
-  type: string;
-  data: JsonObject;
-  metadata: JsonObject;
-  recordedAt: string;
-}
 
 export interface RegisterVillageGroupOutcome {
   /** True when the request repeated an earlier one and nothing new was written. */
@@ -57,14 +47,7 @@ export class RegisterVillageGroupHandler {
       decider: villageGroupsDecider,
       streamName,
       command: { ...command, type: 'RegisterVillageGroup', villageExists: this.registry.get(command.villageCode)?.level === 'village' },
-      metadata: {
-        actor: { id: command.actor.id, role: command.actor.role, division: command.actor.division },
-        occurredAt: command.occurredAt,
-        commandId: ids.commandId,
-        correlationId: ids.correlationId,
-        causationId: ids.commandId,
-        schemaVersion: eventSchemaVersion,
-      },
+      metadata: commandMetadata(command, ids),
     });
     const replayed = result.events.length === 0;
     const recorded = replayed
@@ -84,30 +67,11 @@ export class RegisterVillageGroupHandler {
   }
 }
 
-export function toEventView(event: RecordedEvent): EventView {
-  return {
-    streamName: event.streamName,
-    revision: event.revision.toString(),
-    position: event.position,
-    eventId: event.eventId,
-    type: event.type,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt.toISOString(),
-  };
-}
-
 /** Request headers a client may send to tie its commands together (X-Correlation-Id, X-Request-Id). */
 export interface CommandRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-const headerIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A fresh command id; the correlation id comes from the caller when it sent a sane one. */
 export function commandIdsOf(request: CommandRequest): CommandIds {
-  const header = request.headers['x-correlation-id'] ?? request.headers['x-request-id'];
-  const value = Array.isArray(header) ? header[0] : header;
-  const commandId = randomUUID();
-  return { commandId, correlationId: value !== undefined && headerIdPattern.test(value) ? value : commandId };
+  return commandIdsFromHeaders(request.headers);
 }

@@ -18,7 +18,8 @@ import type { DivisionRegistry } from '@sunlight/geo';
 import { DivisionCodePipe } from './division-code.pipe';
 import { DivisionNotFoundError } from './divisions.errors';
 import { DIVISION_REGISTRY } from './geo.tokens';
-import { commandIdsOf, RegisterVillageGroupHandler, type CommandRequest, type EventView } from './register-village-group.handler';
+import { commandIdsOf, RegisterVillageGroupHandler, type CommandRequest } from './register-village-group.handler';
+import type { EventView } from '@sunlight/event-store';
 import { RecordedEventDto, RegisterVillageGroupDto } from './village-groups.dto';
 
 interface OutcomeResponse {

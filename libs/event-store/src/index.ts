@@ -17,3 +17,4 @@ export { PostgresTransferIndex } from './postgres/postgres-transfer-index';
 export * from './state-cache';
 export { collectFirst } from './collect';
 export * from './keyed-mutex';
+export * from './envelope';

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { CommandIds } from '../application/command-envelope';
+import { commandIdsFromHeaders, type CommandIds } from '@sunlight/event-store';
 
 /** Request headers a client may send to tie its commands together (X-Correlation-Id, X-Request-Id). */
 export interface CommandRequest {
@@ -7,14 +6,8 @@ export interface CommandRequest {
   id?: unknown;
 }
 
-const headerIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
-
-/** A fresh command id; the correlation id comes from the caller when it sent a sane one. */
 export function commandIdsOf(request: CommandRequest): CommandIds {
-  const header = request.headers['x-correlation-id'] ?? request.headers['x-request-id'];
-  const value = Array.isArray(header) ? header[0] : header;
-  const commandId = randomUUID();
-  return { commandId, correlationId: value !== undefined && headerIdPattern.test(value) ? value : commandId };
+  return commandIdsFromHeaders(request.headers);
 }
 
 export function nowIso(): string {
