@@ -23,8 +23,11 @@ const superviseIntervalMs = 5_000;
 export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projections');
   private readonly runners = new Map<string, ProjectionRunner>();
+  /** Projections whose runner could not be restarted after a switch: retried every tick, reported as stopped. */
+  private readonly restartFailures = new Map<string, { version: number; error: string }>();
   private timer: NodeJS.Timeout | undefined;
   private stopping = false;
+  private supervising = false;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: AppEventStore,
@@ -45,7 +48,11 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
-    return Promise.all([...this.runners.values()].map((runner) => runner.status()));
+    const running = await Promise.all([...this.runners.values()].map((runner) => runner.status()));
+    const failed = [...this.restartFailures].map(
+      ([projection, { version, error }]): ProjectionStatus => ({ projection, version, state: 'stopped', position: undefined, eventsApplied: 0, lastError: error }),
+    );
+    return [...running, ...failed];
   }
 
   /** Resolves once every projection has caught up with the log at least once. */
@@ -75,18 +82,37 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
   }
 
   private async supervise(): Promise<void> {
+    // A tick slower than the interval (a read store that hangs) must not start a second runner.
+    if (this.stopping || this.supervising) return;
+    this.supervising = true;
+    try {
+      for (const projection of this.projections) {
+        const runner = this.runners.get(projection.name);
+        if (runner === undefined) {
+          if (this.restartFailures.has(projection.name)) await this.restart(projection, this.restartFailures.get(projection.name)!.version);
+          continue;
+        }
+        const status = await runner.status();
+        if (status.state !== 'retired' || this.stopping) continue;
+        await runner.stop();
+        this.runners.delete(projection.name);
+        this.logger.log(`projection ${projection.name} switched generation; following the active one`);
+        await this.restart(projection, status.version);
+      }
+    } finally {
+      this.supervising = false;
+    }
+  }
+
+  /** Starts a runner on the active generation; on failure, the next tick tries again. */
+  private async restart(projection: Projection, previousVersion: number): Promise<void> {
     if (this.stopping) return;
-    for (const projection of this.projections) {
-      const runner = this.runners.get(projection.name);
-      if (runner === undefined) continue;
-      const status = await runner.status();
-      if (status.state !== 'retired' || this.stopping) continue;
-      await runner.stop();
-      this.runners.delete(projection.name);
-      this.logger.log(`projection ${projection.name} switched generation; following the active one`);
-      await this.startRunner(projection).catch((error: unknown) =>
-        this.logger.error(`could not restart projection ${projection.name}: ${String(error)}`),
-      );
+    try {
+      await this.startRunner(projection);
+      this.restartFailures.delete(projection.name);
+    } catch (error) {
+      this.restartFailures.set(projection.name, { version: previousVersion, error: String(error) });
+      this.logger.error(`could not restart projection ${projection.name}; trying again in ${superviseIntervalMs / 1000} s: ${String(error)}`);
     }
   }
 }

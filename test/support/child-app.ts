@@ -1,0 +1,129 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+export const builtCli = path.join(repoRoot, 'dist', 'src', 'cli.js');
+const outputTailChars = 8_000;
+
+/** Builds the app with `nest build` when `dist/src/cli.js` is missing (a bare `npx jest`). */
+export function ensureBuilt(): void {
+  if (existsSync(builtCli)) return;
+  const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [repoRoot] }), 'build'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`nest build failed:\n${build.stdout}\n${build.stderr}`);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export interface ChildApp {
+  child: ChildProcess;
+  baseUrl: string;
+  /** The last few kilobytes the app wrote, for failure messages. */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * `node dist/src/cli.js serve` in its own process, on a free port, with `env` added to a minimal
+ * environment (PATH and HOME only, so nothing of the test's own settings leaks in).
+ */
+export async function startChildApp(env: Record<string, string>): Promise<ChildApp> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [builtCli, 'serve'], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-outputTailChars);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
+  return {
+    child,
+    baseUrl: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exited,
+    stop: async (graceMs = 10_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `GET /health` until `ready(body)` holds; fails early if the process exits. */
+export async function waitForHealth(
+  app: ChildApp,
+  ready: (body: HealthBody) => boolean,
+  timeoutMs: number,
+): Promise<HealthBody> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = 'no answer';
+  while (Date.now() < deadline) {
+    if (app.child.exitCode !== null || app.child.signalCode !== null) {
+      throw new Error(`the app exited (${app.child.exitCode ?? app.child.signalCode}) before it was ready:\n${app.output()}`);
+    }
+    try {
+      const response = await fetch(`${app.baseUrl}/health`);
+      const body = (await response.json()) as HealthBody;
+      last = body;
+      if (ready(body)) return body;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the app was not ready within ${timeoutMs} ms; last /health: ${JSON.stringify(last)}\n${app.output()}`);
+}
+
+export interface ProjectionHealth {
+  state: string;
+  version: number;
+  position: string | null;
+  lagEvents: number | null;
+  lagMs: number | null;
+}
+
+export interface HealthBody {
+  status: string;
+  details?: { projections?: Record<string, ProjectionHealth | string> };
+}
+
+/** The projections' entries of a /health body (without terminus's own `status` key). */
+export function projectionsOf(body: HealthBody): Record<string, ProjectionHealth> {
+  const entries = Object.entries(body.details?.projections ?? {}).filter(
+    (entry): entry is [string, ProjectionHealth] => typeof entry[1] === 'object' && entry[1] !== null,
+  );
+  return Object.fromEntries(entries);
+}
+
+/** Every listed projection is live with no lag. */
+export function caughtUp(body: HealthBody, names: readonly string[]): boolean {
+  const projections = projectionsOf(body);
+  return names.every((name) => projections[name]?.state === 'live' && projections[name]?.lagEvents === 0);
+}
