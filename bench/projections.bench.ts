@@ -1,0 +1,461 @@
+/**
+ * `npm run bench:projections`: the read side at scale.
+ *
+ *   generate          `--events` (default 1,000,000) ledger events over Yunnan's 16 prefectures,
+ *                     129 counties and 1,461 townships, decided by the real deciders and appended
+ *                     straight to a fresh database
+ *   rebuild-postgres  full rebuild of every funds projection into the PostgreSQL read store
+ *   rebuild-mongodb   the same into MongoDB: the npm-shipped MongoDB-wire server (from the first
+ *                     10,000 events only by default: it slows down with every document it holds),
+ *                     or a real one with `--mongodb-url`; `--mongodb-events N` sets the prefix
+ *   dashboard-reads   the app in its own process serving GET /api/v1/dashboards/<code>[/children]
+ *                     to a keep-alive HTTP load generator in a worker thread
+ *   lag-500eps        events appended at a steady rate while /health's projection lag is sampled
+ *
+ * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
+ * --batch-size N (runner batchSizeMax, default 500 as in the app), --concurrency N (16),
+ * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N.
+ * Writes bench/results/projections-<time>.json.
+ */
+import { performance } from 'node:perf_hooks';
+import { MongoClient } from 'mongodb';
+import { signAccessToken } from '@sunlight/auth';
+import { PostgresEventStore, PostgresProcessorCheckpoints, type EventStore, type GlobalPosition } from '@sunlight/event-store';
+import { FundsProcessor, fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { loadDivisionRegistry, type DivisionRegistry } from '@sunlight/geo';
+import { MongoReadStore, PostgresReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
+import { rebuildStorageVersion } from '../src/read-models/projection-versions';
+import { AppendPipeline } from './support/append-pipeline';
+import { startApp, type AppProcess, type ProjectionHealth } from './support/app-process';
+import { benchDatabase } from './support/bench-database';
+import { BenchReport, latencySummary, parseFlags, percentile } from './support/bench-report';
+import { runHttpLoad, type LoadRequest } from './support/http-load';
+import { LedgerGenerator, seededRandom } from './support/ledger-generator';
+import { LogPrefixStore } from './support/log-prefix-store';
+import { startMongoWireServer } from './support/mongo-wire-server';
+import { TimedReadStore, type ReadStoreTimings } from './support/timed-read-store';
+
+const jwtSecret = 'bench-projections-secret-'.padEnd(48, 'x');
+/** A township's roster of disbursement requests holds 1 to this many households. */
+const generateRosterMax = 60;
+/** Appends in flight while generating; the store groups them into calls of up to 2,000 events. */
+const generateInFlight = 16;
+const progressEveryMs = 5_000;
+/**
+ * The MongoDB-wire stand-in rewrites in time proportional to the collection's size (a 200-write
+ * bulk into 2,000 documents takes ~16 s), so a rebuild's cost grows with the square of the
+ * documents: 3,000 events take ~1 s, 10,000 ~15 s, 1,000,000 would take days. Unless
+ * `--mongodb-events` says otherwise, it rebuilds from this prefix of the log; a real MongoDB
+ * (`--mongodb-url`) rebuilds from all of it.
+ */
+const standInEventsDefault = 10_000;
+const healthSampleMs = 200;
+
+interface Options {
+  events: number;
+  adapters: string[];
+  mongodbUrl: string | undefined;
+  mongodbEvents: number | undefined;
+  batchSize: number;
+  concurrency: number;
+  loadSeconds: number;
+  lagSeconds: number;
+  lagRate: number;
+  databaseUrl: string | undefined;
+  seed: number;
+}
+
+function readOptions(flags: Map<string, string>): Options {
+  const number = (name: string, fallback: number) => {
+    const value = Number(flags.get(name) ?? fallback);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+    return value;
+  };
+  const adapters = (flags.get('adapters') ?? 'postgres,mongodb').split(',').map((name) => name.trim());
+  for (const adapter of adapters) if (adapter !== 'postgres' && adapter !== 'mongodb') throw new Error(`unknown adapter ${adapter}`);
+  return {
+    events: number('events', 1_000_000),
+    adapters,
+    mongodbUrl: flags.get('mongodb-url'),
+    mongodbEvents: flags.has('mongodb-events') ? number('mongodb-events', 0) : undefined,
+    batchSize: number('batch-size', 500),
+    concurrency: number('concurrency', 16),
+    loadSeconds: number('load-seconds', 20),
+    lagSeconds: number('lag-seconds', 20),
+    lagRate: number('lag-rate', 500),
+    databaseUrl: flags.get('database-url'),
+    seed: number('seed', 53),
+  };
+}
+
+// -----------------------------------------------------------------------------------------------
+// 1. Generate the ledger
+
+async function generate(store: PostgresEventStore, ledger: LedgerGenerator, events: number, report: BenchReport): Promise<number> {
+  const pipeline = new AppendPipeline(store, generateInFlight);
+  const started = performance.now();
+  let planned = 0;
+  let setupEvents = 0;
+  let lastProgress = performance.now();
+  for (let fund = 0; fund < ledger.fundCount; fund += 1) {
+    // The fund line and its allocations level by level: a child receives only after its parent sent.
+    for (const level of ledger.setupLevels(fund)) {
+      for (const plan of level) {
+        await pipeline.push(plan);
+        planned += plan.events.length;
+        setupEvents += plan.events.length;
+      }
+      await pipeline.drain();
+    }
+    // Then disbursements, until this fund line's share of the log is written.
+    const periodEnd = Math.round((events * (fund + 1)) / ledger.fundCount);
+    while (planned < periodEnd) {
+      const plan = ledger.nextAppend(Math.min(1_000, periodEnd - planned), generateRosterMax) as NonNullable<ReturnType<LedgerGenerator['nextAppend']>>;
+      await pipeline.push(plan);
+      planned += plan.events.length;
+      if (performance.now() - lastProgress >= progressEveryMs) {
+        lastProgress = performance.now();
+        console.log(`  generating: ${pipeline.committedEvents.toLocaleString('en')} / ${events.toLocaleString('en')} events committed`);
+      }
+    }
+  }
+  await pipeline.drain();
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `generated ${planned.toLocaleString('en')} events (${setupEvents.toLocaleString('en')} fund lines and allocations, the rest disbursements) ` +
+      `in ${seconds.toFixed(1)} s: ${Math.round(planned / seconds).toLocaleString('en')} events/s`,
+  );
+  report.add('generate', 'events', planned, 'events');
+  report.add('generate', 'eventsPerSecond', planned / seconds, 'events/s');
+  report.add('generate', 'seconds', seconds, 's');
+  return planned;
+}
+
+/**
+ * The generator wrote every AllocationReceived the relay would have written, so the relay's
+ * checkpoint is moved to the head, as in a running system whose relay has kept up. Otherwise
+ * the app would re-check every allocation at start-up (harmless repeats, but load).
+ */
+async function markRelayCaughtUp(store: PostgresEventStore): Promise<void> {
+  const head = await store.headPosition();
+  if (head !== undefined) await new PostgresProcessorCheckpoints(store.pool).save(FundsProcessor.processorName, head);
+}
+
+// -----------------------------------------------------------------------------------------------
+// 2. Rebuilds
+
+interface RebuildOutcome {
+  projection: string;
+  events: number;
+  seconds: number;
+  timings: ReadStoreTimings;
+}
+
+/** Rebuilds every projection one after the other, as `sunlight projections rebuild` does. */
+async function rebuildAll(
+  label: string,
+  store: EventStore & { headPosition(): Promise<GlobalPosition | undefined> },
+  readStore: ReadStore,
+  projections: readonly Projection[],
+  batchSize: number,
+): Promise<RebuildOutcome[]> {
+  const outcomes: RebuildOutcome[] = [];
+  for (const projection of projections) {
+    const timed = new TimedReadStore(readStore);
+    const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
+    const runner = new ProjectionRunner({
+      store,
+      readStore: timed,
+      projection: { ...projection, version },
+      headPosition: () => store.headPosition(),
+      batchSizeMax: batchSize,
+    });
+    let lastProgress = performance.now();
+    const { events, ms } = await runner.rebuild({
+      onProgress: (applied, head) => {
+        if (performance.now() - lastProgress < progressEveryMs) return;
+        lastProgress = performance.now();
+        console.log(`  ${label} ${projection.name}: ${applied.toLocaleString('en')} / ${head === undefined ? '?' : Number(head).toLocaleString('en')} events`);
+      },
+    });
+    const seconds = ms / 1000;
+    const t = timed.timings;
+    console.log(
+      `${label} ${projection.name} (storage version ${version}): ${events.toLocaleString('en')} events in ${seconds.toFixed(1)} s ` +
+        `(${Math.round(events / seconds).toLocaleString('en')} events/s); store busy: getMany ${(t.getManyMs / 1000).toFixed(1)} s ` +
+        `in ${t.getManyCalls} calls, commit ${(t.commitMs / 1000).toFixed(1)} s in ${t.commitCalls} calls (${t.documentsWritten.toLocaleString('en')} documents)`,
+    );
+    outcomes.push({ projection: projection.name, events, seconds, timings: { ...t } });
+  }
+  return outcomes;
+}
+
+function reportRebuild(report: BenchReport, workload: string, logEvents: number, outcomes: RebuildOutcome[]): void {
+  const seconds = outcomes.reduce((sum, outcome) => sum + outcome.seconds, 0);
+  report.add(workload, 'events', logEvents, 'events');
+  report.add(workload, 'eventsPerSecond', logEvents / seconds, 'events/s');
+  report.add(workload, 'seconds', seconds, 's');
+  for (const outcome of outcomes) {
+    report.add(`${workload}:${outcome.projection}`, 'eventsPerSecond', outcome.events / outcome.seconds, 'events/s');
+    report.add(`${workload}:${outcome.projection}`, 'seconds', outcome.seconds, 's');
+  }
+}
+
+async function rebuildOnPostgres(store: PostgresEventStore, databaseUrl: string, projections: readonly Projection[], options: Options, logEvents: number, report: BenchReport): Promise<RebuildOutcome[]> {
+  const readStore = await PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes });
+  try {
+    const outcomes = await rebuildAll('rebuild-postgres', store, readStore, projections, options.batchSize);
+    reportRebuild(report, 'rebuild-postgres', logEvents, outcomes);
+    return outcomes;
+  } finally {
+    await readStore.close();
+  }
+}
+
+async function rebuildOnMongo(
+  store: PostgresEventStore,
+  projections: readonly Projection[],
+  options: Options,
+  logEvents: number,
+  report: BenchReport,
+): Promise<{ outcomes: RebuildOutcome[]; server: string; events: number; serverPeakRssMb?: number }> {
+  const server = options.mongodbUrl === undefined ? await startMongoWireServer() : undefined;
+  const url = options.mongodbUrl ?? (server?.url as string);
+  const label = server ? 'MongoDB-wire server (jongodb, npm)' : 'MONGODB_URL MongoDB';
+  const client = new MongoClient(url);
+  const databaseName = `sunlight_bench_${Date.now()}`;
+  try {
+    await client.connect();
+    const readStore = await MongoReadStore.open({ client, databaseName, indexes: fundsReadIndexes });
+    const events = Math.min(logEvents, options.mongodbEvents ?? (server ? standInEventsDefault : logEvents));
+    if (events < logEvents) {
+      console.log(
+        `rebuild-mongodb on the ${label}: from the first ${events.toLocaleString('en')} of ${logEvents.toLocaleString('en')} events only ` +
+          `(${options.mongodbEvents === undefined ? 'the stand-in cannot rebuild the whole log in reasonable time; --mongodb-events to change' : '--mongodb-events'})`,
+      );
+    }
+    const source = events < logEvents ? new LogPrefixStore(store, events) : store;
+    const outcomes = await rebuildAll('rebuild-mongodb', source, readStore, projections, options.batchSize);
+    reportRebuild(report, 'rebuild-mongodb', events, outcomes);
+    const serverPeakRssMb = server?.peakRssMb();
+    if (serverPeakRssMb !== undefined) report.add('rebuild-mongodb', 'serverPeakRssMb', serverPeakRssMb, 'MB');
+    await readStore.close();
+    return { outcomes, server: label, events, ...(serverPeakRssMb === undefined ? {} : { serverPeakRssMb }) };
+  } finally {
+    // A real MongoDB keeps data: the run's database goes. The in-memory server just stops.
+    if (!server) await client.db(databaseName).dropDatabase().catch((error: unknown) => console.error(`could not drop ${databaseName}: ${String(error)}`));
+    await client.close();
+    await server?.stop();
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+// 3. Dashboard reads under load
+
+/**
+ * A realistic mix: township dashboards mostly (the people who look most often), some counties
+ * and prefectures, a few of the province, and children listings (half sorted by amount).
+ */
+function dashboardRequests(registry: DivisionRegistry, seed: number, count: number): LoadRequest[] {
+  const random = seededRandom(seed);
+  const prefectures = registry.childrenOf('53').map((division) => division.code);
+  const counties = prefectures.flatMap((code) => registry.childrenOf(code).map((division) => division.code));
+  const townships = counties.flatMap((code) => registry.childrenOf(code).map((division) => division.code));
+  const pick = (codes: readonly string[]) => codes[Math.floor(random() * codes.length)];
+  const requests: LoadRequest[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const roll = random();
+    if (roll < 0.55) requests.push({ kind: 'township', path: `/api/v1/dashboards/${pick(townships)}` });
+    else if (roll < 0.7) requests.push({ kind: 'county', path: `/api/v1/dashboards/${pick(counties)}` });
+    else if (roll < 0.77) requests.push({ kind: 'prefecture', path: `/api/v1/dashboards/${pick(prefectures)}` });
+    else if (roll < 0.8) requests.push({ kind: 'province', path: '/api/v1/dashboards/53' });
+    else {
+      const parentRoll = random();
+      const parent = parentRoll < 0.5 ? pick(counties) : parentRoll < 0.85 ? pick(prefectures) : '53';
+      const sort = random() < 0.5 ? '?sort=disbursedFen&direction=desc' : '';
+      requests.push({ kind: 'children', path: `/api/v1/dashboards/${parent}/children${sort}` });
+    }
+  }
+  return requests;
+}
+
+async function dashboardReads(app: AppProcess, registry: DivisionRegistry, options: Options, report: BenchReport): Promise<void> {
+  const token = signAccessToken(jwtSecret, { actor: { id: 'jw-53-bench', role: 'commission', division: '53' } });
+  console.log(`dashboard-reads: ${options.concurrency} keep-alive clients for ${options.loadSeconds} s (after 2 s of warm-up)`);
+  const output = await runHttpLoad({
+    port: app.port,
+    token,
+    requests: dashboardRequests(registry, options.seed, 20_000),
+    concurrency: options.concurrency,
+    warmupMs: 2_000,
+    durationMs: options.loadSeconds * 1000,
+  });
+  const all = Object.values(output.latencies).flat();
+  const { p50Ms, p99Ms } = latencySummary(all);
+  console.log(`dashboard-reads: ${all.length.toLocaleString('en')} requests, statuses ${JSON.stringify(output.statuses)}`);
+  report.add('dashboard-reads', 'requestsPerSecond', (all.length / output.measuredMs) * 1000, 'requests/s');
+  report.add('dashboard-reads', 'p50Ms', p50Ms, 'ms');
+  report.add('dashboard-reads', 'p99Ms', p99Ms, 'ms');
+  report.add('dashboard-reads', 'errors', output.errors, 'requests');
+  for (const [kind, latencies] of Object.entries(output.latencies).sort(([a], [b]) => a.localeCompare(b))) {
+    const summary = latencySummary(latencies);
+    report.add(`dashboard-reads:${kind}`, 'share', (latencies.length / all.length) * 100, '%');
+    report.add(`dashboard-reads:${kind}`, 'p50Ms', summary.p50Ms, 'ms');
+    report.add(`dashboard-reads:${kind}`, 'p99Ms', summary.p99Ms, 'ms');
+  }
+}
+
+// -----------------------------------------------------------------------------------------------
+// 4. Projection lag at a steady append rate
+
+interface LagSample {
+  lagMs: number | null;
+  lagEvents: number | null;
+}
+
+async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledger: LedgerGenerator, options: Options, report: BenchReport): Promise<void> {
+  const durationMs = options.lagSeconds * 1000;
+  console.log(`lag: appending ${options.lagRate} events/s for ${options.lagSeconds} s, sampling /health every ${healthSampleMs} ms`);
+  const pipeline = new AppendPipeline(store, 64);
+  const samples = new Map<string, LagSample[]>();
+  const started = performance.now();
+  const sampling = sampleHealth(app, started + durationMs, samples);
+  // Timer-paced: every 10 ms, whatever brings the total up to rate × elapsed, in small appends.
+  let planned = 0;
+  for (let elapsed = 0; elapsed < durationMs; elapsed = performance.now() - started) {
+    const due = Math.floor((options.lagRate * elapsed) / 1000);
+    while (planned < due) {
+      const plan = ledger.nextAppend(Math.min(due - planned, 15), 5) as NonNullable<ReturnType<LedgerGenerator['nextAppend']>>;
+      await pipeline.push(plan);
+      planned += plan.events.length;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await pipeline.drain();
+  const appendSeconds = (performance.now() - started) / 1000;
+  await sampling;
+  const catchUpStarted = performance.now();
+  await app.whenCaughtUp(60_000);
+  const catchUpMs = performance.now() - catchUpStarted;
+
+  const worst = worstPerSample(samples);
+  const lagMs = worst.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
+  const lagEvents = worst.map((sample) => sample.lagEvents).filter((value): value is number => value !== null).sort((a, b) => a - b);
+  console.log(`lag: ${pipeline.committedEvents} events appended in ${appendSeconds.toFixed(1)} s; ${worst.length} health samples (worst projection of each)`);
+  for (const [name, list] of samples) {
+    const values = list.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
+    console.log(`  ${name}: lagMs p50 ${percentile(values, 0.5)}, p99 ${percentile(values, 0.99)}, max ${values[values.length - 1]}; ${list.length - values.length} samples without lagMs`);
+  }
+  report.add('lag-500eps', 'eventsPerSecond', pipeline.committedEvents / appendSeconds, 'events/s');
+  report.add('lag-500eps', 'p50LagMs', percentile(lagMs, 0.5), 'ms');
+  report.add('lag-500eps', 'p99LagMs', percentile(lagMs, 0.99), 'ms');
+  report.add('lag-500eps', 'maxLagMs', lagMs[lagMs.length - 1] ?? Number.NaN, 'ms');
+  report.add('lag-500eps', 'p99LagEvents', percentile(lagEvents, 0.99), 'events');
+  report.add('lag-500eps', 'maxLagEvents', lagEvents[lagEvents.length - 1] ?? Number.NaN, 'events');
+  report.add('lag-500eps', 'catchUpMs', catchUpMs, 'ms');
+}
+
+/** Reads /health every `healthSampleMs` until `untilMs`, keeping each projection's lag. */
+async function sampleHealth(app: AppProcess, untilMs: number, samples: Map<string, LagSample[]>): Promise<void> {
+  for (let next = performance.now(); next < untilMs; next += healthSampleMs) {
+    const wait = next - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    let projections: Record<string, ProjectionHealth>;
+    try {
+      projections = await app.projections();
+    } catch (error) {
+      console.error(`health sample failed: ${String(error)}`);
+      continue;
+    }
+    for (const [name, health] of Object.entries(projections)) {
+      let list = samples.get(name);
+      if (!list) samples.set(name, (list = []));
+      list.push({ lagMs: health.lagMs, lagEvents: health.lagEvents });
+    }
+  }
+}
+
+/** The lag of whichever projection was furthest behind, sample by sample. */
+function worstPerSample(samples: Map<string, LagSample[]>): LagSample[] {
+  const lists = [...samples.values()];
+  const length = Math.min(...lists.map((list) => list.length));
+  const worst: LagSample[] = [];
+  for (let i = 0; i < length; i += 1) {
+    const lagMs = lists.map((list) => list[i].lagMs).filter((value): value is number => value !== null);
+    const lagEvents = lists.map((list) => list[i].lagEvents).filter((value): value is number => value !== null);
+    worst.push({ lagMs: lagMs.length ? Math.max(...lagMs) : null, lagEvents: lagEvents.length ? Math.max(...lagEvents) : null });
+  }
+  return worst;
+}
+
+// -----------------------------------------------------------------------------------------------
+
+/** Undone in reverse order, whatever fails: the app, the MongoDB-wire server, pools, the database. */
+const cleanups: (() => Promise<void>)[] = [];
+
+async function cleanUp(): Promise<void> {
+  for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+    await cleanup().catch((error: unknown) => console.error(`clean-up failed: ${String(error)}`));
+  }
+}
+
+// Ctrl-C (or a kill) still stops the children and removes the database.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  const wallStarted = performance.now();
+  const options = readOptions(parseFlags(process.argv.slice(2)));
+  const report = new BenchReport('projections');
+  const registry = loadDivisionRegistry();
+  const projections = fundsProjections(registry);
+  // URLs may carry credentials: the results file only says which kind of server ran.
+  const { databaseUrl, mongodbUrl, ...settings } = options;
+  const extra: Record<string, unknown> = {
+    database: databaseUrl ? 'external PostgreSQL (--database-url)' : 'embedded PostgreSQL 18',
+    settings: { ...settings, mongodb: mongodbUrl ? 'external (--mongodb-url)' : 'MongoDB-wire server (npm)' },
+  };
+  try {
+    const database = await benchDatabase(options.databaseUrl);
+    cleanups.push(() => database.close());
+    const store = await PostgresEventStore.open({ connectionString: database.url, poolSize: 8 });
+    cleanups.push(() => store.close());
+    const ledger = new LedgerGenerator(registry, { seed: options.seed, plannedEvents: options.events + options.lagRate * options.lagSeconds });
+    const logEvents = await generate(store, ledger, options.events, report);
+    await markRelayCaughtUp(store);
+
+    if (options.adapters.includes('postgres')) {
+      extra.rebuildPostgres = await rebuildOnPostgres(store, database.url, projections, options, logEvents, report);
+    }
+    if (options.adapters.includes('mongodb')) {
+      extra.rebuildMongodb = await rebuildOnMongo(store, projections, options, logEvents, report);
+    }
+
+    const serving = options.loadSeconds > 0 || options.lagSeconds > 0;
+    if (serving && !options.adapters.includes('postgres')) {
+      console.log('dashboard-reads and lag skipped: the app serves from the PostgreSQL read store, which was not rebuilt (--adapters)');
+    } else if (serving) {
+      const app = await startApp({ DATABASE_URL: database.url, READ_STORE: 'postgres', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10' });
+      cleanups.push(() => app.stop());
+      if (options.loadSeconds > 0) await dashboardReads(app, registry, options, report);
+      if (options.lagSeconds > 0) await lagAtSteadyRate(app, store, ledger, options, report);
+      const appPeakRssMb = app.peakRssMb();
+      if (appPeakRssMb !== undefined) report.add('app', 'peakRssMb', appPeakRssMb, 'MB');
+    }
+    report.add('bench-process', 'peakRssMb', process.resourceUsage().maxRSS / 1024, 'MB');
+    extra.wallSeconds = Math.round((performance.now() - wallStarted) / 100) / 10;
+    report.finish(extra);
+  } finally {
+    await cleanUp();
+  }
+  console.log(`wall time ${((performance.now() - wallStarted) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

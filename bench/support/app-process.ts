@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from './free-port';
+import { peakRssMbOf } from './proc-status';
+
+/** What `/health` says about one projection (`details.projections.<name>`). */
+export interface ProjectionHealth {
+  state: string;
+  lagEvents: number | null;
+  lagMs: number | null;
+}
+
+export interface AppProcess {
+  port: number;
+  pid: number | undefined;
+  /** The projections' part of `/health`, whatever its status code. */
+  projections(): Promise<Record<string, ProjectionHealth>>;
+  /** Resolves once `/health` is 200 and every projection is live with no lag. */
+  whenCaughtUp(timeoutMs: number): Promise<void>;
+  peakRssMb(): number | undefined;
+  stop(): Promise<void>;
+}
+
+const startTimeoutMs = 120_000;
+const stopTimeoutMs = 15_000;
+
+/**
+ * The app as production runs it, in its own process (`node dist/src/cli.js serve`), so the load
+ * generator and the measuring code never share its event loop.
+ */
+export async function startApp(env: Record<string, string>): Promise<AppProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.resolve('dist/src/cli.js'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  // A crash of the bench must not leave the app running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const base = `http://127.0.0.1:${port}`;
+  const app: AppProcess = {
+    port,
+    pid: child.pid,
+    projections: async () => {
+      const body = (await (await fetch(`${base}/health`)).json()) as { details?: { projections?: Record<string, ProjectionHealth> } };
+      return body.details?.projections ?? {};
+    },
+    whenCaughtUp: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        assertRunning(child);
+        try {
+          const response = await fetch(`${base}/health`);
+          const body = (await response.json()) as { details?: { projections?: Record<string, ProjectionHealth> } };
+          const projections = Object.values(body.details?.projections ?? {});
+          if (response.ok && projections.length > 0 && projections.every((p) => p.state === 'live' && p.lagEvents === 0)) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`the app's projections did not catch up within ${timeoutMs} ms`);
+    },
+    peakRssMb: () => (child.pid === undefined ? undefined : peakRssMbOf(child.pid)),
+    stop: async () => {
+      process.off('exit', killOnExit);
+      await stopChild(child);
+    },
+  };
+  try {
+    await app.whenCaughtUp(startTimeoutMs);
+  } catch (error) {
+    await app.stop();
+    throw error;
+  }
+  return app;
+}
+
+function assertRunning(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited (${child.signalCode ?? child.exitCode})`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
