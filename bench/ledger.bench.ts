@@ -20,6 +20,7 @@ import {
   CreateFundLineCommand,
   initialPoolState,
   poolDecider,
+  poolSnapshotSchemaVersion,
   poolStateToSnapshot,
   poolStreamName,
   RunPoolCommand,
@@ -32,6 +33,12 @@ import { benchDatabase } from './support/bench-database';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
 
 const county = '530325';
+/**
+ * The command side is measured as an API instance runs in production: with RUN_PROJECTIONS=false,
+ * the read models kept by another instance (bench:projections measures those). `--with-projections`
+ * runs them in the same process instead.
+ */
+let runProjections = 'false';
 const jwtSecret = 'bench-secret-'.padEnd(48, 'x');
 const finance: Actor = { id: 'bench-finance', role: 'finance', division: county };
 const admin: Actor = { id: 'bench-admin', role: 'admin', division: '53' };
@@ -110,7 +117,7 @@ async function httpDisbursements(databaseUrl: string, townships: string[], total
   const fundIds = await fundTownships(bus, townships, 'http');
   const port = await freePort();
   const server = spawn(process.execPath, [path.resolve('dist/src/cli.js'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10', RUN_PROJECTIONS: runProjections },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
@@ -190,7 +197,7 @@ async function seedLongPool(store: PostgresEventStore, fundId: string, divisionC
   await new PostgresSnapshotStore(store.pool).save({
     streamName: stream,
     revision: revision as bigint,
-    schemaVersion: 1,
+    schemaVersion: poolSnapshotSchemaVersion,
     state: poolStateToSnapshot(state) as unknown as Record<string, unknown>,
   });
 }
@@ -210,10 +217,11 @@ async function main(): Promise<void> {
   const selected = (flags.get('workloads') ?? 'http-disbursements,bus-disbursements,long-pool').split(',');
   const scale = Number(flags.get('scale') ?? '1');
   const longPoolEvents = Number(flags.get('long-pool-events') ?? '100000');
+  if (flags.get('with-projections') === 'true') runProjections = 'true';
   const database = await benchDatabase(flags.get('database-url'));
   const townships = loadDivisionRegistry().childrenOf(county).slice(0, 16).map((division) => division.code);
   const report = new BenchReport('ledger');
-  const app = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0' }));
+  const app = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0', RUN_PROJECTIONS: runProjections }));
   await app.init();
   const bus = app.get(CommandBus);
   try {
@@ -239,7 +247,7 @@ async function main(): Promise<void> {
       await store.close();
       console.log(`long-pool: seeded ${longPoolEvents} events in ${(performance.now() - seedStarted).toFixed(0)} ms`);
       // A new app instance: nothing cached, so the first command loads the snapshot plus the tail.
-      const fresh = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0' }));
+      const fresh = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0', RUN_PROJECTIONS: runProjections }));
       await fresh.init();
       try {
         const m = await longPool(fresh.get(CommandBus), fundId, townships[0], Math.round(2_000 * scale));
@@ -252,7 +260,7 @@ async function main(): Promise<void> {
         await fresh.close();
       }
     }
-    report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18' });
+    report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18', runProjections });
   } finally {
     await app.close();
     await database.close();

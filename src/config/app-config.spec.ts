@@ -12,6 +12,7 @@ describe('loadAppConfig', () => {
       logLevel: 'info',
       readStore: 'postgres',
       idleDays: 30,
+      runProjections: true,
     });
   });
 
@@ -21,6 +22,7 @@ describe('loadAppConfig', () => {
       READ_STORE: 'mongodb',
       MONGODB_URL: 'mongodb://mongo:27017/sunlight',
       IDLE_DAYS: '45',
+      RUN_PROJECTIONS: 'false',
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://sunlight:secret@db:5432/sunlight',
       SUNLIGHT_DATA_DIR: '/var/lib/sunlight',
@@ -40,6 +42,7 @@ describe('loadAppConfig', () => {
       readStore: 'mongodb',
       mongodbUrl: 'mongodb://mongo:27017/sunlight',
       idleDays: 45,
+      runProjections: false,
       jwtSecret: 'x'.repeat(32),
     });
   });

@@ -26,6 +26,11 @@ export interface AppConfig {
   mongodbUrl?: string;
   /** Money received and not moved on for more than this many days is idle (资金滞留). */
   idleDays: number;
+  /**
+   * Whether this instance runs the projections. Off for API instances when a separate instance
+   * keeps the read models, so command traffic and read-model work do not share one event loop.
+   */
+  runProjections: boolean;
   /** Absent: a random key is generated once and kept in `<dataDir>/jwt-secret` (see libs/auth/src/jwt-secret.ts). */
   jwtSecret?: string;
 }
@@ -68,6 +73,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   const dataDir = read('SUNLIGHT_DATA_DIR') ?? './.sunlight';
 
   const idleDays = integer('IDLE_DAYS', 30, 1, 3650);
+  const runProjectionsRaw = read('RUN_PROJECTIONS') ?? 'true';
+  if (runProjectionsRaw !== 'true' && runProjectionsRaw !== 'false') {
+    problems.push(`RUN_PROJECTIONS must be true or false (got "${runProjectionsRaw}")`);
+  }
   const readStoreRaw = read('READ_STORE') ?? 'postgres';
   if (readStoreRaw !== 'postgres' && readStoreRaw !== 'mongodb') {
     problems.push(`READ_STORE must be postgres or mongodb (got "${readStoreRaw}")`);
@@ -109,6 +118,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     readStore: readStoreRaw === 'mongodb' ? 'mongodb' : 'postgres',
     ...(mongodbUrl === undefined ? {} : { mongodbUrl }),
     idleDays,
+    runProjections: runProjectionsRaw !== 'false',
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
   };
 }

@@ -7,6 +7,7 @@ import {
   type ProjectionStatus,
   type ReadStore,
 } from '@sunlight/read-store';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { AppEventStore } from '../event-store.tokens';
 import { liveStorageVersion } from './projection-versions';
 import { PROJECTIONS } from './read-models.tokens';
@@ -33,9 +34,14 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     @Inject(EVENT_STORE) private readonly store: AppEventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runProjections) {
+      this.logger.log('RUN_PROJECTIONS=false: another instance keeps the read models');
+      return;
+    }
     for (const projection of this.projections) await this.startRunner(projection);
     this.timer = setInterval(() => void this.supervise(), superviseIntervalMs);
     this.timer.unref();

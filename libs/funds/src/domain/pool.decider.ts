@@ -27,7 +27,7 @@ import {
   transferIdPattern,
 } from './funds.validation';
 import { assertAmountFen, fenFromString, fenToString } from './money';
-import { emptyTransferBook, findTransfer, putTransfer, type TransferBook, transferEntries } from './transfer-book';
+import { emptyTransferBook, findTransfer, putTransfer, type TransferBook, transferBookOf, transferEntries } from './transfer-book';
 
 /*
  * A pool is the account of one fund line at one division (stream `pool-<fundId>.<divisionCode>`).
@@ -964,7 +964,8 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
   const transfersJson = snapshot['transfers'];
   snapshotInvariant(Array.isArray(transfersJson), 'transfers must be an array');
 
-  let transfers = emptyTransferBook<TransferEntry>();
+  const entries: [string, TransferEntry][] = [];
+  const seenTransferIds = new Set<string>();
   let pendingApprovalCount = 0;
   let awaitingSettlementCount = 0;
   for (const item of transfersJson as unknown[]) {
@@ -975,7 +976,8 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
     snapshotInvariant(typeof transferId === 'string' && transferIdPattern.test(transferId), 'bad transferId');
     snapshotInvariant(typeof kind === 'string' && (transferKinds as readonly string[]).includes(kind), `bad kind for ${transferId}`);
     snapshotInvariant(typeof fingerprintText === 'string' && /^[0-9a-f]{32}$/.test(fingerprintText), `bad fingerprint for ${transferId}`);
-    snapshotInvariant(findTransfer(transfers, transferId) === undefined, `duplicate transfer ${transferId}`);
+    snapshotInvariant(!seenTransferIds.has(transferId), `duplicate transfer ${transferId}`);
+    seenTransferIds.add(transferId);
     let entry: TransferEntry;
     if (kind === 'disbursement') {
       const status = record['status'];
@@ -1011,8 +1013,9 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
     } else {
       entry = { kind: kind as SettledTransferKind, fingerprint: fingerprintText };
     }
-    transfers = putTransfer(transfers, transferId, entry);
+    entries.push([transferId, entry]);
   }
+  const transfers = transferBookOf(entries);
 
   const state: PoolState = {
     fundId,

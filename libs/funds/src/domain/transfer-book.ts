@@ -29,6 +29,22 @@ export function putTransfer<Entry>(book: TransferBook<Entry>, transferId: string
   return { size: book.size + (isNew ? 1 : 0), buckets };
 }
 
+/**
+ * A book built in one pass from entries with distinct ids, as loading a snapshot needs: putting
+ * them one by one would copy a bucket per entry, quadratic for a pool with years of transfers.
+ */
+export function transferBookOf<Entry>(entries: Iterable<readonly [string, Entry]>): TransferBook<Entry> {
+  const buckets = Array.from({ length: transferBookBucketCount }, () => new Map<string, Entry>());
+  let size = 0;
+  for (const [transferId, entry] of entries) {
+    const bucket = buckets[bucketIndex(transferId)] as Map<string, Entry>;
+    if (bucket.has(transferId)) throw new Error(`invariant: transfer ${transferId} twice in one book`);
+    bucket.set(transferId, entry);
+    size += 1;
+  }
+  return { size, buckets };
+}
+
 /** All entries sorted by transferId, so that a snapshot of the same state is always the same text. */
 export function transferEntries<Entry>(book: TransferBook<Entry>): [string, Entry][] {
   const entries = book.buckets.flatMap((bucket) => [...bucket.entries()]);
