@@ -20,7 +20,7 @@ import {
   type FundLineDocument,
   type PoolDocument,
 } from '../projections';
-import { RequestFieldError } from './responses';
+import { integerQuery, RequestFieldError } from './responses';
 
 /** Pages of pools read for the idle figure of one dashboard; a province with more is reported incomplete. */
 const idleScanPagesMax = 20;
@@ -180,13 +180,4 @@ export class DashboardsController {
 function listingFigures(doc: DashboardDocument): Omit<FiguresView, 'idle' | 'beneficiaryCount' | 'beneficiaryCountExact'> {
   const { idle: _idle, beneficiaryCount: _count, beneficiaryCountExact: _exact, ...totals } = figuresView(doc.totals, 0n, { keys: [] });
   return totals;
-}
-
-function integerQuery(field: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RequestFieldError(field, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
 }

@@ -16,7 +16,7 @@ import {
 import type { EventView } from '../application/command-envelope';
 import { toEventView } from '../application/event-view';
 import { paymentsByIdNumberQuery, paymentsProjectionName, paymentsCollection } from '../projections';
-import { RequestFieldError } from './responses';
+import { integerQuery, RequestFieldError } from './responses';
 
 /** Events folded by one `asOf` request; a longer stream must be read in pages. */
 export const historyEventsMax = 10_000;
@@ -154,14 +154,5 @@ function foldState(streamName: string, events: readonly RecordedEvent[]): unknow
     return events.reduce((folded, event) => fundLineDecider.evolve(folded, { type: event.type, data: event.data } as unknown as FundLineEvent), fundLineDecider.initialState()).line;
   }
   return null;
-}
-
-function integerQuery(field: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RequestFieldError(field, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
 }
 

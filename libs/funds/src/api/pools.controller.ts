@@ -7,7 +7,7 @@ import { fundIdPattern, parsePoolStreamName } from '../domain';
 import type { EventView } from '../application/command-envelope';
 import { toEventView } from '../application/event-view';
 import { FundsQueries, type PoolView } from '../application/funds.queries';
-import { RequestFieldError, requireDivision } from './responses';
+import { integerQuery, requireDivision } from './responses';
 
 export const streamPageSizeMax = 500;
 const streamPageSizeDefault = 100;
@@ -74,8 +74,8 @@ export class StreamsController {
     @Query('limit') limitText: string | undefined,
     @CurrentActor() actor: Actor,
   ): Promise<StreamPage> {
-    const fromRevision = parseQueryInteger('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const limit = parseQueryInteger('limit', limitText, 1, streamPageSizeMax) ?? streamPageSizeDefault;
+    const fromRevision = integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const limit = integerQuery('limit', limitText, 1, streamPageSizeMax) ?? streamPageSizeDefault;
     this.assertMayRead(actor, streamName);
     const events: EventView[] = [];
     for await (const event of this.store.readStream(streamName, { fromRevision: BigInt(fromRevision), maxCount: limit + 1 })) {
@@ -101,13 +101,4 @@ export class StreamsController {
       throw new NotFoundException(`No readable stream ${streamName}`);
     }
   }
-}
-
-function parseQueryInteger(field: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new RequestFieldError(field, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
 }
