@@ -6,11 +6,12 @@
  *                     straight to a fresh database
  *   rebuild-postgres  full rebuild of every funds projection into the PostgreSQL read store
  *   rebuild-mongodb   the same into MongoDB: the npm-shipped MongoDB-wire server (from the first
- *                     10,000 events only by default: it slows down with every document it holds),
+ *                     5,000 events only by default: it slows down with every document it holds),
  *                     or a real one with `--mongodb-url`; `--mongodb-events N` sets the prefix
  *   dashboard-reads   the app in its own process serving GET /api/v1/dashboards/<code>[/children]
  *                     to a keep-alive HTTP load generator in a worker thread
- *   lag-500eps        events appended at a steady rate while /health's projection lag is sampled
+ *   lag-500eps        events appended at a steady 500/s (`--lag-rate`) while /health's projection
+ *                     lag is sampled every 200 ms
  *
  * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
  * --batch-size N (runner batchSizeMax, default 500 as in the app), --concurrency N (16),
@@ -33,6 +34,7 @@ import { runHttpLoad, type LoadRequest } from './support/http-load';
 import { LedgerGenerator, seededRandom } from './support/ledger-generator';
 import { LogPrefixStore } from './support/log-prefix-store';
 import { startMongoWireServer } from './support/mongo-wire-server';
+import { machineCpuSeconds } from './support/proc-status';
 import { TimedReadStore, type ReadStoreTimings } from './support/timed-read-store';
 
 const jwtSecret = 'bench-projections-secret-'.padEnd(48, 'x');
@@ -42,13 +44,14 @@ const generateRosterMax = 60;
 const generateInFlight = 16;
 const progressEveryMs = 5_000;
 /**
- * The MongoDB-wire stand-in rewrites in time proportional to the collection's size (a 200-write
- * bulk into 2,000 documents takes ~16 s), so a rebuild's cost grows with the square of the
- * documents: 3,000 events take ~1 s, 10,000 ~15 s, 1,000,000 would take days. Unless
- * `--mongodb-events` says otherwise, it rebuilds from this prefix of the log; a real MongoDB
- * (`--mongodb-url`) rebuilds from all of it.
+ * The MongoDB-wire stand-in writes in time proportional to the collection's size (200 writes
+ * into a 2,000-document collection take ~16 s), so a rebuild's cost grows with the square of
+ * the documents: the first 3,000 events take ~1 s, 10,000 about a minute for the dashboards and
+ * several for the payments; 1,000,000 would take days. Unless `--mongodb-events` says
+ * otherwise, it rebuilds from this prefix of the log (one fund line's allocations and its first
+ * disbursements); a real MongoDB (`--mongodb-url`) rebuilds from all of it.
  */
-const standInEventsDefault = 10_000;
+const standInEventsDefault = 5_000;
 const healthSampleMs = 200;
 
 interface Options {
@@ -282,6 +285,10 @@ function dashboardRequests(registry: DivisionRegistry, seed: number, count: numb
 async function dashboardReads(app: AppProcess, registry: DivisionRegistry, options: Options, report: BenchReport): Promise<void> {
   const token = signAccessToken(jwtSecret, { actor: { id: 'jw-53-bench', role: 'commission', division: '53' } });
   console.log(`dashboard-reads: ${options.concurrency} keep-alive clients for ${options.loadSeconds} s (after 2 s of warm-up)`);
+  // CPU of the app and of the whole machine around the load: who was busy (the rest is
+  // PostgreSQL and the load generator), and whether the two cores were saturated.
+  const appCpuBefore = app.cpuSeconds();
+  const machineBefore = machineCpuSeconds();
   const output = await runHttpLoad({
     port: app.port,
     token,
@@ -290,6 +297,8 @@ async function dashboardReads(app: AppProcess, registry: DivisionRegistry, optio
     warmupMs: 2_000,
     durationMs: options.loadSeconds * 1000,
   });
+  const appCpuAfter = app.cpuSeconds();
+  const machineAfter = machineCpuSeconds();
   const all = Object.values(output.latencies).flat();
   const { p50Ms, p99Ms } = latencySummary(all);
   console.log(`dashboard-reads: ${all.length.toLocaleString('en')} requests, statuses ${JSON.stringify(output.statuses)}`);
@@ -297,6 +306,12 @@ async function dashboardReads(app: AppProcess, registry: DivisionRegistry, optio
   report.add('dashboard-reads', 'p50Ms', p50Ms, 'ms');
   report.add('dashboard-reads', 'p99Ms', p99Ms, 'ms');
   report.add('dashboard-reads', 'errors', output.errors, 'requests');
+  // Over warm-up and measurement alike (the CPU counters cannot tell them apart): shares, not rates.
+  if (appCpuBefore !== undefined && appCpuAfter !== undefined && machineBefore && machineAfter) {
+    const wallSeconds = machineAfter.total - machineBefore.total;
+    report.add('dashboard-reads', 'appCpuPercentOfMachine', ((appCpuAfter - appCpuBefore) / wallSeconds) * 100, '%');
+    report.add('dashboard-reads', 'machineBusyPercent', ((machineAfter.busy - machineBefore.busy) / wallSeconds) * 100, '%');
+  }
   for (const [kind, latencies] of Object.entries(output.latencies).sort(([a], [b]) => a.localeCompare(b))) {
     const summary = latencySummary(latencies);
     report.add(`dashboard-reads:${kind}`, 'share', (latencies.length / all.length) * 100, '%');
@@ -315,6 +330,7 @@ interface LagSample {
 
 async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledger: LedgerGenerator, options: Options, report: BenchReport): Promise<void> {
   const durationMs = options.lagSeconds * 1000;
+  const workload = `lag-${options.lagRate}eps`;
   console.log(`lag: appending ${options.lagRate} events/s for ${options.lagSeconds} s, sampling /health every ${healthSampleMs} ms`);
   const pipeline = new AppendPipeline(store, 64);
   const samples = new Map<string, LagSample[]>();
@@ -346,13 +362,13 @@ async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledge
     const values = list.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
     console.log(`  ${name}: lagMs p50 ${percentile(values, 0.5)}, p99 ${percentile(values, 0.99)}, max ${values[values.length - 1]}; ${list.length - values.length} samples without lagMs`);
   }
-  report.add('lag-500eps', 'eventsPerSecond', pipeline.committedEvents / appendSeconds, 'events/s');
-  report.add('lag-500eps', 'p50LagMs', percentile(lagMs, 0.5), 'ms');
-  report.add('lag-500eps', 'p99LagMs', percentile(lagMs, 0.99), 'ms');
-  report.add('lag-500eps', 'maxLagMs', lagMs[lagMs.length - 1] ?? Number.NaN, 'ms');
-  report.add('lag-500eps', 'p99LagEvents', percentile(lagEvents, 0.99), 'events');
-  report.add('lag-500eps', 'maxLagEvents', lagEvents[lagEvents.length - 1] ?? Number.NaN, 'events');
-  report.add('lag-500eps', 'catchUpMs', catchUpMs, 'ms');
+  report.add(workload, 'eventsPerSecond', pipeline.committedEvents / appendSeconds, 'events/s');
+  report.add(workload, 'p50LagMs', percentile(lagMs, 0.5), 'ms');
+  report.add(workload, 'p99LagMs', percentile(lagMs, 0.99), 'ms');
+  report.add(workload, 'maxLagMs', lagMs[lagMs.length - 1] ?? Number.NaN, 'ms');
+  report.add(workload, 'p99LagEvents', percentile(lagEvents, 0.99), 'events');
+  report.add(workload, 'maxLagEvents', lagEvents[lagEvents.length - 1] ?? Number.NaN, 'events');
+  report.add(workload, 'catchUpMs', catchUpMs, 'ms');
 }
 
 /** Reads /health every `healthSampleMs` until `untilMs`, keeping each projection's lag. */

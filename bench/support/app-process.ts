@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from './free-port';
-import { peakRssMbOf } from './proc-status';
+import { cpuSecondsOf, peakRssMbOf } from './proc-status';
 
 /** What `/health` says about one projection (`details.projections.<name>`). */
 export interface ProjectionHealth {
@@ -18,6 +18,8 @@ export interface AppProcess {
   /** Resolves once `/health` is 200 and every projection is live with no lag. */
   whenCaughtUp(timeoutMs: number): Promise<void>;
   peakRssMb(): number | undefined;
+  /** CPU seconds the app process has used so far. */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -41,18 +43,14 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
   const app: AppProcess = {
     port,
     pid: child.pid,
-    projections: async () => {
-      const body = (await (await fetch(`${base}/health`)).json()) as { details?: { projections?: Record<string, ProjectionHealth> } };
-      return body.details?.projections ?? {};
-    },
+    projections: async () => projectionsOf(await (await fetch(`${base}/health`)).json()),
     whenCaughtUp: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
         assertRunning(child);
         try {
           const response = await fetch(`${base}/health`);
-          const body = (await response.json()) as { details?: { projections?: Record<string, ProjectionHealth> } };
-          const projections = Object.values(body.details?.projections ?? {});
+          const projections = Object.values(projectionsOf(await response.json()));
           if (response.ok && projections.length > 0 && projections.every((p) => p.state === 'live' && p.lagEvents === 0)) return;
         } catch {
           // not listening yet
@@ -62,6 +60,7 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
       throw new Error(`the app's projections did not catch up within ${timeoutMs} ms`);
     },
     peakRssMb: () => (child.pid === undefined ? undefined : peakRssMbOf(child.pid)),
+    cpuSeconds: () => (child.pid === undefined ? undefined : cpuSecondsOf(child.pid)),
     stop: async () => {
       process.off('exit', killOnExit);
       await stopChild(child);
@@ -74,6 +73,15 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
     throw error;
   }
   return app;
+}
+
+/**
+ * `details.projections` of a terminus health body: the indicator's `status` beside one entry per
+ * projection, so only the entries that are objects are projections.
+ */
+function projectionsOf(body: unknown): Record<string, ProjectionHealth> {
+  const details = (body as { details?: { projections?: Record<string, unknown> } }).details?.projections ?? {};
+  return Object.fromEntries(Object.entries(details).filter((entry): entry is [string, ProjectionHealth] => typeof entry[1] === 'object' && entry[1] !== null));
 }
 
 function assertRunning(child: ChildProcess): void {
