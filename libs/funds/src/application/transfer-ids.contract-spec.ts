@@ -76,6 +76,8 @@ describe('transfer ids across pools', () => {
     await runner.run(send('a1', '53', '5303', 100_000n), ids());
     await eventually(async () => (await received('5303')) === 100_000n);
     await runner.run(send('x', '5303', '530325', 10_000n), ids());
+    // The relay writes the receiving side in the background; the head must be still to compare it.
+    await eventually(async () => (await received('530325')) === 10_000n);
     const head = await store.headPosition();
     await expect(runner.run(send('x', '53', '5301', 10_000n), ids())).rejects.toBeInstanceOf(TransferIdTakenError);
     expect(await store.headPosition()).toBe(head);
