@@ -18,6 +18,7 @@
  * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N.
  * Writes bench/results/projections-<time>.json.
  */
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signAccessToken } from '@sunlight/auth';
@@ -113,7 +114,7 @@ async function generate(store: PostgresEventStore, ledger: LedgerGenerator, even
     // Then disbursements, until this fund line's share of the log is written.
     const periodEnd = Math.round((events * (fund + 1)) / ledger.fundCount);
     while (planned < periodEnd) {
-      const plan = ledger.nextAppend(Math.min(1_000, periodEnd - planned), generateRosterMax) as NonNullable<ReturnType<LedgerGenerator['nextAppend']>>;
+      const plan = ledger.nextAppend(Math.min(1_000, periodEnd - planned), generateRosterMax);
       await pipeline.push(plan);
       planned += plan.events.length;
       if (performance.now() - lastProgress >= progressEveryMs) {
@@ -185,8 +186,9 @@ async function rebuildAll(
     const t = timed.timings;
     console.log(
       `${label} ${projection.name} (storage version ${version}): ${events.toLocaleString('en')} events in ${seconds.toFixed(1)} s ` +
-        `(${Math.round(events / seconds).toLocaleString('en')} events/s); store busy: getMany ${(t.getManyMs / 1000).toFixed(1)} s ` +
-        `in ${t.getManyCalls} calls, commit ${(t.commitMs / 1000).toFixed(1)} s in ${t.commitCalls} calls (${t.documentsWritten.toLocaleString('en')} documents)`,
+        `(${Math.round(events / seconds).toLocaleString('en')} events/s); store calls: getMany ${(t.getManyMs / 1000).toFixed(1)} s ` +
+        `in ${t.getManyCalls} calls, commit ${(t.commitMs / 1000).toFixed(1)} s in ${t.commitCalls} calls (${t.documentsWritten.toLocaleString('en')} documents; ` +
+        `wall time of the calls, which overlaps applying the next batch)`,
     );
     outcomes.push({ projection: projection.name, events, seconds, timings: { ...t } });
   }
@@ -224,7 +226,7 @@ async function rebuildOnMongo(
 ): Promise<{ outcomes: RebuildOutcome[]; server: string; events: number; serverPeakRssMb?: number }> {
   const server = options.mongodbUrl === undefined ? await startMongoWireServer() : undefined;
   const url = options.mongodbUrl ?? (server?.url as string);
-  const label = server ? 'MongoDB-wire server (jongodb, npm)' : 'MONGODB_URL MongoDB';
+  const label = server ? 'MongoDB-wire server (jongodb, npm)' : 'MongoDB at --mongodb-url';
   const client = new MongoClient(url);
   const databaseName = `sunlight_bench_${Date.now()}`;
   try {
@@ -306,11 +308,12 @@ async function dashboardReads(app: AppProcess, registry: DivisionRegistry, optio
   report.add('dashboard-reads', 'p50Ms', p50Ms, 'ms');
   report.add('dashboard-reads', 'p99Ms', p99Ms, 'ms');
   report.add('dashboard-reads', 'errors', output.errors, 'requests');
-  // Over warm-up and measurement alike (the CPU counters cannot tell them apart): shares, not rates.
+  // Cores kept busy, over warm-up and measurement alike: the app's, and the whole machine's
+  // (PostgreSQL, the load generator, anything else running). The app is one Node.js thread.
   if (appCpuBefore !== undefined && appCpuAfter !== undefined && machineBefore && machineAfter) {
-    const wallSeconds = machineAfter.total - machineBefore.total;
-    report.add('dashboard-reads', 'appCpuPercentOfMachine', ((appCpuAfter - appCpuBefore) / wallSeconds) * 100, '%');
-    report.add('dashboard-reads', 'machineBusyPercent', ((machineAfter.busy - machineBefore.busy) / wallSeconds) * 100, '%');
+    const wallSeconds = (machineAfter.total - machineBefore.total) / cpus().length;
+    report.add('dashboard-reads', 'appCpuCores', (appCpuAfter - appCpuBefore) / wallSeconds, 'cores');
+    report.add('dashboard-reads', 'machineBusyCores', (machineAfter.busy - machineBefore.busy) / wallSeconds, 'cores');
   }
   for (const [kind, latencies] of Object.entries(output.latencies).sort(([a], [b]) => a.localeCompare(b))) {
     const summary = latencySummary(latencies);
@@ -341,7 +344,7 @@ async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledge
   for (let elapsed = 0; elapsed < durationMs; elapsed = performance.now() - started) {
     const due = Math.floor((options.lagRate * elapsed) / 1000);
     while (planned < due) {
-      const plan = ledger.nextAppend(Math.min(due - planned, 15), 5) as NonNullable<ReturnType<LedgerGenerator['nextAppend']>>;
+      const plan = ledger.nextAppend(Math.min(due - planned, 15), 5);
       await pipeline.push(plan);
       planned += plan.events.length;
     }
@@ -434,6 +437,8 @@ async function main(): Promise<void> {
   const extra: Record<string, unknown> = {
     database: databaseUrl ? 'external PostgreSQL (--database-url)' : 'embedded PostgreSQL 18',
     settings: { ...settings, mongodb: mongodbUrl ? 'external (--mongodb-url)' : 'MongoDB-wire server (npm)' },
+    // Other work on the machine skews every figure; the 1-minute load average says how much there was.
+    loadAverageAtStart: loadavg()[0],
   };
   try {
     const database = await benchDatabase(options.databaseUrl);
@@ -464,6 +469,7 @@ async function main(): Promise<void> {
     }
     report.add('bench-process', 'peakRssMb', process.resourceUsage().maxRSS / 1024, 'MB');
     extra.wallSeconds = Math.round((performance.now() - wallStarted) / 100) / 10;
+    extra.loadAverageAtEnd = loadavg()[0];
     report.finish(extra);
   } finally {
     await cleanUp();

@@ -121,7 +121,6 @@ interface Township {
 /** Bookkeeping of one township pool beyond the decider's state: what is waiting for which phase. */
 interface TownshipPool {
   fund: FundPlan;
-  fundIndex: number;
   township: Township;
   streamName: string;
   allocationRef: string;
@@ -160,10 +159,6 @@ export class LedgerGenerator {
     this.planPools(options.plannedEvents);
   }
 
-  get townshipCodes(): string[] {
-    return this.townships.map((township) => township.division.code);
-  }
-
   get fundCount(): number {
     return funds.length;
   }
@@ -197,12 +192,12 @@ export class LedgerGenerator {
   }
 
   /**
-   * The next piece of work of a random township pool, at most `eventsMax` events: its pending
-   * settlements, else its pending decisions, else a new roster of up to `rosterMax` requests
-   * (plus any returns that fell due). Undefined only when `eventsMax` < 1.
+   * The next append, at most `eventsMax` events: a pool's follow-up that fell due (its
+   * approver's decisions, or later the bank's settlements), else a new roster of up to
+   * `rosterMax` requests at a random idle pool (plus any returns that fell due there).
    */
-  nextAppend(eventsMax: number, rosterMax: number): PlannedAppend | undefined {
-    if (eventsMax < 1) return undefined;
+  nextAppend(eventsMax: number, rosterMax: number): PlannedAppend {
+    if (!(eventsMax >= 1)) throw new RangeError(`eventsMax must be at least 1, got ${eventsMax}`);
     this.appendCount += 1;
     const slot = this.followUps[this.appendCount % this.followUps.length];
     this.due.push(...slot.splice(0));
@@ -291,7 +286,6 @@ export class LedgerGenerator {
         budgets.set(township.division.code, BigInt(Math.ceil((expected * 1.5 + 10) * fund.amountYuan[1])) * 100n);
         this.pools.push({
           fund,
-          fundIndex,
           township,
           streamName: poolStreamName(fund.fundId, township.division.code),
           allocationRef: allocationId(fund, township.division.code),
@@ -386,12 +380,14 @@ export class LedgerGenerator {
   // ---------------------------------------------------------------------------------------------
   // Disbursements
 
-  /** A random pool with no roster in progress, busy townships more often. */
+  /**
+   * A random pool with no roster in progress, busy townships more often. Should every pool
+   * tried be busy, one gets a second roster: its follow-ups then simply handle more.
+   */
   private pickIdlePool(): TownshipPool {
-    for (;;) {
-      const pool = this.pickPool();
-      if (!pool.busy) return pool;
-    }
+    let pool = this.pickPool();
+    for (let attempt = 0; pool.busy && attempt < 100; attempt += 1) pool = this.pickPool();
+    return pool;
   }
 
   private pickPool(): TownshipPool {
