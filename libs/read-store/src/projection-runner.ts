@@ -36,6 +36,15 @@ export interface ProjectionRunnerOptions {
    * touches (a province's dashboard) are not read back from the store each batch; default 1,000.
    */
   documentCacheMax?: number;
+  /**
+   * Until the subscription first catches up with the log (a rebuild, a new version, a restart far
+   * behind), batches are larger and wait longer, so a document touched by many events is written
+   * once per batch rather than once per few hundred events; defaults 10,000 events, 1 s.
+   */
+  catchUpBatchSizeMax?: number;
+  catchUpBatchWaitMs?: number;
+  /** The document cache while catching up; default 50,000. */
+  catchUpDocumentCacheMax?: number;
   /** After every committed batch. */
   onProgress?: (progress: ProjectionProgress) => void;
   logger?: ProjectionRunnerLogger;
@@ -65,14 +74,19 @@ export interface RebuildOptions {
   onProgress?: (eventsApplied: number, headPosition: GlobalPosition | undefined) => void;
 }
 
-export const batchSizeMaxLimit = 5_000;
+export const batchSizeMaxLimit = 50_000;
 const batchSizeMaxDefault = 500;
 const batchWaitMsDefault = 20;
+const catchUpBatchSizeMaxDefault = 10_000;
+const catchUpBatchWaitMsDefault = 1_000;
+const catchUpDocumentCacheMaxDefault = 50_000;
 const batchWaitMsLimit = 10_000;
 const checkpointIntervalDefault = 5_000;
 const retryDelayMsMinDefault = 100;
 const retryDelayMsMaxDefault = 5_000;
 const documentCacheMaxDefault = 1_000;
+/** Document ids a run from the start of the log remembers having written (about 50 MB). */
+const writtenIdsMax = 1_000_000;
 /** How often a rebuild asks for the log head to report progress against. */
 const headRefreshMs = 1_000;
 
@@ -98,6 +112,9 @@ export class ProjectionRunner {
   private readonly batchWaitMs: number;
   private readonly checkpointInterval: number;
   private readonly documentCacheMax: number;
+  private readonly catchUpBatchSizeMax: number;
+  private readonly catchUpBatchWaitMs: number;
+  private readonly catchUpDocumentCacheMax: number;
   private readonly logger: ProjectionRunnerLogger;
   private state: ProjectionRunnerState = 'idle';
   private position: GlobalPosition | undefined;
@@ -115,11 +132,17 @@ export class ProjectionRunner {
     this.batchWaitMs = options.batchWaitMs ?? batchWaitMsDefault;
     this.checkpointInterval = options.checkpointInterval ?? checkpointIntervalDefault;
     this.documentCacheMax = options.documentCacheMax ?? documentCacheMaxDefault;
+    // Never smaller than the live settings, so a test that asks for tiny batches gets them throughout.
+    this.catchUpBatchSizeMax = options.catchUpBatchSizeMax ?? Math.max(this.batchSizeMax, Math.min(catchUpBatchSizeMaxDefault, this.batchSizeMax * 20));
+    this.catchUpBatchWaitMs = options.catchUpBatchWaitMs ?? Math.max(this.batchWaitMs, catchUpBatchWaitMsDefault);
+    this.catchUpDocumentCacheMax = options.catchUpDocumentCacheMax ?? Math.max(this.documentCacheMax, catchUpDocumentCacheMaxDefault);
     this.logger = options.logger ?? silentLogger;
-    if (!(Number.isInteger(this.batchSizeMax) && this.batchSizeMax >= 1 && this.batchSizeMax <= batchSizeMaxLimit)) {
-      throw new Error(`batchSizeMax must be an integer from 1 to ${batchSizeMaxLimit}`);
+    for (const [name, value] of [['batchSizeMax', this.batchSizeMax], ['catchUpBatchSizeMax', this.catchUpBatchSizeMax]] as const) {
+      if (!(Number.isInteger(value) && value >= 1 && value <= batchSizeMaxLimit)) throw new Error(`${name} must be an integer from 1 to ${batchSizeMaxLimit}`);
     }
-    if (!(this.batchWaitMs >= 0 && this.batchWaitMs <= batchWaitMsLimit)) throw new Error(`batchWaitMs must be from 0 to ${batchWaitMsLimit}`);
+    for (const [name, value] of [['batchWaitMs', this.batchWaitMs], ['catchUpBatchWaitMs', this.catchUpBatchWaitMs]] as const) {
+      if (!(value >= 0 && value <= batchWaitMsLimit)) throw new Error(`${name} must be from 0 to ${batchWaitMsLimit}`);
+    }
   }
 
   /**
@@ -316,7 +339,7 @@ export class ProjectionRunner {
     const abortAttempt = () => attempt.abort();
     signal.addEventListener('abort', abortAttempt);
     // Read-ahead: the next page is fetched while this batch is being committed.
-    const channel = new BoundedChannel<SubscriptionMessage>(this.batchSizeMax * 2);
+    const channel = new BoundedChannel<SubscriptionMessage>(this.catchUpBatchSizeMax * 2);
     const pump = (async () => {
       try {
         const messages = this.options.store.subscribeToAll({
@@ -337,7 +360,15 @@ export class ProjectionRunner {
     // One batch may be committing while the next is applied. Its documents stay readable here
     // until it has committed, and documents evicted from the cache are re-read from the store
     // only once nothing newer of theirs can still be in flight.
-    const cache = new DocumentCache(this.documentCacheMax);
+    // Large batches until the first `caughtUp`, then the live settings.
+    let batchSizeMax = this.catchUpBatchSizeMax;
+    let batchWaitMs = this.catchUpBatchWaitMs;
+    const cache = new DocumentCache(this.catchUpDocumentCacheMax);
+    // Consuming from the start of the log (a new or emptied version), a document this run has not
+    // written yet has no events in it, so it need not be read: a rebuild then reads back only
+    // documents evicted from the cache. (A stray document of an earlier, interrupted attempt is
+    // rebuilt from the same events and overwritten.) Past `writtenIdsMax` ids it reads as usual.
+    let writtenIds = checkpoint.position === undefined ? new Set<string>() : undefined;
     let inFlight: { done: Promise<void>; documents: Map<string, ReadDocument> } | undefined;
     let commitFailure: { error: unknown } | undefined;
     const settleInFlight = async () => {
@@ -361,7 +392,7 @@ export class ProjectionRunner {
           if (documents.has(id) || missing.has(id)) continue;
           const known = inFlight?.documents.get(id) ?? cache.get(id);
           if (known !== undefined) documents.set(id, known);
-          else missing.set(id, key);
+          else if (writtenIds === undefined || writtenIds.has(id)) missing.set(id, key);
         }
       }
       const missingKeys = [...missing.values()];
@@ -374,6 +405,10 @@ export class ProjectionRunner {
       const changed = applyEvents(this.projection, documents, touched);
       const changedDocuments = new Map<string, ReadDocument>();
       for (const id of changed.keys()) changedDocuments.set(id, documents.get(id) as ReadDocument);
+      if (writtenIds !== undefined) {
+        for (const id of changed.keys()) writtenIds.add(id);
+        if (writtenIds.size > writtenIdsMax) writtenIds = undefined;
+      }
       const last = events[events.length - 1] as RecordedEvent;
       await settleInFlight();
       const write = this.options.readStore.commitBatch({
@@ -410,7 +445,7 @@ export class ProjectionRunner {
     };
     try {
       for (;;) {
-        const waitMs = batch.length === 0 ? undefined : batchStartedMs + this.batchWaitMs - Date.now();
+        const waitMs = batch.length === 0 ? undefined : batchStartedMs + batchWaitMs - Date.now();
         if (waitMs !== undefined && waitMs <= 0) {
           await flush();
           continue;
@@ -429,13 +464,16 @@ export class ProjectionRunner {
           if (batch.length === 0) batchStartedMs = Date.now();
           batch.push(message.event);
           this.pendingEvents += 1;
-          if (batch.length >= this.batchSizeMax) await flush();
+          if (batch.length >= batchSizeMax) await flush();
         } else if (message.kind === 'checkpoint') {
           await flush();
           await commitPosition(message.position);
         } else {
           await flush();
           await commitPosition(message.position);
+          batchSizeMax = this.batchSizeMax;
+          batchWaitMs = this.batchWaitMs;
+          cache.resize(this.documentCacheMax);
           await onCaughtUp?.();
           if (untilCaughtUp) return true;
         }
@@ -488,7 +526,15 @@ function errorMessage(error: unknown): string {
 class DocumentCache {
   private readonly documents = new Map<string, ReadDocument>();
 
-  constructor(private readonly sizeMax: number) {}
+  constructor(private sizeMax: number) {}
+
+  resize(sizeMax: number): void {
+    this.sizeMax = sizeMax;
+    for (const id of this.documents.keys()) {
+      if (this.documents.size <= sizeMax) break;
+      this.documents.delete(id);
+    }
+  }
 
   get(id: string): ReadDocument | undefined {
     const document = this.documents.get(id);

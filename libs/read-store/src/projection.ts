@@ -16,7 +16,14 @@ export interface Projection {
   keysOf(event: RecordedEvent): DocumentKey[];
   /**
    * The document after the event; `current` is undefined for a new document. Must not mutate
-   * `current`. The runner sets `id` and `lastPosition`.
+   * `current`, and must return a new object: the runner sets `id` and `lastPosition` on it (so
+   * a spread of `current` may keep the old `lastPosition`). `before` reads the other documents this
+   * event touches (its `keysOf`), as they were before it: one document may hold what another
+   * needs, such as a pool's pending disbursement telling its ancestors whom an approval pays.
    */
-  apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey): Omit<ReadDocument, 'lastPosition'>;
+  apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey, before: DocumentsBefore): Omit<ReadDocument, 'lastPosition'>;
 }
+
+/** A document the current event touches, as it was before the event; undefined if new or not touched. */
+export type DocumentsBefore = (key: DocumentKey) => ReadDocument | undefined;
+

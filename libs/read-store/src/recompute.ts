@@ -21,14 +21,24 @@ export function applyEvents(
 ): Map<string, DocumentKey> {
   const changed = new Map<string, DocumentKey>();
   for (const { event, keys } of events) {
-    for (const key of keys) {
-      const id = keyOf(key);
-      const current = documents.get(id);
-      if (current !== undefined && current.lastPosition >= event.position) continue;
-      const next = projection.apply(current, event, key);
-      documents.set(id, { ...next, id: key.id, lastPosition: event.position });
+    const ids = keys.map(keyOf);
+    const originals = ids.map((id) => documents.get(id));
+    const before = (key: DocumentKey): ReadDocument | undefined => {
+      const index = ids.indexOf(keyOf(key));
+      return index < 0 ? undefined : originals[index];
+    };
+    keys.forEach((key, index) => {
+      const id = ids[index] as string;
+      const current = originals[index];
+      if (current !== undefined && current.lastPosition >= event.position) return;
+      const next = projection.apply(current, event, key, before) as ReadDocument;
+      if (next === current) throw new Error(`projection ${projection.name} returned ${id} itself: apply must return a new document`);
+      // `next` is new and the projection's to give away: id and position are set on it in place.
+      next.id = key.id;
+      next.lastPosition = event.position;
+      documents.set(id, next);
       changed.set(id, key);
-    }
+    });
   }
   return changed;
 }

@@ -1,13 +1,13 @@
 import type { RecordedEvent } from '@sunlight/event-store';
 import type { DivisionLevel, DivisionRegistry } from '@sunlight/geo';
 import type { DocumentKey, ReadDocument } from '../../../read-store/src/read-store.port';
-import type { Projection } from '../../../read-store/src/projection';
+import type { DocumentsBefore, Projection } from '../../../read-store/src/projection';
 import { invariant, type PoolEvent } from '../domain';
-import { addDistinct, type DistinctCount, distinctKeyOf, emptyDistinctCount } from './distinct-count';
+import { addDistinct, type DistinctCount, emptyDistinctCount } from './distinct-count';
 import { applyFiguresDelta, type Figures, subtreeDelta, zeroFigures } from './figures';
 import { type FundLineDocument, fundLineDocumentOf } from './fund-lines';
-import { beneficiaryIdentityOf, fundLineCreatedOf, poolEventOf, recordedAtOf, transferKeyOf } from './funds-events';
-import { applyToPool, type PoolDocument, poolDocumentKeysOf } from './pool-account';
+import { fundLineCreatedOf, poolEventOf, poolIdOf, recordedAtOf } from './funds-events';
+import { applyToPool, awaitingBeneficiaryKey, type PoolDocument, poolDocumentKeysOf } from './pool-account';
 
 /*
  * Dashboards for every division that money reaches (province, prefecture, county, township and,
@@ -23,7 +23,8 @@ import { applyToPool, type PoolDocument, poolDocumentKeysOf } from './pool-accou
  */
 
 export const dashboardsProjectionName = 'dashboards';
-export const dashboardsProjectionVersion = 1;
+/** 2: a pool's pending disbursements moved from every ancestor's per-fund document to the pool's. */
+export const dashboardsProjectionVersion = 2;
 
 export const dashboardCollections = {
   dashboards: 'dashboards',
@@ -80,12 +81,6 @@ export type DashboardFundDocument = {
    * (a later failed payment does not remove them: it is normally paid again to the same person).
    */
   beneficiaries: DistinctCount;
-  /**
-   * Disbursements requested and not yet decided: transfer key → beneficiary key, because an
-   * approval does not repeat whom it pays. Bucketed by a hash of the transfer key, so a roster
-   * of tens of thousands awaiting approval does not make every event copy one huge object.
-   */
-  awaitingApproval: Record<string, Record<string, string>>;
   updatedAt: string;
 };
 
@@ -117,7 +112,7 @@ export function dashboardsProjection(registry: DivisionRegistry): Projection {
       ];
     },
 
-    apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey): Omit<ReadDocument, 'lastPosition'> {
+    apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey, before: DocumentsBefore): Omit<ReadDocument, 'lastPosition'> {
       if (key.collection === dashboardCollections.fundLines) {
         const created = fundLineCreatedOf(event);
         invariant(created !== undefined, `${event.type} routed to fundLines/${key.id}`);
@@ -130,7 +125,7 @@ export function dashboardsProjection(registry: DivisionRegistry): Projection {
         case dashboardCollections.dashboards:
           return applyToDashboard(registry, current as DashboardDocument | undefined, poolEvent, event, key.id);
         case dashboardCollections.dashboardFunds:
-          return applyToFundDashboard(registry, current as DashboardFundDocument | undefined, poolEvent, event, key.id);
+          return applyToFundDashboard(registry, current as DashboardFundDocument | undefined, poolEvent, event, key.id, before);
         case dashboardCollections.pools:
           return applyToPool(current as PoolDocument | undefined, poolEvent, event, key.id);
         default:
@@ -147,7 +142,7 @@ function applyToDashboard(
   recorded: RecordedEvent,
   divisionCode: string,
 ): DashboardDraft {
-  const base = current === undefined ? emptyDashboard(divisionOf(registry, divisionCode)) : withoutPosition(current);
+  const base = current === undefined ? emptyDashboard(divisionOf(registry, divisionCode)) : current;
   const ownDivision = divisionCode === event.data.divisionCode;
   const totals = applyFiguresDelta(base.totals, subtreeDelta(event, ownDivision), `dashboard ${divisionCode}`);
   return { ...base, totals, sort: sortKeysOf(totals), updatedAt: recordedAtOf(recorded) };
@@ -174,53 +169,27 @@ function applyToFundDashboard(
   event: PoolEvent,
   recorded: RecordedEvent,
   id: string,
+  before: DocumentsBefore,
 ): DashboardFundDraft {
   const { fundId, divisionCode: poolDivisionCode, transferId } = event.data;
   const divisionCode = id.slice(0, id.indexOf('/'));
   invariant(id === dashboardFundId(divisionCode, fundId), `${event.type} of fund ${fundId} routed to dashboardFunds/${id}`);
-  const base = current === undefined ? emptyFundDashboard(divisionOf(registry, divisionCode), fundId) : withoutPosition(current);
-  const transferKey = transferKeyOf(fundId, poolDivisionCode, transferId);
-  let { beneficiaries, awaitingApproval } = base;
-  if (event.type === 'DisbursementRequested') {
-    awaitingApproval = withAwaiting(awaitingApproval, transferKey, distinctKeyOf(beneficiaryIdentityOf(event.data.beneficiary)));
-  } else if (event.type === 'DisbursementApproved' || event.type === 'DisbursementRejected') {
-    const [beneficiaryKey, rest] = takeAwaiting(awaitingApproval, transferKey);
-    awaitingApproval = rest;
-    if (event.type === 'DisbursementApproved') beneficiaries = addDistinct(beneficiaries, beneficiaryKey);
+  const base = current === undefined ? emptyFundDashboard(divisionOf(registry, divisionCode), fundId) : current;
+  let { beneficiaries } = base;
+  if (event.type === 'DisbursementApproved') {
+    // An approval does not repeat whom it pays; the pool's pending disbursement does.
+    const poolId = poolIdOf(fundId, poolDivisionCode);
+    const pool = before({ collection: dashboardCollections.pools, id: poolId }) as PoolDocument | undefined;
+    const beneficiaryKey = pool === undefined ? undefined : awaitingBeneficiaryKey(pool, transferId);
+    invariant(beneficiaryKey !== undefined, `disbursement ${transferId} of pool ${poolId} approved but never requested`);
+    beneficiaries = addDistinct(beneficiaries, beneficiaryKey);
   }
   return {
     ...base,
     figures: applyFiguresDelta(base.figures, subtreeDelta(event, divisionCode === poolDivisionCode), `dashboardFunds ${id}`),
     beneficiaries,
-    awaitingApproval,
     updatedAt: recordedAtOf(recorded),
   };
-}
-
-function awaitingBucketOf(transferKey: string): string {
-  return distinctKeyOf(transferKey).slice(0, 2);
-}
-
-function withAwaiting(
-  awaiting: DashboardFundDocument['awaitingApproval'],
-  transferKey: string,
-  beneficiaryKey: string,
-): DashboardFundDocument['awaitingApproval'] {
-  const bucket = awaitingBucketOf(transferKey);
-  const entries = awaiting[bucket] ?? {};
-  invariant(entries[transferKey] === undefined, `disbursement ${transferKey} requested twice`);
-  return { ...awaiting, [bucket]: { ...entries, [transferKey]: beneficiaryKey } };
-}
-
-function takeAwaiting(
-  awaiting: DashboardFundDocument['awaitingApproval'],
-  transferKey: string,
-): [string, DashboardFundDocument['awaitingApproval']] {
-  const bucket = awaitingBucketOf(transferKey);
-  const { [transferKey]: beneficiaryKey, ...entries } = awaiting[bucket] ?? {};
-  invariant(beneficiaryKey !== undefined, `disbursement ${transferKey} decided but never requested`);
-  const { [bucket]: _emptied, ...others } = awaiting;
-  return [beneficiaryKey, Object.keys(entries).length === 0 ? others : { ...others, [bucket]: entries }];
 }
 
 type DivisionInfo = { code: string; name: string; level: DivisionLevel; parentCode: string | null };
@@ -272,13 +241,9 @@ function emptyFundDashboard(division: DivisionInfo, fundId: string): DashboardFu
     fundId,
     figures: zeroFigures(),
     beneficiaries: emptyDistinctCount(),
-    awaitingApproval: {},
     updatedAt: '',
   };
 }
 
-function withoutPosition<Document extends { lastPosition: string }>({ lastPosition: _lastPosition, ...rest }: Document): Omit<Document, 'lastPosition'> {
-  return rest;
-}
 
 export type { FundLineDocument, PoolDocument };

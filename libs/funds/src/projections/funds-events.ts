@@ -20,6 +20,16 @@ import {
  * skipped rather than refused, so an older projection version keeps running beside a newer log.
  */
 export function poolEventOf(event: RecordedEvent): PoolEvent | undefined {
+  // `keysOf` and then `apply` for each of an event's documents ask about the same event in a row.
+  if (event === lastPoolEvent.of) return lastPoolEvent.is;
+  const is = readPoolEvent(event);
+  lastPoolEvent = { of: event, is };
+  return is;
+}
+
+let lastPoolEvent: { of: RecordedEvent | undefined; is: PoolEvent | undefined } = { of: undefined, is: undefined };
+
+function readPoolEvent(event: RecordedEvent): PoolEvent | undefined {
   const pool = parsePoolStreamName(event.streamName);
   if (pool === undefined || !(poolEventTypes as readonly string[]).includes(event.type)) return undefined;
   const poolEvent = { type: event.type, data: event.data } as unknown as PoolEvent;
@@ -77,5 +87,8 @@ export function addFen(total: string, deltaFen: bigint, what: string): string {
 }
 
 export function recordedAtOf(event: RecordedEvent): string {
-  return event.recordedAt.toISOString();
+  if (event !== lastRecordedAt.of) lastRecordedAt = { of: event, iso: event.recordedAt.toISOString() };
+  return lastRecordedAt.iso;
 }
+
+let lastRecordedAt: { of: RecordedEvent | undefined; iso: string } = { of: undefined, iso: '' };

@@ -168,7 +168,8 @@ function applyToPayment(current: PaymentDocument | undefined, event: PoolEvent, 
     };
   }
   invariant(current !== undefined, `${event.type} for disbursement ${id}, which was never requested`);
-  const { lastPosition: _lastPosition, ...previous } = current;
+  // The old lastPosition is carried along; the runner replaces it.
+  const previous = current;
   const base: PaymentDraft = { ...previous, positions: [...previous.positions, position], updatedAt: at };
   const expect = (status: DisbursementStatus): void =>
     invariant(previous.status === status, `${event.type} for disbursement ${id}, which is ${previous.status}`);

@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '@sunlight/event-store';
 import { assertNever, fenFromString, fenToString, invariant, type PoolEvent } from '../domain';
 import { applyFiguresDelta, type Figures, subtreeDelta, zeroFigures } from './figures';
-import { amountOf, poolIdOf, recordedAtOf } from './funds-events';
+import { distinctKeyOf } from './distinct-count';
+import { amountOf, beneficiaryIdentityOf, poolIdOf, recordedAtOf } from './funds-events';
 
 /*
  * One document per pool (collection `pools`): its own figures and the age of its money.
@@ -35,8 +36,23 @@ export type PoolDocument = {
   oldestLotAt: string | null;
   /** A top-level flag so the idle query can filter on it. */
   holdsMoney: boolean;
+  /**
+   * This pool's disbursements requested and not yet decided, in request order. An approval does
+   * not repeat whom it pays, so the dashboards above the pool read the beneficiary here (the
+   * projection's `before`) to count distinct beneficiaries. Pairs rather than an object: a roster
+   * of a few hundred is copied on every event, and arrays copy far faster than such objects.
+   */
+  awaitingApproval: AwaitingApproval[];
   updatedAt: string;
 };
+
+export type AwaitingApproval = [transferId: string, beneficiaryKey: string];
+
+/** Whom a pool's pending disbursement pays; undefined when it is not pending. */
+export function awaitingBeneficiaryKey(pool: Pick<PoolDocument, 'awaitingApproval'>, transferId: string): string | undefined {
+  for (const [pending, beneficiaryKey] of pool.awaitingApproval) if (pending === transferId) return beneficiaryKey;
+  return undefined;
+}
 
 export type PoolDraft = Omit<PoolDocument, 'lastPosition'>;
 
@@ -59,12 +75,12 @@ export function applyToPool(current: PoolDocument | undefined, event: PoolEvent,
     // The sending pool hears of the receipt only to close its transfer.
     invariant(event.type === 'AllocationReceived' && current !== undefined, `${event.type} routed to foreign pool ${id}`);
     return {
-      ...withoutPosition(current),
+      ...current,
       figures: applyFiguresDelta(current.figures, { inTransitFen: -amountOf(event) }, `pool ${id}`),
       updatedAt: recordedAtOf(recorded),
     };
   }
-  const base = current === undefined ? emptyPool(id, fundId, divisionCode) : withoutPosition(current);
+  const base = current === undefined ? emptyPool(id, fundId, divisionCode) : current;
   const figures = applyFiguresDelta(base.figures, subtreeDelta(event, true), `pool ${id}`);
   const lots = moveLots(base.lots, event, recordedAtOf(recorded));
   const lotsFen = lots.reduce((sum, [, amountFen]) => sum + fenFromString(amountFen), 0n);
@@ -72,11 +88,26 @@ export function applyToPool(current: PoolDocument | undefined, event: PoolEvent,
   return {
     ...base,
     figures,
+    awaitingApproval: awaitingAfter(base.awaitingApproval, event, id),
     lots,
     oldestLotAt: lots.reduce<string | null>((oldest, [at]) => (oldest === null || at < oldest ? at : oldest), null),
     holdsMoney: lots.length > 0,
     updatedAt: recordedAtOf(recorded),
   };
+}
+
+function awaitingAfter(awaiting: AwaitingApproval[], event: PoolEvent, id: string): AwaitingApproval[] {
+  const { transferId } = event.data;
+  if (event.type === 'DisbursementRequested') {
+    invariant(awaitingBeneficiaryKey({ awaitingApproval: awaiting }, transferId) === undefined, `disbursement ${transferId} of pool ${id} requested twice`);
+    return [...awaiting, [transferId, distinctKeyOf(beneficiaryIdentityOf(event.data.beneficiary))]];
+  }
+  if (event.type === 'DisbursementApproved' || event.type === 'DisbursementRejected') {
+    const index = awaiting.findIndex(([pending]) => pending === transferId);
+    invariant(index >= 0, `disbursement ${transferId} of pool ${id} decided but never requested`);
+    return [...awaiting.slice(0, index), ...awaiting.slice(index + 1)];
+  }
+  return awaiting;
 }
 
 function moveLots(lots: readonly Lot[], event: PoolEvent, at: string): Lot[] {
@@ -129,9 +160,6 @@ function takeOldest(lots: readonly Lot[], amountFen: bigint): Lot[] {
 }
 
 function emptyPool(id: string, fundId: string, divisionCode: string): PoolDraft {
-  return { id, fundId, divisionCode, figures: zeroFigures(), lots: [], oldestLotAt: null, holdsMoney: false, updatedAt: '' };
+  return { id, fundId, divisionCode, figures: zeroFigures(), lots: [], oldestLotAt: null, holdsMoney: false, awaitingApproval: [], updatedAt: '' };
 }
 
-function withoutPosition({ lastPosition: _lastPosition, ...rest }: PoolDocument): PoolDraft {
-  return rest;
-}

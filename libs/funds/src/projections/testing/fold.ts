@@ -1,6 +1,6 @@
 import type { AllFilter, RecordedEvent } from '@sunlight/event-store';
 import type { Projection } from '../../../../read-store/src/projection';
-import { type FieldCondition, type FindQuery, keyOf, type ReadDocument } from '../../../../read-store/src/read-store.port';
+import { type DocumentKey, type FieldCondition, type FindQuery, keyOf, type ReadDocument } from '../../../../read-store/src/read-store.port';
 
 /**
  * A projection folded in memory the way the runner does it: the filter, `keysOf`, the skip rule
@@ -17,10 +17,13 @@ export function foldProjection(
   for (const event of events) {
     if (!passes(projection.filter, event)) continue;
     const frozenEvent = deepFreeze(structuredClone(event));
-    for (const key of projection.keysOf(frozenEvent)) {
+    const keys = projection.keysOf(frozenEvent);
+    const originals = new Map(keys.map((key) => [keyOf(key), folded.get(keyOf(key))]));
+    const before = (key: DocumentKey) => originals.get(keyOf(key));
+    for (const key of keys) {
       const current = folded.get(keyOf(key));
       if (current !== undefined && current.lastPosition >= event.position) continue;
-      const next = projection.apply(current, frozenEvent, key);
+      const next = projection.apply(current, frozenEvent, key, before);
       const stored = JSON.parse(JSON.stringify({ ...next, id: key.id, lastPosition: event.position })) as ReadDocument;
       folded.set(keyOf(key), deepFreeze(stored));
     }
