@@ -6,6 +6,8 @@ import { Client } from 'pg';
 import request from 'supertest';
 import type { Actor } from '@sunlight/auth';
 import { makeIdNumber } from '@sunlight/geo';
+import { dashboardsProjectionVersion } from '@sunlight/funds';
+import { generationsPerVersion } from '../src/read-models/projection-versions';
 import { collectionName, MongoReadStore, PostgresReadStore, READ_STORE, type ReadStore } from '@sunlight/read-store';
 import { loadAppConfig } from '../src/config/app-config';
 import { createApp } from '../src/main';
@@ -25,6 +27,9 @@ import {
   type RawEvent,
 } from './support/raw-ledger';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
+
+/** The dashboards' storage version of a generation (a rebuild makes the next one). */
+const dashboardsStorage = (generation: number) => dashboardsProjectionVersion * generationsPerVersion + generation;
 
 const jwtSecret = 'read-models-e2e-secret-'.padEnd(48, 'r');
 const problemType = (code: string) => `https://sunlight.example/problems/${code}`;
@@ -454,7 +459,7 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
   it('passes `sunlight projections check`, then finds a tampered dashboard document and exits 3 naming it', async () => {
     const clean = await runSunlight(['projections', 'check', '--database-url', databaseUrl], cliEnv);
     expect({ exitCode: clean.exitCode, stderr: clean.stderr }).toEqual({ exitCode: 0, stderr: '' });
-    expect(clean.stdout).toMatch(/^dashboards \(storage version 1000, up to position \d+\): \d+ documents checked, 0 differ$/m);
+    expect(clean.stdout).toMatch(new RegExp(`^dashboards \\(storage version ${dashboardsStorage(0)}, up to position \\d+\\): \\d+ documents checked, 0 differ$`, 'm'));
     expect(clean.stdout).toMatch(/^payments \(storage version 1000, up to position \d+\): 20 documents checked, 0 differ$/m);
 
     const tamperedFen = (subtreeFigures(events, county).disbursed + 100n).toString();
@@ -463,7 +468,7 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
 
     const tampered = await runSunlight(['projections', 'check', '--database-url', databaseUrl], cliEnv);
     expect(tampered.exitCode).toBe(3);
-    expect(tampered.stdout).toMatch(/^dashboards \(storage version 1000, .*: \d+ documents checked, 1 differ$/m);
+    expect(tampered.stdout).toMatch(new RegExp(`^dashboards \\(storage version ${dashboardsStorage(0)}, .*: \\d+ documents checked, 1 differ$`, 'm'));
     expect(tampered.stdout).toContain(`"key":"dashboards/${county}","kind":"different"`);
     expect(tampered.stderr).toContain('1 read-model documents differ from the log');
   });
@@ -482,7 +487,7 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
     });
     await poller;
     expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.exitCode === 0 ? '' : rebuilt.stderr }).toEqual({ exitCode: 0, stderr: '' });
-    expect(rebuilt.stdout).toMatch(/rebuilt dashboards \(storage version 1001\): \d+ events in .*; now serving/);
+    expect(rebuilt.stdout).toMatch(new RegExp(`rebuilt dashboards \\(storage version ${dashboardsStorage(1)}\\): \\d+ events in .*; now serving`));
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
 
@@ -504,7 +509,7 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
     );
     await eventually(async () => {
       const body = await health();
-      expect(projectionsOf(body).dashboards).toMatchObject({ version: 1001, state: 'live', lagEvents: 0 });
+      expect(projectionsOf(body).dashboards).toMatchObject({ version: dashboardsStorage(1), state: 'live', lagEvents: 0 });
     }, 12_000);
     const switchMs = Date.now() - switchStarted;
     expect(switchMs).toBeLessThan(12_000);
@@ -516,14 +521,14 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
 
     const check = await runSunlight(['projections', 'check', '--database-url', databaseUrl], cliEnv);
     expect({ exitCode: check.exitCode, stderr: check.stderr }).toEqual({ exitCode: 0, stderr: '' });
-    expect(check.stdout).toMatch(/^dashboards \(storage version 1001, up to position \d+\): \d+ documents checked, 0 differ$/m);
+    expect(check.stdout).toMatch(new RegExp(`^dashboards \\(storage version ${dashboardsStorage(1)}, up to position \\d+\\): \\d+ documents checked, 0 differ$`, 'm'));
   });
 
   if (readStore === 'postgres') {
     it('keeps retrying a runner whose restart after a switch failed, reporting it stopped (503) meanwhile', async () => {
       const rebuilt = await runSunlight(['projections', 'rebuild', 'dashboards', '--database-url', databaseUrl], cliEnv);
       expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.stderr }).toEqual({ exitCode: 0, stderr: '' });
-      // The next look at the active version (the supervisor's, starting the runner on 1002) fails once.
+      // The next look at the active version (the supervisor's, starting the runner on generation 2) fails once.
       const store = app.get<ReadStore>(READ_STORE);
       const activeVersion = store.activeVersion.bind(store);
       let blips = 0;
@@ -553,7 +558,7 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
             expect(response.status).toBe(503);
             sawStopped = true;
           }
-          expect({ sawStopped, dashboards }).toMatchObject({ sawStopped: true, dashboards: { version: 1002, state: 'live', lagEvents: 0 } });
+          expect({ sawStopped, dashboards }).toMatchObject({ sawStopped: true, dashboards: { version: dashboardsStorage(2), state: 'live', lagEvents: 0 } });
         }, 20_000);
       } finally {
         store.activeVersion = activeVersion;
@@ -564,10 +569,40 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
     });
   }
 
+  // Last, as it adds to the ledger the tests above count. Dashboards are cached per position of
+  // the projection: a cached answer must not outlive the batch that changes it.
+  it('answers a dashboard read right after the projection caught up with the new event, not from its cache', async () => {
+    const item = payments[0] as Payment;
+    const cachedTownship = await dashboard(item.township);
+    const cachedListing = (await as(users.commission).get(`/dashboards/${county}/children`)).body as { items: { divisionCode: string; totals: { pending: string } }[] };
+    expect(await dashboard(item.township)).toEqual(cachedTownship);
+
+    await created(
+      () =>
+        as(requesterOf(item)).post(`/funds/${item.fundId}/disbursements`, {
+          transferId: 'cache-check-1',
+          divisionCode: item.township,
+          beneficiary: item.beneficiary,
+          amount: '123.45',
+          purpose: '缓存检查',
+        }),
+      'request cache-check-1',
+    );
+    await waitUntilCaughtUp();
+    const township = await dashboard(item.township);
+    expect(township.lastPosition).not.toBe(cachedTownship.lastPosition);
+    expect(Number(township.totals.pending) - Number(cachedTownship.totals.pending)).toBeCloseTo(123.45, 2);
+    const listing = (await as(users.commission).get(`/dashboards/${county}/children`)).body as typeof cachedListing;
+    const pendingOf = (body: typeof cachedListing) => Number(body.items.find((child) => child.divisionCode === item.township)?.totals.pending);
+    expect(pendingOf(listing) - pendingOf(cachedListing)).toBeCloseTo(123.45, 2);
+    events = await readRawEvents(db);
+    await expectDashboards(events);
+  });
+
   /** Changes one stored dashboard document behind the projection's back. */
   async function tamperDashboard(code: string, disbursedFen: string): Promise<void> {
     const version = await app.get<ReadStore>(READ_STORE).activeVersion('dashboards');
-    expect(version).toBe(1000);
+    expect(version).toBe(dashboardsStorage(0));
     if (readStore === 'postgres') {
       const { rows } = await db.query<{ table_name: string }>(
         "SELECT table_name FROM read_collections WHERE projection = 'dashboards' AND version = $1 AND collection = 'dashboards'",

@@ -61,6 +61,11 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     return [...running, ...failed];
   }
 
+  /** The live runner's position of a projection in this process, if it has one. */
+  livePosition(projection: string): { version: number; position: string | undefined } | undefined {
+    return this.runners.get(projection)?.livePosition();
+  }
+
   /** Resolves once every projection has caught up with the log at least once. */
   async whenCaughtUp(): Promise<void> {
     await Promise.all([...this.runners.values()].map((runner) => runner.whenCaughtUp()));

@@ -1,11 +1,12 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { MongoReadStore, PostgresReadStore, READ_STORE, type ReadStore } from '@sunlight/read-store';
+import { MongoReadStore, PostgresReadStore, READ_MODEL_POSITIONS, READ_STORE, type ReadStore } from '@sunlight/read-store';
 import type { DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DATABASE } from '../event-store.tokens';
 import { ProjectionsSupervisor } from './projections.supervisor';
+import { ActiveReadModelPositions } from './read-model-positions';
 import { PROJECTIONS } from './read-models.tokens';
 
 const logger = new Logger('ReadStore');
@@ -31,8 +32,9 @@ const logger = new Logger('ReadStore');
       useFactory: (registry: DivisionRegistry) => fundsProjections(registry),
     },
     ProjectionsSupervisor,
+    { provide: READ_MODEL_POSITIONS, useClass: ActiveReadModelPositions },
   ],
-  exports: [READ_STORE, PROJECTIONS, ProjectionsSupervisor],
+  exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTIONS, ProjectionsSupervisor],
 })
 export class ReadModelsModule implements OnApplicationShutdown {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}

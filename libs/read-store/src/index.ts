@@ -7,3 +7,4 @@ export { PostgresReadStore, type PostgresReadStoreOptions } from './postgres/pos
 export { runReadStoreMigrations, readStoreMigrations } from './postgres/migrations';
 export { MongoReadStore, collectionName, type MongoReadStoreOptions } from './mongodb/mongodb-read-store';
 export * from './tokens';
+export { ReadModelViewCache } from './view-cache';

@@ -242,6 +242,15 @@ export class ProjectionRunner {
     return { events: this.eventsApplied, ms: performance.now() - startedMs };
   }
 
+  /**
+   * Where the live runner stands, without I/O: its version and committed checkpoint while it is
+   * live (its version then is the active one, unless a rebuild elsewhere has just retired it),
+   * undefined in every other state.
+   */
+  livePosition(): { version: number; position: GlobalPosition | undefined } | undefined {
+    return this.state === 'live' ? { version: this.projection.version, position: this.position } : undefined;
+  }
+
   async status(): Promise<ProjectionStatus> {
     let head: GlobalPosition | undefined;
     try {

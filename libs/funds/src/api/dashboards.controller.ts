@@ -1,8 +1,16 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Optional, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { findLimitMax, READ_STORE, type ReadDocument, type ReadStore } from '@sunlight/read-store';
+import {
+  findLimitMax,
+  READ_MODEL_POSITIONS,
+  READ_STORE,
+  ReadModelViewCache,
+  type ReadDocument,
+  type ReadModelPositions,
+  type ReadStore,
+} from '@sunlight/read-store';
 import {
   dashboardCollections,
   dashboardFundsQuery,
@@ -25,6 +33,16 @@ import { integerQuery, RequestFieldError } from './responses';
 /** Pages of pools read for the idle figure of one dashboard; a province with more is reported incomplete. */
 const idleScanPagesMax = 20;
 const fundPagesMax = 20;
+/**
+ * Views kept (a province's divisions, a few idleDays settings each). A view is reused while the
+ * dashboards have not moved (the token of `ReadModelPositions` changes with every batch the
+ * projection commits) and for at most `viewMaxAgeMs`: `asOf` and the idle cut-off come from the
+ * clock, and idle money counts in days, so a minute's reuse moves no money between columns that
+ * the next minute would not. The age limit also bounds how long a switch to a rebuilt version
+ * can go unseen while this process's runner of the old one has not yet learnt it was retired.
+ */
+const viewsCachedMax = 10_000;
+const viewMaxAgeMs = 60_000;
 const childSortFields = ['divisionCode', 'receivedFen', 'disbursedFen', 'balanceFen', 'inTransitFen', 'pendingFen', 'disbursementCount'] as const;
 
 export interface ChildDashboard {
@@ -38,10 +56,20 @@ export interface ChildDashboard {
 @ApiBearerAuth()
 @Controller('dashboards')
 export class DashboardsController {
+  private readonly views = new ReadModelViewCache<DashboardView>(viewsCachedMax, viewMaxAgeMs);
+  private readonly listings = new ReadModelViewCache<{ divisionCode: string; total: number; items: ChildDashboard[] }>(viewsCachedMax, viewMaxAgeMs);
+
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
+    // Without it (an assembly that keeps no read models), every request reads the documents.
+    @Optional() @Inject(READ_MODEL_POSITIONS) private readonly positions?: ReadModelPositions,
   ) {}
+
+  /** Before the documents are read, so a cached answer is never older than its token. */
+  private async position(): Promise<string | undefined> {
+    return this.positions?.current(dashboardsProjectionName);
+  }
 
   @Get(':divisionCode')
   @Roles('commission', 'finance', 'approver', 'bank')
@@ -62,6 +90,10 @@ export class DashboardsController {
     this.requireDivision(divisionCode);
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
     const idleDays = integerQuery('idleDays', idleDaysText, 1, idleDaysMax) ?? idleDaysDefault;
+    return this.views.get(`${divisionCode}?${idleDays}`, await this.position(), () => this.view(divisionCode, idleDays));
+  }
+
+  private async view(divisionCode: string, idleDays: number): Promise<DashboardView> {
     const doc = (await this.readStore.get(dashboardsProjectionName, dashboardCollections.dashboards, divisionCode)) as
       | DashboardDocument
       | undefined;
@@ -113,10 +145,23 @@ export class DashboardsController {
     }
     const limit = integerQuery('limit', limitText, 1, findLimitMax) ?? 50;
     const offset = integerQuery('offset', offsetText, 0, 1_000_000) ?? 0;
+    const direction = directionText === 'desc' ? 'desc' : 'asc';
+    return this.listings.get(`${divisionCode}?${sort}&${direction}&${limit}&${offset}`, await this.position(), () =>
+      this.listing(divisionCode, sort, direction, limit, offset),
+    );
+  }
+
+  private async listing(
+    divisionCode: string,
+    sort: string,
+    direction: 'asc' | 'desc',
+    limit: number,
+    offset: number,
+  ): Promise<{ divisionCode: string; total: number; items: ChildDashboard[] }> {
     const { items, total } = await this.readStore.find(dashboardsProjectionName, dashboardCollections.dashboards, {
       where: { parentCode: divisionCode },
       sortBy: sort === 'divisionCode' ? 'divisionCode' : `sort.${sort}`,
-      direction: directionText === 'desc' ? 'desc' : 'asc',
+      direction,
       limit,
       offset,
     });
