@@ -12,8 +12,8 @@ import { createProgressReporter } from './verify-progress';
 export const readModelsDifferExitCode = 3;
 
 /**
- * `sunlight projections rebuild [name]` fills a new generation of each projection from the start
- * of the log while the serving one keeps answering, then switches (running apps follow within
+ * `sunlight projections rebuild [name]` fills a new generation of each projection (concurrently)
+ * from the start of the log while the serving one keeps answering, then switches (running apps follow within
  * seconds). `sunlight projections check` recomputes every read model in memory from the log and
  * compares it with what is stored.
  */
@@ -25,22 +25,29 @@ export function projectionsCommand(context: CliContext): Command {
     .option('--database-url <url>', 'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)')
     .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
       await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
-        for (const projection of select(projections, name)) {
-          const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
-          const runner = new ProjectionRunner({ store, readStore, projection: { ...projection, version }, headPosition: () => store.headPosition() });
-          const progress = createProgressReporter(context, `rebuilding ${projection.name}`);
-          try {
-            const { events, ms } = await runner.rebuild({
-              onProgress: (applied, head) => progress.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
-            });
-            context.stdout.write(
-              `rebuilt ${projection.name} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
-                `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
-            );
-          } finally {
-            progress.stop();
-          }
-        }
+        // All at once: one projection's documents are being written while another's events are
+        // applied, so the two cores both work (each runner reads the log for itself).
+        const chosen = select(projections, name);
+        const outcomes = await Promise.allSettled(
+          chosen.map(async (projection) => {
+            const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
+            const runner = new ProjectionRunner({ store, readStore, projection: { ...projection, version }, headPosition: () => store.headPosition() });
+            const progress = createProgressReporter(context, `rebuilding ${projection.name}`, chosen.length > 1);
+            try {
+              const { events, ms } = await runner.rebuild({
+                onProgress: (applied, head) => progress.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
+              });
+              context.stdout.write(
+                `rebuilt ${projection.name} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
+                  `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
+              );
+            } finally {
+              progress.stop();
+            }
+          }),
+        );
+        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
       });
     });
   group

@@ -9,9 +9,12 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-/** A bar on stderr when a person watches; plain, spaced-out lines when output goes to a log. */
-export function createProgressReporter(context: Pick<CliContext, 'stderr' | 'now'>, label = 'verifying'): ProgressReporter {
-  return context.stderr.isTTY ? barReporter(context, label) : lineReporter(context, label);
+/**
+ * A bar on stderr when a person watches; plain, spaced-out lines when output goes to a log, or
+ * when several run at once (`shared`: two bars would overwrite each other's line).
+ */
+export function createProgressReporter(context: Pick<CliContext, 'stderr' | 'now'>, label = 'verifying', shared = false): ProgressReporter {
+  return context.stderr.isTTY && !shared ? barReporter(context, label) : lineReporter(context, label);
 }
 
 function barReporter({ stderr }: Pick<CliContext, 'stderr'>, label: string): ProgressReporter {
