@@ -116,6 +116,35 @@ describe('verifyAccessToken', () => {
     expect(failure.message).toMatch(message);
   });
 
+  // Verified tokens are remembered (by secret and token text); a repeat must not skip any check.
+  it('given a token already verified, when verified under another key, then the signature is checked again and refused', () => {
+    const token = signAccessToken(secret, { actor, nowMs });
+    expect(verifyAccessToken(secret, token, { nowMs }).actor).toEqual(actor);
+
+    const failure = failureOf(() => verifyAccessToken('y'.repeat(48), token, { nowMs }));
+
+    expect(failure).toMatchObject({ httpStatus: 401, code: 'invalid-token' });
+    expect(failure.message).toContain("signature does not match this server's key");
+  });
+
+  it('given a token already verified, when verified against a registry without its division, then the claims are read again and refused', () => {
+    const token = signAccessToken(secret, { actor: { ...actor, division: '539998' }, nowMs });
+    expect(verifyAccessToken(secret, token, { nowMs }).actor.division).toBe('539998');
+
+    const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs, isKnownDivision: (code) => code !== '539998' }));
+
+    expect(failure.message).toContain('division 539998 is not a known division');
+  });
+
+  it('given a token already verified, when one character of its signature changes, then it is refused', () => {
+    const token = signAccessToken(secret, { actor, nowMs });
+    expect(verifyAccessToken(secret, token, { nowMs }).actor).toEqual(actor);
+    const last = token[token.length - 2] === 'A' ? 'B' : 'A';
+    const forged = `${token.slice(0, -2)}${last}${token.slice(-1)}`;
+
+    expect(failureOf(() => verifyAccessToken(secret, forged, { nowMs }))).toMatchObject({ httpStatus: 401, code: 'invalid-token' });
+  });
+
   it('given a division the registry does not know, when verified, then invalid-token names the division', () => {
     const token = signAccessToken(secret, { actor: { ...actor, division: '539999' }, nowMs });
 
