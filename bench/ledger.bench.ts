@@ -116,7 +116,9 @@ async function fundTownships(bus: CommandBus, townships: string[], label: string
 async function httpDisbursements(databaseUrl: string, townships: string[], total: number, bus: CommandBus): Promise<Measured> {
   const fundIds = await fundTownships(bus, townships, 'http');
   const port = await freePort();
-  const server = spawn(process.execPath, [path.resolve('dist/src/cli.js'), 'serve'], {
+  // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/app-profile" to profile the app.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const server = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/cli.js'), 'serve'], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10', RUN_PROJECTIONS: runProjections },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
