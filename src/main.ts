@@ -25,6 +25,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   try {
     app.useLogger(app.get(Logger));
+    // Express would hash every response body for an ETag no client of this API sends back; a
+    // cached dashboard costs less to send than to hash.
+    app.set('etag', false);
     // Registered first so the timer also covers requests rejected by the body parser.
     app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
     useJsonBody(app);

@@ -32,6 +32,11 @@ import { integerQuery, RequestFieldError } from './responses';
 
 /** Pages of pools read for the idle figure of one dashboard; a province with more is reported incomplete. */
 const idleScanPagesMax = 20;
+/**
+ * The first page is small: usually no money is idle, and the oldest pools alone show it, where a
+ * full page would read (and parse the lots of) 500 pools of a province for nothing.
+ */
+const idleFirstPageSize = 20;
 const fundPagesMax = 20;
 /**
  * Views kept (a province's divisions, a few idleDays settings each). A view is reused while the
@@ -104,13 +109,15 @@ export class DashboardsController {
     const cutoff = new Date(Date.now() - idleDays * 86_400_000).toISOString();
     const idlePools: PoolDocument[] = [];
     let idleScanComplete = false;
-    for (let page = 0; page < idleScanPagesMax; page += 1) {
-      const { items } = await this.readStore.find(dashboardsProjectionName, dashboardCollections.pools, idlePoolsQuery(divisionCode, page * findLimitMax));
+    for (let page = 0, offset = 0; page < idleScanPagesMax; page += 1) {
+      const limit = page === 0 ? idleFirstPageSize : findLimitMax;
+      const { items } = await this.readStore.find(dashboardsProjectionName, dashboardCollections.pools, idlePoolsQuery(divisionCode, offset, limit));
       idlePools.push(...(items as unknown as PoolDocument[]));
-      if (idleScanFinished(items as unknown as PoolDocument[], cutoff)) {
+      if (idleScanFinished(items as unknown as PoolDocument[], cutoff, limit)) {
         idleScanComplete = true;
         break;
       }
+      offset += items.length;
     }
     return dashboardView(doc, { nowIso, idleDays, funds, fundLines, idlePools, idleScanComplete });
   }

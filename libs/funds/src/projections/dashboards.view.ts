@@ -26,12 +26,12 @@ export function dashboardFundsQuery(divisionCode: string, offset = 0): FindQuery
 }
 
 /** The pools in a division's subtree that hold money, oldest money first, a page at a time. */
-export function idlePoolsQuery(divisionCode: string, offset = 0): FindQuery {
+export function idlePoolsQuery(divisionCode: string, offset = 0, limit: number = findLimitMax): FindQuery {
   return {
     where: { divisionCode: { prefix: divisionCode }, holdsMoney: true },
     sortBy: 'oldestLotAt',
     direction: 'asc',
-    limit: findLimitMax,
+    limit,
     offset,
   };
 }

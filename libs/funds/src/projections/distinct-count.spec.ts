@@ -64,4 +64,13 @@ describe('distinct count', () => {
     expect(Math.abs(distinctSize(mergeDistinct(a, b)).value - 15_000) / 15_000).toBeLessThan(0.05);
     expect(mergeDistinct(mergeDistinct(a, b), small)).toEqual(mergeDistinct(a, mergeDistinct(b, small)));
   });
+
+  it('merges into exactly the sketch that adding every key one by one builds', () => {
+    const a = keysFor(0, 6_000);
+    const b = keysFor(4_000, 5_000);
+    const exact = keysFor(20_000, 1_500);
+    const oneByOne = countOf([...a, ...b, ...exact]);
+    expect(mergeDistinct(mergeDistinct(countOf(a), countOf(b)), countOf(exact))).toEqual(oneByOne);
+    expect(mergeDistinct(countOf(exact), mergeDistinct(countOf(b), countOf(a)))).toEqual(oneByOne);
+  });
 });
