@@ -14,7 +14,8 @@
  *                     lag is sampled every 200 ms
  *
  * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
- * --batch-size N (runner batchSizeMax, default 500 as in the app), --concurrency N (16),
+ * --batch-size N (runner batchSizeMax, default 500 as in the app), --catch-up-batch-size N (the
+ * runner's catchUpBatchSizeMax, default as in the app), --concurrency N (16),
  * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N.
  * Writes bench/results/projections-<time>.json.
  */
@@ -61,6 +62,7 @@ interface Options {
   mongodbUrl: string | undefined;
   mongodbEvents: number | undefined;
   batchSize: number;
+  catchUpBatchSize: number | undefined;
   concurrency: number;
   loadSeconds: number;
   lagSeconds: number;
@@ -83,6 +85,7 @@ function readOptions(flags: Map<string, string>): Options {
     mongodbUrl: flags.get('mongodb-url'),
     mongodbEvents: flags.has('mongodb-events') ? number('mongodb-events', 0) : undefined,
     batchSize: number('batch-size', 500),
+    catchUpBatchSize: flags.has('catch-up-batch-size') ? number('catch-up-batch-size', 0) : undefined,
     concurrency: number('concurrency', 16),
     loadSeconds: number('load-seconds', 20),
     lagSeconds: number('lag-seconds', 20),
@@ -161,7 +164,7 @@ async function rebuildAll(
   store: EventStore & { headPosition(): Promise<GlobalPosition | undefined> },
   readStore: ReadStore,
   projections: readonly Projection[],
-  batchSize: number,
+  batchSize: { live: number; catchUp: number | undefined },
 ): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
   const started = performance.now();
   const outcomes = await Promise.all(projections.map((projection) => rebuildOne(label, store, readStore, projection, batchSize)));
@@ -173,7 +176,7 @@ async function rebuildOne(
   store: EventStore & { headPosition(): Promise<GlobalPosition | undefined> },
   readStore: ReadStore,
   projection: Projection,
-  batchSize: number,
+  batchSize: { live: number; catchUp: number | undefined },
 ): Promise<RebuildOutcome> {
   {
     const timed = new TimedReadStore(readStore);
@@ -183,7 +186,8 @@ async function rebuildOne(
       readStore: timed,
       projection: { ...projection, version },
       headPosition: () => store.headPosition(),
-      batchSizeMax: batchSize,
+      batchSizeMax: batchSize.live,
+      ...(batchSize.catchUp === undefined ? {} : { catchUpBatchSizeMax: batchSize.catchUp }),
     });
     let lastProgress = performance.now();
     const { events, ms } = await runner.rebuild({
@@ -219,7 +223,7 @@ function reportRebuild(report: BenchReport, workload: string, logEvents: number,
 async function rebuildOnPostgres(store: PostgresEventStore, databaseUrl: string, projections: readonly Projection[], options: Options, logEvents: number, report: BenchReport): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
   const readStore = await PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes });
   try {
-    const rebuilt = await rebuildAll('rebuild-postgres', store, readStore, projections, options.batchSize);
+    const rebuilt = await rebuildAll('rebuild-postgres', store, readStore, projections, { live: options.batchSize, catchUp: options.catchUpBatchSize });
     reportRebuild(report, 'rebuild-postgres', logEvents, rebuilt);
     return rebuilt;
   } finally {
@@ -250,7 +254,7 @@ async function rebuildOnMongo(
       );
     }
     const source = events < logEvents ? new LogPrefixStore(store, events) : store;
-    const rebuilt = await rebuildAll('rebuild-mongodb', source, readStore, projections, options.batchSize);
+    const rebuilt = await rebuildAll('rebuild-mongodb', source, readStore, projections, { live: options.batchSize, catchUp: options.catchUpBatchSize });
     reportRebuild(report, 'rebuild-mongodb', events, rebuilt);
     const serverPeakRssMb = server?.peakRssMb();
     if (serverPeakRssMb !== undefined) report.add('rebuild-mongodb', 'serverPeakRssMb', serverPeakRssMb, 'MB');
