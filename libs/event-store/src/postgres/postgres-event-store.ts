@@ -72,6 +72,8 @@ export class PostgresEventStore implements EventStore {
   private listener: PoolClient | undefined;
   private listenerStarting: Promise<void> | undefined;
   private listenerUsers = 0;
+  /** The highest position a NOTIFY announced; every event at or below it is committed. */
+  private notifiedHead = 0n;
   private closed = false;
 
   private constructor(
@@ -237,9 +239,13 @@ export class PostgresEventStore implements EventStore {
     signal.addEventListener('abort', wake);
     await this.acquireListener();
     try {
+      let notified = false;
       while (!signal.aborted) {
         woken = false;
-        const head = await this.headPositionNumber();
+        // Woken by an append's NOTIFY, its position is the head to read up to; after a poll's
+        // timeout (or a listener that broke) the head is asked for.
+        const head = notified && this.notifiedHead > after ? this.notifiedHead : await this.headPositionNumber();
+        notified = false;
         while (after < head && !signal.aborted) {
           const page = await this.scan(after, head, readPageSizeMax, options.filter, scanWindow);
           for (const event of page.events) {
@@ -258,7 +264,8 @@ export class PostgresEventStore implements EventStore {
           caughtUp = true;
           yield { kind: 'caughtUp', position: after === 0n ? undefined : encodePosition(after) };
         }
-        if (!woken) await this.sleep(signal, (resolve) => (notify = resolve));
+        notified = woken;
+        if (!woken) notified = await this.sleep(signal, (resolve) => (notify = resolve));
         notify = undefined;
       }
     } finally {
@@ -325,8 +332,11 @@ export class PostgresEventStore implements EventStore {
       : '';
     const params: unknown[] = [after.toString(), windowEnd.toString(), limit];
     if (filter) params.push(prefixes);
+    // Prepared (one statement per filter column): live subscribers scan after every append, and
+    // parsing and planning the text each time cost more than running it. Every plan of it walks
+    // the primary key from $1, so the generic plan is the right one.
     const { rows } = await this.query<EventRow>(
-      undefined,
+      filter ? `sunlight_scan_${column}` : 'sunlight_scan',
       `SELECT ${eventColumns} FROM events
         WHERE position > $1 AND position <= $2 ${filterSql}
         ORDER BY position LIMIT $3`,
@@ -338,16 +348,17 @@ export class PostgresEventStore implements EventStore {
     return { events, scannedTo };
   }
 
-  private sleep(signal: AbortSignal, onNotify: (resolve: () => void) => void): Promise<void> {
+  /** Resolves true when woken (a NOTIFY, or the subscription ending), false after a poll interval. */
+  private sleep(signal: AbortSignal, onNotify: (resolve: () => void) => void): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.pollIntervalMs);
+      const timer = setTimeout(() => resolve(false), this.pollIntervalMs);
       onNotify(() => {
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       });
       if (signal.aborted) {
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       }
     });
   }
@@ -361,7 +372,14 @@ export class PostgresEventStore implements EventStore {
       try {
         client = await this.pool.connect();
         const connected = client;
-        connected.on('notification', () => this.wakeups.emit('event'));
+        connected.on('notification', (message) => {
+          // The payload is the last position of a committed append: a known head, no query needed.
+          if (message.payload !== undefined && /^\d{1,19}$/.test(message.payload)) {
+            const position = BigInt(message.payload);
+            if (position > this.notifiedHead) this.notifiedHead = position;
+          }
+          this.wakeups.emit('event');
+        });
         connected.on('error', () => {
           // Polling still delivers; drop the broken listener so the next subscriber reconnects.
           if (this.listener === connected) {
