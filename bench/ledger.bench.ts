@@ -31,6 +31,7 @@ import { loadAppConfig } from '../src/config/app-config';
 import { createApp } from '../src/main';
 import { benchDatabase } from './support/bench-database';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
+import { JsonPoster } from './support/http-post';
 
 const county = '530325';
 /**
@@ -122,28 +123,26 @@ async function httpDisbursements(databaseUrl: string, townships: string[], total
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10', RUN_PROJECTIONS: runProjections },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  let poster: JsonPoster | undefined;
   try {
     await waitForHealth(port, server);
     const token = signAccessToken(jwtSecret, { actor: finance });
-    const url = `http://127.0.0.1:${port}/api/v1/funds`;
+    poster = new JsonPoster(port, token, 8);
+    const client = poster;
     const send = async (index: number) => {
       const pool = index % townships.length;
-      const response = await fetch(`${url}/${fundIds[pool]}/disbursements`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          transferId: `bench-${randomUUID()}`,
-          divisionCode: townships[pool],
-          beneficiary: { kind: 'household', id: `hh-${index}`, name: '张三', idNumber: makeIdNumber(county, '19800101', '123') },
-          amount: '3600.00',
-        }),
+      const response = await client.post(`/api/v1/funds/${fundIds[pool]}/disbursements`, {
+        transferId: `bench-${randomUUID()}`,
+        divisionCode: townships[pool],
+        beneficiary: { kind: 'household', id: `hh-${index}`, name: '张三', idNumber: makeIdNumber(county, '19800101', '123') },
+        amount: '3600.00',
       });
-      if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
-      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${response.text}`);
     };
     await runConcurrently(8, 200, send); // warm-up: connections, JIT, plan caches
     return await runConcurrently(8, total, send);
   } finally {
+    poster?.close();
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
   }
