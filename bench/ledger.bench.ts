@@ -32,6 +32,7 @@ import { createApp } from '../src/main';
 import { benchDatabase } from './support/bench-database';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
 import { JsonPoster } from './support/http-post';
+import { cpuSecondsOf, machineCpuSeconds } from './support/proc-status';
 
 const county = '530325';
 /**
@@ -114,7 +115,19 @@ async function fundTownships(bus: CommandBus, townships: string[], label: string
   return fundIds;
 }
 
-async function httpDisbursements(databaseUrl: string, townships: string[], total: number, bus: CommandBus): Promise<Measured> {
+/** Cores kept busy during a measured run: the app's process, this (client) process, the whole machine. */
+interface CpuShares {
+  appCores: number;
+  clientCores: number;
+  machineBusyCores: number;
+}
+
+async function httpDisbursements(
+  databaseUrl: string,
+  townships: string[],
+  total: number,
+  bus: CommandBus,
+): Promise<Measured & { cpu: CpuShares | undefined }> {
   const fundIds = await fundTownships(bus, townships, 'http');
   const port = await freePort();
   // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/app-profile" to profile the app.
@@ -140,7 +153,25 @@ async function httpDisbursements(databaseUrl: string, townships: string[], total
       if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${response.text}`);
     };
     await runConcurrently(8, 200, send); // warm-up: connections, JIT, plan caches
-    return await runConcurrently(8, total, send);
+    // Who used the two cores: the app, this process (the client, and the idle in-process app of
+    // the bus workload), and everything else, which is PostgreSQL.
+    const appBefore = server.pid === undefined ? undefined : cpuSecondsOf(server.pid);
+    const clientBefore = process.cpuUsage();
+    const machineBefore = machineCpuSeconds();
+    const measured = await runConcurrently(8, total, send);
+    const appAfter = server.pid === undefined ? undefined : cpuSecondsOf(server.pid);
+    const clientMicros = process.cpuUsage(clientBefore);
+    const machineAfter = machineCpuSeconds();
+    const wallSeconds = measured.elapsedMs / 1000;
+    const cpu =
+      appBefore !== undefined && appAfter !== undefined && machineBefore && machineAfter
+        ? {
+            appCores: (appAfter - appBefore) / wallSeconds,
+            clientCores: (clientMicros.user + clientMicros.system) / 1e6 / wallSeconds,
+            machineBusyCores: (machineAfter.busy - machineBefore.busy) / wallSeconds,
+          }
+        : undefined;
+    return { ...measured, cpu };
   } finally {
     poster?.close();
     server.kill('SIGTERM');
@@ -232,6 +263,11 @@ async function main(): Promise<void> {
       report.add('http-disbursements', 'commandsPerSecond', (m.commands / m.elapsedMs) * 1000, 'commands/s');
       report.add('http-disbursements', 'p50Ms', p50Ms, 'ms');
       report.add('http-disbursements', 'p99Ms', p99Ms, 'ms');
+      if (m.cpu) {
+        report.add('http-disbursements', 'appCpuCores', m.cpu.appCores, 'cores');
+        report.add('http-disbursements', 'clientCpuCores', m.cpu.clientCores, 'cores');
+        report.add('http-disbursements', 'machineBusyCores', m.cpu.machineBusyCores, 'cores');
+      }
     }
     if (selected.includes('bus-disbursements')) {
       const m = await busDisbursements(bus, townships, Math.round(5_000 * scale));
