@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
@@ -33,6 +32,7 @@ import { benchDatabase } from './support/bench-database';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
 import { JsonPoster } from './support/http-post';
 import { cpuSecondsOf, machineCpuSeconds } from './support/proc-status';
+import { freePort } from './support/free-port';
 
 const county = '530325';
 /**
@@ -318,16 +318,6 @@ async function waitForHealth(port: number, server: ChildProcess): Promise<void> 
   throw new Error('the app did not become healthy within 60 s');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 main().catch((error) => {
   console.error(error);

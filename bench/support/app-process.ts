@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { stopChild } from './child-process';
 import { freePort } from './free-port';
 import { cpuSecondsOf, peakRssMbOf } from './proc-status';
 
@@ -65,7 +66,7 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
     cpuSeconds: () => (child.pid === undefined ? undefined : cpuSecondsOf(child.pid)),
     stop: async () => {
       process.off('exit', killOnExit);
-      await stopChild(child);
+      await stopChild(child, stopTimeoutMs);
     },
   };
   try {
@@ -90,11 +91,3 @@ function assertRunning(child: ChildProcess): void {
   if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited (${child.signalCode ?? child.exitCode})`);
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-  await exited;
-  clearTimeout(timer);
-}

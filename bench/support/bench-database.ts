@@ -1,9 +1,9 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@sunlight/postgres';
+import { freePort } from './free-port';
 
 /**
  * A fresh database for one benchmark run: a new embedded PostgreSQL by default, or a new
@@ -36,13 +36,3 @@ export async function benchDatabase(databaseUrl: string | undefined): Promise<{ 
   return { url: handle.url, close: () => handle.stop() };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}

@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import path from 'node:path';
+import { stopChild } from './child-process';
 import { freePort } from './free-port';
 import { peakRssMbOf } from './proc-status';
 
 /**
  * The npm-shipped MongoDB-wire server (`@jongodb/memory-server-bin-linux-x64-gnu`, one native
- * binary, in memory), started for one benchmark run as `test/support/mongo-server.ts` starts it
- * for the tests (that file is not part of the build, hence this copy).
+ * binary, in memory), started for a benchmark run, and once per test run by the jest
+ * globalSetup (`test/support/mongo-server.ts`).
  */
 export interface MongoWireServer {
   url: string;
@@ -32,7 +33,7 @@ export async function startMongoWireServer(): Promise<MongoWireServer> {
   // Both pipes are drained for the server's whole life, or a chatty server would block on them.
   child.stdout?.on('data', keepTail);
   child.stderr?.on('data', keepTail);
-  // A crash of the bench must not leave the server running.
+  // A crash of the bench or of jest must not leave the server running.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   try {
@@ -48,7 +49,7 @@ export async function startMongoWireServer(): Promise<MongoWireServer> {
     peakRssMb: () => (child.pid === undefined ? undefined : peakRssMbOf(child.pid)),
     stop: async () => {
       process.off('exit', killOnExit);
-      await stopChild(child);
+      await stopChild(child, stopTimeoutMs);
     },
   };
 }
@@ -83,11 +84,3 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
-  await exited;
-  clearTimeout(timer);
-}

@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../bench/support/free-port';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 export const builtCli = path.join(repoRoot, 'dist', 'src', 'cli.js');
@@ -17,16 +17,6 @@ export function ensureBuilt(): void {
   if (build.status !== 0) throw new Error(`nest build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface ChildApp {
   child: ChildProcess;

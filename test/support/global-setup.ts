@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../libs/postgres/src/embedded-postgres';
 import { startMongoWireServer, type MongoServerHandle } from './mongo-server';
 import { createTestDatabase } from './test-database';
+import { freePort } from '../../bench/support/free-port';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -40,13 +41,3 @@ async function startPostgres(): Promise<EmbeddedPostgresHandle> {
   return startEmbeddedPostgres({ dataDir, port, database: 'sunlight_test', ephemeral: true });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
