@@ -5,6 +5,7 @@ import {
   commandMetadata,
   fundLineDecider,
   fundStreamName,
+  poolCommandReason,
   poolDecider,
   poolStreamName,
   type Actor,
@@ -489,7 +490,7 @@ export class LedgerGenerator {
   private run(command: PoolCommand, ids: { commandId: string; correlationId: string; causationId?: string }): Emitted[] {
     const streamName = poolStreamName(command.fundId, command.divisionCode);
     let state = this.states.get(streamName) ?? poolDecider.initialState();
-    const metadata = commandMetadata(command, ids, reasonOf(command));
+    const metadata = commandMetadata(command, ids, poolCommandReason(command));
     const emitted = poolDecider.decide(command, state).map((event) => {
       state = poolDecider.evolve(state, event);
       return { streamName, event: { eventId: randomUUID(), type: event.type, data: event.data as unknown as JsonObject, metadata } };
@@ -550,16 +551,3 @@ function approverOf(code: string): Actor {
   return { id: `apr-${code}-01`, role: 'approver', division: code };
 }
 
-/** The command's reason, which the command runner also copies into the metadata (pool-command.runner.ts). */
-function reasonOf(command: PoolCommand): string | undefined {
-  switch (command.type) {
-    case 'RejectDisbursement':
-    case 'ReverseTransfer':
-    case 'RecoverFunds':
-      return command.reason;
-    case 'SettleDisbursement':
-      return command.failureReason;
-    default:
-      return undefined;
-  }
-}

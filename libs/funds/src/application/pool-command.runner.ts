@@ -74,7 +74,7 @@ export class PoolCommandRunner {
       decider: poolDecider,
       streamName,
       command,
-      metadata: commandMetadata(command, ids, reasonOf(command)),
+      metadata: commandMetadata(command, ids, poolCommandReason(command)),
       fromRecorded: toPoolEvent,
       snapshots: this.snapshots,
       cache: this.cache,
@@ -142,7 +142,8 @@ function createsTransfer(command: PoolCommand): boolean {
   }
 }
 
-function reasonOf(command: PoolCommand): string | undefined {
+/** The reason a person gave with the command, which its events' metadata carry. */
+export function poolCommandReason(command: PoolCommand): string | undefined {
   switch (command.type) {
     case 'RejectDisbursement':
     case 'ReverseTransfer':
