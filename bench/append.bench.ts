@@ -114,12 +114,16 @@ async function main(): Promise<void> {
         await store.appendToStream(`warmup-${randomUUID()}`, [disbursementEvent(i)], { expectedRevision: 'no_stream' });
         return 1;
       });
+      const callsBefore = { ...store.appendCalls };
       const { events, latenciesMs, elapsedMs } = await workload.run(store);
+      const calls = store.appendCalls.calls - callsBefore.calls;
       const { p50Ms, p99Ms } = latencySummary(latenciesMs);
       console.log(`${workload.name}: ${workload.description}: ${events} events in ${elapsedMs.toFixed(0)} ms`);
       report.add(workload.name, 'eventsPerSecond', (events / elapsedMs) * 1000, 'events/s');
       report.add(workload.name, 'p50Ms', p50Ms, 'ms');
       report.add(workload.name, 'p99Ms', p99Ms, 'ms');
+      // How many appends shared one call (and one commit) of sunlight_append.
+      report.add(workload.name, 'appendsPerCall', (store.appendCalls.appends - callsBefore.appends) / calls, 'appends');
     }
     report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18', hashChain: true });
   } finally {

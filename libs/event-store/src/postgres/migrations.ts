@@ -203,6 +203,139 @@ export const migrations: readonly Migration[] = [
         WHERE data ? 'transferId';
     `,
   },
+  {
+    version: 4,
+    name: 'set-based append',
+    sql: /* sql */ `
+      -- The one-by-one append spent four statements per append under the global lock (its
+      -- revision lookup, its id lookup, its insert, its result), so the lock was held about
+      -- 0.22 ms per append whatever the batch. Here a call whose streams are distinct and whose
+      -- event ids are all new -- every call but an idempotent retry or two appends to one
+      -- stream -- looks up every revision in one statement and inserts every event in one.
+      -- The others still take the one-by-one path, kept under a new name: its rules are the
+      -- reference, and the contract suite exercises both.
+      ALTER FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[])
+        RENAME TO sunlight_append_one_by_one;
+
+      CREATE FUNCTION sunlight_append(
+        p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
+        p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
+      ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint)
+      LANGUAGE plpgsql
+      SET enable_seqscan = off
+      AS $fn$
+      DECLARE
+        v_appends int := cardinality(p_streams);
+        v_events int := cardinality(p_ids);
+        v_event_streams text[];
+        v_currents bigint[];
+        v_position bigint;
+        v_hash bytea;
+        v_now timestamptz;
+        v_now_text text;
+        v_offset int := 0;
+        v_count int;
+        v_expected text;
+        v_current bigint;
+        v_revision bigint;
+        v_positions bigint[];
+        v_revisions bigint[];
+        v_hashes bytea[];
+        v_results text[];
+        v_last_revisions bigint[];
+        v_last_positions bigint[];
+        v_written int := 0;
+      BEGIN
+        -- A single append is as quick one by one: the set-based statements cost more to start.
+        IF v_appends = 1 THEN
+          RETURN QUERY SELECT * FROM sunlight_append_one_by_one(
+            p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas);
+          RETURN;
+        END IF;
+        PERFORM pg_advisory_xact_lock(${appendLockKey});
+        -- Filled with NULLs to their full length up front: assigning element i of an empty
+        -- array would make i its lower bound, and unnest would shift every row after it.
+        v_event_streams := array_fill(NULL::text, ARRAY[v_events]);
+        v_positions := array_fill(NULL::bigint, ARRAY[v_events]);
+        v_revisions := array_fill(NULL::bigint, ARRAY[v_events]);
+        v_hashes := array_fill(NULL::bytea, ARRAY[v_events]);
+        v_results := array_fill(NULL::text, ARRAY[v_appends]);
+        v_last_revisions := array_fill(NULL::bigint, ARRAY[v_appends]);
+        v_last_positions := array_fill(NULL::bigint, ARRAY[v_appends]);
+        FOR k IN 1 .. v_appends LOOP
+          FOR j IN 1 .. p_counts[k] LOOP
+            v_event_streams[v_offset + j] := p_streams[k];
+          END LOOP;
+          v_offset := v_offset + p_counts[k];
+        END LOOP;
+
+        -- Idempotent retries and several appends to one stream need the one-by-one rules; a call
+        -- with neither (the common case) is decided here with a handful of set-based statements.
+        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends
+           OR EXISTS (SELECT 1 FROM unnest(v_event_streams, p_ids) u(stream_name, event_id)
+                       WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_name = u.stream_name AND e.event_id = u.event_id)) THEN
+          RETURN QUERY SELECT * FROM sunlight_append_one_by_one(
+            p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas);
+          RETURN;
+        END IF;
+
+        SELECT array_agg((SELECT max(e.revision) FROM events e WHERE e.stream_name = s.stream_name) ORDER BY s.k)
+          INTO v_currents FROM unnest(p_streams) WITH ORDINALITY AS s(stream_name, k);
+        SELECT e.position, e.hash INTO v_position, v_hash FROM events e ORDER BY e.position DESC LIMIT 1;
+        v_position := coalesce(v_position, 0);
+        v_hash := coalesce(v_hash, '\\x0000000000000000000000000000000000000000000000000000000000000000'::bytea);
+        v_now := date_trunc('milliseconds', clock_timestamp());
+        v_now_text := to_char(v_now AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+
+        v_offset := 0;
+        FOR k IN 1 .. v_appends LOOP
+          v_expected := p_expected[k];
+          v_count := p_counts[k];
+          v_current := v_currents[k];
+          IF (v_expected = 'no_stream' AND v_current IS NOT NULL)
+             OR (v_expected = 'stream_exists' AND v_current IS NULL)
+             OR (v_expected ~ '^[0-9]+$' AND v_current IS DISTINCT FROM v_expected::bigint) THEN
+            v_results[k] := 'wrong_version';
+          ELSE
+            v_revision := coalesce(v_current, -1);
+            FOR i IN v_offset + 1 .. v_offset + v_count LOOP
+              v_position := v_position + 1;
+              v_revision := v_revision + 1;
+              -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}, as in
+              -- sunlight_append_one_by_one.
+              v_hash := sha256(v_hash || convert_to(
+                '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
+                || ',"position":"' || v_position::text || '","recordedAt":"' || v_now_text
+                || '","revision":"' || v_revision::text || '","stream":' || p_stream_jsons[k]
+                || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));
+              v_positions[i] := v_position;
+              v_revisions[i] := v_revision;
+              v_hashes[i] := v_hash;
+            END LOOP;
+            v_results[k] := 'ok';
+            v_last_revisions[k] := v_revision;
+            v_last_positions[k] := v_position;
+            v_written := v_written + v_count;
+          END IF;
+          v_offset := v_offset + v_count;
+        END LOOP;
+
+        IF v_written > 0 THEN
+          INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
+          SELECT u.position, u.stream_name, u.revision, u.event_id, u.type, u.data::jsonb, u.meta::jsonb, v_now, u.hash
+            FROM unnest(v_positions, v_event_streams, v_revisions, p_ids, p_types, p_datas, p_metas, v_hashes)
+              AS u(position, stream_name, revision, event_id, type, data, meta, hash)
+           WHERE u.position IS NOT NULL;
+          PERFORM pg_notify('sunlight_events', v_position::text);
+        END IF;
+        RETURN QUERY SELECT u.k::int, u.result, u.last_revision, u.last_position, u.actual_revision
+          FROM unnest(v_results, v_last_revisions, v_last_positions, v_currents) WITH ORDINALITY
+            AS u(result, last_revision, last_position, actual_revision, k);
+      END
+      $fn$;
+      GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
+    `,
+  },
 ];
 
 export async function runMigrations(client: PoolClient): Promise<number[]> {

@@ -41,9 +41,20 @@ export const scanWindowPositions = 5_000n;
 export const checkpointIntervalDefault = 1_000;
 /** Calls of `sunlight_append` in flight at once; more would only queue on its lock. */
 export const appendFlushesConcurrentMax = 2;
-/** Appends and events carried by one call, which bound one transaction's size. */
+/**
+ * Events that must be waiting before a call starts while another is still in flight. A second
+ * call only queues on the lock, so it pays when it carries enough work to overlap (batches of
+ * 100: +40 % events/s) and not when it would split a handful of single appends that the next
+ * call could carry together (eight writers of single events: -25 %).
+ */
+export const appendPipelineEventsMin = 100;
+/**
+ * Appends and events carried by one call, which bound one transaction's size. An append larger
+ * than the events bound travels alone. Calls of about 200 events leave room for a second call
+ * to overlap the first (four writers of 100-event batches: +25 % over calls of 400).
+ */
 export const appendCallAppendsMax = 64;
-export const appendCallEventsMax = 2_000;
+export const appendCallEventsMax = 200;
 const closeDrainMsMax = 10_000;
 const pollIntervalMsDefault = 1_000;
 const notifyChannel = 'sunlight_events';
@@ -69,12 +80,15 @@ export class PostgresEventStore implements EventStore {
   private readonly wakeups = new EventEmitter();
   private readonly appendQueue: PendingAppend[] = [];
   private appendFlushes = 0;
+  private flushScheduled = false;
   private listener: PoolClient | undefined;
   private listenerStarting: Promise<void> | undefined;
   private listenerUsers = 0;
   /** The highest position a NOTIFY announced; every event at or below it is committed. */
   private notifiedHead = 0n;
   private closed = false;
+  /** Calls of `sunlight_append` made, and the appends they carried: how well appends share commits. */
+  readonly appendCalls = { calls: 0, appends: 0 };
 
   private constructor(
     readonly pool: Pool,
@@ -138,12 +152,16 @@ export class PostgresEventStore implements EventStore {
       pending.resolve = resolve;
       pending.reject = reject;
       this.appendQueue.push(pending);
-      this.flushAppends();
+      if (!this.flushScheduled) this.flushAppends();
     });
   }
 
   private flushAppends(): void {
-    while (this.appendFlushes < appendFlushesConcurrentMax && this.appendQueue.length > 0) {
+    while (
+      this.appendFlushes < appendFlushesConcurrentMax &&
+      this.appendQueue.length > 0 &&
+      (this.appendFlushes === 0 || this.queuedEvents() >= appendPipelineEventsMin)
+    ) {
       const batch: PendingAppend[] = [];
       let eventCount = 0;
       while (
@@ -158,13 +176,31 @@ export class PostgresEventStore implements EventStore {
       this.appendFlushes += 1;
       void this.writeAppends(batch).finally(() => {
         this.appendFlushes -= 1;
-        this.flushAppends();
+        // On the next turn of the event loop, not now: the callers this call just answered
+        // append again from their promise continuations, and the next call should carry them.
+        if (this.flushScheduled) return;
+        this.flushScheduled = true;
+        setImmediate(() => {
+          this.flushScheduled = false;
+          this.flushAppends();
+        });
       });
     }
   }
 
+  private queuedEvents(): number {
+    let events = 0;
+    for (const pending of this.appendQueue) {
+      events += pending.append.events.length;
+      if (events >= appendPipelineEventsMin) break;
+    }
+    return events;
+  }
+
   private async writeAppends(batch: PendingAppend[]): Promise<void> {
     let rows: AppendRow[];
+    this.appendCalls.calls += 1;
+    this.appendCalls.appends += batch.length;
     try {
       ({ rows } = await this.query<AppendRow>('sunlight_append', appendSql, appendParameters(batch)));
     } catch (error) {

@@ -1,0 +1,176 @@
+/**
+ * `sunlight_append` decides a call carrying several appends (from concurrent callers) on its
+ * set-based path when the streams are distinct and every event id is new, and one by one
+ * otherwise. These cases call it directly, so each path is pinned to the same per-append
+ * results, positions and chain, whatever the timing of the store's group commit.
+ */
+import { Client } from 'pg';
+import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
+import { validateAppend } from '../append-validation';
+import type { EventToAppend, ExpectedRevision } from '../event-store.port';
+import { newEvent } from '../testing/event-store.contract';
+import { appRoleName } from './migrations';
+import { appendParameters, appendSql, PostgresEventStore } from './postgres-event-store';
+import { verifyPostgresLog } from './verify-postgres-log';
+
+interface Row {
+  item: number;
+  result: string;
+  last_revision: string | null;
+  last_position: string | null;
+  actual_revision: string | null;
+}
+
+type Append = [stream: string, events: EventToAppend[], expected: ExpectedRevision];
+
+for (const target of postgresTargets()) {
+  describe(`sunlight_append with several appends in one call (${target.label})`, () => {
+    let databaseUrl: string;
+    let store: PostgresEventStore;
+    let app: Client;
+
+    beforeAll(async () => {
+      databaseUrl = await createTestDatabase(target.adminUrl, 'append_call');
+      store = await PostgresEventStore.open({ connectionString: databaseUrl });
+      app = new Client({ connectionString: databaseUrl, options: `-c role=${appRoleName}` });
+      await app.connect();
+    });
+    afterAll(async () => {
+      await app.end();
+      await store.close();
+      await dropTestDatabase(databaseUrl);
+    });
+
+    const call = async (appends: Append[]): Promise<Row[]> => {
+      const batch = appends.map(([stream, events, expected]) => {
+        const append = validateAppend(stream, events, { expectedRevision: expected });
+        return {
+          append,
+          expected,
+          streamJson: JSON.stringify(stream),
+          typeJsons: append.events.map((event) => JSON.stringify(event.type)),
+          dataTexts: append.events.map((event) => event.dataText),
+          metadataTexts: append.events.map((event) => event.metadataText),
+        };
+      });
+      const { rows } = await app.query<Row>(appendSql, appendParameters(batch));
+      return rows.map((row) => ({ ...row, item: Number(row.item) }));
+    };
+    const head = async (): Promise<number> => {
+      const { rows } = await app.query<{ head: string | null }>('SELECT max(position) AS head FROM events');
+      return Number(rows[0].head ?? 0);
+    };
+    const streamOf = async (stream: string) => {
+      const { rows } = await app.query<{ position: string; revision: string; event_id: string }>(
+        'SELECT position, revision, event_id FROM events WHERE stream_name = $1 ORDER BY revision',
+        [stream],
+      );
+      return rows.map((row) => ({ position: Number(row.position), revision: Number(row.revision), eventId: row.event_id }));
+    };
+
+    it('writes distinct new streams in call order, with gapless positions and revisions', async () => {
+      await store.appendToStream('pool-a.53', [newEvent('Seed')], { expectedRevision: 'no_stream' });
+      const start = await head();
+      const b = [newEvent('B1'), newEvent('B2'), newEvent('B3')];
+      const rows = await call([
+        ['pool-a.53', [newEvent('A2')], 0n],
+        ['pool-b.53', b, 'no_stream'],
+        ['pool-c.53', [newEvent('C1')], 'any'],
+      ]);
+      expect(rows).toEqual([
+        { item: 1, result: 'ok', last_revision: '1', last_position: String(start + 1), actual_revision: '0' },
+        { item: 2, result: 'ok', last_revision: '2', last_position: String(start + 4), actual_revision: null },
+        { item: 3, result: 'ok', last_revision: '0', last_position: String(start + 5), actual_revision: null },
+      ]);
+      expect(await streamOf('pool-b.53')).toEqual(
+        b.map((event, index) => ({ position: start + 2 + index, revision: index, eventId: event.eventId })),
+      );
+      expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
+    });
+
+    it('refuses only the appends whose expectation fails; the others take the next positions', async () => {
+      await store.appendToStream('pool-d.53', [newEvent('D1')], { expectedRevision: 'no_stream' });
+      const start = await head();
+      const rows = await call([
+        ['pool-d.53', [newEvent('D-stale')], 'no_stream'],
+        ['pool-e.53', [newEvent('E1'), newEvent('E2')], 'any'],
+        ['pool-f.53', [newEvent('F-missing')], 'stream_exists'],
+        ['pool-d.53x', [newEvent('G1')], 5n],
+        ['pool-h.53', [newEvent('H1')], 'no_stream'],
+      ]);
+      expect(rows.map((row) => [row.item, row.result, row.last_position, row.actual_revision])).toEqual([
+        [1, 'wrong_version', null, '0'],
+        [2, 'ok', String(start + 2), null],
+        [3, 'wrong_version', null, null],
+        [4, 'wrong_version', null, null],
+        [5, 'ok', String(start + 3), null],
+      ]);
+      expect(await head()).toBe(start + 3);
+      expect(await streamOf('pool-d.53')).toHaveLength(1);
+      expect(await streamOf('pool-f.53')).toEqual([]);
+      expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
+    });
+
+    it('answers a call that repeats an earlier append as a duplicate and writes the new ones once', async () => {
+      const first = [newEvent('I1'), newEvent('I2')];
+      await call([['pool-i.53', first, 'no_stream']]);
+      const start = await head();
+      const rows = await call([
+        ['pool-j.53', [newEvent('J1')], 'no_stream'],
+        ['pool-i.53', first, 'no_stream'],
+      ]);
+      expect(rows.map((row) => [row.result, row.last_revision, row.last_position])).toEqual([
+        ['ok', '0', String(start + 1)],
+        ['duplicate', '1', String(start)],
+      ]);
+      expect(await head()).toBe(start + 1);
+    });
+
+    it('chains several appends to one stream inside one call', async () => {
+      const start = await head();
+      const rows = await call([
+        ['pool-k.53', [newEvent('K1')], 'no_stream'],
+        ['pool-k.53', [newEvent('K2')], 0n],
+        ['pool-k.53', [newEvent('K-stale')], 0n],
+        ['pool-l.53', [newEvent('L1')], 'any'],
+      ]);
+      expect(rows.map((row) => [row.result, row.last_revision, row.actual_revision])).toEqual([
+        ['ok', '0', null],
+        ['ok', '1', '0'],
+        ['wrong_version', null, '1'],
+        ['ok', '0', null],
+      ]);
+      expect((await streamOf('pool-k.53')).map((event) => event.revision)).toEqual([0, 1]);
+      expect(await head()).toBe(start + 3);
+      expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
+    });
+
+    it('gathers appends made while a call is in flight into the next call (group commit)', async () => {
+      const before = { ...store.appendCalls };
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) =>
+          store.appendToStream(`pool-group-${index}.53`, [newEvent('Grouped')], { expectedRevision: 'no_stream' }),
+        ),
+      );
+      // The first goes out at once; the other seven wait for it and share the next call.
+      expect(store.appendCalls.calls - before.calls).toBe(2);
+      expect(store.appendCalls.appends - before.appends).toBe(8);
+      const positions = results.map((result) => Number(result.position));
+      expect(new Set(positions).size).toBe(8);
+      expect(Math.max(...positions) - Math.min(...positions)).toBe(7);
+    });
+
+    it('answers a partly overlapping append as a conflict and writes nothing of it', async () => {
+      const earlier = newEvent('M1');
+      await call([['pool-m.53', [earlier], 'no_stream']]);
+      const start = await head();
+      const rows = await call([
+        ['pool-n.53', [newEvent('N1')], 'no_stream'],
+        ['pool-m.53', [earlier, newEvent('M2')], 'any'],
+      ]);
+      expect(rows.map((row) => row.result)).toEqual(['ok', 'conflict']);
+      expect(await head()).toBe(start + 1);
+      expect(await streamOf('pool-m.53')).toHaveLength(1);
+    });
+  });
+}
