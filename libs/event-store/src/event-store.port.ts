@@ -42,6 +42,12 @@ export interface AppendResult {
   nextExpectedRevision: bigint;
   /** The position of the last event of the batch. */
   position: GlobalPosition;
+  /**
+   * The events as recorded, when the store can tell without reading them back: PostgreSQL does
+   * for an append it wrote (their `data` and `metadata` are the objects given, not copies), and
+   * not for an idempotent repeat of an earlier one. Absent, read them if you need them.
+   */
+  recorded?: readonly RecordedEvent[];
 }
 
 export type ReadDirection = 'forwards' | 'backwards';

@@ -46,6 +46,8 @@ export interface CommandResult<State, Event> {
   /** Revision of the stream's last event after the command, or undefined for no stream. */
   revision: bigint | undefined;
   position: GlobalPosition | undefined;
+  /** The appended events as recorded, when the store said (see `AppendResult.recorded`). */
+  recorded?: readonly RecordedEvent[];
 }
 
 /**
@@ -81,7 +83,7 @@ async function attemptCommand<State, Command, Event extends DomainEvent>(
       );
       options.cache?.set(options.streamName, result.nextExpectedRevision, state);
       maybeSnapshot(options, state, loaded.snapshotRevision, result.nextExpectedRevision);
-      return { events, state, revision: result.nextExpectedRevision, position: result.position };
+      return { events, state, revision: result.nextExpectedRevision, position: result.position, recorded: result.recorded };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= appendRetryCountMax) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * retryBackoffMsMax * attempt));

@@ -214,13 +214,16 @@ export const migrations: readonly Migration[] = [
       -- stream -- looks up every revision in one statement and inserts every event in one.
       -- The others still take the one-by-one path, kept under a new name: its rules are the
       -- reference, and the contract suite exercises both.
+      -- Each append also answers with its events' recorded_at, so a caller can describe what it
+      -- wrote without reading it back.
       ALTER FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[])
         RENAME TO sunlight_append_one_by_one;
 
       CREATE FUNCTION sunlight_append(
         p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
         p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
-      ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint)
+      ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint,
+                      recorded_at timestamptz)
       LANGUAGE plpgsql
       SET enable_seqscan = off
       AS $fn$
@@ -248,8 +251,9 @@ export const migrations: readonly Migration[] = [
       BEGIN
         -- A single append is as quick one by one: the set-based statements cost more to start.
         IF v_appends = 1 THEN
-          RETURN QUERY SELECT * FROM sunlight_append_one_by_one(
-            p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas);
+          RETURN QUERY SELECT o.*, (SELECT e.recorded_at FROM events e WHERE e.position = o.last_position)
+            FROM sunlight_append_one_by_one(
+              p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas) AS o;
           RETURN;
         END IF;
         PERFORM pg_advisory_xact_lock(${appendLockKey});
@@ -274,8 +278,9 @@ export const migrations: readonly Migration[] = [
         IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends
            OR EXISTS (SELECT 1 FROM unnest(v_event_streams, p_ids) u(stream_name, event_id)
                        WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_name = u.stream_name AND e.event_id = u.event_id)) THEN
-          RETURN QUERY SELECT * FROM sunlight_append_one_by_one(
-            p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas);
+          RETURN QUERY SELECT o.*, (SELECT e.recorded_at FROM events e WHERE e.position = o.last_position)
+            FROM sunlight_append_one_by_one(
+              p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas) AS o;
           RETURN;
         END IF;
 
@@ -328,7 +333,8 @@ export const migrations: readonly Migration[] = [
            WHERE u.position IS NOT NULL;
           PERFORM pg_notify('sunlight_events', v_position::text);
         END IF;
-        RETURN QUERY SELECT u.k::int, u.result, u.last_revision, u.last_position, u.actual_revision
+        RETURN QUERY SELECT u.k::int, u.result, u.last_revision, u.last_position, u.actual_revision,
+                            CASE WHEN u.result = 'ok' THEN v_now END
           FROM unnest(v_results, v_last_revisions, v_last_positions, v_currents) WITH ORDINALITY
             AS u(result, last_revision, last_position, actual_revision, k);
       END

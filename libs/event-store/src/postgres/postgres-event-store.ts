@@ -480,6 +480,8 @@ interface AppendRow {
   last_revision: string | null;
   last_position: string | null;
   actual_revision: string | null;
+  /** When the append's events were recorded; null for a refused append. */
+  recorded_at: Date | null;
 }
 
 /**
@@ -522,12 +524,18 @@ function settleAppend(pending: PendingAppend, row: AppendRow): void {
   const actual: ActualRevision = row.actual_revision === null ? 'no_stream' : BigInt(row.actual_revision);
   switch (row.result) {
     case 'ok':
-    case 'duplicate':
-      pending.resolve({
-        nextExpectedRevision: BigInt(row.last_revision as string),
-        position: encodePosition(row.last_position as string),
-      });
+    case 'duplicate': {
+      const nextExpectedRevision = BigInt(row.last_revision as string);
+      const lastPosition = BigInt(row.last_position as string);
+      // A repeat is answered with the earlier append's positions, and only its ids were
+      // compared: this call's data need not be what was recorded then.
+      const recorded =
+        row.result === 'ok' && row.recorded_at !== null
+          ? recordedEvents(pending.append, nextExpectedRevision, lastPosition, row.recorded_at)
+          : undefined;
+      pending.resolve({ nextExpectedRevision, position: encodePosition(lastPosition), recorded });
       return;
+    }
     case 'wrong_version':
       pending.reject(new WrongExpectedVersionError(streamName, pending.expected, actual));
       return;
@@ -542,6 +550,21 @@ function settleAppend(pending: PendingAppend, row: AppendRow): void {
       );
       return;
   }
+}
+
+/** An append's events as a reader will see them: positions and revisions are gapless in a batch. */
+function recordedEvents(append: ValidatedAppend, lastRevision: bigint, lastPosition: bigint, recordedAt: Date): RecordedEvent[] {
+  const count = BigInt(append.events.length);
+  return append.events.map((event, index) => ({
+    streamName: append.streamName,
+    revision: lastRevision - count + 1n + BigInt(index),
+    position: encodePosition(lastPosition - count + 1n + BigInt(index)),
+    eventId: event.eventId,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt,
+  }));
 }
 
 function noop(): void {}

@@ -19,6 +19,7 @@ interface Row {
   last_revision: string | null;
   last_position: string | null;
   actual_revision: string | null;
+  recorded_at: Date | null;
 }
 
 type Append = [stream: string, events: EventToAppend[], expected: ExpectedRevision];
@@ -77,10 +78,12 @@ for (const target of postgresTargets()) {
         ['pool-b.53', b, 'no_stream'],
         ['pool-c.53', [newEvent('C1')], 'any'],
       ]);
+      const recordedAt = rows[0].recorded_at;
+      expect(recordedAt).toBeInstanceOf(Date);
       expect(rows).toEqual([
-        { item: 1, result: 'ok', last_revision: '1', last_position: String(start + 1), actual_revision: '0' },
-        { item: 2, result: 'ok', last_revision: '2', last_position: String(start + 4), actual_revision: null },
-        { item: 3, result: 'ok', last_revision: '0', last_position: String(start + 5), actual_revision: null },
+        { item: 1, result: 'ok', last_revision: '1', last_position: String(start + 1), actual_revision: '0', recorded_at: recordedAt },
+        { item: 2, result: 'ok', last_revision: '2', last_position: String(start + 4), actual_revision: null, recorded_at: recordedAt },
+        { item: 3, result: 'ok', last_revision: '0', last_position: String(start + 5), actual_revision: null, recorded_at: recordedAt },
       ]);
       expect(await streamOf('pool-b.53')).toEqual(
         b.map((event, index) => ({ position: start + 2 + index, revision: index, eventId: event.eventId })),
@@ -98,12 +101,12 @@ for (const target of postgresTargets()) {
         ['pool-d.53x', [newEvent('G1')], 5n],
         ['pool-h.53', [newEvent('H1')], 'no_stream'],
       ]);
-      expect(rows.map((row) => [row.item, row.result, row.last_position, row.actual_revision])).toEqual([
-        [1, 'wrong_version', null, '0'],
-        [2, 'ok', String(start + 2), null],
-        [3, 'wrong_version', null, null],
-        [4, 'wrong_version', null, null],
-        [5, 'ok', String(start + 3), null],
+      expect(rows.map((row) => [row.item, row.result, row.last_position, row.actual_revision, row.recorded_at !== null])).toEqual([
+        [1, 'wrong_version', null, '0', false],
+        [2, 'ok', String(start + 2), null, true],
+        [3, 'wrong_version', null, null, false],
+        [4, 'wrong_version', null, null, false],
+        [5, 'ok', String(start + 3), null, true],
       ]);
       expect(await head()).toBe(start + 3);
       expect(await streamOf('pool-d.53')).toHaveLength(1);
@@ -158,6 +161,24 @@ for (const target of postgresTargets()) {
       const positions = results.map((result) => Number(result.position));
       expect(new Set(positions).size).toBe(8);
       expect(Math.max(...positions) - Math.min(...positions)).toBe(7);
+    });
+
+    it('tells each caller its events as recorded, the same as a reader sees them; a repeat is not told', async () => {
+      const events = [newEvent('R1', { amountFen: '180000', 名: '富源县' }), newEvent('R2', { nested: { list: [1, 'two'] } })];
+      const [first, second, alone] = await Promise.all([
+        store.appendToStream('pool-r.53', events, { expectedRevision: 'no_stream' }),
+        store.appendToStream('pool-s.53', [newEvent('S1')], { expectedRevision: 'any' }),
+        store.appendToStream('pool-r2.53', [newEvent('R2-alone')], { expectedRevision: 'no_stream' }),
+      ]);
+      for (const [stream, result] of [['pool-r.53', first], ['pool-s.53', second], ['pool-r2.53', alone]] as const) {
+        const read = [];
+        for await (const event of store.readStream(stream)) read.push(event);
+        expect(result.recorded).toEqual(read);
+        expect(result.position).toBe(read[read.length - 1].position);
+      }
+      const repeat = await store.appendToStream('pool-r.53', events, { expectedRevision: 'no_stream' });
+      expect(repeat.position).toBe(first.position);
+      expect(repeat.recorded).toBeUndefined();
     });
 
     it('answers a partly overlapping append as a conflict and writes nothing of it', async () => {

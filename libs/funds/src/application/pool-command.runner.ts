@@ -80,10 +80,11 @@ export class PoolCommandRunner {
       cache: this.cache,
       streamLocks: this.streamLocks,
     });
-    const [event] = await this.transfers.findByTransferId(command.transferId, {
-      streamName,
-      types: outcomeTypes[command.type],
-    });
+    const types: readonly string[] = outcomeTypes[command.type];
+    // A new outcome is in what the store recorded; a replayed one is read back from the log.
+    const event =
+      result.recorded?.find((recorded) => types.includes(recorded.type) && recorded.data.transferId === command.transferId) ??
+      (await this.transfers.findByTransferId(command.transferId, { streamName, types }))[0];
     if (event === undefined) {
       throw new Error(`invariant: no ${outcomeTypes[command.type].join('/')} event for transfer ${command.transferId}`);
     }
