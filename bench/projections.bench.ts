@@ -12,6 +12,9 @@
  *                     to a keep-alive HTTP load generator in a worker thread
  *   lag-500eps        events appended at a steady 500/s (`--lag-rate`) while /health's projection
  *                     lag is sampled every 200 ms
+ *   dashboard-reads-under-writes
+ *                     the same reads while events are appended at that rate: every batch the
+ *                     projection commits moves its position, so cached answers are re-checked
  *
  * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
  * --batch-size N (runner batchSizeMax, default 500 as in the app), --catch-up-batch-size N (the
@@ -55,6 +58,8 @@ const progressEveryMs = 5_000;
  */
 const standInEventsDefault = 5_000;
 const healthSampleMs = 200;
+/** Unmeasured seconds of load before the measured ones. */
+const readWarmupSeconds = 2;
 
 interface Options {
   events: number;
@@ -298,9 +303,15 @@ function dashboardRequests(registry: DivisionRegistry, seed: number, count: numb
   return requests;
 }
 
-async function dashboardReads(app: AppProcess, registry: DivisionRegistry, options: Options, report: BenchReport): Promise<void> {
+async function dashboardReads(
+  app: AppProcess,
+  registry: DivisionRegistry,
+  options: Options,
+  report: BenchReport,
+  workload = 'dashboard-reads',
+): Promise<void> {
   const token = signAccessToken(jwtSecret, { actor: { id: 'jw-53-bench', role: 'commission', division: '53' } });
-  console.log(`dashboard-reads: ${options.concurrency} keep-alive clients for ${options.loadSeconds} s (after 2 s of warm-up)`);
+  console.log(`${workload}: ${options.concurrency} keep-alive clients for ${options.loadSeconds} s (after 2 s of warm-up)`);
   // CPU of the app and of the whole machine around the load: who was busy (the rest is
   // PostgreSQL and the load generator), and whether the two cores were saturated.
   const appCpuBefore = app.cpuSeconds();
@@ -310,30 +321,30 @@ async function dashboardReads(app: AppProcess, registry: DivisionRegistry, optio
     token,
     requests: dashboardRequests(registry, options.seed, 20_000),
     concurrency: options.concurrency,
-    warmupMs: 2_000,
+    warmupMs: readWarmupSeconds * 1000,
     durationMs: options.loadSeconds * 1000,
   });
   const appCpuAfter = app.cpuSeconds();
   const machineAfter = machineCpuSeconds();
   const all = Object.values(output.latencies).flat();
   const { p50Ms, p99Ms } = latencySummary(all);
-  console.log(`dashboard-reads: ${all.length.toLocaleString('en')} requests, statuses ${JSON.stringify(output.statuses)}`);
-  report.add('dashboard-reads', 'requestsPerSecond', (all.length / output.measuredMs) * 1000, 'requests/s');
-  report.add('dashboard-reads', 'p50Ms', p50Ms, 'ms');
-  report.add('dashboard-reads', 'p99Ms', p99Ms, 'ms');
-  report.add('dashboard-reads', 'errors', output.errors, 'requests');
+  console.log(`${workload}: ${all.length.toLocaleString('en')} requests, statuses ${JSON.stringify(output.statuses)}`);
+  report.add(workload, 'requestsPerSecond', (all.length / output.measuredMs) * 1000, 'requests/s');
+  report.add(workload, 'p50Ms', p50Ms, 'ms');
+  report.add(workload, 'p99Ms', p99Ms, 'ms');
+  report.add(workload, 'errors', output.errors, 'requests');
   // Cores kept busy, over warm-up and measurement alike: the app's, and the whole machine's
   // (PostgreSQL, the load generator, anything else running). The app is one Node.js thread.
   if (appCpuBefore !== undefined && appCpuAfter !== undefined && machineBefore && machineAfter) {
     const wallSeconds = (machineAfter.total - machineBefore.total) / cpus().length;
-    report.add('dashboard-reads', 'appCpuCores', (appCpuAfter - appCpuBefore) / wallSeconds, 'cores');
-    report.add('dashboard-reads', 'machineBusyCores', (machineAfter.busy - machineBefore.busy) / wallSeconds, 'cores');
+    report.add(workload, 'appCpuCores', (appCpuAfter - appCpuBefore) / wallSeconds, 'cores');
+    report.add(workload, 'machineBusyCores', (machineAfter.busy - machineBefore.busy) / wallSeconds, 'cores');
   }
   for (const [kind, latencies] of Object.entries(output.latencies).sort(([a], [b]) => a.localeCompare(b))) {
     const summary = latencySummary(latencies);
-    report.add(`dashboard-reads:${kind}`, 'share', (latencies.length / all.length) * 100, '%');
-    report.add(`dashboard-reads:${kind}`, 'p50Ms', summary.p50Ms, 'ms');
-    report.add(`dashboard-reads:${kind}`, 'p99Ms', summary.p99Ms, 'ms');
+    report.add(`${workload}:${kind}`, 'share', (latencies.length / all.length) * 100, '%');
+    report.add(`${workload}:${kind}`, 'p50Ms', summary.p50Ms, 'ms');
+    report.add(`${workload}:${kind}`, 'p99Ms', summary.p99Ms, 'ms');
   }
 }
 
@@ -349,23 +360,9 @@ async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledge
   const durationMs = options.lagSeconds * 1000;
   const workload = `lag-${options.lagRate}eps`;
   console.log(`lag: appending ${options.lagRate} events/s for ${options.lagSeconds} s, sampling /health every ${healthSampleMs} ms`);
-  const pipeline = new AppendPipeline(store, 64);
   const samples = new Map<string, LagSample[]>();
-  const started = performance.now();
-  const sampling = sampleHealth(app, started + durationMs, samples);
-  // Timer-paced: every 10 ms, whatever brings the total up to rate × elapsed, in small appends.
-  let planned = 0;
-  for (let elapsed = 0; elapsed < durationMs; elapsed = performance.now() - started) {
-    const due = Math.floor((options.lagRate * elapsed) / 1000);
-    while (planned < due) {
-      const plan = ledger.nextAppend(Math.min(due - planned, 15), 5);
-      await pipeline.push(plan);
-      planned += plan.events.length;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await pipeline.drain();
-  const appendSeconds = (performance.now() - started) / 1000;
+  const sampling = sampleHealth(app, performance.now() + durationMs, samples);
+  const { committedEvents, appendSeconds } = await appendAtRate(store, ledger, options.lagRate, durationMs);
   await sampling;
   const catchUpStarted = performance.now();
   await app.whenCaughtUp(60_000);
@@ -374,18 +371,41 @@ async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledge
   const worst = worstPerSample(samples);
   const lagMs = worst.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
   const lagEvents = worst.map((sample) => sample.lagEvents).filter((value): value is number => value !== null).sort((a, b) => a - b);
-  console.log(`lag: ${pipeline.committedEvents} events appended in ${appendSeconds.toFixed(1)} s; ${worst.length} health samples (worst projection of each)`);
+  console.log(`lag: ${committedEvents} events appended in ${appendSeconds.toFixed(1)} s; ${worst.length} health samples (worst projection of each)`);
   for (const [name, list] of samples) {
     const values = list.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
     console.log(`  ${name}: lagMs p50 ${percentile(values, 0.5)}, p99 ${percentile(values, 0.99)}, max ${values[values.length - 1]}; ${list.length - values.length} samples without lagMs`);
   }
-  report.add(workload, 'eventsPerSecond', pipeline.committedEvents / appendSeconds, 'events/s');
+  report.add(workload, 'eventsPerSecond', committedEvents / appendSeconds, 'events/s');
   report.add(workload, 'p50LagMs', percentile(lagMs, 0.5), 'ms');
   report.add(workload, 'p99LagMs', percentile(lagMs, 0.99), 'ms');
   report.add(workload, 'maxLagMs', lagMs[lagMs.length - 1] ?? Number.NaN, 'ms');
   report.add(workload, 'p99LagEvents', percentile(lagEvents, 0.99), 'events');
   report.add(workload, 'maxLagEvents', lagEvents[lagEvents.length - 1] ?? Number.NaN, 'events');
   report.add(workload, 'catchUpMs', catchUpMs, 'ms');
+}
+
+/** Appends `rate` events/s for `durationMs`: every 10 ms, whatever brings the total up to rate × elapsed, in small appends. */
+async function appendAtRate(
+  store: PostgresEventStore,
+  ledger: LedgerGenerator,
+  rate: number,
+  durationMs: number,
+): Promise<{ committedEvents: number; appendSeconds: number }> {
+  const pipeline = new AppendPipeline(store, 64);
+  const started = performance.now();
+  let planned = 0;
+  for (let elapsed = 0; elapsed < durationMs; elapsed = performance.now() - started) {
+    const due = Math.floor((rate * elapsed) / 1000);
+    while (planned < due) {
+      const plan = ledger.nextAppend(Math.min(due - planned, 15), 5);
+      await pipeline.push(plan);
+      planned += plan.events.length;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await pipeline.drain();
+  return { committedEvents: pipeline.committedEvents, appendSeconds: (performance.now() - started) / 1000 };
 }
 
 /** Reads /health every `healthSampleMs` until `untilMs`, keeping each projection's lag. */
@@ -459,7 +479,7 @@ async function main(): Promise<void> {
     cleanups.push(() => database.close());
     const store = await PostgresEventStore.open({ connectionString: database.url, poolSize: 8 });
     cleanups.push(() => store.close());
-    const ledger = new LedgerGenerator(registry, { seed: options.seed, plannedEvents: options.events + options.lagRate * options.lagSeconds });
+    const ledger = new LedgerGenerator(registry, { seed: options.seed, plannedEvents: options.events + options.lagRate * (options.lagSeconds + options.loadSeconds + readWarmupSeconds) });
     const logEvents = await generate(store, ledger, options.events, report);
     await markRelayCaughtUp(store);
 
@@ -478,6 +498,13 @@ async function main(): Promise<void> {
       cleanups.push(() => app.stop());
       if (options.loadSeconds > 0) await dashboardReads(app, registry, options, report);
       if (options.lagSeconds > 0) await lagAtSteadyRate(app, store, ledger, options, report);
+      if (options.loadSeconds > 0 && options.lagRate > 0) {
+        const writing = appendAtRate(store, ledger, options.lagRate, (options.loadSeconds + readWarmupSeconds) * 1000);
+        await dashboardReads(app, registry, options, report, 'dashboard-reads-under-writes');
+        const { committedEvents, appendSeconds } = await writing;
+        report.add('dashboard-reads-under-writes', 'writesPerSecond', committedEvents / appendSeconds, 'events/s');
+        await app.whenCaughtUp(60_000);
+      }
       const appPeakRssMb = app.peakRssMb();
       if (appPeakRssMb !== undefined) report.add('app', 'peakRssMb', appPeakRssMb, 'MB');
     }

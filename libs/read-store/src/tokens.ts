@@ -14,3 +14,9 @@ export interface ReadModelPositions {
    */
   current(projection: string): Promise<string | undefined>;
 }
+
+/** The version part of a `ReadModelPositions` token (`<version>@<position>`). */
+export function versionOfToken(token: string): string {
+  const at = token.indexOf('@');
+  return at < 0 ? token : token.slice(0, at);
+}

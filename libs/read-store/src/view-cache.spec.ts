@@ -75,4 +75,76 @@ describe('ReadModelViewCache', () => {
     expect(await cache.get('a', 't', source.compute)).toBe('answer 1');
     expect(await cache.get('b', 't', source.compute)).toBe('answer 4');
   });
+
+  describe('getStamped', () => {
+    const stamped = () => {
+      let stamp = 'v1|10';
+      let stampReads = 0;
+      let computes = 0;
+      return {
+        setStamp: (next: string) => (stamp = next),
+        stampOf: async () => {
+          stampReads += 1;
+          return { stamp, context: `doc at ${stamp}` };
+        },
+        compute: async (context: string) => `answer ${++computes} from ${context}`,
+        stampReads: () => stampReads,
+        computes: () => computes,
+      };
+    };
+
+    it('reads no stamp while the token is the same', async () => {
+      const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
+      const source = stamped();
+      expect(await cache.getStamped('5303', '2000@10', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(await cache.getStamped('5303', '2000@10', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(source.stampReads()).toBe(1);
+    });
+
+    it('keeps an answer when the token moves but its own documents did not, and recomputes when they did', async () => {
+      const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
+      const source = stamped();
+      await cache.getStamped('5303', '2000@10', source.stampOf, source.compute);
+      // Another division's event moved the projection.
+      expect(await cache.getStamped('5303', '2000@11', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      // Filed under the new token: no stamp read at it again.
+      expect(await cache.getStamped('5303', '2000@11', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(source.stampReads()).toBe(2);
+      source.setStamp('v1|12');
+      expect(await cache.getStamped('5303', '2000@12', source.stampOf, source.compute)).toBe('answer 2 from doc at v1|12');
+      expect(source.computes()).toBe(2);
+    });
+
+    it('lets a kept answer expire at its first age, not at the age of its last check', async () => {
+      const cache = new ReadModelViewCache<string>(10, 1_000, clock);
+      const source = stamped();
+      await cache.getStamped('53', 't1', source.stampOf, source.compute);
+      now = 900;
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      now = 1_000;
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 2 from doc at v1|10');
+    });
+
+    it('never matches an answer filed by plain get, which has no stamp', async () => {
+      const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
+      const source = stamped();
+      await cache.get('53', 't1', async () => 'unstamped');
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+    });
+
+    it('reads and computes every time without a token', async () => {
+      const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
+      const source = stamped();
+      await cache.getStamped('53', undefined, source.stampOf, source.compute);
+      await cache.getStamped('53', undefined, source.stampOf, source.compute);
+      expect([source.stampReads(), source.computes(), cache.size]).toEqual([2, 2, 0]);
+    });
+
+    it('does not keep a failed computation', async () => {
+      const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
+      const source = stamped();
+      await expect(cache.getStamped('53', 't1', source.stampOf, () => Promise.reject(new Error('read store down')))).rejects.toThrow();
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+    });
+  });
 });

@@ -1,3 +1,11 @@
+interface Entry<Value> {
+  token: string;
+  /** What `getStamped` read of the answer's own documents when it computed the answer. */
+  stamp?: string;
+  computedAtMs: number;
+  value: Promise<Value>;
+}
+
 /**
  * Answers computed from read-model documents, kept until the documents may have changed: each
  * is stored with the projection's position token (`ReadModelPositions.current`) it was computed
@@ -6,7 +14,7 @@
  * same answer share one computation. Bounded: the least recently used entries go first.
  */
 export class ReadModelViewCache<Value> {
-  private readonly entries = new Map<string, { token: string; computedAtMs: number; value: Promise<Value> }>();
+  private readonly entries = new Map<string, Entry<Value>>();
 
   constructor(
     private readonly entriesMax: number,
@@ -24,21 +32,60 @@ export class ReadModelViewCache<Value> {
     if (token === undefined) return compute();
     const now = this.nowMs();
     const entry = this.entries.get(key);
-    if (entry !== undefined && entry.token === token && now - entry.computedAtMs < this.maxAgeMs) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return entry.value;
+    if (entry !== undefined && entry.token === token && now - entry.computedAtMs < this.maxAgeMs) return this.touch(key, entry);
+    return this.store(key, { token, computedAtMs: now, value: compute() });
+  }
+
+  /**
+   * Like `get`, for an answer whose own documents can be stamped cheaply. The token moves with
+   * every batch the projection commits, anywhere; when it has moved, `stampOf` reads a stamp of
+   * just the documents this answer depends on (say the `lastPosition` of one document that every
+   * change to them also changes, with the projection's version), and an answer computed at the
+   * same stamp is reused, filed under the new token. Under a steady stream of events most
+   * answers are thus checked with one read instead of recomputed. `compute` receives what
+   * `stampOf` read, so it need not read it again.
+   */
+  async getStamped<Context>(
+    key: string,
+    token: string | undefined,
+    stampOf: () => Promise<{ stamp: string; context: Context }>,
+    compute: (context: Context) => Promise<Value>,
+  ): Promise<Value> {
+    if (token === undefined) return compute((await stampOf()).context);
+    const current = this.entries.get(key);
+    if (current !== undefined && current.token === token && this.nowMs() - current.computedAtMs < this.maxAgeMs) {
+      return this.touch(key, current);
     }
-    const value = compute();
-    const created = { token, computedAtMs: now, value };
+    const { stamp, context } = await stampOf();
+    const now = this.nowMs();
+    // Read again: a concurrent request may have filed an answer meanwhile.
+    const entry = this.entries.get(key);
+    if (entry !== undefined && now - entry.computedAtMs < this.maxAgeMs) {
+      if (entry.token === token) return this.touch(key, entry);
+      if (entry.stamp === stamp) {
+        // Same documents: the answer stands. Its age is kept, so the clock-derived parts still expire.
+        return this.store(key, { ...entry, token });
+      }
+    }
+    return this.store(key, { token, stamp, computedAtMs: now, value: compute(context) });
+  }
+
+  /** The entry's answer, the entry now the most recently used. */
+  private touch(key: string, entry: Entry<Value>): Promise<Value> {
     this.entries.delete(key);
-    this.entries.set(key, created);
+    this.entries.set(key, entry);
+    return entry.value;
+  }
+
+  private store(key: string, entry: Entry<Value>): Promise<Value> {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     // A failure is not kept: the next request computes again.
-    value.catch(() => {
-      if (this.entries.get(key) === created) this.entries.delete(key);
+    entry.value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     if (this.entries.size > this.entriesMax) this.entries.delete(this.entries.keys().next().value as string);
-    return value;
+    return entry.value;
   }
 
   get size(): number {

@@ -7,6 +7,7 @@ import {
   READ_MODEL_POSITIONS,
   READ_STORE,
   ReadModelViewCache,
+  versionOfToken,
   type ReadDocument,
   type ReadModelPositions,
   type ReadStore,
@@ -95,13 +96,29 @@ export class DashboardsController {
     this.requireDivision(divisionCode);
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
     const idleDays = integerQuery('idleDays', idleDaysText, 1, idleDaysMax) ?? idleDaysDefault;
-    return this.views.get(`${divisionCode}?${idleDays}`, await this.position(), () => this.view(divisionCode, idleDays));
+    const token = await this.position();
+    return this.views.getStamped(
+      `${divisionCode}?${idleDays}`,
+      token,
+      () => this.divisionStamp(divisionCode, token),
+      (doc) => this.view(divisionCode, idleDays, doc),
+    );
   }
 
-  private async view(divisionCode: string, idleDays: number): Promise<DashboardView> {
+  /**
+   * Every document a division's view or children listing reads changes only in a batch that
+   * also changes the division's own dashboard document (see `dashboardsProjection`), so that
+   * document's `lastPosition`, with the projection's version, stamps them all: while it stands,
+   * events elsewhere in the province leave the cached answer valid.
+   */
+  private async divisionStamp(divisionCode: string, token: string | undefined): Promise<{ stamp: string; context: DashboardDocument | undefined }> {
     const doc = (await this.readStore.get(dashboardsProjectionName, dashboardCollections.dashboards, divisionCode)) as
       | DashboardDocument
       | undefined;
+    return { stamp: `${token === undefined ? '' : versionOfToken(token)}|${doc?.lastPosition ?? ''}`, context: doc };
+  }
+
+  private async view(divisionCode: string, idleDays: number, doc: DashboardDocument | undefined): Promise<DashboardView> {
     if (doc === undefined) return this.emptyView(divisionCode, idleDays);
     const funds = await this.pages<DashboardFundDocument>(dashboardCollections.dashboardFunds, (offset) => dashboardFundsQuery(divisionCode, offset), fundPagesMax);
     const fundLines = await this.fundLines(funds.map((fund) => fund.fundId));
@@ -153,8 +170,12 @@ export class DashboardsController {
     const limit = integerQuery('limit', limitText, 1, findLimitMax) ?? 50;
     const offset = integerQuery('offset', offsetText, 0, 1_000_000) ?? 0;
     const direction = directionText === 'desc' ? 'desc' : 'asc';
-    return this.listings.get(`${divisionCode}?${sort}&${direction}&${limit}&${offset}`, await this.position(), () =>
-      this.listing(divisionCode, sort, direction, limit, offset),
+    const token = await this.position();
+    return this.listings.getStamped(
+      `${divisionCode}?${sort}&${direction}&${limit}&${offset}`,
+      token,
+      () => this.divisionStamp(divisionCode, token),
+      () => this.listing(divisionCode, sort, direction, limit, offset),
     );
   }
 

@@ -20,6 +20,12 @@ import { applyToPool, awaitingBeneficiaryKey, type PoolDocument, poolDocumentKey
  *   pools/<F>.<D>              the pool itself, with the age of its money (for idle funds)
  * and `FundLineCreated` writes fundLines/<F>. Per purpose and per fiscal year, distinct
  * beneficiaries across funds and idle money are computed at query time (`dashboards.view.ts`).
+ *
+ * Invariant: an event that changes any document a division's answers read (its per-fund
+ * documents, the pools of its subtree, its children's dashboards) also changes the division's
+ * own dashboard document. The dashboards API keeps an answer while that document's
+ * `lastPosition` stands, so a new collection or route must keep this (the property test
+ * "routes every event that changes a document a division reads..." checks it).
  */
 
 export const dashboardsProjectionName = 'dashboards';

@@ -162,6 +162,27 @@ const fen = (text: string) => BigInt(text);
 const sum = (values: readonly bigint[]) => values.reduce((total, value) => total + value, 0n);
 
 describe('dashboards over random ledgers', () => {
+  // The dashboards controller keeps a division's answers while the division's own dashboard
+  // document is unchanged; that is sound only while this holds.
+  it('routes every event that changes a document a division reads to the division dashboard and its ancestors', () => {
+    fc.assert(
+      fc.property(ledgerOps, (ops) => {
+        for (const event of write(ops).ledger.events) {
+          const keys = dashboards.keysOf(event);
+          const dashboardCodes = new Set(keys.filter((key) => key.collection === dashboardCollections.dashboards).map((key) => key.id));
+          const divisionsRead = keys.flatMap((key) => {
+            if (key.collection === dashboardCollections.dashboardFunds) return [key.id.slice(0, key.id.indexOf('/'))];
+            if (key.collection === dashboardCollections.pools) return [key.id.slice(key.id.lastIndexOf('.') + 1)];
+            if (key.collection === dashboardCollections.dashboards) return registry.get(key.id)?.parentCode ?? [];
+            return [];
+          });
+          for (const code of divisionsRead) expect(dashboardCodes).toContain(code);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('balance, in transit, pending and net disbursed add up to what came in, at every level and for every fund', () => {
     fc.assert(
       fc.property(ledgerOps, (ops) => {
