@@ -5,10 +5,11 @@ import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { Actor } from '@sunlight/auth';
-import { makeIdNumber } from '@sunlight/geo';
-import { dashboardsProjectionVersion } from '@sunlight/funds';
+import { loadDivisionRegistry, makeIdNumber } from '@sunlight/geo';
+import { EVENT_STORE, type EventStore, type GlobalPosition } from '@sunlight/event-store';
+import { dashboardsProjection, dashboardsProjectionVersion } from '@sunlight/funds';
 import { generationsPerVersion } from '../src/read-models/projection-versions';
-import { collectionName, MongoReadStore, PostgresReadStore, READ_STORE, type ReadStore } from '@sunlight/read-store';
+import { checkReadModel, collectionName, matchesFilter, MongoReadStore, PostgresReadStore, READ_STORE, type ReadStore } from '@sunlight/read-store';
 import { loadAppConfig } from '../src/config/app-config';
 import { createApp } from '../src/main';
 import { ProjectionsSupervisor } from '../src/read-models/projections.supervisor';
@@ -474,6 +475,50 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
     expect(tampered.stdout).toMatch(new RegExp(`^dashboards \\(storage version ${dashboardsStorage(0)}, .*: \\d+ documents checked, 1 differ$`, 'm'));
     expect(tampered.stdout).toContain(`"key":"dashboards/${county}","kind":"different"`);
     expect(tampered.stderr).toContain('1 read-model documents differ from the log');
+  });
+
+  it('raises no false alarm when a batch commits between the check reading the checkpoint and the documents, and still finds the tampered one', async () => {
+    const readStore = app.get<ReadStore>(READ_STORE);
+    const eventStore = app.get<EventStore>(EVENT_STORE);
+    const projection = dashboardsProjection(loadDivisionRegistry());
+    const version = (await readStore.activeVersion(projection.name)) as number;
+    const { position: head } = await readStore.checkpoint(projection.name, version);
+    const positions: GlobalPosition[] = [];
+    for await (const event of eventStore.readAll()) if (matchesFilter(projection.filter, event) && event.position <= (head as string)) positions.push(event.position);
+    // The first checkpoint read answers as if taken six events earlier: the documents those six
+    // events changed are then ahead of the recomputation.
+    let stale = true;
+    const lagging = new Proxy(readStore, {
+      get(target, property) {
+        if (property === 'checkpoint') {
+          return async (name: string, at: number) => {
+            if (!stale) return target.checkpoint(name, at);
+            stale = false;
+            return { position: positions[positions.length - 7] };
+          };
+        }
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const events = async function* (after: GlobalPosition | undefined, upTo: GlobalPosition) {
+      for await (const event of eventStore.readAll({ after })) {
+        if (event.position > upTo) return;
+        yield event;
+      }
+    };
+    // The county's document tampered with by the test above is a real difference: it stays.
+    const tampered = `dashboards/${county}`;
+    const once = await checkReadModel({ readStore: lagging, projection, version, events, roundsMax: 1 });
+    expect(once.differences.map((difference) => difference.key)).toContain(tampered);
+    expect(once.differences.length).toBeGreaterThan(1);
+    stale = true;
+    const checked = await checkReadModel({ readStore: lagging, projection, version, events });
+    expect({ differing: checked.differences.map((difference) => difference.key), rounds: checked.rounds, position: checked.position }).toEqual({
+      differing: [tampered],
+      rounds: 2,
+      position: head,
+    });
   });
 
   it('rebuilds the dashboards beside the serving ones while the app keeps answering, then the app follows the switch', async () => {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
 import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
-import { compareWithStore, MongoReadStore, PostgresReadStore, ProjectionRunner, recompute, type Projection, type ReadStore } from '@sunlight/read-store';
+import { checkReadModel, MongoReadStore, PostgresReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
 import { loadAppConfig, type AppConfig } from '../config/app-config';
 import { rebuildStorageVersion } from '../read-models/projection-versions';
 import { CliError, type CliContext } from './cli-context';
@@ -63,9 +63,12 @@ export function projectionsCommand(context: CliContext): Command {
             context.stdout.write(`${projection.name}: no active version yet; nothing to check\n`);
             continue;
           }
-          const { position } = await readStore.checkpoint(projection.name, version);
-          const expected = await recompute(projection, eventsUpTo(store, position));
-          const { checked, differences } = await compareWithStore({ readStore, projection: projection.name, version, expected });
+          const { position, checked, differences } = await checkReadModel({
+            readStore,
+            projection,
+            version,
+            events: (after, upTo) => eventsBetween(store, after, upTo),
+          });
           differing += differences.length;
           context.stdout.write(
             `${projection.name} (storage version ${version}, up to position ${position ?? 'none'}): ` +
@@ -88,11 +91,10 @@ function select(projections: readonly Projection[], name: string | undefined): r
   return chosen;
 }
 
-/** The log's events up to and including `position` (all of them when undefined is not wanted: none). */
-async function* eventsUpTo(store: PostgresEventStore, position: string | undefined): AsyncIterable<RecordedEvent> {
-  if (position === undefined) return;
-  for await (const event of store.readAll()) {
-    if (event.position > position) return;
+/** The log's events after `after` (exclusive; from the first when undefined) up to and including `upTo`. */
+async function* eventsBetween(store: PostgresEventStore, after: string | undefined, upTo: string): AsyncIterable<RecordedEvent> {
+  for await (const event of store.readAll({ after })) {
+    if (event.position > upTo) return;
     yield event;
   }
 }

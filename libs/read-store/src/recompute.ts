@@ -1,4 +1,4 @@
-import type { AllFilter, RecordedEvent } from '@sunlight/event-store';
+import type { AllFilter, GlobalPosition, RecordedEvent } from '@sunlight/event-store';
 import type { Projection } from './projection';
 import { keyOf, type DocumentKey, type ReadDocument, type ReadStore } from './read-store.port';
 
@@ -45,7 +45,15 @@ export function applyEvents(
 
 /** The projection's documents folded in memory from `events` (filtered here as the store would). */
 export async function recompute(projection: Projection, events: AsyncIterable<RecordedEvent>): Promise<Map<string, ReadDocument>> {
-  const documents = new Map<string, ReadDocument>();
+  return foldInto(projection, new Map<string, ReadDocument>(), events);
+}
+
+/** Folds further `events` into `documents` (in place) and returns it. */
+async function foldInto(
+  projection: Projection,
+  documents: Map<string, ReadDocument>,
+  events: AsyncIterable<RecordedEvent>,
+): Promise<Map<string, ReadDocument>> {
   for await (const event of events) {
     if (!matchesFilter(projection.filter, event)) continue;
     applyEvents(projection, documents, [{ event, keys: uniqueKeys(projection.keysOf(event)) }]);
@@ -80,6 +88,8 @@ export interface CompareWithStoreOptions {
   expected: ReadonlyMap<string, ReadDocument>;
   /** Stop listing after this many differences; default 100. */
   differencesMax?: number;
+  /** Compare only these documents (`collection/id`); the per-collection counts are always compared. */
+  keys?: ReadonlySet<string>;
 }
 
 const compareChunkKeys = 500;
@@ -93,7 +103,7 @@ const differencesMaxDefault = 100;
 export async function compareWithStore(options: CompareWithStoreOptions): Promise<{ checked: number; differences: ProjectionDifference[] }> {
   const differencesMax = options.differencesMax ?? differencesMaxDefault;
   const differences: ProjectionDifference[] = [];
-  const entries = [...options.expected.entries()];
+  const entries = [...options.expected.entries()].filter(([key]) => options.keys === undefined || options.keys.has(key));
   const countByCollection = new Map<string, number>();
   let checked = 0;
   for (let start = 0; start < entries.length && differences.length < differencesMax; start += compareChunkKeys) {
@@ -108,7 +118,7 @@ export async function compareWithStore(options: CompareWithStoreOptions): Promis
       if (differences.length >= differencesMax) break;
     }
   }
-  for (const [key] of entries) {
+  for (const key of options.expected.keys()) {
     const collection = collectionOf(key);
     countByCollection.set(collection, (countByCollection.get(collection) ?? 0) + 1);
   }
@@ -118,6 +128,50 @@ export async function compareWithStore(options: CompareWithStoreOptions): Promis
     if (total !== expectedCount) differences.push({ key: `${collection}/*`, kind: 'countDiffers', expected: expectedCount, actual: total });
   }
   return { checked, differences };
+}
+
+export interface CheckReadModelOptions {
+  readStore: ReadStore;
+  projection: Projection;
+  version: number;
+  /** The log's events after `after` (exclusive; from the first when undefined) up to and including `upTo`. */
+  events(after: GlobalPosition | undefined, upTo: GlobalPosition): AsyncIterable<RecordedEvent>;
+  /** Comparisons at most, each at a later checkpoint; default 5. */
+  roundsMax?: number;
+  differencesMax?: number;
+}
+
+export const checkRoundsMaxDefault = 5;
+
+/**
+ * Recomputes the projection from the log up to its stored checkpoint and compares it with the
+ * stored documents. The documents are read after the checkpoint, so on a live system a batch
+ * committed in between makes documents look ahead of the recomputation. Differences are thus
+ * compared again at the next checkpoint (folding only the events since), until none remain, the
+ * checkpoint stops moving (what differs then really does) or `roundsMax` comparisons were made.
+ */
+export async function checkReadModel(
+  options: CheckReadModelOptions,
+): Promise<{ position: GlobalPosition | undefined; checked: number; differences: ProjectionDifference[]; rounds: number }> {
+  const { readStore, projection, version } = options;
+  const roundsMax = options.roundsMax ?? checkRoundsMaxDefault;
+  let { position } = await readStore.checkpoint(projection.name, version);
+  const expected = new Map<string, ReadDocument>();
+  if (position !== undefined) await foldInto(projection, expected, options.events(undefined, position));
+  const compare = (keys?: ReadonlySet<string>) =>
+    compareWithStore({ readStore, projection: projection.name, version, expected, keys, differencesMax: options.differencesMax });
+  const first = await compare();
+  let differences = first.differences;
+  let rounds = 1;
+  while (differences.length > 0 && rounds < roundsMax) {
+    const next = (await readStore.checkpoint(projection.name, version)).position;
+    if (next === undefined || next === position) break;
+    await foldInto(projection, expected, options.events(position, next));
+    position = next;
+    ({ differences } = await compare(new Set(differences.map((difference) => difference.key))));
+    rounds += 1;
+  }
+  return { position, checked: first.checked, differences, rounds };
 }
 
 /** Collection names hold no `/`, so a key's collection ends at its first one. */
