@@ -181,6 +181,39 @@ for (const target of postgresTargets()) {
       expect(repeat.recorded).toBeUndefined();
     });
 
+    it('retries the appends of a failed call one by one, so a bad append fails alone and writes nothing', async () => {
+      const owner = new Client({ connectionString: databaseUrl });
+      await owner.connect();
+      // A fault the validation cannot foresee: the database itself refuses one event.
+      await owner.query(`
+        CREATE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.type = 'Poison' THEN RAISE EXCEPTION 'poisoned event refused'; END IF;
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER events_test_poison BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION test_poison();`);
+      try {
+        const start = await head();
+        const before = { ...store.appendCalls };
+        const [first, poisoned, neighbour] = await Promise.allSettled([
+          store.appendToStream('pool-t.53', [newEvent('T1')], { expectedRevision: 'no_stream' }),
+          store.appendToStream('pool-u.53', [newEvent('Poison')], { expectedRevision: 'no_stream' }),
+          store.appendToStream('pool-v.53', [newEvent('V1')], { expectedRevision: 'no_stream' }),
+        ]);
+        expect(first.status).toBe('fulfilled');
+        expect(poisoned).toMatchObject({ status: 'rejected', reason: { message: 'poisoned event refused' } });
+        expect(neighbour.status).toBe('fulfilled');
+        // The first alone, the failed call of the other two, then each of them again.
+        expect(store.appendCalls.calls - before.calls).toBe(4);
+        expect(await head()).toBe(start + 2);
+        expect(await streamOf('pool-u.53')).toEqual([]);
+        expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
+      } finally {
+        await owner.query('DROP TRIGGER events_test_poison ON events; DROP FUNCTION test_poison()');
+        await owner.end();
+      }
+    });
+
     it('answers a partly overlapping append as a conflict and writes nothing of it', async () => {
       const earlier = newEvent('M1');
       await call([['pool-m.53', [earlier], 'no_stream']]);
