@@ -100,13 +100,14 @@ export async function loadState<State, Command, Event extends DomainEvent>(
   trustCache = false,
 ): Promise<{ state: State; revision: bigint | undefined; snapshotRevision: bigint | undefined }> {
   const fromRecorded = options.fromRecorded ?? ((recorded: RecordedEvent) => ({ type: recorded.type, data: recorded.data }) as unknown as Event);
-  let state = options.decider.initialState();
-  let revision: bigint | undefined;
-  let snapshotRevision: bigint | undefined;
   const cached = options.cache?.get(options.streamName);
   if (cached && trustCache) {
     return { state: cached.state, revision: cached.revision, snapshotRevision: undefined };
   }
+  // Only now: a pool's initial state allocates its transfer book, which a cached load never needs.
+  let state = options.decider.initialState();
+  let revision: bigint | undefined;
+  let snapshotRevision: bigint | undefined;
   if (cached) {
     state = cached.state;
     revision = cached.revision;
