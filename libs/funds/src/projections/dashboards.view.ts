@@ -2,7 +2,7 @@ import type { DivisionLevel } from '@sunlight/geo';
 import { type FindQuery, findLimitMax } from '../../../read-store/src/read-store.port';
 import { fenFromString, formatYuan, type PurposeCategory } from '../domain';
 import type { DashboardDocument, DashboardFundDocument } from './dashboards.projection';
-import { type DistinctCount, distinctSize, emptyDistinctCount, mergeDistinct } from './distinct-count';
+import { type DistinctCount, distinctSize, mergeAllDistinct } from './distinct-count';
 import { addFigures, type Figures, zeroFigures } from './figures';
 import type { FundLineDocument } from './fund-lines';
 import type { PoolDocument } from './pool-account';
@@ -90,23 +90,33 @@ export function breakdownByPurposeAndYear(
   funds: readonly DashboardFundDocument[],
   fundLines: ReadonlyMap<string, Pick<FundLineDocument, 'purposeCategory' | 'fiscalYear'>>,
 ): { byPurpose: Map<PurposeCategory | null, Breakdown>; byFiscalYear: Map<number | null, Breakdown> } {
-  const byPurpose = new Map<PurposeCategory | null, Breakdown>();
-  const byFiscalYear = new Map<number | null, Breakdown>();
+  const byPurpose = new Map<PurposeCategory | null, DashboardFundDocument[]>();
+  const byFiscalYear = new Map<number | null, DashboardFundDocument[]>();
   for (const fund of funds) {
     const line = fundLines.get(fund.fundId);
     addTo(byPurpose, line?.purposeCategory ?? null, fund);
     addTo(byFiscalYear, line?.fiscalYear ?? null, fund);
   }
-  return { byPurpose, byFiscalYear };
+  return { byPurpose: breakdowns(byPurpose), byFiscalYear: breakdowns(byFiscalYear) };
 }
 
-function addTo<Key>(groups: Map<Key, Breakdown>, key: Key, fund: DashboardFundDocument): void {
-  const group = groups.get(key) ?? { figures: zeroFigures(), beneficiaries: emptyDistinctCount(), fundIds: [] };
-  groups.set(key, {
-    figures: addFigures(group.figures, fund.figures),
-    beneficiaries: mergeDistinct(group.beneficiaries, fund.beneficiaries),
-    fundIds: [...group.fundIds, fund.fundId],
-  });
+function addTo<Key>(groups: Map<Key, DashboardFundDocument[]>, key: Key, fund: DashboardFundDocument): void {
+  const group = groups.get(key);
+  if (group === undefined) groups.set(key, [fund]);
+  else group.push(fund);
+}
+
+/** Each group's funds summed, with their beneficiaries merged in one pass. */
+function breakdowns<Key>(groups: Map<Key, DashboardFundDocument[]>): Map<Key, Breakdown> {
+  const result = new Map<Key, Breakdown>();
+  for (const [key, funds] of groups) {
+    result.set(key, {
+      figures: funds.reduce((sum, fund) => addFigures(sum, fund.figures), zeroFigures()),
+      beneficiaries: mergeAllDistinct(funds.map((fund) => fund.beneficiaries)),
+      fundIds: funds.map((fund) => fund.fundId),
+    });
+  }
+  return result;
 }
 
 /** Yuan decimal strings, as the API speaks. */
@@ -163,7 +173,7 @@ export function dashboardView(doc: DashboardDocument, input: DashboardViewInput)
   const cutoffIso = idleCutoff(input.nowIso, idleDays);
   const idle = idleSummary(input.idlePools, cutoffIso, input.idleScanComplete ?? true);
   const idleOf = (fundIds: readonly string[]): bigint => fundIds.reduce((sum, fundId) => sum + (idle.byFund.get(fundId) ?? 0n), 0n);
-  const allBeneficiaries = input.funds.reduce((merged, fund) => mergeDistinct(merged, fund.beneficiaries), emptyDistinctCount());
+  const allBeneficiaries = mergeAllDistinct(input.funds.map((fund) => fund.beneficiaries));
   const { byPurpose, byFiscalYear } = breakdownByPurposeAndYear(input.funds, input.fundLines);
   return {
     divisionCode: doc.divisionCode,

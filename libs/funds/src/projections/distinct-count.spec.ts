@@ -7,6 +7,7 @@ import {
   distinctKeysExactMax,
   distinctSize,
   emptyDistinctCount,
+  mergeAllDistinct,
   mergeDistinct,
 } from './distinct-count';
 
@@ -72,5 +73,28 @@ describe('distinct count', () => {
     const oneByOne = countOf([...a, ...b, ...exact]);
     expect(mergeDistinct(mergeDistinct(countOf(a), countOf(b)), countOf(exact))).toEqual(oneByOne);
     expect(mergeDistinct(countOf(exact), mergeDistinct(countOf(b), countOf(a)))).toEqual(oneByOne);
+  });
+
+  it('merges many at once into exactly what merging them one by one gives', () => {
+    const oneByOne = (counts: DistinctCount[]) => counts.reduce(mergeDistinct, emptyDistinctCount());
+    const cases: DistinctCount[][] = [
+      [],
+      [countOf(keysFor(0, 10)), countOf(keysFor(5, 10))],
+      // Exact sets whose union passes the cap become a sketch.
+      [countOf(keysFor(0, 1_500)), countOf(keysFor(1_000, 1_500))],
+      [countOf(keysFor(0, 3_000)), countOf(keysFor(100, 20)), countOf(keysFor(2_000, 4_000)), emptyDistinctCount()],
+    ];
+    for (const counts of cases) {
+      expect(mergeAllDistinct(counts)).toEqual(oneByOne(counts));
+      expect(distinctSize(mergeAllDistinct(counts))).toEqual(distinctSize(oneByOne(counts)));
+    }
+  });
+
+  it('refuses a sketch with a register that is not a rank, naming it', () => {
+    const sketch = countOf(keysFor(0, 3_000));
+    if (!('registers' in sketch)) throw new Error('expected a sketch');
+    const broken = { registers: `${sketch.registers.slice(0, 10)}!${sketch.registers.slice(11)}` };
+    expect(() => distinctSize(broken)).toThrow('bad sketch register "!"');
+    expect(() => mergeAllDistinct([sketch, broken])).toThrow('bad sketch register "!"');
   });
 });

@@ -74,6 +74,28 @@ export function mergeDistinct(left: DistinctCount, right: DistinctCount): Distin
   return { registers: registersOf(merged) };
 }
 
+/**
+ * The union of many counts at once: the same as merging them one by one (a union is a union,
+ * and a sketch's registers take the maximum whatever the order), with one conversion of each
+ * sketch instead of two per merge. A province's dashboard merges hundreds.
+ */
+export function mergeAllDistinct(counts: readonly DistinctCount[]): DistinctCount {
+  if (counts.every((count) => 'keys' in count)) {
+    const keys = [...new Set(counts.flatMap((count) => ('keys' in count ? count.keys : [])))].sort();
+    return keys.length > distinctKeysExactMax ? sketchOf(keys) : { keys };
+  }
+  const merged = new Uint8Array(registerCount);
+  for (const count of counts) {
+    if ('keys' in count) {
+      for (const key of count.keys) raiseRank(merged, key);
+    } else {
+      const other = ranksOf(count.registers);
+      for (let index = 0; index < registerCount; index += 1) if ((other[index] as number) > (merged[index] as number)) merged[index] = other[index] as number;
+    }
+  }
+  return { registers: registersOf(merged) };
+}
+
 /** The number of distinct keys: exact while the set is small, an estimate once it is a sketch. */
 export function distinctSize(count: DistinctCount): { value: number; exact: boolean } {
   if ('keys' in count) return { value: count.keys.length, exact: true };
@@ -101,17 +123,28 @@ function raiseRank(ranks: Uint8Array, key: string): void {
   if (rank > (ranks[index] as number)) ranks[index] = rank;
 }
 
+// Sketches are converted by character code through tables: a province's dashboard converts
+// hundreds of them, and a call per register made that most of its time.
 function ranksOf(registers: string): Uint8Array {
   invariant(registers.length === registerCount, `a sketch has ${registers.length} registers, not ${registerCount}`);
   const ranks = new Uint8Array(registerCount);
-  for (let index = 0; index < registerCount; index += 1) ranks[index] = rankOfChar(registers[index] as string);
+  let valid = true;
+  for (let index = 0; index < registerCount; index += 1) {
+    const code = registers.charCodeAt(index);
+    const rank = code < 128 ? (rankByCharCode[code] as number) : -1;
+    if (rank < 0) valid = false;
+    ranks[index] = rank;
+  }
+  if (!valid) for (const char of registers) rankOfChar(char); // names the bad register
   return ranks;
 }
 
+const rankCharCodes = Uint8Array.from(rankAlphabet, (char) => char.charCodeAt(0));
+
 function registersOf(ranks: Uint8Array): string {
-  let registers = '';
-  for (const rank of ranks) registers += rankAlphabet[rank] as string;
-  return registers;
+  const codes = new Uint8Array(registerCount);
+  for (let index = 0; index < registerCount; index += 1) codes[index] = rankCharCodes[ranks[index] as number] as number;
+  return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('latin1');
 }
 
 /** Leading zeros of a `rankBits`-bit number, plus one. */
@@ -124,6 +157,9 @@ function rankOf(rest: number): number {
   }
   return rank;
 }
+
+/** 2^-rank for every rank a register can hold. */
+const inversePowers = Float64Array.from(rankAlphabet, (_, rank) => 2 ** -rank);
 
 /** Rank by character code; -1 for a character that is not a rank. */
 const rankByCharCode = (() => {
@@ -146,9 +182,8 @@ function estimate(registers: string): number {
   const alpha = 0.7213 / (1 + 1.079 / m);
   let inverseSum = 0;
   let zeroRegisters = 0;
-  for (const char of registers) {
-    const rank = rankOfChar(char);
-    inverseSum += 2 ** -rank;
+  for (const rank of ranksOf(registers)) {
+    inverseSum += inversePowers[rank] as number;
     if (rank === 0) zeroRegisters += 1;
   }
   const raw = (alpha * m * m) / inverseSum;
