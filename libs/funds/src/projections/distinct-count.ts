@@ -57,21 +57,7 @@ export function addDistinct(count: DistinctCount, key: string): DistinctCount {
 }
 
 export function mergeDistinct(left: DistinctCount, right: DistinctCount): DistinctCount {
-  if ('keys' in left && 'keys' in right) {
-    const keys = [...new Set([...left.keys, ...right.keys])].sort();
-    return keys.length > distinctKeysExactMax ? sketchOf(keys) : { keys };
-  }
-  if ('keys' in left) return mergeDistinct(right, left);
-  // Register by register in a byte array: string concatenation per register (or per key, for
-  // the exact side) made a province's dashboard spend most of its time here.
-  const merged = ranksOf(left.registers);
-  if ('keys' in right) {
-    for (const key of right.keys) raiseRank(merged, key);
-  } else {
-    const other = ranksOf(right.registers);
-    for (let index = 0; index < registerCount; index += 1) if ((other[index] as number) > (merged[index] as number)) merged[index] = other[index] as number;
-  }
-  return { registers: registersOf(merged) };
+  return mergeAllDistinct([left, right]);
 }
 
 /**
@@ -84,6 +70,8 @@ export function mergeAllDistinct(counts: readonly DistinctCount[]): DistinctCoun
     const keys = [...new Set(counts.flatMap((count) => ('keys' in count ? count.keys : [])))].sort();
     return keys.length > distinctKeysExactMax ? sketchOf(keys) : { keys };
   }
+  // Register by register in a byte array: string concatenation per register (or per key, for
+  // the exact side) made a province's dashboard spend most of its time here.
   const merged = new Uint8Array(registerCount);
   for (const count of counts) {
     if ('keys' in count) {
