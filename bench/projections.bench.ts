@@ -345,6 +345,7 @@ async function dashboardReads(
     report.add(`${workload}:${kind}`, 'share', (latencies.length / all.length) * 100, '%');
     report.add(`${workload}:${kind}`, 'p50Ms', summary.p50Ms, 'ms');
     report.add(`${workload}:${kind}`, 'p99Ms', summary.p99Ms, 'ms');
+    report.add(`${workload}:${kind}`, 'meanBodyKb', (output.bodyBytes[kind] ?? 0) / latencies.length / 1024, 'KiB');
   }
 }
 

@@ -22,6 +22,8 @@ export interface LoadWorkerOutput {
   statuses: Record<string, number>;
   /** Milliseconds per request, by kind, in completion order. */
   latencies: Record<string, number[]>;
+  /** Body bytes received per kind, over the measured requests. */
+  bodyBytes: Record<string, number>;
 }
 
 /**

@@ -12,12 +12,13 @@ const input = workerData as LoadWorkerInput;
 const agent = new Agent({ keepAlive: true, maxSockets: input.concurrency });
 const headers = { authorization: `Bearer ${input.token}`, accept: 'application/json' };
 
-function send(target: LoadRequest): Promise<number> {
+function send(target: LoadRequest): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port: input.port, path: target.path, agent, headers }, (response) => {
       // The body is read in full (the server's work includes sending it), then dropped.
-      response.on('data', () => undefined);
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      let bytes = 0;
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
       response.on('error', reject);
     });
     outgoing.on('error', reject);
@@ -28,6 +29,7 @@ function send(target: LoadRequest): Promise<number> {
 async function run(): Promise<LoadWorkerOutput> {
   const latencies = new Map<string, number[]>();
   const statuses: Record<string, number> = {};
+  const bodyBytes: Record<string, number> = {};
   let errors = 0;
   let next = 0;
   const started = performance.now();
@@ -38,14 +40,16 @@ async function run(): Promise<LoadWorkerOutput> {
       const target = input.requests[next++ % input.requests.length];
       const t0 = performance.now();
       let status: number;
+      let bytes = 0;
       try {
-        status = await send(target);
+        ({ status, bytes } = await send(target));
       } catch {
         status = 0;
       }
       const t1 = performance.now();
       if (t0 < measureFrom) continue;
       statuses[status] = (statuses[status] ?? 0) + 1;
+      bodyBytes[target.kind] = (bodyBytes[target.kind] ?? 0) + bytes;
       if (status !== 200) errors += 1;
       let list = latencies.get(target.kind);
       if (!list) latencies.set(target.kind, (list = []));
@@ -55,7 +59,7 @@ async function run(): Promise<LoadWorkerOutput> {
   await Promise.all(Array.from({ length: input.concurrency }, client));
   const measuredMs = performance.now() - measureFrom;
   agent.destroy();
-  return { measuredMs, errors, statuses, latencies: Object.fromEntries(latencies) };
+  return { measuredMs, errors, statuses, latencies: Object.fromEntries(latencies), bodyBytes };
 }
 
 run().then(
