@@ -6,7 +6,6 @@ export {
   recompute,
   compareWithStore,
   checkReadModel,
-  checkRoundsMaxDefault,
   matchesFilter,
   applyEvents,
   type ProjectionDifference,

@@ -514,9 +514,13 @@ export function appendParameters(
   ];
 }
 
-/** For tests and tools that call `sunlight_append` themselves. */
+/** For tests and tools that call `sunlight_append` themselves, with one append or several. */
+export function appendCallParameters(appends: readonly { append: ValidatedAppend; expected: ExpectedRevision }[]): unknown[] {
+  return appendParameters(appends.map(({ append, expected }) => ({ append, expected, ...encodeAppend(append) })));
+}
+
 export function singleAppendParameters(append: ValidatedAppend, expected: ExpectedRevision): unknown[] {
-  return appendParameters([{ append, expected, ...encodeAppend(append) }]);
+  return appendCallParameters([{ append, expected }]);
 }
 
 function settleAppend(pending: PendingAppend, row: AppendRow): void {

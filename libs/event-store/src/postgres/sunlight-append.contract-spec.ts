@@ -10,7 +10,7 @@ import { validateAppend } from '../append-validation';
 import type { EventToAppend, ExpectedRevision } from '../event-store.port';
 import { newEvent } from '../testing/event-store.contract';
 import { appRoleName } from './migrations';
-import { appendParameters, appendSql, PostgresEventStore } from './postgres-event-store';
+import { appendCallParameters, appendSql, PostgresEventStore } from './postgres-event-store';
 import { verifyPostgresLog } from './verify-postgres-log';
 
 interface Row {
@@ -43,18 +43,11 @@ for (const target of postgresTargets()) {
     });
 
     const call = async (appends: Append[]): Promise<Row[]> => {
-      const batch = appends.map(([stream, events, expected]) => {
-        const append = validateAppend(stream, events, { expectedRevision: expected });
-        return {
-          append,
-          expected,
-          streamJson: JSON.stringify(stream),
-          typeJsons: append.events.map((event) => JSON.stringify(event.type)),
-          dataTexts: append.events.map((event) => event.dataText),
-          metadataTexts: append.events.map((event) => event.metadataText),
-        };
-      });
-      const { rows } = await app.query<Row>(appendSql, appendParameters(batch));
+      const batch = appends.map(([stream, events, expected]) => ({
+        append: validateAppend(stream, events, { expectedRevision: expected }),
+        expected,
+      }));
+      const { rows } = await app.query<Row>(appendSql, appendCallParameters(batch));
       return rows.map((row) => ({ ...row, item: Number(row.item) }));
     };
     const head = async (): Promise<number> => {
