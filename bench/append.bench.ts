@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PostgresEventStore, type EventToAppend } from '@sunlight/event-store';
 import { benchDatabase } from './support/bench-database';
+import { machineCpuSeconds } from './support/proc-status';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
 
 interface Workload {
@@ -115,7 +116,11 @@ async function main(): Promise<void> {
         return 1;
       });
       const callsBefore = { ...store.appendCalls };
+      const clientBefore = process.cpuUsage();
+      const machineBefore = machineCpuSeconds();
       const { events, latenciesMs, elapsedMs } = await workload.run(store);
+      const clientCpu = process.cpuUsage(clientBefore);
+      const machineAfter = machineCpuSeconds();
       const calls = store.appendCalls.calls - callsBefore.calls;
       const { p50Ms, p99Ms } = latencySummary(latenciesMs);
       console.log(`${workload.name}: ${workload.description}: ${events} events in ${elapsedMs.toFixed(0)} ms`);
@@ -124,6 +129,12 @@ async function main(): Promise<void> {
       report.add(workload.name, 'p99Ms', p99Ms, 'ms');
       // How many appends shared one call (and one commit) of sunlight_append.
       report.add(workload.name, 'appendsPerCall', (store.appendCalls.appends - callsBefore.appends) / calls, 'appends');
+      // CPU per event is steadier than events/s on a shared VM: the client (this process,
+      // which builds the events too) and the whole machine, which is mostly PostgreSQL besides.
+      report.add(workload.name, 'clientCpuUsPerEvent', ((clientCpu.user + clientCpu.system) / events), 'µs');
+      if (machineBefore && machineAfter) {
+        report.add(workload.name, 'machineCpuUsPerEvent', ((machineAfter.busy - machineBefore.busy) * 1e6) / events, 'µs');
+      }
     }
     report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18', hashChain: true });
   } finally {

@@ -27,8 +27,10 @@ export function machineCpuSeconds(): { busy: number; total: number } | undefined
   try {
     const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const ticks = values.map(Number);
+    // idle and iowait are not busy; steal (time the hypervisor gave to another guest) is
+    // neither, so it is left out of both. guest and guest_nice are already inside user.
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
-    const total = ticks.reduce((sum, value) => sum + value, 0);
+    const total = ticks.slice(0, 7).reduce((sum, value) => sum + value, 0);
     return { busy: (total - idle) / 100, total: total / 100 };
   } catch {
     return undefined;

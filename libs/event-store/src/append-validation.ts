@@ -17,6 +17,9 @@ export interface ValidatedEvent extends EventToAppend {
   /** RFC 8785 text of `data` and `metadata`: what the hash chain covers, computed once. */
   dataText: string;
   metadataText: string;
+  /** Their lengths in UTF-8, measured once for the size limit. */
+  dataBytes: number;
+  metadataBytes: number;
 }
 
 export interface ValidatedAppend {
@@ -58,11 +61,12 @@ export function validateAppend(
     validateJsonObject(`${field}.metadata`, event.metadata);
     const dataText = canonicalJson(event.data);
     const metadataText = canonicalJson(event.metadata);
-    const sizeBytes = Buffer.byteLength(dataText) + Buffer.byteLength(metadataText);
-    if (sizeBytes > eventSizeBytesMax) {
-      throw new InvalidAppendError(field, `is ${sizeBytes} bytes; at most ${eventSizeBytesMax} allowed`);
+    const dataBytes = Buffer.byteLength(dataText);
+    const metadataBytes = Buffer.byteLength(metadataText);
+    if (dataBytes + metadataBytes > eventSizeBytesMax) {
+      throw new InvalidAppendError(field, `is ${dataBytes + metadataBytes} bytes; at most ${eventSizeBytesMax} allowed`);
     }
-    return { eventId, type: event.type, data: event.data, metadata: event.metadata, dataText, metadataText };
+    return { eventId, type: event.type, data: event.data, metadata: event.metadata, dataText, metadataText, dataBytes, metadataBytes };
   });
   return { streamName, events: normalised };
 }
@@ -105,40 +109,61 @@ function validateJsonObject(field: string, value: unknown): void {
 
 /**
  * Only values that survive a round trip through JSON, JSONB and back unchanged are allowed,
- * because the hash chain is recomputed from what the store returns.
+ * because the hash chain is recomputed from what the store returns. The path of a member is
+ * only spelled out when it is wrong: building it for every value cost more than the checks.
  */
 function validateJsonValue(path: string, value: unknown, depth: number): void {
   if (depth > jsonDepthMax) {
     throw new InvalidAppendError(path, `nests deeper than ${jsonDepthMax} levels`);
   }
+  if (typeof value !== 'object' || value === null) {
+    validateJsonScalar(path, undefined, value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) validateJsonMember(path, index, value[index], depth);
+    return;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new InvalidAppendError(path, 'must be a plain JSON object (no Date, Map or class instance)');
+  }
+  for (const key of Object.keys(value)) {
+    if (key.includes('\u0000') || !key.isWellFormed()) {
+      throw new InvalidAppendError(path, 'has a key with NUL or broken Unicode');
+    }
+    validateJsonMember(path, key, (value as Record<string, unknown>)[key], depth);
+  }
+}
+
+function validateJsonMember(parent: string, key: string | number, value: unknown, depth: number): void {
+  if (typeof value === 'object' && value !== null) {
+    validateJsonValue(memberPath(parent, key), value, depth + 1);
+  } else {
+    validateJsonScalar(parent, key, value);
+  }
+}
+
+function validateJsonScalar(parent: string, key: string | number | undefined, value: unknown): void {
   switch (typeof value) {
     case 'string':
       if (value.includes('\u0000') || !value.isWellFormed()) {
-        throw new InvalidAppendError(path, 'must not contain NUL or broken Unicode');
+        throw new InvalidAppendError(memberPath(parent, key), 'must not contain NUL or broken Unicode');
       }
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidAppendError(path, 'must be a finite number');
+      if (!Number.isFinite(value)) throw new InvalidAppendError(memberPath(parent, key), 'must be a finite number');
       return;
     case 'boolean':
       return;
-    case 'object':
-      if (value === null) return;
-      if (Array.isArray(value)) {
-        value.forEach((item, index) => validateJsonValue(`${path}[${index}]`, item, depth + 1));
-        return;
-      }
-      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
-        throw new InvalidAppendError(path, 'must be a plain JSON object (no Date, Map or class instance)');
-      }
-      for (const [key, item] of Object.entries(value)) {
-        if (key.includes('\u0000') || !key.isWellFormed()) {
-          throw new InvalidAppendError(path, 'has a key with NUL or broken Unicode');
-        }
-        validateJsonValue(`${path}.${key}`, item, depth + 1);
-      }
+    case 'object': // null
       return;
     default:
-      throw new InvalidAppendError(path, `holds a ${typeof value}, which JSON cannot carry`);
+      throw new InvalidAppendError(memberPath(parent, key), `holds a ${typeof value}, which JSON cannot carry`);
   }
+}
+
+function memberPath(parent: string, key: string | number | undefined): string {
+  if (key === undefined) return parent;
+  return typeof key === 'number' ? `${parent}[${key}]` : `${parent}.${key}`;
 }

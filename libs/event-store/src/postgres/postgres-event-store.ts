@@ -202,7 +202,7 @@ export class PostgresEventStore implements EventStore {
     this.appendCalls.calls += 1;
     this.appendCalls.appends += batch.length;
     try {
-      ({ rows } = await this.query<AppendRow>('sunlight_append', appendSql, appendParameters(batch)));
+      ({ rows } = await this.query<AppendRow>('sunlight_append_packed', appendSql, appendParameters(batch)));
     } catch (error) {
       if (batch.length > 1 && !(error instanceof EventStoreUnavailableError)) {
         // One bad append must not fail the others that happened to share its call.
@@ -449,7 +449,7 @@ export class PostgresEventStore implements EventStore {
     text: string,
     values: unknown[],
   ): Promise<{ rows: Row[] }> {
-    if (this.closed && name !== 'sunlight_append') throw new EventStoreUnavailableError('the event store is closed');
+    if (this.closed && name !== 'sunlight_append_packed') throw new EventStoreUnavailableError('the event store is closed');
     try {
       return await this.pool.query<Row>({ name, text, values });
     } catch (error) {
@@ -458,13 +458,11 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-export const appendSql = 'SELECT * FROM sunlight_append($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9)';
+export const appendSql = 'SELECT * FROM sunlight_append_packed($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9)';
 
 interface EncodedAppend {
   streamJson: string;
   typeJsons: string[];
-  dataTexts: string[];
-  metadataTexts: string[];
 }
 
 interface PendingAppend extends EncodedAppend {
@@ -492,25 +490,41 @@ function encodeAppend(append: ValidatedAppend): EncodedAppend {
   return {
     streamJson: JSON.stringify(append.streamName),
     typeJsons: append.events.map((event) => JSON.stringify(event.type)),
-    dataTexts: append.events.map((event) => event.dataText),
-    metadataTexts: append.events.map((event) => event.metadataText),
   };
 }
 
-/** The parameters of one `sunlight_append` call carrying several appends, flattened. */
+/**
+ * The parameters of one `sunlight_append_packed` call carrying several appends, flattened. Data
+ * and metadata texts go as one binary buffer with their byte lengths (see migration 5); ids and
+ * lengths need no escaping, so their array literals are written here rather than by the driver.
+ */
 export function appendParameters(
   batch: readonly (EncodedAppend & { append: ValidatedAppend; expected: ExpectedRevision })[],
 ): unknown[] {
+  let bytes = 0;
+  for (const pending of batch) {
+    for (const event of pending.append.events) bytes += event.dataBytes + event.metadataBytes;
+  }
+  const texts = Buffer.allocUnsafe(bytes);
+  const textBytes: number[] = [];
+  let offset = 0;
+  for (const pending of batch) {
+    for (const event of pending.append.events) {
+      offset += texts.write(event.dataText, offset);
+      offset += texts.write(event.metadataText, offset);
+      textBytes.push(event.dataBytes, event.metadataBytes);
+    }
+  }
   return [
     batch.map((pending) => pending.append.streamName),
     batch.map((pending) => pending.streamJson),
     batch.map((pending) => (typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected)),
-    batch.map((pending) => pending.append.events.length),
-    batch.flatMap((pending) => pending.append.events.map((event) => event.eventId)),
+    `{${batch.map((pending) => pending.append.events.length).join(',')}}`,
+    `{${batch.map((pending) => pending.append.events.map((event) => event.eventId).join(',')).join(',')}}`,
     batch.flatMap((pending) => pending.append.events.map((event) => event.type)),
     batch.flatMap((pending) => pending.typeJsons),
-    batch.flatMap((pending) => pending.dataTexts),
-    batch.flatMap((pending) => pending.metadataTexts),
+    texts,
+    `{${textBytes.join(',')}}`,
   ];
 }
 

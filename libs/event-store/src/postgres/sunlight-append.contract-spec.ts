@@ -207,6 +207,35 @@ for (const target of postgresTargets()) {
       }
     });
 
+    it('cuts the packed texts apart by byte length, multi-byte characters and escapes included', async () => {
+      const tricky = [
+        newEvent('P1', { name: '张三', note: 'quote " backslash \\ newline \n', emoji: '😀' }),
+        newEvent('P2', { 名: '富源县', list: ['{', '}', ','] }),
+      ];
+      const rows = await call([
+        ['pool-p.53', tricky, 'no_stream'],
+        ['pool-q.53', [newEvent('Q1', { empty: {} })], 'no_stream'],
+      ]);
+      expect(rows.map((row) => row.result)).toEqual(['ok', 'ok']);
+      const read = [];
+      for await (const event of store.readStream('pool-p.53')) read.push(event);
+      expect(read.map((event) => [event.data, event.metadata])).toEqual(tricky.map((event) => [event.data, event.metadata]));
+      expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
+    });
+
+    it('refuses packed texts whose byte lengths do not add up, and writes nothing', async () => {
+      const append = validateAppend('pool-w.53', [newEvent('W1'), newEvent('W2')], { expectedRevision: 'no_stream' });
+      const start = await head();
+      const parameters = appendCallParameters([{ append, expected: 'no_stream' }]);
+      const lengths = (parameters[8] as string).slice(1, -1).split(',').map(Number);
+      const shorter = `{${lengths.map((bytes, index) => (index === 0 ? bytes - 1 : bytes)).join(',')}}`;
+      await expect(app.query(appendSql, [...parameters.slice(0, 8), shorter])).rejects.toThrow(/add up to/);
+      await expect(app.query(appendSql, [...parameters.slice(0, 8), `{${lengths.slice(1).join(',')}}`])).rejects.toThrow(
+        /3 lengths for 2 events/,
+      );
+      expect(await head()).toBe(start);
+    });
+
     it('answers a partly overlapping append as a conflict and writes nothing of it', async () => {
       const earlier = newEvent('M1');
       await call([['pool-m.53', [earlier], 'no_stream']]);

@@ -201,6 +201,10 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         ['a duplicate id in one batch', 's', (() => { const e = newEvent(); return [e, { ...e }]; })(), 'events[1].eventId'],
         ['an id that is not a UUID', 's', [{ ...newEvent(), eventId: 'nope' }], 'events[0].eventId'],
         ['a float-free amount as bigint', 's', [newEvent('X', { amount: 1n as unknown as number })], 'events[0].data.amount'],
+        ['a NUL deep inside the data', 's', [newEvent('X', { items: [{ note: 'ok' }, { note: 'a\u0000b' }] })], 'events[0].data.items[1].note'],
+        ['a number JSON cannot hold', 's', [newEvent('X', { ratio: Number.NaN })], 'events[0].data.ratio'],
+        ['a Date instead of its text', 's', [newEvent('X', { at: new Date() as unknown as string })], 'events[0].data.at'],
+        ['a key with a lone surrogate', 's', [newEvent('X', { nested: { ['k\ud800']: 1 } })], 'events[0].data.nested'],
       ])('refuses %s, naming the field', async (_label, name, batch, field) => {
         const streamName = `${uniquePrefix()}${name}`.replace(/^.*\$all$/, '$all');
         await expect(
