@@ -8,17 +8,17 @@
  *   rebuild-mongodb   the same into MongoDB: the npm-shipped MongoDB-wire server (from the first
  *                     5,000 events only by default: it slows down with every document it holds),
  *                     or a real one with `--mongodb-url`; `--mongodb-events N` sets the prefix
- *   dashboard-reads   the app in its own process serving GET /api/v1/dashboards/<code>[/children]
- *                     to a keep-alive HTTP load generator in a worker thread
+ *   dashboard-reads@N the app in its own process serving GET /api/v1/dashboards/<code>[/children]
+ *                     to N keep-alive clients of an HTTP load generator in a worker thread
  *   lag-500eps        events appended at a steady 500/s (`--lag-rate`) while /health's projection
  *                     lag is sampled every 200 ms
- *   dashboard-reads-under-writes
+ *   dashboard-reads-under-writes@N
  *                     the same reads while events are appended at that rate: every batch the
  *                     projection commits moves its position, so cached answers are re-checked
  *
  * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
  * --batch-size N (runner batchSizeMax, default 500 as in the app), --catch-up-batch-size N (the
- * runner's catchUpBatchSizeMax, default as in the app), --concurrency N (16),
+ * runner's catchUpBatchSizeMax, default as in the app), --concurrency N[,N…] (4,16: a run each),
  * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N.
  * Writes bench/results/projections-<time>.json.
  */
@@ -68,7 +68,8 @@ interface Options {
   mongodbEvents: number | undefined;
   batchSize: number;
   catchUpBatchSize: number | undefined;
-  concurrency: number;
+  /** Keep-alive clients of the read load; each number is a run of its own. */
+  concurrencies: number[];
   loadSeconds: number;
   lagSeconds: number;
   lagRate: number;
@@ -91,7 +92,11 @@ function readOptions(flags: Map<string, string>): Options {
     mongodbEvents: flags.has('mongodb-events') ? number('mongodb-events', 0) : undefined,
     batchSize: number('batch-size', 500),
     catchUpBatchSize: flags.has('catch-up-batch-size') ? number('catch-up-batch-size', 0) : undefined,
-    concurrency: number('concurrency', 16),
+    concurrencies: (flags.get('concurrency') ?? '4,16').split(',').map((text) => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < 1) throw new Error('--concurrency must be positive integers, comma-separated');
+      return value;
+    }),
     loadSeconds: number('load-seconds', 20),
     lagSeconds: number('lag-seconds', 20),
     lagRate: number('lag-rate', 500),
@@ -308,10 +313,11 @@ async function dashboardReads(
   registry: DivisionRegistry,
   options: Options,
   report: BenchReport,
-  workload = 'dashboard-reads',
+  concurrency: number,
+  workload: string,
 ): Promise<void> {
   const token = signAccessToken(jwtSecret, { actor: { id: 'jw-53-bench', role: 'commission', division: '53' } });
-  console.log(`${workload}: ${options.concurrency} keep-alive clients for ${options.loadSeconds} s (after 2 s of warm-up)`);
+  console.log(`${workload}: ${concurrency} keep-alive clients for ${options.loadSeconds} s (after 2 s of warm-up)`);
   // CPU of the app and of the whole machine around the load: who was busy (the rest is
   // PostgreSQL and the load generator), and whether the two cores were saturated.
   const appCpuBefore = app.cpuSeconds();
@@ -320,7 +326,7 @@ async function dashboardReads(
     port: app.port,
     token,
     requests: dashboardRequests(registry, options.seed, 20_000),
-    concurrency: options.concurrency,
+    concurrency,
     warmupMs: readWarmupSeconds * 1000,
     durationMs: options.loadSeconds * 1000,
   });
@@ -497,14 +503,23 @@ async function main(): Promise<void> {
     } else if (serving) {
       const app = await startApp({ DATABASE_URL: database.url, READ_STORE: 'postgres', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10' });
       cleanups.push(() => app.stop());
-      if (options.loadSeconds > 0) await dashboardReads(app, registry, options, report);
+      // Throughput and latency trade against each other through the number of clients: more
+      // of them queue more requests on the app's one thread. Each count is a run of its own.
+      if (options.loadSeconds > 0) {
+        for (const concurrency of options.concurrencies) {
+          await dashboardReads(app, registry, options, report, concurrency, `dashboard-reads@${concurrency}`);
+        }
+      }
       if (options.lagSeconds > 0) await lagAtSteadyRate(app, store, ledger, options, report);
       if (options.loadSeconds > 0 && options.lagRate > 0) {
-        const writing = appendAtRate(store, ledger, options.lagRate, (options.loadSeconds + readWarmupSeconds) * 1000);
-        await dashboardReads(app, registry, options, report, 'dashboard-reads-under-writes');
-        const { committedEvents, appendSeconds } = await writing;
-        report.add('dashboard-reads-under-writes', 'writesPerSecond', committedEvents / appendSeconds, 'events/s');
-        await app.whenCaughtUp(60_000);
+        for (const concurrency of options.concurrencies) {
+          const workload = `dashboard-reads-under-writes@${concurrency}`;
+          const writing = appendAtRate(store, ledger, options.lagRate, (options.loadSeconds + readWarmupSeconds) * 1000);
+          await dashboardReads(app, registry, options, report, concurrency, workload);
+          const { committedEvents, appendSeconds } = await writing;
+          report.add(workload, 'writesPerSecond', committedEvents / appendSeconds, 'events/s');
+          await app.whenCaughtUp(60_000);
+        }
       }
       const appPeakRssMb = app.peakRssMb();
       if (appPeakRssMb !== undefined) report.add('app', 'peakRssMb', appPeakRssMb, 'MB');
