@@ -1,53 +1,90 @@
 import type { Pool } from 'pg';
 import type { RecordedEvent } from '../event-store.port';
 import type { TransferIndex } from '../transfer-index.port';
-import { encodePosition } from './positions';
+import { toRecordedEvent, type EventRow } from './postgres-event-store';
 
 /** A transfer's events are few; this bounds the answer should ids ever be reused by mistake. */
 const transferEventsMax = 1_000;
 
+interface Lookup {
+  types: readonly string[] | undefined;
+  streamName: string | undefined;
+  resolve: (events: RecordedEvent[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Every command that starts a transfer looks its id up first (it must be new everywhere), so
+ * under load the lookups of one turn of the event loop go to the database together, as one
+ * query for all their ids; each caller's filters are applied here. A lone lookup waits for no
+ * one: it goes out at the end of the turn it was asked in.
+ */
 export class PostgresTransferIndex implements TransferIndex {
+  private pending = new Map<string, Lookup[]>();
+  private flushScheduled = false;
+  /** Queries made and transfer ids they carried: how well lookups share queries. */
+  readonly lookups = { queries: 0, transferIds: 0 };
+
   constructor(private readonly pool: Pool) {}
 
-  async findByTransferId(
+  findByTransferId(
     transferId: string,
     options: { types?: readonly string[]; streamName?: string } = {},
   ): Promise<RecordedEvent[]> {
-    const { rows } = await this.pool.query<{
-      position: string;
-      stream_name: string;
-      revision: string;
-      event_id: string;
-      type: string;
-      data: Record<string, unknown>;
-      metadata: Record<string, unknown>;
-      recorded_at: Date;
-    }>({
-      name: 'sunlight_transfer_events',
-      // A transfer id names a handful of events: they are found through events_transfer_id_idx
-      // first and only then filtered and ordered. As one statement, a prepared statement's
-      // generic plan (from the sixth call on) could not see that the optional filters were
-      // unset, and walked a long pool's whole stream instead (10 ms on a 100,000-event pool).
-      text: `WITH matching AS MATERIALIZED (
-               SELECT position, stream_name, revision, event_id, type, data, metadata, recorded_at
-                 FROM events
-                WHERE data ? 'transferId' AND data ->> 'transferId' = $1
-             )
-             SELECT * FROM matching
-              WHERE ($2::text[] IS NULL OR type = ANY ($2::text[]))
-                AND ($3::text IS NULL OR stream_name = $3::text)
-              ORDER BY position LIMIT $4`,
-      values: [transferId, options.types ? [...options.types] : null, options.streamName ?? null, transferEventsMax],
+    return new Promise((resolve, reject) => {
+      const lookups = this.pending.get(transferId);
+      const lookup = { types: options.types, streamName: options.streamName, resolve, reject };
+      if (lookups) lookups.push(lookup);
+      else this.pending.set(transferId, [lookup]);
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
     });
-    return rows.map((row) => ({
-      streamName: row.stream_name,
-      revision: BigInt(row.revision),
-      position: encodePosition(row.position),
-      eventId: row.event_id,
-      type: row.type,
-      data: row.data,
-      metadata: row.metadata,
-      recordedAt: row.recorded_at,
-    }));
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.flushScheduled = false;
+    const transferIds = [...batch.keys()];
+    this.lookups.queries += 1;
+    this.lookups.transferIds += transferIds.length;
+    let rows: EventRow[];
+    try {
+      ({ rows } = await this.pool.query<EventRow>({
+        name: 'sunlight_transfers_events',
+        // Through events_transfer_id_idx, id by id; the few events found are ordered here.
+        text: `SELECT position, stream_name, revision, event_id, type, data, metadata, recorded_at
+                 FROM events
+                WHERE data ? 'transferId' AND data ->> 'transferId' = ANY ($1::text[])
+                ORDER BY position LIMIT $2`,
+        values: [transferIds, transferEventsMax * transferIds.length],
+      }));
+    } catch (error) {
+      for (const lookups of batch.values()) for (const lookup of lookups) lookup.reject(error);
+      return;
+    }
+    const byTransfer = new Map<string, RecordedEvent[]>();
+    for (const row of rows) {
+      const transferId = row.data.transferId as string;
+      const events = byTransfer.get(transferId);
+      const event = toRecordedEvent(row);
+      if (events) events.push(event);
+      else byTransfer.set(transferId, [event]);
+    }
+    for (const [transferId, lookups] of batch) {
+      const events = byTransfer.get(transferId) ?? [];
+      for (const lookup of lookups) {
+        lookup.resolve(
+          events
+            .filter(
+              (event) =>
+                (lookup.types === undefined || lookup.types.includes(event.type)) &&
+                (lookup.streamName === undefined || event.streamName === lookup.streamName),
+            )
+            .slice(0, transferEventsMax),
+        );
+      }
+    }
   }
 }
