@@ -19,7 +19,8 @@
  * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
  * --batch-size N (runner batchSizeMax, default 500 as in the app), --catch-up-batch-size N (the
  * runner's catchUpBatchSizeMax, default as in the app), --concurrency N[,N…] (4,16: a run each),
- * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N.
+ * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N,
+ * --projections NAME[,NAME…] (the ones to rebuild; default all).
  * Writes bench/results/projections-<time>.json.
  */
 import { cpus, loadavg } from 'node:os';
@@ -70,6 +71,8 @@ interface Options {
   catchUpBatchSize: number | undefined;
   /** Keep-alive clients of the read load; each number is a run of its own. */
   concurrencies: number[];
+  /** The projections to rebuild (all by default). */
+  projections: string[] | undefined;
   loadSeconds: number;
   lagSeconds: number;
   lagRate: number;
@@ -101,6 +104,7 @@ function readOptions(flags: Map<string, string>): Options {
     lagSeconds: number('lag-seconds', 20),
     lagRate: number('lag-rate', 500),
     databaseUrl: flags.get('database-url'),
+    projections: flags.get('projections')?.split(',').map((name) => name.trim()),
     seed: number('seed', 53),
   };
 }
@@ -472,7 +476,8 @@ async function main(): Promise<void> {
   const options = readOptions(parseFlags(process.argv.slice(2)));
   const report = new BenchReport('projections');
   const registry = loadDivisionRegistry();
-  const projections = fundsProjections(registry);
+  const projections = fundsProjections(registry).filter((projection) => options.projections === undefined || options.projections.includes(projection.name));
+  if (projections.length === 0) throw new Error(`--projections names none of ${fundsProjections(registry).map((projection) => projection.name).join(', ')}`);
   // URLs may carry credentials: the results file only says which kind of server ran.
   const { databaseUrl, mongodbUrl, ...settings } = options;
   const extra: Record<string, unknown> = {

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
 import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
-import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
-import { checkReadModel, MongoReadStore, PostgresReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
-import { loadAppConfig, type AppConfig } from '../config/app-config';
+import { checkReadModel, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
+import { loadAppConfig } from '../config/app-config';
+import { openReadStore } from '../read-models/open-read-store';
 import { rebuildStorageVersion } from '../read-models/projection-versions';
 import { CliError, type CliContext } from './cli-context';
 import { resolveDatabaseForVerify } from './verify.command';
@@ -26,7 +27,8 @@ export function projectionsCommand(context: CliContext): Command {
     .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
       await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
         // All at once: one projection's documents are being written while another's events are
-        // applied, so the two cores both work (each runner reads the log for itself).
+        // applied (each runner reads the log for itself). Worker threads, one per projection,
+        // were tried: on two cores the projections then only took CPU from each other.
         const chosen = select(projections, name);
         const outcomes = await Promise.allSettled(
           chosen.map(async (projection) => {
@@ -121,10 +123,4 @@ async function withStores(
   } finally {
     await database.close();
   }
-}
-
-function openReadStore(config: AppConfig, databaseUrl: string): Promise<ReadStore> {
-  return config.readStore === 'mongodb'
-    ? MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes })
-    : PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes });
 }

@@ -1,10 +1,11 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { fundsProjections } from '@sunlight/funds';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { MongoReadStore, PostgresReadStore, READ_MODEL_POSITIONS, READ_STORE, type ReadStore } from '@sunlight/read-store';
+import { READ_MODEL_POSITIONS, READ_STORE, type ReadStore } from '@sunlight/read-store';
 import type { DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DATABASE } from '../event-store.tokens';
+import { openReadStore } from './open-read-store';
 import { ProjectionsSupervisor } from './projections.supervisor';
 import { ActiveReadModelPositions } from './read-model-positions';
 import { PROJECTIONS } from './read-models.tokens';
@@ -19,11 +20,8 @@ const logger = new Logger('ReadStore');
       provide: READ_STORE,
       inject: [APP_CONFIG, DATABASE],
       useFactory: async (config: AppConfig, database: DatabaseHandle): Promise<ReadStore> => {
-        if (config.readStore === 'mongodb') {
-          logger.log('Read models on MongoDB');
-          return MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes });
-        }
-        return PostgresReadStore.open({ connectionString: database.url, indexes: fundsReadIndexes, poolSize: config.pgPoolSize });
+        if (config.readStore === 'mongodb') logger.log('Read models on MongoDB');
+        return openReadStore(config, database.url, config.pgPoolSize);
       },
     },
     {

@@ -52,7 +52,9 @@ export function addDistinct(count: DistinctCount, key: string): DistinctCount {
   }
   const index = lowerBound(count.keys, key);
   if (count.keys[index] === key) return count;
-  const keys = [...count.keys.slice(0, index), key, ...count.keys.slice(index)];
+  // One copy (a township's set holds up to 2,048 keys, and each approval adds one).
+  const keys = count.keys.slice();
+  keys.splice(index, 0, key);
   return keys.length > distinctKeysExactMax ? sketchOf(keys) : { keys };
 }
 

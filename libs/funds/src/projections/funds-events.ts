@@ -81,10 +81,22 @@ export function amountOf(event: PoolEvent): bigint {
 
 /** Adds a signed amount to a stored total; a total below zero is a bug in the projection. */
 export function addFen(total: string, deltaFen: bigint, what: string): string {
+  // Every event adds to a dozen totals. While both sides are below 10^15 fen (ten trillion
+  // yuan) their sum is exact in a double, which is several times quicker than BigInt and the
+  // pattern check; the same digits come out either way.
+  if (total.length <= 15 && deltaFen < exactDoubleFen && deltaFen > minusExactDoubleFen && plainDigits.test(total)) {
+    const sum = Number(total) + Number(deltaFen);
+    invariant(sum >= 0, `${what} would become negative (${total} + ${deltaFen})`);
+    return String(sum);
+  }
   const sum = fenFromString(total) + deltaFen;
   invariant(sum >= 0n, `${what} would become negative (${total} + ${deltaFen})`);
   return fenToString(sum);
 }
+
+const exactDoubleFen = 10n ** 15n;
+const minusExactDoubleFen = -exactDoubleFen;
+const plainDigits = /^(?:0|[1-9][0-9]*)$/;
 
 export function recordedAtOf(event: RecordedEvent): string {
   if (event !== lastRecordedAt.of) lastRecordedAt = { of: event, iso: event.recordedAt.toISOString() };

@@ -1,0 +1,10 @@
+import { fundsReadIndexes } from '@sunlight/funds';
+import { MongoReadStore, PostgresReadStore, type ReadStore } from '@sunlight/read-store';
+import type { AppConfig } from '../config/app-config';
+
+/** The read store the configuration names (READ_STORE), on `databaseUrl` when it is PostgreSQL. */
+export function openReadStore(config: AppConfig, databaseUrl: string, poolSize?: number): Promise<ReadStore> {
+  return config.readStore === 'mongodb'
+    ? MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes })
+    : PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes, ...(poolSize === undefined ? {} : { poolSize }) });
+}
