@@ -56,7 +56,7 @@ export function applyFiguresDelta(figures: Figures, delta: FiguresDelta, where: 
   const next = { ...figures };
   for (const name of fenFigureNames) {
     const change = delta[name];
-    if (change !== undefined && change !== 0n) next[name] = addFen(figures[name], change, `${where} ${name}`);
+    if (change !== undefined && change !== 0n) next[name] = addFen(figures[name], change, where, name);
   }
   if (delta.disbursementCount !== undefined) {
     next.disbursementCount = figures.disbursementCount + delta.disbursementCount;
@@ -77,6 +77,23 @@ export function addFigures(left: Figures, right: Figures): Figures {
  * only for allocations, which cross from a division to its child.
  */
 export function subtreeDelta(event: PoolEvent, ownDivision: boolean): FiguresDelta {
+  // An event changes the figures of its division's whole chain, each of them asking in a row.
+  if (event !== lastDeltas.of) lastDeltas = { of: event, own: undefined, ancestor: undefined };
+  const known = ownDivision ? lastDeltas.own : lastDeltas.ancestor;
+  if (known !== undefined) return known;
+  const delta = deltaOf(event, ownDivision);
+  if (ownDivision) lastDeltas.own = delta;
+  else lastDeltas.ancestor = delta;
+  return delta;
+}
+
+let lastDeltas: { of: PoolEvent | undefined; own: FiguresDelta | undefined; ancestor: FiguresDelta | undefined } = {
+  of: undefined,
+  own: undefined,
+  ancestor: undefined,
+};
+
+function deltaOf(event: PoolEvent, ownDivision: boolean): FiguresDelta {
   const amountFen = amountOf(event);
   switch (event.type) {
     case 'FundsAppropriated':

@@ -79,19 +79,27 @@ export function amountOf(event: PoolEvent): bigint {
   return fenFromString(event.data.amountFen);
 }
 
-/** Adds a signed amount to a stored total; a total below zero is a bug in the projection. */
-export function addFen(total: string, deltaFen: bigint, what: string): string {
+/**
+ * Adds a signed amount to a stored total; a total below zero is a bug in the projection. `what`
+ * and `which` name the total in that error (joined only then: this runs a dozen times an event).
+ */
+export function addFen(total: string, deltaFen: bigint, what: string, which?: string): string {
   // Every event adds to a dozen totals. While both sides are below 10^15 fen (ten trillion
   // yuan) their sum is exact in a double, which is several times quicker than BigInt and the
   // pattern check; the same digits come out either way.
   if (total.length <= 15 && deltaFen < exactDoubleFen && deltaFen > minusExactDoubleFen && plainDigits.test(total)) {
     const sum = Number(total) + Number(deltaFen);
-    invariant(sum >= 0, `${what} would become negative (${total} + ${deltaFen})`);
+    if (sum < 0) negativeTotal(what, which, total, deltaFen);
     return String(sum);
   }
   const sum = fenFromString(total) + deltaFen;
-  invariant(sum >= 0n, `${what} would become negative (${total} + ${deltaFen})`);
+  if (sum < 0n) negativeTotal(what, which, total, deltaFen);
   return fenToString(sum);
+}
+
+function negativeTotal(what: string, which: string | undefined, total: string, deltaFen: bigint): never {
+  const name = which === undefined ? what : `${what} ${which}`;
+  invariant(false, `${name} would become negative (${total} + ${deltaFen})`);
 }
 
 const exactDoubleFen = 10n ** 15n;
