@@ -14,6 +14,8 @@ export interface LoadWorkerInput {
   concurrency: number;
   warmupMs: number;
   durationMs: number;
+  /** Stop after this many requests (all clients together), if sooner than `durationMs`. */
+  requestsMax?: number;
 }
 
 export interface LoadWorkerOutput {

@@ -36,7 +36,7 @@ async function run(): Promise<LoadWorkerOutput> {
   const measureFrom = started + input.warmupMs;
   const end = measureFrom + input.durationMs;
   const client = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && next < (input.requestsMax ?? Number.POSITIVE_INFINITY)) {
       const target = input.requests[next++ % input.requests.length];
       const t0 = performance.now();
       let status: number;

@@ -5,7 +5,7 @@
 import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
 import { newEvent } from '../testing/event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
-import { PostgresTransferIndex } from './postgres-transfer-index';
+import { PostgresTransferIndex, transferEventsMax } from './postgres-transfer-index';
 
 for (const target of postgresTargets()) {
   describe(`PostgresTransferIndex (${target.label})`, () => {
@@ -64,6 +64,17 @@ for (const target of postgresTargets()) {
       expect(shape(await index.findByTransferId('t-2'))).toEqual(['pool-f1.530325#2 DisbursementRequested']);
       expect(shape(await index.findByTransferId('t-2', { types: ['DisbursementApproved'] }))).toEqual([]);
       expect(index.lookups.queries - before.queries).toBe(2);
+    });
+
+    it('bounds each transfer on its own: one with too many events crowds out no other', async () => {
+      const many = Array.from({ length: transferEventsMax + 1 }, () => newEvent('Reused', { transferId: 't-many' }));
+      await store.appendToStream('pool-f2.530325', many.slice(0, 600), { expectedRevision: 'no_stream' });
+      await store.appendToStream('pool-f2.530325', many.slice(600), { expectedRevision: 599n });
+      await store.appendToStream('pool-f2.530326', [newEvent('DisbursementRequested', { transferId: 't-late' })], { expectedRevision: 'no_stream' });
+      const [reused, late] = await Promise.all([index.findByTransferId('t-many'), index.findByTransferId('t-late')]);
+      expect(reused).toHaveLength(transferEventsMax);
+      expect(reused[transferEventsMax - 1].revision).toBe(BigInt(transferEventsMax - 1));
+      expect(shape(late)).toEqual(['pool-f2.530326#0 DisbursementRequested']);
     });
 
     it('fails every lookup of a query that fails', async () => {

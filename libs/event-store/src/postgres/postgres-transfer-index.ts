@@ -4,7 +4,7 @@ import type { TransferIndex } from '../transfer-index.port';
 import { toRecordedEvent, type EventRow } from './postgres-event-store';
 
 /** A transfer's events are few; this bounds the answer should ids ever be reused by mistake. */
-const transferEventsMax = 1_000;
+export const transferEventsMax = 1_000;
 
 interface Lookup {
   types: readonly string[] | undefined;
@@ -53,12 +53,17 @@ export class PostgresTransferIndex implements TransferIndex {
     try {
       ({ rows } = await this.pool.query<EventRow>({
         name: 'sunlight_transfers_events',
-        // Through events_transfer_id_idx, id by id; the few events found are ordered here.
-        text: `SELECT position, stream_name, revision, event_id, type, data, metadata, recorded_at
-                 FROM events
-                WHERE data ? 'transferId' AND data ->> 'transferId' = ANY ($1::text[])
-                ORDER BY position LIMIT $2`,
-        values: [transferIds, transferEventsMax * transferIds.length],
+        // Id by id through events_transfer_id_idx, each id's events in log order and bounded on
+        // their own (one id with many events cannot crowd out the others).
+        text: `SELECT e.position, e.stream_name, e.revision, e.event_id, e.type, e.data, e.metadata, e.recorded_at
+                 FROM unnest($1::text[]) AS wanted(transfer_id)
+                 CROSS JOIN LATERAL (
+                   SELECT * FROM events
+                    WHERE data ? 'transferId' AND data ->> 'transferId' = wanted.transfer_id
+                    ORDER BY position LIMIT $2
+                 ) e
+                ORDER BY e.position`,
+        values: [transferIds, transferEventsMax],
       }));
     } catch (error) {
       for (const lookups of batch.values()) for (const lookup of lookups) lookup.reject(error);
@@ -76,13 +81,11 @@ export class PostgresTransferIndex implements TransferIndex {
       const events = byTransfer.get(transferId) ?? [];
       for (const lookup of lookups) {
         lookup.resolve(
-          events
-            .filter(
-              (event) =>
-                (lookup.types === undefined || lookup.types.includes(event.type)) &&
-                (lookup.streamName === undefined || event.streamName === lookup.streamName),
-            )
-            .slice(0, transferEventsMax),
+          events.filter(
+            (event) =>
+              (lookup.types === undefined || lookup.types.includes(event.type)) &&
+              (lookup.streamName === undefined || event.streamName === lookup.streamName),
+          ),
         );
       }
     }
