@@ -85,8 +85,8 @@ export function amountOf(event: PoolEvent): bigint {
  */
 export function addFen(total: string, deltaFen: bigint, what: string, which?: string): string {
   // Every event adds to a dozen totals. While both sides are below 10^15 fen (ten trillion
-  // yuan) their sum is exact in a double, which is several times quicker than BigInt and the
-  // pattern check; the same digits come out either way.
+  // yuan) their sum is exact in a double, which takes about a third less time than BigInt and
+  // its pattern check (290 against 460 ns here); the same digits come out either way.
   if (total.length <= 15 && deltaFen < exactDoubleFen && deltaFen > minusExactDoubleFen && plainDigits.test(total)) {
     const sum = Number(total) + Number(deltaFen);
     if (sum < 0) negativeTotal(what, which, total, deltaFen);
