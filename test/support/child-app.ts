@@ -17,7 +17,6 @@ export function ensureBuilt(): void {
   if (build.status !== 0) throw new Error(`nest build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
-
 export interface ChildApp {
   child: ChildProcess;
   baseUrl: string;

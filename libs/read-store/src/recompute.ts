@@ -1,4 +1,5 @@
 import type { AllFilter, GlobalPosition, RecordedEvent } from '@sunlight/event-store';
+import { canonicalJson } from '@sunlight/integrity';
 import type { Projection } from './projection';
 import { keyOf, type DocumentKey, type ReadDocument, type ReadStore } from './read-store.port';
 
@@ -177,12 +178,4 @@ export async function checkReadModel(
 /** Collection names hold no `/`, so a key's collection ends at its first one. */
 function collectionOf(key: string): string {
   return key.slice(0, key.indexOf('/'));
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
 }
