@@ -4,7 +4,8 @@
  *   generate          `--events` (default 1,000,000) ledger events over Yunnan's 16 prefectures,
  *                     129 counties and 1,461 townships, decided by the real deciders and appended
  *                     straight to a fresh database
- *   rebuild-postgres  full rebuild of every funds projection into the PostgreSQL read store
+ *   rebuild-postgres  full rebuild of every funds projection into the PostgreSQL read store, as
+ *                     `sunlight projections rebuild` runs it (one worker thread per projection)
  *   rebuild-mongodb   the same into MongoDB: the npm-shipped MongoDB-wire server (from the first
  *                     5,000 events only by default: it slows down with every document it holds),
  *                     or a real one with `--mongodb-url`; `--mongodb-events N` sets the prefix
@@ -21,7 +22,8 @@
  *
  * Flags: --events N, --adapters postgres,mongodb, --mongodb-url URL, --mongodb-events N,
  * --batch-size N (runner batchSizeMax, default 500 as in the app), --catch-up-batch-size N (the
- * runner's catchUpBatchSizeMax, default as in the app), --concurrency N[,N…] (4,16: a run each),
+ * runner's catchUpBatchSizeMax; default as `sunlight projections rebuild` for rebuild-postgres,
+ * as the app for rebuild-mongodb), --concurrency N[,N…] (4,16: a run each),
  * --load-seconds S (20), --lag-seconds S (20), --lag-rate N (500), --database-url URL, --seed N,
  * --projections NAME[,NAME…] (the ones to rebuild; default all).
  * Writes bench/results/projections-<time>.json.
@@ -35,6 +37,7 @@ import { FundsProcessor, fundsProjections, fundsReadIndexes } from '@sunlight/fu
 import { loadDivisionRegistry, type DivisionRegistry } from '@sunlight/geo';
 import { MongoReadStore, PostgresReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
 import { rebuildStorageVersion } from '../src/read-models/projection-versions';
+import { rebuildInWorkers } from '../src/read-models/rebuild-in-workers';
 import { AppendPipeline } from './support/append-pipeline';
 import { startApp, type AppProcess, type ProjectionHealth } from './support/app-process';
 import { benchDatabase } from './support/bench-database';
@@ -172,10 +175,14 @@ interface RebuildOutcome {
   projection: string;
   events: number;
   seconds: number;
-  timings: ReadStoreTimings;
+  /** Store calls, when the rebuild ran in this thread. */
+  timings?: ReadStoreTimings;
 }
 
-/** Rebuilds every projection at once, as `sunlight projections rebuild` does; the wall time is the rebuild's. */
+/**
+ * Rebuilds every projection at once in this thread, timing the store calls: for MongoDB, whose
+ * stand-in rebuilds from a prefix of the log (a worker thread of `rebuildInWorkers` reads it all).
+ */
 async function rebuildAll(
   label: string,
   store: EventStore & { headPosition(): Promise<GlobalPosition | undefined> },
@@ -237,15 +244,35 @@ function reportRebuild(report: BenchReport, workload: string, logEvents: number,
   }
 }
 
-async function rebuildOnPostgres(store: PostgresEventStore, databaseUrl: string, projections: readonly Projection[], options: Options, logEvents: number, report: BenchReport): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
-  const readStore = await PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes });
-  try {
-    const rebuilt = await rebuildAll('rebuild-postgres', store, readStore, projections, { live: options.batchSize, catchUp: options.catchUpBatchSize });
-    reportRebuild(report, 'rebuild-postgres', logEvents, rebuilt);
-    return rebuilt;
-  } finally {
-    await readStore.close();
-  }
+/**
+ * As `sunlight projections rebuild` does it: every projection at once, each in a worker thread
+ * (with its own connections), so the figures are the command's.
+ */
+async function rebuildOnPostgres(databaseUrl: string, projections: readonly Projection[], options: Options, logEvents: number, report: BenchReport): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
+  const label = 'rebuild-postgres';
+  const started = performance.now();
+  const lastProgress = new Map<string, number>();
+  const settled = await rebuildInWorkers({
+    databaseUrl,
+    readStore: { readStore: 'postgres' },
+    projections: projections.map((projection) => projection.name),
+    runner: { batchSizeMax: options.batchSize, ...(options.catchUpBatchSize === undefined ? {} : { catchUpBatchSizeMax: options.catchUpBatchSize }) },
+    onProgress: (projection, applied, head) => {
+      if (performance.now() - (lastProgress.get(projection) ?? started) < progressEveryMs) return;
+      lastProgress.set(projection, performance.now());
+      console.log(`  ${label} ${projection}: ${applied.toLocaleString('en')} / ${head === undefined ? '?' : Number(head).toLocaleString('en')} events`);
+    },
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  const outcomes = settled.map((outcome) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    const { projection, version, events, ms } = outcome.value;
+    console.log(`${label} ${projection} (storage version ${version}, worker thread): ${events.toLocaleString('en')} events in ${(ms / 1000).toFixed(1)} s (${Math.round(events / (ms / 1000)).toLocaleString('en')} events/s)`);
+    return { projection, events, seconds: ms / 1000 };
+  });
+  const rebuilt = { outcomes, wallSeconds };
+  reportRebuild(report, label, logEvents, rebuilt);
+  return rebuilt;
 }
 
 async function rebuildOnMongo(
@@ -508,7 +535,7 @@ async function main(): Promise<void> {
     await markRelayCaughtUp(store);
 
     if (options.adapters.includes('postgres')) {
-      extra.rebuildPostgres = await rebuildOnPostgres(store, database.url, projections, options, logEvents, report);
+      extra.rebuildPostgres = await rebuildOnPostgres(database.url, projections, options, logEvents, report);
     }
     if (options.adapters.includes('mongodb')) {
       extra.rebuildMongodb = await rebuildOnMongo(store, projections, options, logEvents, report);

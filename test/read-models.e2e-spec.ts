@@ -617,6 +617,27 @@ describe.each(readStoreKinds)('read models with READ_STORE=$readStore, over HTTP
     });
   }
 
+  it('rebuilds every projection at once, each in a worker thread, and the app then serves the rebuilt dashboards and histories', async () => {
+    const readModels = app.get<ReadStore>(READ_STORE);
+    const active = { dashboards: await readModels.activeVersion('dashboards'), payments: await readModels.activeVersion('payments') };
+    const historyBefore = (await as(users.commission).get(`/history/person/${sharedIdNumber}`).expect(200)).body;
+
+    const rebuilt = await runSunlight(['projections', 'rebuild', '--database-url', databaseUrl], cliEnv);
+    expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    for (const [name, version] of Object.entries(active)) {
+      expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt ${name} \\(storage version ${version! + 1}\\): \\d+ events in .*; now serving$`, 'm'));
+      expect(await readModels.activeVersion(name)).toBe(version! + 1);
+    }
+    // Reads follow the newly active generations at once (the live runners switch on their next batch).
+    events = await readRawEvents(db);
+    await expectDashboards(events);
+    expect((await as(users.commission).get(`/history/person/${sharedIdNumber}`).expect(200)).body).toEqual(historyBefore);
+
+    const check = await runSunlight(['projections', 'check', '--database-url', databaseUrl], cliEnv);
+    expect({ exitCode: check.exitCode, stderr: check.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    expect(check.stdout).toMatch(/^payments \(storage version \d+, up to position \d+\): \d+ documents checked, 0 differ$/m);
+  });
+
   // Last, as it adds to the ledger the tests above count. Dashboards are cached per position of
   // the projection: a cached answer must not outlive the batch that changes it.
   it('answers a dashboard read right after the projection caught up with the new event, not from its cache', async () => {

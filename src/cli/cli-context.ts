@@ -22,6 +22,11 @@ export interface CliContext {
   verifyPostgresLog: typeof verifyPostgresLog;
   /** Loaded lazily so that one-shot commands do not pay for loading the whole app. */
   bootstrap: typeof bootstrap;
+  /**
+   * The compiled script of a rebuild worker thread, when not beside the code (tests run the CLI
+   * from TypeScript sources; a worker thread can only start compiled JavaScript).
+   */
+  rebuildWorkerFile?: string;
 }
 
 export function processCliContext(): CliContext {

@@ -2,10 +2,10 @@ import { Command } from 'commander';
 import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
 import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
-import { checkReadModel, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
+import { checkReadModel, type Projection, type ReadStore } from '@sunlight/read-store';
 import { loadAppConfig } from '../config/app-config';
 import { openReadStore } from '../read-models/open-read-store';
-import { rebuildStorageVersion } from '../read-models/projection-versions';
+import { rebuildInWorkers, type RebuildOutcome } from '../read-models/rebuild-in-workers';
 import { CliError, type CliContext } from './cli-context';
 import { resolveDatabaseForVerify } from './verify.command';
 import { createProgressReporter } from './verify-progress';
@@ -13,9 +13,9 @@ import { createProgressReporter } from './verify-progress';
 export const readModelsDifferExitCode = 3;
 
 /**
- * `sunlight projections rebuild [name]` fills a new generation of each projection (concurrently)
- * from the start of the log while the serving one keeps answering, then switches (running apps follow within
- * seconds). `sunlight projections check` recomputes every read model in memory from the log and
+ * `sunlight projections rebuild [name]` fills a new generation of each projection (all at once,
+ * each in a worker thread) from the start of the log while the serving one keeps answering,
+ * then switches (running apps follow within seconds). `sunlight projections check` recomputes every read model in memory from the log and
  * compares it with what is stored.
  */
 export function projectionsCommand(context: CliContext): Command {
@@ -25,32 +25,37 @@ export function projectionsCommand(context: CliContext): Command {
     .description('rebuild a projection (or all) from zero beside the serving one, then switch')
     .option('--database-url <url>', 'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)')
     .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
-      await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
-        // All at once: one projection's documents are being written while another's events are
-        // applied (each runner reads the log for itself). Worker threads, one per projection,
-        // were tried: on two cores the projections then only took CPU from each other.
-        const chosen = select(projections, name);
-        const outcomes = await Promise.allSettled(
-          chosen.map(async (projection) => {
-            const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
-            const runner = new ProjectionRunner({ store, readStore, projection: { ...projection, version }, headPosition: () => store.headPosition() });
-            const progress = createProgressReporter(context, `rebuilding ${projection.name}`, chosen.length > 1);
-            try {
-              const { events, ms } = await runner.rebuild({
-                onProgress: (applied, head) => progress.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
-              });
-              context.stdout.write(
-                `rebuilt ${projection.name} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
-                  `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
-              );
-            } finally {
-              progress.stop();
-            }
-          }),
-        );
+      const config = loadAppConfig({ ...context.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
+      const chosen = select(fundsProjections(loadDivisionRegistry()), name).map((projection) => projection.name);
+      const database = await resolveDatabaseForVerify(context, config);
+      try {
+        // Each projection in a worker thread of its own, all at once (rebuild-in-workers.ts).
+        const progress = new Map(chosen.map((projection) => [projection, createProgressReporter(context, `rebuilding ${projection}`, chosen.length > 1)]));
+        let outcomes: PromiseSettledResult<RebuildOutcome>[];
+        try {
+          outcomes = await rebuildInWorkers({
+            databaseUrl: database.url,
+            readStore: config,
+            projections: chosen,
+            onProgress: (projection, applied, head) => progress.get(projection)?.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
+            ...(context.rebuildWorkerFile === undefined ? {} : { workerFile: context.rebuildWorkerFile }),
+          });
+        } finally {
+          for (const reporter of progress.values()) reporter.stop();
+        }
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') continue;
+          const { projection, version, events, ms } = outcome.value;
+          context.stdout.write(
+            `rebuilt ${projection} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
+              `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
+          );
+        }
         const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
         if (failed) throw failed.reason;
-      });
+      } finally {
+        await database.close();
+      }
     });
   group
     .command('check')

@@ -1,7 +1,9 @@
 import { verifyPostgresLog } from '@sunlight/event-store';
 import { resolveDatabase } from '@sunlight/postgres';
+import path from 'node:path';
 import { runCli } from '../../src/cli';
 import type { CliContext } from '../../src/cli/cli-context';
+import { builtCli, ensureBuilt } from './child-app';
 
 export interface CliRun {
   exitCode: number;
@@ -14,6 +16,8 @@ export interface CliRun {
  * from the test's own), capturing what it writes.
  */
 export async function runSunlight(args: readonly string[], env: Record<string, string | undefined>): Promise<CliRun> {
+  // Rebuild workers are threads, which start compiled JavaScript only: the build `npm test` made.
+  ensureBuilt();
   let stdout = '';
   let stderr = '';
   const context: CliContext = {
@@ -26,6 +30,7 @@ export async function runSunlight(args: readonly string[], env: Record<string, s
     bootstrap: async () => {
       throw new Error('runSunlight does not serve');
     },
+    rebuildWorkerFile: path.join(path.dirname(builtCli), 'read-models', 'rebuild.worker.js'),
   };
   const exitCode = await runCli(['node', 'sunlight', ...args], context);
   return { exitCode, stdout, stderr };

@@ -183,6 +183,21 @@ for (const target of targets) {
       await expectMatchesTheLog(tallyProjection(1));
     });
 
+    it('reads back the documents its cache evicted, losing and repeating nothing, while catching up and live', async () => {
+      await appendTallies(60);
+      // Two documents cached of the ten the tallies touch: most are evicted between batches.
+      const live = runner(tallyProjection(1), { catchUpDocumentCacheMax: 2, documentCacheMax: 2, catchUpBatchSizeMax: 3, batchSizeMax: 2 });
+      await live.start();
+      await live.whenCaughtUp();
+      await expectMatchesTheLog(tallyProjection(1));
+
+      await appendTallies(26); // the last one a tally, not an unrelated event the runner skips
+      const head = await events.headPosition();
+      await eventually(async () => expect((await live.status()).position).toBe(head));
+      const expected = await expectMatchesTheLog(tallyProjection(1));
+      expect(expected.get('totals/all')).toMatchObject({ count: 86 - 2 * Math.floor(86 / 7) });
+    });
+
     it('resumes from its checkpoint after a restart without counting anything twice', async () => {
       await appendTallies(30);
       const first = runner(tallyProjection(1));
