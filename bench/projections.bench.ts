@@ -35,7 +35,7 @@ import { signAccessToken } from '@sunlight/auth';
 import { PostgresEventStore, PostgresProcessorCheckpoints, type EventStore, type GlobalPosition } from '@sunlight/event-store';
 import { FundsProcessor, fundsProjections, fundsReadIndexes } from '@sunlight/funds';
 import { loadDivisionRegistry, type DivisionRegistry } from '@sunlight/geo';
-import { MongoReadStore, PostgresReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
+import { MongoReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
 import { rebuildStorageVersion } from '../src/read-models/projection-versions';
 import { rebuildInWorkers } from '../src/read-models/rebuild-in-workers';
 import { AppendPipeline } from './support/append-pipeline';

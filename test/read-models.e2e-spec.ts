@@ -24,7 +24,6 @@ import {
   poolStateAt,
   readRawEvents,
   subtreeFigures,
-  yuan,
   type RawEvent,
 } from './support/raw-ledger';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';

@@ -1,7 +1,8 @@
-// How a rebuild worker's failures reach its parent. Successful rebuilds in workers are proven end
-// to end (test/read-models.e2e-spec.ts: `sunlight projections rebuild` with every projection).
+// How a rebuild worker's failures reach its parent and the CLI. Successful rebuilds in workers are
+// proven end to end (test/read-models.e2e-spec.ts: `sunlight projections rebuild` with every projection).
 import path from 'node:path';
 import { builtCli, ensureBuilt } from './support/child-app';
+import { runSunlight } from './support/cli-capture';
 import { rebuildInWorkers, RebuildFailedError } from '../src/read-models/rebuild-in-workers';
 
 // Worker threads start compiled JavaScript only: the build `npm test` made.
@@ -37,5 +38,17 @@ describe('rebuildInWorkers', () => {
       workerFile: path.join(path.dirname(workerFile), 'no-such.worker.js'),
     });
     expect(outcome).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringContaining('no-such.worker.js') }) });
+  });
+
+  it('makes `sunlight projections rebuild` name every projection that failed and exit 1', async () => {
+    const run = await runSunlight(['projections', 'rebuild', '--database-url', 'postgres://nobody@127.0.0.1:1/nothing'], { LOG_LEVEL: 'silent' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^rebuild of dashboards failed: EventStoreUnavailableError: /),
+      expect.stringMatching(/^rebuild of payments failed: EventStoreUnavailableError: /),
+      '2 of 2 projections were not rebuilt; their serving versions stay active',
+    ]);
   });
 });

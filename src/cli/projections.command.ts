@@ -15,8 +15,8 @@ export const readModelsDifferExitCode = 3;
 /**
  * `sunlight projections rebuild [name]` fills a new generation of each projection (all at once,
  * each in a worker thread) from the start of the log while the serving one keeps answering,
- * then switches (running apps follow within seconds). `sunlight projections check` recomputes every read model in memory from the log and
- * compares it with what is stored.
+ * then switches (running apps follow within seconds). `sunlight projections check` recomputes
+ * every read model in memory from the log and compares it with what is stored.
  */
 export function projectionsCommand(context: CliContext): Command {
   const group = new Command('projections').description('rebuild or check the read models (dashboards, histories)');
@@ -43,16 +43,22 @@ export function projectionsCommand(context: CliContext): Command {
         } finally {
           for (const reporter of progress.values()) reporter.stop();
         }
-        for (const outcome of outcomes) {
-          if (outcome.status === 'rejected') continue;
+        let failures = 0;
+        for (const [index, outcome] of outcomes.entries()) {
+          if (outcome.status === 'rejected') {
+            // The other projections carry on; this one's serving version stays active.
+            failures += 1;
+            const reason = outcome.reason instanceof Error ? `${outcome.reason.name}: ${outcome.reason.message}` : String(outcome.reason);
+            context.stderr.write(`rebuild of ${chosen[index]} failed: ${reason}\n`);
+            continue;
+          }
           const { projection, version, events, ms } = outcome.value;
           context.stdout.write(
             `rebuilt ${projection} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
               `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
           );
         }
-        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-        if (failed) throw failed.reason;
+        if (failures > 0) throw new CliError(`${failures} of ${chosen.length} projections were not rebuilt; their serving versions stay active`, 1);
       } finally {
         await database.close();
       }

@@ -15,7 +15,6 @@ export interface RebuildWorkerInput {
 }
 
 export type RebuildWorkerMessage =
-  | { kind: 'started'; version: number }
   | { kind: 'progress'; applied: number; head: GlobalPosition | undefined }
   | { kind: 'done'; version: number; events: number; ms: number }
   | { kind: 'failed'; name: string; message: string };
@@ -30,7 +29,6 @@ export interface RebuildOutcome {
 
 export interface RebuildInWorkersOptions extends Omit<RebuildWorkerInput, 'projection'> {
   projections: readonly string[];
-  onStarted?: (projection: string, version: number) => void;
   onProgress?: (projection: string, applied: number, head: GlobalPosition | undefined) => void;
   /** The compiled worker script; the default sits beside this file (tests run from sources). */
   workerFile?: string;
@@ -88,8 +86,7 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): Promise<Prom
             void worker.terminate();
           };
           worker.on('message', (message: RebuildWorkerMessage) => {
-            if (message.kind === 'started') options.onStarted?.(projection, message.version);
-            else if (message.kind === 'progress') options.onProgress?.(projection, message.applied, message.head);
+            if (message.kind === 'progress') options.onProgress?.(projection, message.applied, message.head);
             else if (message.kind === 'done') settle({ value: { projection, version: message.version, events: message.events, ms: message.ms } });
             else settle({ error: new RebuildFailedError(projection, message.name, message.message) });
           });

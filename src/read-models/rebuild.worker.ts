@@ -20,7 +20,6 @@ async function rebuild(input: RebuildWorkerInput, post: (message: RebuildWorkerM
     const readStore = await openReadStore(input.readStore, input.databaseUrl, 4);
     try {
       const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
-      post({ kind: 'started', version });
       const runner = new ProjectionRunner({
         store,
         readStore,

@@ -31,7 +31,6 @@ const keyHexLength = 12;
 const indexHexLength = distinctSketchBits / 4;
 const rankBits = keyHexLength * 4 - distinctSketchBits;
 const rankAlphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-const emptyRegisters = '0'.repeat(registerCount);
 const keyPattern = /^[0-9a-f]{12}$/;
 
 export function emptyDistinctCount(): DistinctCount {
