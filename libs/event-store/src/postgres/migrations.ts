@@ -218,8 +218,71 @@ export const migrations: readonly Migration[] = [
       -- wrote without reading it back.
       ALTER FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[])
         RENAME TO sunlight_append_one_by_one;
+${setBasedAppendFunctionSql(false)}      GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
+    `,
+  },
+  {
+    version: 5,
+    name: 'append with event texts in one binary parameter',
+    sql: /* sql */ `
+      -- Event data and metadata are most of an append's bytes. As elements of text[] parameters
+      -- the client escaped every quote in them and the server unescaped them again character by
+      -- character (array_in): a tenth of the client's CPU and a visible share of the server's in
+      -- bench:append. Here they travel as one bytea, sent in binary, cut apart by byte lengths
+      -- ([data bytes, metadata bytes] per event), and handed on to sunlight_append unchanged.
+      CREATE FUNCTION sunlight_append_packed(
+        p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
+        p_ids uuid[], p_types text[], p_type_jsons text[], p_texts bytea, p_text_bytes int[]
+      ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint,
+                      recorded_at timestamptz)
+      LANGUAGE plpgsql
+      AS $fn$
+      DECLARE
+        v_datas text[];
+        v_metas text[];
+        v_total bigint;
+      BEGIN
+        IF cardinality(p_text_bytes) IS DISTINCT FROM 2 * cardinality(p_ids) THEN
+          RAISE EXCEPTION 'p_text_bytes holds % lengths for % events', cardinality(p_text_bytes), cardinality(p_ids)
+            USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT array_agg(t.text ORDER BY t.n) FILTER (WHERE t.n % 2 = 1),
+               array_agg(t.text ORDER BY t.n) FILTER (WHERE t.n % 2 = 0),
+               max(t.start + t.bytes - 1)
+          INTO v_datas, v_metas, v_total
+          FROM (SELECT s.n, s.start, s.bytes,
+                       convert_from(substring(p_texts FROM s.start::int FOR s.bytes), 'UTF8') AS text
+                  FROM (SELECT u.n, u.bytes, 1 + sum(u.bytes) OVER (ORDER BY u.n) - u.bytes AS start
+                          FROM unnest(p_text_bytes) WITH ORDINALITY AS u(bytes, n)) s) t;
+        IF v_total IS DISTINCT FROM octet_length(p_texts) THEN
+          RAISE EXCEPTION 'p_text_bytes add up to % bytes, p_texts holds %', v_total, octet_length(p_texts)
+            USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        RETURN QUERY SELECT * FROM sunlight_append(
+          p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, v_datas, v_metas);
+      END
+      $fn$;
+      GRANT EXECUTE ON FUNCTION sunlight_append_packed(text[], text[], text[], int[], uuid[], text[], text[], bytea, int[]) TO ${appRoleName};
+    `,
+  },
+  {
+    version: 6,
+    name: 'append parses event texts before taking the lock',
+    sql: setBasedAppendFunctionSql(true),
+  },
+];
 
-      CREATE FUNCTION sunlight_append(
+/**
+ * `sunlight_append`, the set-based append of migration 4, written once for migrations 4 and 6 so
+ * the two cannot drift apart. Migration 6 (`parseBeforeLock`) keeps every rule but parses the
+ * event texts into jsonb before taking the append lock, rather than in the INSERT under it:
+ * every append waits for that lock, so work moved out of it is throughput for all. With two
+ * clients calling it with 200 events each (pgbench on PostgreSQL 15), 183 → 215 calls/s on
+ * average over seven alternating 8–10 s runs; the variant was ahead in six of them.
+ */
+function setBasedAppendFunctionSql(parseBeforeLock: boolean): string {
+  return /* sql */ `
+      ${parseBeforeLock ? 'CREATE OR REPLACE' : 'CREATE'} FUNCTION sunlight_append(
         p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
         p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
       ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint,
@@ -247,7 +310,9 @@ export const migrations: readonly Migration[] = [
         v_results text[];
         v_last_revisions bigint[];
         v_last_positions bigint[];
-        v_written int := 0;
+        v_written int := 0;${parseBeforeLock ? `
+        v_data_jsons jsonb[];
+        v_meta_jsons jsonb[];` : ''}
       BEGIN
         -- A single append is as quick one by one: the set-based statements cost more to start.
         IF v_appends = 1 THEN
@@ -256,7 +321,10 @@ export const migrations: readonly Migration[] = [
               p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas) AS o;
           RETURN;
         END IF;
-        PERFORM pg_advisory_xact_lock(${appendLockKey});
+${parseBeforeLock ? `        -- Parsed before the lock, which every append waits for, rather than by the INSERT under it.
+        v_data_jsons := p_datas::jsonb[];
+        v_meta_jsons := p_metas::jsonb[];
+` : ''}        PERFORM pg_advisory_xact_lock(${appendLockKey});
         -- Filled with NULLs to their full length up front: assigning element i of an empty
         -- array would make i its lower bound, and unnest would shift every row after it.
         v_event_streams := array_fill(NULL::text, ARRAY[v_events]);
@@ -328,7 +396,7 @@ export const migrations: readonly Migration[] = [
         IF v_written > 0 THEN
           INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
           SELECT u.position, u.stream_name, u.revision, u.event_id, u.type, u.data::jsonb, u.meta::jsonb, v_now, u.hash
-            FROM unnest(v_positions, v_event_streams, v_revisions, p_ids, p_types, p_datas, p_metas, v_hashes)
+            FROM unnest(v_positions, v_event_streams, v_revisions, p_ids, p_types, ${parseBeforeLock ? 'v_data_jsons, v_meta_jsons' : 'p_datas, p_metas'}, v_hashes)
               AS u(position, stream_name, revision, event_id, type, data, meta, hash)
            WHERE u.position IS NOT NULL;
           PERFORM pg_notify('sunlight_events', v_position::text);
@@ -339,54 +407,8 @@ export const migrations: readonly Migration[] = [
             AS u(result, last_revision, last_position, actual_revision, k);
       END
       $fn$;
-      GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
-    `,
-  },
-  {
-    version: 5,
-    name: 'append with event texts in one binary parameter',
-    sql: /* sql */ `
-      -- Event data and metadata are most of an append's bytes. As elements of text[] parameters
-      -- the client escaped every quote in them and the server unescaped them again character by
-      -- character (array_in): a tenth of the client's CPU and a visible share of the server's in
-      -- bench:append. Here they travel as one bytea, sent in binary, cut apart by byte lengths
-      -- ([data bytes, metadata bytes] per event), and handed on to sunlight_append unchanged.
-      CREATE FUNCTION sunlight_append_packed(
-        p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
-        p_ids uuid[], p_types text[], p_type_jsons text[], p_texts bytea, p_text_bytes int[]
-      ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint,
-                      recorded_at timestamptz)
-      LANGUAGE plpgsql
-      AS $fn$
-      DECLARE
-        v_datas text[];
-        v_metas text[];
-        v_total bigint;
-      BEGIN
-        IF cardinality(p_text_bytes) IS DISTINCT FROM 2 * cardinality(p_ids) THEN
-          RAISE EXCEPTION 'p_text_bytes holds % lengths for % events', cardinality(p_text_bytes), cardinality(p_ids)
-            USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        SELECT array_agg(t.text ORDER BY t.n) FILTER (WHERE t.n % 2 = 1),
-               array_agg(t.text ORDER BY t.n) FILTER (WHERE t.n % 2 = 0),
-               max(t.start + t.bytes - 1)
-          INTO v_datas, v_metas, v_total
-          FROM (SELECT s.n, s.start, s.bytes,
-                       convert_from(substring(p_texts FROM s.start::int FOR s.bytes), 'UTF8') AS text
-                  FROM (SELECT u.n, u.bytes, 1 + sum(u.bytes) OVER (ORDER BY u.n) - u.bytes AS start
-                          FROM unnest(p_text_bytes) WITH ORDINALITY AS u(bytes, n)) s) t;
-        IF v_total IS DISTINCT FROM octet_length(p_texts) THEN
-          RAISE EXCEPTION 'p_text_bytes add up to % bytes, p_texts holds %', v_total, octet_length(p_texts)
-            USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-        RETURN QUERY SELECT * FROM sunlight_append(
-          p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, v_datas, v_metas);
-      END
-      $fn$;
-      GRANT EXECUTE ON FUNCTION sunlight_append_packed(text[], text[], text[], int[], uuid[], text[], text[], bytea, int[]) TO ${appRoleName};
-    `,
-  },
-];
+`;
+}
 
 export async function runMigrations(client: PoolClient): Promise<number[]> {
   await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
