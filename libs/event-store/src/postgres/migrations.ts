@@ -218,7 +218,7 @@ export const migrations: readonly Migration[] = [
       -- wrote without reading it back.
       ALTER FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[])
         RENAME TO sunlight_append_one_by_one;
-${setBasedAppendFunctionSql(false)}      GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
+${setBasedAppendFunctionSql(4)}      GRANT EXECUTE ON FUNCTION sunlight_append(text[], text[], text[], int[], uuid[], text[], text[], text[], text[]) TO ${appRoleName};
     `,
   },
   {
@@ -268,23 +268,68 @@ ${setBasedAppendFunctionSql(false)}      GRANT EXECUTE ON FUNCTION sunlight_appe
   {
     version: 6,
     name: 'append parses event texts before taking the lock',
-    sql: setBasedAppendFunctionSql(true),
+    sql: setBasedAppendFunctionSql(6),
+  },
+  {
+    version: 7,
+    name: 'append checks event ids before taking the lock; hash index of transfer ids',
+    sql: /* sql */ `
+${setBasedAppendFunctionSql(7)}
+      -- Every event that carries a transfer id (most of them) adds an entry to this index, under
+      -- the append lock. A B-tree of random text keys cost about 6 µs an event there, a hash
+      -- index about 2 (one INSERT of 200 events, alone on PostgreSQL 15: 3.2–3.6 ms against
+      -- 2.0–2.7; under the lock in bench:append (c): 3.2 against 2.7). An id's few events are
+      -- sorted by position after the lookup.
+      DROP INDEX events_transfer_id_idx;
+      CREATE INDEX events_transfer_id_idx ON events USING hash ((data ->> 'transferId'))
+        WHERE data ? 'transferId';
+    `,
   },
 ];
 
 /**
- * `sunlight_append`, the set-based append of migration 4, written once for migrations 4 and 6 so
- * the two cannot drift apart. Migration 6 (`parseBeforeLock`) keeps every rule but does before
- * taking the append lock what needs no position: it parses the event texts into jsonb (the
- * INSERT under the lock did it) and builds each event's hashed text up to its position. Every
- * append waits for that lock, so work moved out of it is throughput for all. pgbench, two clients
- * calling it with 200 events each, PostgreSQL 15, alternating 8–10 s runs: parsing first, 183 →
- * 215 calls/s on average over seven pairs (ahead in six); the hashed text too, 270 → 285 over
- * four more (ahead in three).
+ * `sunlight_append`, the set-based append of migration 4, written once for migrations 4, 6 and 7
+ * so they cannot drift apart. Each later one keeps every rule but does before taking the append
+ * lock, which every append waits for, work that needs no position:
+ * - 6 parses the event texts into jsonb (the INSERT under the lock did it) and builds each
+ *   event's hashed text up to its position. pgbench, two clients calling it with 200 events
+ *   each, PostgreSQL 15, alternating 8–10 s runs: parsing first, 183 → 215 calls/s on average
+ *   over seven pairs (ahead in six); the hashed text too, 270 → 285 over four more (ahead in
+ *   three).
+ * - 7 looks for the call's event ids in the log (0.3–0.45 ms of the lock's 6–8 ms per call of
+ *   200 events in bench:append (c)), and catches ids committed between that look and the lock
+ *   under it, as its comments say.
  */
-function setBasedAppendFunctionSql(parseBeforeLock: boolean): string {
+function setBasedAppendFunctionSql(migration: 4 | 6 | 7): string {
+  const parseBeforeLock = migration >= 6;
+  const idsCheckedBeforeLock = migration >= 7;
+  const someIdExists = /* sql */ `EXISTS (SELECT 1 FROM unnest(v_event_streams, p_ids) u(stream_name, event_id)
+                       WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_name = u.stream_name AND e.event_id = u.event_id))`;
+  const oneByOne = /* sql */ `          RETURN QUERY SELECT o.*, (SELECT e.recorded_at FROM events e WHERE e.position = o.last_position)
+            FROM sunlight_append_one_by_one(
+              p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas) AS o;
+          RETURN;
+`;
+  const route = /* sql */ `        FOR k IN 1 .. v_appends LOOP
+          FOR j IN 1 .. p_counts[k] LOOP
+            v_event_streams[v_offset + j] := p_streams[k];
+          END LOOP;
+          v_offset := v_offset + p_counts[k];
+        END LOOP;
+
+        -- Idempotent retries and several appends to one stream need the one-by-one rules; a call
+        -- with neither (the common case) is decided here with a handful of set-based statements.
+${idsCheckedBeforeLock ? `        -- Looked up before the lock. Ids that another call commits between this look and the
+        -- lock (a retry racing its original, say) are caught under it: an append refused for
+        -- its expectation looks again below; any other fails the INSERT on
+        -- events_stream_event_id_key, so the call writes nothing and the store retries its
+        -- appends one call each, on the one-by-one path, which decides them under the lock.
+` : ''}        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends
+           OR ${someIdExists} THEN
+${oneByOne}        END IF;
+`;
   return /* sql */ `
-      ${parseBeforeLock ? 'CREATE OR REPLACE' : 'CREATE'} FUNCTION sunlight_append(
+      ${migration > 4 ? 'CREATE OR REPLACE' : 'CREATE'} FUNCTION sunlight_append(
         p_streams text[], p_stream_jsons text[], p_expected text[], p_counts int[],
         p_ids uuid[], p_types text[], p_type_jsons text[], p_datas text[], p_metas text[]
       ) RETURNS TABLE (item int, result text, last_revision bigint, last_position bigint, actual_revision bigint,
@@ -334,34 +379,20 @@ ${parseBeforeLock ? `        -- Parsed before the lock, which every append waits
           SELECT convert_to('{"data":' || u.data || ',"id":"' || u.id::text || '","metadata":' || u.meta || ',"position":"', 'UTF8')
             FROM unnest(p_datas, p_ids, p_metas) WITH ORDINALITY AS u(data, id, meta, n)
            ORDER BY u.n);
-` : ''}        PERFORM pg_advisory_xact_lock(${appendLockKey});
-        -- Filled with NULLs to their full length up front: assigning element i of an empty
+` : ''}${idsCheckedBeforeLock ? `        -- Filled with NULLs to their full length up front: assigning element i of an empty
         -- array would make i its lower bound, and unnest would shift every row after it.
         v_event_streams := array_fill(NULL::text, ARRAY[v_events]);
-        v_positions := array_fill(NULL::bigint, ARRAY[v_events]);
+${route}` : ''}        PERFORM pg_advisory_xact_lock(${appendLockKey});
+${idsCheckedBeforeLock ? '' : `        -- Filled with NULLs to their full length up front: assigning element i of an empty
+        -- array would make i its lower bound, and unnest would shift every row after it.
+        v_event_streams := array_fill(NULL::text, ARRAY[v_events]);
+`}        v_positions := array_fill(NULL::bigint, ARRAY[v_events]);
         v_revisions := array_fill(NULL::bigint, ARRAY[v_events]);
         v_hashes := array_fill(NULL::bytea, ARRAY[v_events]);
         v_results := array_fill(NULL::text, ARRAY[v_appends]);
         v_last_revisions := array_fill(NULL::bigint, ARRAY[v_appends]);
         v_last_positions := array_fill(NULL::bigint, ARRAY[v_appends]);
-        FOR k IN 1 .. v_appends LOOP
-          FOR j IN 1 .. p_counts[k] LOOP
-            v_event_streams[v_offset + j] := p_streams[k];
-          END LOOP;
-          v_offset := v_offset + p_counts[k];
-        END LOOP;
-
-        -- Idempotent retries and several appends to one stream need the one-by-one rules; a call
-        -- with neither (the common case) is decided here with a handful of set-based statements.
-        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends
-           OR EXISTS (SELECT 1 FROM unnest(v_event_streams, p_ids) u(stream_name, event_id)
-                       WHERE EXISTS (SELECT 1 FROM events e WHERE e.stream_name = u.stream_name AND e.event_id = u.event_id)) THEN
-          RETURN QUERY SELECT o.*, (SELECT e.recorded_at FROM events e WHERE e.position = o.last_position)
-            FROM sunlight_append_one_by_one(
-              p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas) AS o;
-          RETURN;
-        END IF;
-
+${idsCheckedBeforeLock ? '' : route}
         SELECT array_agg((SELECT max(e.revision) FROM events e WHERE e.stream_name = s.stream_name) ORDER BY s.k)
           INTO v_currents FROM unnest(p_streams) WITH ORDINALITY AS s(stream_name, k);
         SELECT e.position, e.hash INTO v_position, v_hash FROM events e ORDER BY e.position DESC LIMIT 1;
@@ -404,7 +435,11 @@ ${parseBeforeLock ? `              v_hash := sha256(v_hash || v_hash_heads[i] ||
           END IF;
           v_offset := v_offset + v_count;
         END LOOP;
-
+${idsCheckedBeforeLock ? `        -- A refused expectation may be an idempotent retry whose original committed after the
+        -- look for its ids: the one-by-one rules answer it as a duplicate.
+        IF v_written < v_events AND ${someIdExists} THEN
+${oneByOne}        END IF;
+` : ''}
         IF v_written > 0 THEN
           INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
           SELECT u.position, u.stream_name, u.revision, u.event_id, u.type, u.data::jsonb, u.meta::jsonb, v_now, u.hash

@@ -53,8 +53,9 @@ export class PostgresTransferIndex implements TransferIndex {
     try {
       ({ rows } = await this.pool.query<EventRow>({
         name: 'sunlight_transfers_events',
-        // Id by id through events_transfer_id_idx, each id's events in log order and bounded on
-        // their own (one id with many events cannot crowd out the others).
+        // Id by id through events_transfer_id_idx (a hash index; an id's few events are sorted
+        // after it), each id's events in log order and bounded on their own (one id with many
+        // events cannot crowd out the others).
         text: `SELECT e.position, e.stream_name, e.revision, e.event_id, e.type, e.data, e.metadata, e.recorded_at
                  FROM unnest($1::text[]) AS wanted(transfer_id)
                  CROSS JOIN LATERAL (

@@ -11,6 +11,7 @@ import type { EventToAppend, ExpectedRevision } from '../event-store.port';
 import { newEvent } from '../testing/event-store.contract';
 import { appRoleName } from './migrations';
 import { appendCallParameters, appendSql, PostgresEventStore } from './postgres-event-store';
+import { encodePosition } from './positions';
 import { verifyPostgresLog } from './verify-postgres-log';
 
 interface Row {
@@ -234,6 +235,91 @@ for (const target of postgresTargets()) {
         /3 lengths for 2 events/,
       );
       expect(await head()).toBe(start);
+    });
+
+    describe('when another call commits the same ids between the look for them and the lock', () => {
+      let holder: Client;
+      beforeEach(async () => {
+        holder = new Client({ connectionString: databaseUrl, options: `-c role=${appRoleName}` });
+        await holder.connect();
+      });
+      afterEach(async () => {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      });
+      /** Writes `events` in a transaction left open, so that its call keeps the append lock. */
+      const holdOriginal = async (stream: string, events: EventToAppend[]): Promise<void> => {
+        await holder.query('BEGIN');
+        const append = validateAppend(stream, events, { expectedRevision: 'no_stream' });
+        await holder.query(appendSql, appendCallParameters([{ append, expected: 'no_stream' }]));
+      };
+      const lockWaiters = async (count: number): Promise<void> => {
+        for (;;) {
+          const { rows } = await holder.query<{ waiting: string }>(
+            `SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+          );
+          if (Number(rows[0].waiting) >= count) return;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      };
+
+      it('answers a repeat refused for its expectation as a duplicate, after looking again under the lock', async () => {
+        const original = [newEvent('X1')];
+        const start = await head();
+        await holdOriginal('pool-x.53', original);
+        const racing = call([
+          ['pool-x.53', original, 'no_stream'],
+          ['pool-y.53', [newEvent('Y1')], 'no_stream'],
+        ]);
+        await lockWaiters(1);
+        await holder.query('COMMIT');
+        expect((await racing).map((row) => [row.result, row.last_position])).toEqual([
+          ['duplicate', String(start + 1)],
+          ['ok', String(start + 2)],
+        ]);
+        expect(await streamOf('pool-x.53')).toHaveLength(1);
+      });
+
+      it('fails a call whose expectations hold on the unique index, and it writes nothing', async () => {
+        const original = [newEvent('X2')];
+        const start = await head();
+        await holdOriginal('pool-x2.53', original);
+        const racing = call([
+          ['pool-x2.53', original, 'any'],
+          ['pool-y2.53', [newEvent('Y2')], 'no_stream'],
+        ]);
+        racing.catch(() => undefined);
+        await lockWaiters(1);
+        await holder.query('COMMIT');
+        await expect(racing).rejects.toMatchObject({ code: '23505', constraint: 'events_stream_event_id_key' });
+        expect(await head()).toBe(start + 1);
+        expect(await streamOf('pool-x2.53')).toHaveLength(1);
+        expect(await streamOf('pool-y2.53')).toEqual([]);
+      });
+
+      it('lets the store retry the appends of that call alone: the repeat is a duplicate, its neighbour is written', async () => {
+        const original = [newEvent('Z1')];
+        await holdOriginal('pool-z.53', original);
+        const before = { ...store.appendCalls };
+        // The first append goes out alone; the next two travel together once 100 events wait.
+        const alone = store.appendToStream('pool-z-alone.53', [newEvent('A1')], { expectedRevision: 'no_stream' });
+        const repeat = store.appendToStream('pool-z.53', original, { expectedRevision: 'any' });
+        const neighbour = store.appendToStream('pool-z-big.53', Array.from({ length: 100 }, () => newEvent('B')), {
+          expectedRevision: 'no_stream',
+        });
+        await lockWaiters(2);
+        await holder.query('COMMIT');
+        const [aloneResult, repeatResult, neighbourResult] = await Promise.all([alone, repeat, neighbour]);
+        const [originalRow] = await streamOf('pool-z.53');
+        expect(repeatResult.position).toBe(encodePosition(originalRow.position));
+        expect(repeatResult.recorded).toBeUndefined();
+        expect(neighbourResult.nextExpectedRevision).toBe(99n);
+        expect(aloneResult.nextExpectedRevision).toBe(0n);
+        // The lone append; the call of the other two, refused whole; then each of them again.
+        expect(store.appendCalls.calls - before.calls).toBe(4);
+        expect(await head()).toBe(originalRow.position + 101);
+        expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
+      });
     });
 
     it('answers a partly overlapping append as a conflict and writes nothing of it', async () => {
