@@ -20,6 +20,7 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../event-store.port';
+import { binaryTextArray, binaryUuidArray } from './binary-arrays';
 import { appRoleName, runMigrations } from './migrations';
 import { decodePosition, encodePosition } from './positions';
 
@@ -217,7 +218,7 @@ export class PostgresEventStore implements EventStore {
     this.appendCalls.calls += 1;
     this.appendCalls.appends += batch.length;
     try {
-      ({ rows } = await this.query<AppendRow>('sunlight_append_packed', appendSql, appendParameters(batch)));
+      ({ rows } = await this.query<AppendRow>(appendStatementName, appendSql, appendParameters(batch)));
     } catch (error) {
       if (batch.length > 1 && !(error instanceof EventStoreUnavailableError)) {
         // One bad append must not fail the others that happened to share its call.
@@ -472,7 +473,7 @@ export class PostgresEventStore implements EventStore {
     text: string,
     values: unknown[],
   ): Promise<{ rows: Row[] }> {
-    if (this.closed && name !== 'sunlight_append_packed') throw new EventStoreUnavailableError('the event store is closed');
+    if (this.closed && name !== appendStatementName) throw new EventStoreUnavailableError('the event store is closed');
     try {
       return await this.pool.query<Row>({ name, text, values });
     } catch (error) {
@@ -481,7 +482,8 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
-export const appendSql = 'SELECT * FROM sunlight_append_packed($1, $2, $3, $4, $5::uuid[], $6, $7, $8, $9)';
+const appendStatementName = 'sunlight_append';
+export const appendSql = 'SELECT * FROM sunlight_append($1, $2, $3, $4, $5, $6, $7, $8, $9)';
 
 interface EncodedAppend {
   streamJson: string;
@@ -517,37 +519,32 @@ function encodeAppend(append: ValidatedAppend): EncodedAppend {
 }
 
 /**
- * The parameters of one `sunlight_append_packed` call carrying several appends, flattened. Data
- * and metadata texts go as one binary buffer with their byte lengths (see migration 5); ids and
- * lengths need no escaping, so their array literals are written here rather than by the driver.
+ * The parameters of one `sunlight_append` call carrying several appends, flattened. The
+ * per-event arrays (ids, types, data and metadata texts) go in PostgreSQL's binary array form,
+ * which the server takes as it comes: most of an append's bytes are its texts, and as text[]
+ * literals the driver escaped every quote in them and the server unescaped them again, character
+ * by character (migration 7 says what that cost).
  */
 export function appendParameters(
   batch: readonly (EncodedAppend & { append: ValidatedAppend; expected: ExpectedRevision })[],
 ): unknown[] {
-  let bytes = 0;
-  for (const pending of batch) {
-    for (const event of pending.append.events) bytes += event.dataBytes + event.metadataBytes;
-  }
-  const texts = Buffer.allocUnsafe(bytes);
-  const textBytes: number[] = [];
-  let offset = 0;
-  for (const pending of batch) {
-    for (const event of pending.append.events) {
-      offset += texts.write(event.dataText, offset);
-      offset += texts.write(event.metadataText, offset);
-      textBytes.push(event.dataBytes, event.metadataBytes);
-    }
-  }
+  const events = batch.flatMap((pending) => pending.append.events);
   return [
     batch.map((pending) => pending.append.streamName),
     batch.map((pending) => pending.streamJson),
     batch.map((pending) => (typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected)),
     `{${batch.map((pending) => pending.append.events.length).join(',')}}`,
-    `{${batch.map((pending) => pending.append.events.map((event) => event.eventId).join(',')).join(',')}}`,
-    batch.flatMap((pending) => pending.append.events.map((event) => event.type)),
-    batch.flatMap((pending) => pending.typeJsons),
-    texts,
-    `{${textBytes.join(',')}}`,
+    binaryUuidArray(events.map((event) => event.eventId)),
+    binaryTextArray(events.map((event) => event.type)),
+    binaryTextArray(batch.flatMap((pending) => pending.typeJsons)),
+    binaryTextArray(
+      events.map((event) => event.dataText),
+      events.map((event) => event.dataBytes),
+    ),
+    binaryTextArray(
+      events.map((event) => event.metadataText),
+      events.map((event) => event.metadataBytes),
+    ),
   ];
 }
 

@@ -1,8 +1,9 @@
 /**
  * `sunlight_append` decides a call carrying several appends (from concurrent callers) on its
- * set-based path when the streams are distinct and every event id is new, and one by one
- * otherwise. These cases call it directly, so each path is pinned to the same per-append
- * results, positions and chain, whatever the timing of the store's group commit.
+ * set-based path when their streams are distinct, and one by one otherwise. On the set-based
+ * path the unique index finds repeated event ids: the call fails whole, and the store retries its
+ * appends one call each. These cases call it directly, so each path is pinned to the same
+ * per-append results, positions and chain, whatever the timing of the store's group commit.
  */
 import { Client } from 'pg';
 import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
@@ -11,6 +12,7 @@ import type { EventToAppend, ExpectedRevision } from '../event-store.port';
 import { newEvent } from '../testing/event-store.contract';
 import { appRoleName } from './migrations';
 import { appendCallParameters, appendSql, PostgresEventStore } from './postgres-event-store';
+import { binaryTextArray } from './binary-arrays';
 import { encodePosition } from './positions';
 import { verifyPostgresLog } from './verify-postgres-log';
 
@@ -224,20 +226,18 @@ for (const target of postgresTargets()) {
       expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
     });
 
-    it('refuses packed texts whose byte lengths do not add up, and writes nothing', async () => {
+    it('refuses a call whose binary arrays are cut short or malformed, and writes nothing', async () => {
       const append = validateAppend('pool-w.53', [newEvent('W1'), newEvent('W2')], { expectedRevision: 'no_stream' });
       const start = await head();
-      const parameters = appendCallParameters([{ append, expected: 'no_stream' }]);
-      const lengths = (parameters[8] as string).slice(1, -1).split(',').map(Number);
-      const shorter = `{${lengths.map((bytes, index) => (index === 0 ? bytes - 1 : bytes)).join(',')}}`;
-      await expect(app.query(appendSql, [...parameters.slice(0, 8), shorter])).rejects.toThrow(/add up to/);
-      await expect(app.query(appendSql, [...parameters.slice(0, 8), `{${lengths.slice(1).join(',')}}`])).rejects.toThrow(
-        /3 lengths for 2 events/,
-      );
+      const parameters = appendCallParameters([{ append, expected: 'no_stream' }, { append: validateAppend('pool-w2.53', [newEvent('W3')], { expectedRevision: 'no_stream' }), expected: 'no_stream' }]);
+      const metadataOfTwo = binaryTextArray(['{}', '{}']);
+      await expect(app.query(appendSql, [...parameters.slice(0, 8), metadataOfTwo])).rejects.toThrow(/null value/);
+      const truncated = (parameters[7] as Buffer).subarray(0, (parameters[7] as Buffer).length - 1);
+      await expect(app.query(appendSql, [...parameters.slice(0, 7), truncated, parameters[8]])).rejects.toThrow(/insufficient data/);
       expect(await head()).toBe(start);
     });
 
-    describe('when another call commits the same ids between the look for them and the lock', () => {
+    describe('when a call repeats ids that another call committed, even while it waited for the lock', () => {
       let holder: Client;
       beforeEach(async () => {
         holder = new Client({ connectionString: databaseUrl, options: `-c role=${appRoleName}` });
@@ -322,16 +322,18 @@ for (const target of postgresTargets()) {
       });
     });
 
-    it('answers a partly overlapping append as a conflict and writes nothing of it', async () => {
+    it('fails a call with a partly overlapping append whole; alone, as the store retries it, it is a conflict', async () => {
       const earlier = newEvent('M1');
       await call([['pool-m.53', [earlier], 'no_stream']]);
       const start = await head();
-      const rows = await call([
-        ['pool-n.53', [newEvent('N1')], 'no_stream'],
-        ['pool-m.53', [earlier, newEvent('M2')], 'any'],
-      ]);
-      expect(rows.map((row) => row.result)).toEqual(['ok', 'conflict']);
-      expect(await head()).toBe(start + 1);
+      const overlapping: Append = ['pool-m.53', [earlier, newEvent('M2')], 'any'];
+      await expect(call([['pool-n.53', [newEvent('N1')], 'no_stream'], overlapping])).rejects.toMatchObject({
+        code: '23505',
+        constraint: 'events_stream_event_id_key',
+      });
+      expect(await head()).toBe(start);
+      expect((await call([overlapping])).map((row) => row.result)).toEqual(['conflict']);
+      expect(await head()).toBe(start);
       expect(await streamOf('pool-m.53')).toHaveLength(1);
     });
   });
