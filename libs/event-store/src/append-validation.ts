@@ -1,4 +1,4 @@
-import { canonicalJson } from '@sunlight/integrity';
+import { canonicalPlainJson, NotPlainJsonError } from '@sunlight/integrity';
 import { InvalidAppendError } from './errors';
 import type { AppendOptions, EventToAppend } from './event-store.port';
 
@@ -57,10 +57,8 @@ export function validateAppend(
     }
     seenIds.add(eventId);
     validateName(`${field}.type`, event.type, eventTypeLengthMax);
-    validateJsonObject(`${field}.data`, event.data);
-    validateJsonObject(`${field}.metadata`, event.metadata);
-    const dataText = canonicalJson(event.data);
-    const metadataText = canonicalJson(event.metadata);
+    const dataText = canonicalObjectText(`${field}.data`, event.data);
+    const metadataText = canonicalObjectText(`${field}.metadata`, event.metadata);
     const dataBytes = Buffer.byteLength(dataText);
     const metadataBytes = Buffer.byteLength(metadataText);
     if (dataBytes + metadataBytes > eventSizeBytesMax) {
@@ -100,70 +98,20 @@ function validateExpectedRevision(expected: unknown): void {
 
 const jsonDepthMax = 64;
 
-function validateJsonObject(field: string, value: unknown): void {
+/**
+ * The RFC 8785 text of `data` or `metadata`, which must be a JSON object. Only values that survive
+ * a round trip through JSON, JSONB and back unchanged are allowed, because the hash chain is
+ * recomputed from what the store returns; the text is written and checked in one walk.
+ */
+function canonicalObjectText(field: string, value: unknown): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidAppendError(field, 'must be a JSON object');
   }
-  validateJsonValue(field, value, 0);
-}
-
-/**
- * Only values that survive a round trip through JSON, JSONB and back unchanged are allowed,
- * because the hash chain is recomputed from what the store returns. The path of a member is
- * only spelled out when it is wrong: building it for every value cost more than the checks.
- */
-function validateJsonValue(path: string, value: unknown, depth: number): void {
-  if (depth > jsonDepthMax) {
-    throw new InvalidAppendError(path, `nests deeper than ${jsonDepthMax} levels`);
+  try {
+    return canonicalPlainJson(value, jsonDepthMax);
+  } catch (error) {
+    if (!(error instanceof NotPlainJsonError)) throw error;
+    const path = error.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+    throw new InvalidAppendError(`${field}${path}`, error.reason);
   }
-  if (typeof value !== 'object' || value === null) {
-    validateJsonScalar(path, undefined, value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) validateJsonMember(path, index, value[index], depth);
-    return;
-  }
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
-    throw new InvalidAppendError(path, 'must be a plain JSON object (no Date, Map or class instance)');
-  }
-  for (const key of Object.keys(value)) {
-    if (key.includes('\u0000') || !key.isWellFormed()) {
-      throw new InvalidAppendError(path, 'has a key with NUL or broken Unicode');
-    }
-    validateJsonMember(path, key, (value as Record<string, unknown>)[key], depth);
-  }
-}
-
-function validateJsonMember(parent: string, key: string | number, value: unknown, depth: number): void {
-  if (typeof value === 'object' && value !== null) {
-    validateJsonValue(memberPath(parent, key), value, depth + 1);
-  } else {
-    validateJsonScalar(parent, key, value);
-  }
-}
-
-function validateJsonScalar(parent: string, key: string | number | undefined, value: unknown): void {
-  switch (typeof value) {
-    case 'string':
-      if (value.includes('\u0000') || !value.isWellFormed()) {
-        throw new InvalidAppendError(memberPath(parent, key), 'must not contain NUL or broken Unicode');
-      }
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) throw new InvalidAppendError(memberPath(parent, key), 'must be a finite number');
-      return;
-    case 'boolean':
-      return;
-    case 'object': // null
-      return;
-    default:
-      throw new InvalidAppendError(memberPath(parent, key), `holds a ${typeof value}, which JSON cannot carry`);
-  }
-}
-
-function memberPath(parent: string, key: string | number | undefined): string {
-  if (key === undefined) return parent;
-  return typeof key === 'number' ? `${parent}[${key}]` : `${parent}.${key}`;
 }

@@ -1,6 +1,24 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, canonicalPlainJson, NotPlainJsonError } from './canonical-json';
+
+// Characters JSON must escape, lone surrogates, and characters it must not escape.
+const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\ud800', '\udc00', '\u2028', 'a', '€') });
+const key = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), tricky);
+const json = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer(),
+    fc.string({ unit: 'grapheme' }),
+    fc.string({ unit: 'binary' }),
+    tricky,
+    fc.array(tie('value')),
+    fc.dictionary(key, tie('value')),
+  ),
+})).value;
 
 describe('canonicalJson (RFC 8785)', () => {
   it('writes the example of RFC 8785 §3.2.2 byte for byte', () => {
@@ -24,23 +42,6 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('equals the reference implementation (the canonicalize package) on random JSON', () => {
-    // Characters JSON must escape, lone surrogates, and characters it must not escape.
-    const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\ud800', '\udc00', '\u2028', 'a', '€') });
-    const key = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), tricky);
-    const json = fc.letrec((tie) => ({
-      value: fc.oneof(
-        { depthSize: 'small' },
-        fc.constant(null),
-        fc.boolean(),
-        fc.double({ noNaN: true, noDefaultInfinity: true }),
-        fc.integer(),
-        fc.string({ unit: 'grapheme' }),
-        fc.string({ unit: 'binary' }),
-        tricky,
-        fc.array(tie('value')),
-        fc.dictionary(key, tie('value')),
-      ),
-    })).value;
     fc.assert(
       fc.property(json, (value) => {
         expect(canonicalJson(value)).toBe(canonicalize(value));
@@ -59,5 +60,63 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(() => canonicalJson({ a: Number.POSITIVE_INFINITY })).toThrow(TypeError);
     expect(() => canonicalJson({ a: 1n })).toThrow(TypeError);
     expect(() => canonicalJson(undefined)).toThrow('value has no JSON representation');
+  });
+});
+
+describe('canonicalPlainJson (RFC 8785 of values that survive a JSON round trip)', () => {
+  const hasNulOrLoneSurrogate = (value: unknown): boolean => {
+    const bad = (text: string) => text.includes('\u0000') || !text.isWellFormed();
+    if (typeof value === 'string') return bad(value);
+    if (Array.isArray(value)) return value.some(hasNulOrLoneSurrogate);
+    if (typeof value === 'object' && value !== null) {
+      return Object.entries(value).some(([name, member]) => bad(name) || hasNulOrLoneSurrogate(member));
+    }
+    return false;
+  };
+
+  it('writes what canonicalJson writes, and refuses exactly the values with NUL or a lone surrogate', () => {
+    const seen = { written: 0, refused: 0 };
+    fc.assert(
+      fc.property(json, (value) => {
+        if (hasNulOrLoneSurrogate(value)) {
+          expect(() => canonicalPlainJson(value, 64)).toThrow(NotPlainJsonError);
+          seen.refused += 1;
+        } else {
+          expect(canonicalPlainJson(value, 64)).toBe(canonicalJson(value));
+          seen.written += 1;
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+    // Both sides of the property were exercised, not one alone.
+    expect(seen.written).toBeGreaterThan(500);
+    expect(seen.refused).toBeGreaterThan(100);
+  });
+
+  it.each([
+    ['a NUL in a string', { items: [{ note: 'ok' }, { note: 'a\u0000b' }] }, ['items', 1, 'note'], 'must not contain NUL or broken Unicode'],
+    ['a lone surrogate in a key', { nested: { ['k\ud800']: 1 } }, ['nested'], 'has a key with NUL or broken Unicode'],
+    ['NaN', { ratio: Number.NaN }, ['ratio'], 'must be a finite number'],
+    ['a bigint', { amount: 1n }, ['amount'], 'holds a bigint, which JSON cannot carry'],
+    ['undefined in an array', { list: [1, undefined] }, ['list', 1], 'holds a undefined, which JSON cannot carry'],
+    ['a function member named toJSON', { toJSON: () => 'x' }, ['toJSON'], 'holds a function, which JSON cannot carry'],
+    ['a Date', { at: new Date(0) }, ['at'], 'must be a plain JSON object (no Date, Map or class instance)'],
+    ['a Map', { index: [new Map()] }, ['index', 0], 'must be a plain JSON object (no Date, Map or class instance)'],
+    ['nesting past the limit', { a: { b: { c: {} } } }, ['a', 'b', 'c'], 'nests deeper than 2 levels'],
+  ])('refuses %s, naming where', (_label, value, path, reason) => {
+    let thrown: unknown;
+    try {
+      canonicalPlainJson(value, 2);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(NotPlainJsonError);
+    expect(thrown).toMatchObject({ path, reason });
+  });
+
+  it('accepts objects without a prototype, and nesting up to the limit', () => {
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: [true, null] });
+    expect(canonicalPlainJson({ x: bare }, 2)).toBe('{"x":{"a":[true,null],"b":1}}');
+    expect(canonicalPlainJson({ a: { b: {} } }, 2)).toBe('{"a":{"b":{}}}');
   });
 });
