@@ -221,7 +221,9 @@ export class PostgresEventStore implements EventStore {
       ({ rows } = await this.query<AppendRow>(appendStatementName, appendSql, appendParameters(batch)));
     } catch (error) {
       if (batch.length > 1 && !(error instanceof EventStoreUnavailableError)) {
-        // One bad append must not fail the others that happened to share its call.
+        // One bad append must not fail the others that happened to share its call; nor one that
+        // repeats event ids, which the unique index refuses on the set-based path (migration 7):
+        // alone, each is decided by the one-by-one rules.
         await Promise.all(batch.map((pending) => this.writeAppends([pending])));
         return;
       }
