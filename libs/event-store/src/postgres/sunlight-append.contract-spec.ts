@@ -210,7 +210,7 @@ for (const target of postgresTargets()) {
       }
     });
 
-    it('cuts the packed texts apart by byte length, multi-byte characters and escapes included', async () => {
+    it('carries texts with multi-byte characters and escapes byte for byte', async () => {
       const tricky = [
         newEvent('P1', { name: '张三', note: 'quote " backslash \\ newline \n', emoji: '😀' }),
         newEvent('P2', { 名: '富源县', list: ['{', '}', ','] }),
