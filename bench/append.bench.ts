@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { PostgresEventStore, type EventToAppend } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store';
 import { benchDatabase } from './support/bench-database';
+import { disbursementEvent } from './support/disbursement-event';
 import { machineCpuSeconds } from './support/proc-status';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
 
@@ -14,27 +15,6 @@ interface Workload {
   name: string;
   description: string;
   run(store: PostgresEventStore): Promise<{ events: number; latenciesMs: number[]; elapsedMs: number }>;
-}
-
-function disbursementEvent(index: number): EventToAppend {
-  return {
-    eventId: randomUUID(),
-    type: 'DisbursementRequested',
-    data: {
-      transferId: randomUUID(),
-      beneficiary: { kind: 'household', id: `hh-530325102201-${index}`, name: '张三', idNumber: '53032519800101001X' },
-      amountFen: String(100_000 + (index % 1000)),
-      purpose: '产业发展补助',
-    },
-    metadata: {
-      actor: { id: 'u-finance-1', role: 'finance', division: '530325' },
-      occurredAt: new Date().toISOString(),
-      commandId: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      schemaVersion: 1,
-    },
-  };
 }
 
 async function runWorkers(

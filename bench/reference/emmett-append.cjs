@@ -22,26 +22,12 @@ const { getPostgreSQLEventStore } = require(
   require.resolve('@event-driven-io/emmett-postgresql', { paths: [path.resolve(emmettDir)] }),
 );
 const { benchDatabase } = require('../../dist/bench/support/bench-database');
+const { disbursementEvent: sunlightDisbursementEvent } = require('../../dist/bench/support/disbursement-event');
 
-// The same event as bench/append.bench.ts writes, without the id Sunlight's port asks for.
+// The same event as bench/append.bench.ts writes, less the id that Sunlight's port asks for.
 function disbursementEvent(index) {
-  return {
-    type: 'DisbursementRequested',
-    data: {
-      transferId: randomUUID(),
-      beneficiary: { kind: 'household', id: `hh-530325102201-${index}`, name: '张三', idNumber: '53032519800101001X' },
-      amountFen: String(100_000 + (index % 1000)),
-      purpose: '产业发展补助',
-    },
-    metadata: {
-      actor: { id: 'u-finance-1', role: 'finance', division: '530325' },
-      occurredAt: new Date().toISOString(),
-      commandId: randomUUID(),
-      correlationId: randomUUID(),
-      causationId: randomUUID(),
-      schemaVersion: 1,
-    },
-  };
+  const { eventId: _unused, ...event } = sunlightDisbursementEvent(index);
+  return event;
 }
 
 async function main() {

@@ -263,16 +263,26 @@ for (const target of postgresTargets()) {
         }
       };
 
-      it('answers a repeat refused for its expectation as a duplicate, after looking again under the lock', async () => {
-        const original = [newEvent('X1')];
+      /**
+       * Calls `stream`'s original again with `expected`, beside a new append to `neighbour`, while
+       * the original is written but not committed; commits it once the call waits for the lock.
+       */
+      const repeatWhileOriginalCommits = async (stream: string, expected: ExpectedRevision, neighbour: string) => {
+        const original = [newEvent('Original')];
         const start = await head();
-        await holdOriginal('pool-x.53', original);
+        await holdOriginal(stream, original);
         const racing = call([
-          ['pool-x.53', original, 'no_stream'],
-          ['pool-y.53', [newEvent('Y1')], 'no_stream'],
+          [stream, original, expected],
+          [neighbour, [newEvent('Neighbour')], 'no_stream'],
         ]);
+        racing.catch(() => undefined); // awaited by the caller, after the commit
         await lockWaiters(1);
         await holder.query('COMMIT');
+        return { start, racing };
+      };
+
+      it('answers a repeat refused for its expectation as a duplicate, after looking again under the lock', async () => {
+        const { start, racing } = await repeatWhileOriginalCommits('pool-x.53', 'no_stream', 'pool-y.53');
         expect((await racing).map((row) => [row.result, row.last_position])).toEqual([
           ['duplicate', String(start + 1)],
           ['ok', String(start + 2)],
@@ -281,16 +291,7 @@ for (const target of postgresTargets()) {
       });
 
       it('fails a call whose expectations hold on the unique index, and it writes nothing', async () => {
-        const original = [newEvent('X2')];
-        const start = await head();
-        await holdOriginal('pool-x2.53', original);
-        const racing = call([
-          ['pool-x2.53', original, 'any'],
-          ['pool-y2.53', [newEvent('Y2')], 'no_stream'],
-        ]);
-        racing.catch(() => undefined);
-        await lockWaiters(1);
-        await holder.query('COMMIT');
+        const { start, racing } = await repeatWhileOriginalCommits('pool-x2.53', 'any', 'pool-y2.53');
         await expect(racing).rejects.toMatchObject({ code: '23505', constraint: 'events_stream_event_id_key' });
         expect(await head()).toBe(start + 1);
         expect(await streamOf('pool-x2.53')).toHaveLength(1);
