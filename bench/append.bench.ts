@@ -3,83 +3,11 @@
  * hash chain on. Workloads: (a) single events to new streams, one writer; (b) single events,
  * eight writers over 1,000 streams with exact expected revisions; (c) batches of 100, four writers.
  */
-import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { PostgresEventStore } from '@sunlight/event-store';
+import { Appender, appendWorkloads, warmUp } from './support/append-workloads';
 import { benchDatabase } from './support/bench-database';
-import { disbursementEvent } from './support/disbursement-event';
 import { machineCpuSeconds } from './support/proc-status';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
-
-interface Workload {
-  name: string;
-  description: string;
-  run(store: PostgresEventStore): Promise<{ events: number; latenciesMs: number[]; elapsedMs: number }>;
-}
-
-async function runWorkers(
-  workers: number,
-  perWorker: number,
-  appendOne: (worker: number, iteration: number) => Promise<number>,
-): Promise<{ events: number; latenciesMs: number[]; elapsedMs: number }> {
-  const latenciesMs: number[] = [];
-  let events = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      for (let i = 0; i < perWorker; i += 1) {
-        const t0 = performance.now();
-        const appended = await appendOne(worker, i);
-        events += appended;
-        latenciesMs.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { events, latenciesMs, elapsedMs: performance.now() - started };
-}
-
-function workloads(scale: number): Workload[] {
-  const run = `r${Date.now().toString(36)}`;
-  return [
-    {
-      name: 'a',
-      description: 'single-event appends to new streams, concurrency 1',
-      run: (store) =>
-        runWorkers(1, Math.round(5_000 * scale), async (_, i) => {
-          await store.appendToStream(`pool-${run}a${i}.530325`, [disbursementEvent(i)], { expectedRevision: 'no_stream' });
-          return 1;
-        }),
-    },
-    {
-      name: 'b',
-      description: 'single-event appends, concurrency 8, 1,000 streams, exact expected revisions',
-      run: (store) => {
-        const streams = 1_000;
-        const revisions = new Map<number, bigint>();
-        return runWorkers(8, Math.round(2_500 * scale), async (worker, i) => {
-          // Each writer owns the streams congruent to it, so exact revisions never collide.
-          const stream = (worker + 8 * (i % (streams / 8))) % streams;
-          const expected = revisions.get(stream);
-          const result = await store.appendToStream(`pool-${run}b.${stream}`, [disbursementEvent(i)], {
-            expectedRevision: expected ?? 'no_stream',
-          });
-          revisions.set(stream, result.nextExpectedRevision);
-          return 1;
-        });
-      },
-    },
-    {
-      name: 'c',
-      description: 'batches of 100 events, concurrency 4',
-      run: (store) =>
-        runWorkers(4, Math.round(250 * scale), async (worker, i) => {
-          const batch = Array.from({ length: 100 }, (_, k) => disbursementEvent(i * 100 + k));
-          await store.appendToStream(`roster-${run}c${worker}-${i}`, batch, { expectedRevision: 'no_stream' });
-          return 100;
-        }),
-    },
-  ];
-}
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
@@ -87,18 +15,19 @@ async function main(): Promise<void> {
   const scale = Number(flags.get('scale') ?? '1');
   const database = await benchDatabase(flags.get('database-url') ?? undefined);
   const store = await PostgresEventStore.open({ connectionString: database.url, poolSize: 10 });
+  const appender: Appender = {
+    append: async (streamName, events, expectedRevision) =>
+      (await store.appendToStream(streamName, events, { expectedRevision })).nextExpectedRevision,
+  };
+  const run = `r${Date.now().toString(36)}`;
   const report = new BenchReport('append');
   try {
-    for (const workload of workloads(scale).filter((w) => selected.includes(w.name))) {
-      // A short warm-up so that connection set-up and plan caching are not measured.
-      await runWorkers(4, 50, async (_, i) => {
-        await store.appendToStream(`warmup-${randomUUID()}`, [disbursementEvent(i)], { expectedRevision: 'no_stream' });
-        return 1;
-      });
+    for (const workload of appendWorkloads(scale, run).filter((w) => selected.includes(w.name))) {
+      await warmUp(appender, `${run}${workload.name}`);
       const callsBefore = { ...store.appendCalls };
       const clientBefore = process.cpuUsage();
       const machineBefore = machineCpuSeconds();
-      const { events, latenciesMs, elapsedMs } = await workload.run(store);
+      const { events, latenciesMs, elapsedMs } = await workload.run(appender);
       const clientCpu = process.cpuUsage(clientBefore);
       const machineAfter = machineCpuSeconds();
       const calls = store.appendCalls.calls - callsBefore.calls;

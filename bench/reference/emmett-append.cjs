@@ -11,7 +11,6 @@
  *   npx nest build && EMMETT_DIR=/tmp/emmett node bench/reference/emmett-append.cjs
  */
 const path = require('node:path');
-const { randomUUID } = require('node:crypto');
 
 const emmettDir = process.env.EMMETT_DIR;
 if (!emmettDir) {
@@ -22,32 +21,27 @@ const { getPostgreSQLEventStore } = require(
   require.resolve('@event-driven-io/emmett-postgresql', { paths: [path.resolve(emmettDir)] }),
 );
 const { benchDatabase } = require('../../dist/bench/support/bench-database');
-const { disbursementEvent: sunlightDisbursementEvent } = require('../../dist/bench/support/disbursement-event');
-
-// The same event as bench/append.bench.ts writes, less the id that Sunlight's port asks for.
-function disbursementEvent(index) {
-  const { eventId: _unused, ...event } = sunlightDisbursementEvent(index);
-  return event;
-}
+const { appendWorkloads, warmUp } = require('../../dist/bench/support/append-workloads');
 
 async function main() {
   const database = await benchDatabase(undefined);
   const store = getPostgreSQLEventStore(database.url);
   try {
-    const run = `r${Date.now().toString(36)}`;
-    for (let i = 0; i < 50; i += 1) await store.appendToStream(`warmup-${randomUUID()}`, [disbursementEvent(i)]);
-    let events = 0;
-    const started = performance.now();
-    await Promise.all(
-      [0, 1, 2, 3].map(async (worker) => {
-        for (let i = 0; i < 250; i += 1) {
-          const batch = Array.from({ length: 100 }, (_, k) => disbursementEvent(i * 100 + k));
-          await store.appendToStream(`roster-${run}c${worker}-${i}`, batch, { expectedStreamVersion: 'STREAM_DOES_NOT_EXIST' });
-          events += 100;
-        }
-      }),
-    );
-    const elapsedMs = performance.now() - started;
+    // The same events as bench:append writes, less the id that Sunlight's port asks for.
+    const appender = {
+      append: async (streamName, events, expectedRevision) => {
+        const result = await store.appendToStream(
+          streamName,
+          events.map(({ eventId: _unused, ...event }) => event),
+          { expectedStreamVersion: expectedRevision === 'no_stream' ? 'STREAM_DOES_NOT_EXIST' : expectedRevision },
+        );
+        return result.nextExpectedStreamVersion;
+      },
+    };
+    const label = `r${Date.now().toString(36)}`;
+    await warmUp(appender, label);
+    const workload = appendWorkloads(1, label).find((w) => w.name === 'c');
+    const { events, elapsedMs } = await workload.run(appender);
     console.log(`emmett-postgresql 0.42.0, workload c: ${events} events in ${elapsedMs.toFixed(0)} ms, ${Math.round((events / elapsedMs) * 1000)} events/s`);
   } finally {
     await store.close();
