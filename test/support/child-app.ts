@@ -1,20 +1,47 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../../bench/support/free-port';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 export const builtCli = path.join(repoRoot, 'dist', 'src', 'cli.js');
+/** Rewritten by every build that emitted anything (tsc's incremental state). */
+const buildInfo = path.join(repoRoot, 'dist', 'tsconfig.build.tsbuildinfo');
+/** Written after a build made here: tsc rewrites nothing when a source was only touched. */
+const buildStamp = path.join(repoRoot, 'dist', '.test-build-stamp');
 const outputTailChars = 8_000;
 
-/** Builds the app with `nest build` when `dist/src/cli.js` is missing (a bare `npx jest`). */
+/**
+ * Builds the app with `nest build` when `dist/src/cli.js` is missing or a source file of the app
+ * changed after the last build (a bare `npx jest` after an edit), so tests that start the built
+ * app never run older code. `npm test` builds first, and then this finds nothing to do.
+ */
 export function ensureBuilt(): void {
-  if (existsSync(builtCli)) return;
+  if (existsSync(builtCli) && newestSourceMs([path.join(repoRoot, 'src'), path.join(repoRoot, 'libs')]) <= lastBuildMs()) {
+    return;
+  }
   const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [repoRoot] }), 'build'], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
   if (build.status !== 0) throw new Error(`nest build failed:\n${build.stdout}\n${build.stderr}`);
+  writeFileSync(buildStamp, `${new Date().toISOString()}\n`);
+}
+
+function lastBuildMs(): number {
+  return Math.max(...[buildInfo, buildStamp].map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+}
+
+/** The latest modification time of the app's TypeScript sources (tests left out) under `roots`. */
+export function newestSourceMs(roots: readonly string[]): number {
+  let newest = 0;
+  for (const root of roots) {
+    for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || /\.(spec|e2e-spec|contract-spec)\.ts$/.test(entry.name)) continue;
+      newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
 }
 
 export interface ChildApp {
