@@ -4,7 +4,7 @@
  * eight writers over 1,000 streams with exact expected revisions; (c) batches of 100, four writers.
  */
 import { PostgresEventStore } from '@sunlight/event-store';
-import { Appender, appendWorkloads, warmUp } from './support/append-workloads';
+import { appendWorkloads, storeAppender, warmUp } from './support/append-workloads';
 import { benchDatabase } from './support/bench-database';
 import { machineCpuSeconds } from './support/proc-status';
 import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
@@ -15,10 +15,7 @@ async function main(): Promise<void> {
   const scale = Number(flags.get('scale') ?? '1');
   const database = await benchDatabase(flags.get('database-url') ?? undefined);
   const store = await PostgresEventStore.open({ connectionString: database.url, poolSize: 10 });
-  const appender: Appender = {
-    append: async (streamName, events, expectedRevision) =>
-      (await store.appendToStream(streamName, events, { expectedRevision })).nextExpectedRevision,
-  };
+  const appender = storeAppender(store);
   const run = `r${Date.now().toString(36)}`;
   const report = new BenchReport('append');
   try {

@@ -20,7 +20,7 @@
 import { Pool } from 'pg';
 import { EventToAppend, ExpectedRevision, PostgresEventStore, WrongExpectedVersionError } from '@sunlight/event-store';
 import { canonicalJson, chainHash, genesisHash } from '@sunlight/integrity';
-import { Appender, appendWorkloads, warmUp } from '../support/append-workloads';
+import { Appender, appendWorkloads, storeAppender, warmUp } from '../support/append-workloads';
 import { benchDatabase } from '../support/bench-database';
 import { BenchReport, latencySummary, parseFlags } from '../support/bench-report';
 import { machineCpuSeconds } from '../support/proc-status';
@@ -125,13 +125,7 @@ async function naiveChainedStore(url: string): Promise<Store> {
 
 async function sunlightStore(url: string): Promise<Store> {
   const store = await PostgresEventStore.open({ connectionString: url, poolSize: 10 });
-  return {
-    appender: {
-      append: async (streamName, events, expectedRevision) =>
-        (await store.appendToStream(streamName, events, { expectedRevision })).nextExpectedRevision,
-    },
-    close: () => store.close(),
-  };
+  return { appender: storeAppender(store), close: () => store.close() };
 }
 
 function eventColumns(events: EventToAppend[]): [string[], string[], string[], string[]] {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { EventToAppend, ExpectedRevision } from '@sunlight/event-store';
+import type { EventStore, EventToAppend, ExpectedRevision } from '@sunlight/event-store';
 import { disbursementEvent } from './disbursement-event';
 
 /**
@@ -8,6 +8,14 @@ import { disbursementEvent } from './disbursement-event';
  */
 export interface Appender {
   append(streamName: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<bigint>;
+}
+
+/** Sunlight's store as an `Appender`. */
+export function storeAppender(store: EventStore): Appender {
+  return {
+    append: async (streamName, events, expectedRevision) =>
+      (await store.appendToStream(streamName, events, { expectedRevision })).nextExpectedRevision,
+  };
 }
 
 export interface WorkloadRun {

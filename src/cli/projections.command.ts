@@ -7,7 +7,7 @@ import { loadAppConfig } from '../config/app-config';
 import { openReadStore } from '../read-models/open-read-store';
 import { rebuildInWorkers, type RebuildOutcome } from '../read-models/rebuild-in-workers';
 import { CliError, type CliContext } from './cli-context';
-import { resolveDatabaseForVerify } from './verify.command';
+import { resolveCliDatabase } from './verify.command';
 import { createProgressReporter } from './verify-progress';
 
 export const readModelsDifferExitCode = 3;
@@ -27,7 +27,7 @@ export function projectionsCommand(context: CliContext): Command {
     .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
       const config = loadAppConfig({ ...context.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
       const chosen = select(fundsProjections(loadDivisionRegistry()), name).map((projection) => projection.name);
-      const database = await resolveDatabaseForVerify(context, config);
+      const database = await resolveCliDatabase(context, config);
       try {
         // Each projection in a worker thread of its own, all at once (rebuild-in-workers.ts).
         const progress = new Map(chosen.map((projection) => [projection, createProgressReporter(context, `rebuilding ${projection}`, chosen.length > 1)]));
@@ -118,7 +118,7 @@ async function withStores(
   work: (stores: { store: PostgresEventStore; readStore: ReadStore; projections: readonly Projection[] }) => Promise<void>,
 ): Promise<void> {
   const config = loadAppConfig({ ...context.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
-  const database = await resolveDatabaseForVerify(context, config);
+  const database = await resolveCliDatabase(context, config);
   try {
     const store = await PostgresEventStore.open({ connectionString: database.url });
     try {

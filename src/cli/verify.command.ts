@@ -17,7 +17,7 @@ export function verifyCommand(context: CliContext): Command {
     .option('--database-url <url>', 'PostgreSQL to verify (default: DATABASE_URL, else the embedded database)')
     .action(async (options: { databaseUrl?: string }) => {
       const config = loadAppConfig({ ...context.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
-      const database = await resolveDatabaseForVerify(context, config);
+      const database = await resolveCliDatabase(context, config);
       try {
         const progress = createProgressReporter(context);
         let result;
@@ -52,7 +52,8 @@ function explainVerifyFailure(error: unknown): unknown {
   return error;
 }
 
-export async function resolveDatabaseForVerify(context: CliContext, config: ReturnType<typeof loadAppConfig>) {
+/** The log's database for a one-shot command (verify, projections): DATABASE_URL's, else the embedded one. */
+export async function resolveCliDatabase(context: CliContext, config: ReturnType<typeof loadAppConfig>) {
   const serverLog: string[] = [];
   try {
     return await context.resolveDatabase({
@@ -71,7 +72,7 @@ export async function resolveDatabaseForVerify(context: CliContext, config: Retu
       [
         `could not start the embedded PostgreSQL in ${config.dataDir}: ${reason}`,
         ...serverLog.map((line) => `  ${line.trimEnd()}`),
-        `If \`sunlight serve\` is running on this data directory, verify through it instead: ` +
+        `If \`sunlight serve\` is running on this data directory, use its database instead: ` +
           `--database-url postgres://postgres:sunlight@127.0.0.1:${config.embeddedPgPort}/sunlight`,
       ].join('\n'),
       1,
