@@ -34,7 +34,17 @@ module.exports = {
           '/domain/',
         ],
       },
-      to: { path: ['^src/', '/postgres/', '/kurrentdb/', '/mongodb/', '/api/', '/application/', '^libs/postgres/'] },
+      to: {
+        path: [
+          '^src/',
+          '/postgres/',
+          '/kurrentdb/',
+          '/mongodb/',
+          '/api/',
+          '/application/',
+          '^libs/postgres/',
+        ],
+      },
     },
     {
       name: 'libs-do-not-import-the-app',
@@ -54,6 +64,9 @@ module.exports = {
     exclude: { path: '^dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -29,20 +29,40 @@ async function main(): Promise<void> {
       const machineAfter = machineCpuSeconds();
       const calls = store.appendCalls.calls - callsBefore.calls;
       const { p50Ms, p99Ms } = latencySummary(latenciesMs);
-      console.log(`${workload.name}: ${workload.description}: ${events} events in ${elapsedMs.toFixed(0)} ms`);
+      console.log(
+        `${workload.name}: ${workload.description}: ${events} events in ${elapsedMs.toFixed(0)} ms`,
+      );
       report.add(workload.name, 'eventsPerSecond', (events / elapsedMs) * 1000, 'events/s');
       report.add(workload.name, 'p50Ms', p50Ms, 'ms');
       report.add(workload.name, 'p99Ms', p99Ms, 'ms');
       // How many appends shared one call (and one commit) of sunlight_append.
-      report.add(workload.name, 'appendsPerCall', (store.appendCalls.appends - callsBefore.appends) / calls, 'appends');
+      report.add(
+        workload.name,
+        'appendsPerCall',
+        (store.appendCalls.appends - callsBefore.appends) / calls,
+        'appends',
+      );
       // CPU per event is steadier than events/s on a shared VM: the client (this process,
       // which builds the events too) and the whole machine, which is mostly PostgreSQL besides.
-      report.add(workload.name, 'clientCpuUsPerEvent', ((clientCpu.user + clientCpu.system) / events), 'µs');
+      report.add(
+        workload.name,
+        'clientCpuUsPerEvent',
+        (clientCpu.user + clientCpu.system) / events,
+        'µs',
+      );
       if (machineBefore && machineAfter) {
-        report.add(workload.name, 'machineCpuUsPerEvent', ((machineAfter.busy - machineBefore.busy) * 1e6) / events, 'µs');
+        report.add(
+          workload.name,
+          'machineCpuUsPerEvent',
+          ((machineAfter.busy - machineBefore.busy) * 1e6) / events,
+          'µs',
+        );
       }
     }
-    report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18', hashChain: true });
+    report.finish({
+      database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18',
+      hashChain: true,
+    });
   } finally {
     await store.close();
     await database.close();

@@ -90,7 +90,11 @@ function disbursement(fundId: string, divisionCode: string, index: number): Pool
 }
 
 /** One fund line per township, so concurrent commands spread over several pools as in real use. */
-async function fundTownships(bus: CommandBus, townships: string[], label: string): Promise<string[]> {
+async function fundTownships(
+  bus: CommandBus,
+  townships: string[],
+  label: string,
+): Promise<string[]> {
   const fundIds: string[] = [];
   for (const [index, township] of townships.entries()) {
     const fundId = `bench-${label}-${index}`;
@@ -133,7 +137,16 @@ async function httpDisbursements(
   // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/app-profile" to profile the app.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   const server = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/cli.js'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10', RUN_PROJECTIONS: runProjections },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'warn',
+      PG_POOL_SIZE: '10',
+      RUN_PROJECTIONS: runProjections,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let poster: JsonPoster | undefined;
@@ -147,7 +160,12 @@ async function httpDisbursements(
       const response = await client.post(`/api/v1/funds/${fundIds[pool]}/disbursements`, {
         transferId: `bench-${randomUUID()}`,
         divisionCode: townships[pool],
-        beneficiary: { kind: 'household', id: `hh-${index}`, name: '张三', idNumber: makeIdNumber(county, '19800101', '123') },
+        beneficiary: {
+          kind: 'household',
+          id: `hh-${index}`,
+          name: '张三',
+          idNumber: makeIdNumber(county, '19800101', '123'),
+        },
         amount: '3600.00',
       });
       if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${response.text}`);
@@ -179,11 +197,20 @@ async function httpDisbursements(
   }
 }
 
-async function busDisbursements(bus: CommandBus, townships: string[], total: number): Promise<Measured> {
+async function busDisbursements(
+  bus: CommandBus,
+  townships: string[],
+  total: number,
+): Promise<Measured> {
   const fundIds = await fundTownships(bus, townships, 'bus');
   const send = async (index: number) => {
     const pool = index % townships.length;
-    await bus.execute(new RunPoolCommand(disbursement(fundIds[pool], townships[pool], index), { commandId: randomUUID(), correlationId: randomUUID() }));
+    await bus.execute(
+      new RunPoolCommand(disbursement(fundIds[pool], townships[pool], index), {
+        commandId: randomUUID(),
+        correlationId: randomUUID(),
+      }),
+    );
   };
   await runConcurrently(8, 200, send);
   return runConcurrently(8, total, send);
@@ -193,7 +220,12 @@ async function busDisbursements(bus: CommandBus, townships: string[], total: num
  * Seeds a pool with `eventCount` events (request + approve pairs decided by the real decider),
  * written straight to the store in batches, plus the snapshot normal operation would have left.
  */
-async function seedLongPool(store: PostgresEventStore, fundId: string, divisionCode: string, eventCount: number): Promise<void> {
+async function seedLongPool(
+  store: PostgresEventStore,
+  fundId: string,
+  divisionCode: string,
+  eventCount: number,
+): Promise<void> {
   const stream = poolStreamName(fundId, divisionCode);
   let state = initialPoolState();
   let batch: EventToAppend[] = [];
@@ -201,7 +233,9 @@ async function seedLongPool(store: PostgresEventStore, fundId: string, divisionC
   const approver: Actor = { id: 'bench-approver', role: 'approver', division: county };
   const flush = async () => {
     if (batch.length === 0) return;
-    const result = await store.appendToStream(stream, batch, { expectedRevision: revision ?? 'no_stream' });
+    const result = await store.appendToStream(stream, batch, {
+      expectedRevision: revision ?? 'no_stream',
+    });
     revision = result.nextExpectedRevision;
     batch = [];
   };
@@ -213,16 +247,36 @@ async function seedLongPool(store: PostgresEventStore, fundId: string, divisionC
         eventId: randomUUID(),
         type: event.type,
         data: event.data as unknown as Record<string, unknown>,
-        metadata: { actor: command.actor, occurredAt: command.occurredAt, commandId: randomUUID(), schemaVersion: 1 },
+        metadata: {
+          actor: command.actor,
+          occurredAt: command.occurredAt,
+          commandId: randomUUID(),
+          schemaVersion: 1,
+        },
       });
     }
   };
   const occurredAt = new Date().toISOString();
-  apply({ type: 'AppropriateFunds', fundId, divisionCode, transferId: `appropriation-${fundId}`, amountFen: 10n ** 14n, actor: admin, occurredAt });
+  apply({
+    type: 'AppropriateFunds',
+    fundId,
+    divisionCode,
+    transferId: `appropriation-${fundId}`,
+    amountFen: 10n ** 14n,
+    actor: admin,
+    occurredAt,
+  });
   for (let i = 0; batch.length + Number(revision ?? -1n) + 1 < eventCount; i += 1) {
     const request = disbursement(fundId, divisionCode, i);
     apply(request);
-    apply({ type: 'ApproveDisbursement', fundId, divisionCode, transferId: request.transferId, actor: approver, occurredAt });
+    apply({
+      type: 'ApproveDisbursement',
+      fundId,
+      divisionCode,
+      transferId: request.transferId,
+      actor: approver,
+      occurredAt,
+    });
     if (batch.length >= 998) await flush();
   }
   await flush();
@@ -234,33 +288,66 @@ async function seedLongPool(store: PostgresEventStore, fundId: string, divisionC
   });
 }
 
-async function longPool(bus: CommandBus, fundId: string, divisionCode: string, total: number): Promise<Measured & { firstMs: number }> {
+async function longPool(
+  bus: CommandBus,
+  fundId: string,
+  divisionCode: string,
+  total: number,
+): Promise<Measured & { firstMs: number }> {
   const t0 = performance.now();
-  await bus.execute(new RunPoolCommand(disbursement(fundId, divisionCode, 0), { commandId: randomUUID(), correlationId: randomUUID() }));
+  await bus.execute(
+    new RunPoolCommand(disbursement(fundId, divisionCode, 0), {
+      commandId: randomUUID(),
+      correlationId: randomUUID(),
+    }),
+  );
   const firstMs = performance.now() - t0;
   const measured = await runConcurrently(1, total, async (index) => {
-    await bus.execute(new RunPoolCommand(disbursement(fundId, divisionCode, index), { commandId: randomUUID(), correlationId: randomUUID() }));
+    await bus.execute(
+      new RunPoolCommand(disbursement(fundId, divisionCode, index), {
+        commandId: randomUUID(),
+        correlationId: randomUUID(),
+      }),
+    );
   });
   return { ...measured, firstMs };
 }
 
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
-  const selected = (flags.get('workloads') ?? 'http-disbursements,bus-disbursements,long-pool').split(',');
+  const selected = (
+    flags.get('workloads') ?? 'http-disbursements,bus-disbursements,long-pool'
+  ).split(',');
   const scale = Number(flags.get('scale') ?? '1');
   const longPoolEvents = Number(flags.get('long-pool-events') ?? '100000');
   if (flags.get('with-projections') === 'true') runProjections = 'true';
   const database = await benchDatabase(flags.get('database-url'));
-  const townships = loadDivisionRegistry().childrenOf(county).slice(0, 16).map((division) => division.code);
+  const townships = loadDivisionRegistry()
+    .childrenOf(county)
+    .slice(0, 16)
+    .map((division) => division.code);
   const report = new BenchReport('ledger');
-  const app = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0', RUN_PROJECTIONS: runProjections }));
+  const app = await createApp(
+    loadAppConfig({
+      DATABASE_URL: database.url,
+      JWT_SECRET: jwtSecret,
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+      RUN_PROJECTIONS: runProjections,
+    }),
+  );
   await app.init();
   const bus = app.get(CommandBus);
   try {
     if (selected.includes('http-disbursements')) {
       const m = await httpDisbursements(database.url, townships, Math.round(5_000 * scale), bus);
       const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
-      report.add('http-disbursements', 'commandsPerSecond', (m.commands / m.elapsedMs) * 1000, 'commands/s');
+      report.add(
+        'http-disbursements',
+        'commandsPerSecond',
+        (m.commands / m.elapsedMs) * 1000,
+        'commands/s',
+      );
       report.add('http-disbursements', 'p50Ms', p50Ms, 'ms');
       report.add('http-disbursements', 'p99Ms', p99Ms, 'ms');
       if (m.cpu) {
@@ -272,22 +359,45 @@ async function main(): Promise<void> {
     if (selected.includes('bus-disbursements')) {
       const m = await busDisbursements(bus, townships, Math.round(5_000 * scale));
       const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
-      report.add('bus-disbursements', 'commandsPerSecond', (m.commands / m.elapsedMs) * 1000, 'commands/s');
+      report.add(
+        'bus-disbursements',
+        'commandsPerSecond',
+        (m.commands / m.elapsedMs) * 1000,
+        'commands/s',
+      );
       report.add('bus-disbursements', 'p50Ms', p50Ms, 'ms');
       report.add('bus-disbursements', 'p99Ms', p99Ms, 'ms');
     }
     if (selected.includes('long-pool')) {
-      const store = await PostgresEventStore.open({ connectionString: database.url, migrate: false });
+      const store = await PostgresEventStore.open({
+        connectionString: database.url,
+        migrate: false,
+      });
       const fundId = 'bench-long-pool';
       const seedStarted = performance.now();
       await seedLongPool(store, fundId, townships[0], longPoolEvents);
       await store.close();
-      console.log(`long-pool: seeded ${longPoolEvents} events in ${(performance.now() - seedStarted).toFixed(0)} ms`);
+      console.log(
+        `long-pool: seeded ${longPoolEvents} events in ${(performance.now() - seedStarted).toFixed(0)} ms`,
+      );
       // A new app instance: nothing cached, so the first command loads the snapshot plus the tail.
-      const fresh = await createApp(loadAppConfig({ DATABASE_URL: database.url, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PORT: '0', RUN_PROJECTIONS: runProjections }));
+      const fresh = await createApp(
+        loadAppConfig({
+          DATABASE_URL: database.url,
+          JWT_SECRET: jwtSecret,
+          LOG_LEVEL: 'warn',
+          PORT: '0',
+          RUN_PROJECTIONS: runProjections,
+        }),
+      );
       await fresh.init();
       try {
-        const m = await longPool(fresh.get(CommandBus), fundId, townships[0], Math.round(2_000 * scale));
+        const m = await longPool(
+          fresh.get(CommandBus),
+          fundId,
+          townships[0],
+          Math.round(2_000 * scale),
+        );
         const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
         report.add('long-pool', 'priorEvents', longPoolEvents, 'events');
         report.add('long-pool', 'firstCommandMs', m.firstMs, 'ms');
@@ -297,7 +407,10 @@ async function main(): Promise<void> {
         await fresh.close();
       }
     }
-    report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18', runProjections });
+    report.finish({
+      database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18',
+      runProjections,
+    });
   } finally {
     await app.close();
     await database.close();
@@ -317,7 +430,6 @@ async function waitForHealth(port: number, server: ChildProcess): Promise<void> 
   }
   throw new Error('the app did not become healthy within 60 s');
 }
-
 
 main().catch((error) => {
   console.error(error);

@@ -32,10 +32,20 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signAccessToken } from '@sunlight/auth';
-import { PostgresEventStore, PostgresProcessorCheckpoints, type EventStore, type GlobalPosition } from '@sunlight/event-store';
+import {
+  PostgresEventStore,
+  PostgresProcessorCheckpoints,
+  type EventStore,
+  type GlobalPosition,
+} from '@sunlight/event-store';
 import { FundsProcessor, fundsProjections, fundsReadIndexes } from '@sunlight/funds';
 import { loadDivisionRegistry, type DivisionRegistry } from '@sunlight/geo';
-import { MongoReadStore, ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
+import {
+  MongoReadStore,
+  ProjectionRunner,
+  type Projection,
+  type ReadStore,
+} from '@sunlight/read-store';
 import { rebuildStorageVersion } from '../src/read-models/projection-versions';
 import { rebuildInWorkers } from '../src/read-models/rebuild-in-workers';
 import { AppendPipeline } from './support/append-pipeline';
@@ -89,28 +99,39 @@ interface Options {
 function readOptions(flags: Map<string, string>): Options {
   const number = (name: string, fallback: number) => {
     const value = Number(flags.get(name) ?? fallback);
-    if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new Error(`--${name} must be a non-negative number`);
     return value;
   };
-  const adapters = (flags.get('adapters') ?? 'postgres,mongodb').split(',').map((name) => name.trim());
-  for (const adapter of adapters) if (adapter !== 'postgres' && adapter !== 'mongodb') throw new Error(`unknown adapter ${adapter}`);
+  const adapters = (flags.get('adapters') ?? 'postgres,mongodb')
+    .split(',')
+    .map((name) => name.trim());
+  for (const adapter of adapters)
+    if (adapter !== 'postgres' && adapter !== 'mongodb')
+      throw new Error(`unknown adapter ${adapter}`);
   return {
     events: number('events', 1_000_000),
     adapters,
     mongodbUrl: flags.get('mongodb-url'),
     mongodbEvents: flags.has('mongodb-events') ? number('mongodb-events', 0) : undefined,
     batchSize: number('batch-size', 500),
-    catchUpBatchSize: flags.has('catch-up-batch-size') ? number('catch-up-batch-size', 0) : undefined,
+    catchUpBatchSize: flags.has('catch-up-batch-size')
+      ? number('catch-up-batch-size', 0)
+      : undefined,
     concurrencies: (flags.get('concurrency') ?? '4,16').split(',').map((text) => {
       const value = Number(text);
-      if (!Number.isInteger(value) || value < 1) throw new Error('--concurrency must be positive integers, comma-separated');
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error('--concurrency must be positive integers, comma-separated');
       return value;
     }),
     loadSeconds: number('load-seconds', 20),
     lagSeconds: number('lag-seconds', 20),
     lagRate: number('lag-rate', 500),
     databaseUrl: flags.get('database-url'),
-    projections: flags.get('projections')?.split(',').map((name) => name.trim()),
+    projections: flags
+      .get('projections')
+      ?.split(',')
+      .map((name) => name.trim()),
     seed: number('seed', 53),
   };
 }
@@ -118,7 +139,12 @@ function readOptions(flags: Map<string, string>): Options {
 // -----------------------------------------------------------------------------------------------
 // 1. Generate the ledger
 
-async function generate(store: PostgresEventStore, ledger: LedgerGenerator, events: number, report: BenchReport): Promise<number> {
+async function generate(
+  store: PostgresEventStore,
+  ledger: LedgerGenerator,
+  events: number,
+  report: BenchReport,
+): Promise<number> {
   const pipeline = new AppendPipeline(store, generateInFlight);
   const started = performance.now();
   let planned = 0;
@@ -142,7 +168,9 @@ async function generate(store: PostgresEventStore, ledger: LedgerGenerator, even
       planned += plan.events.length;
       if (performance.now() - lastProgress >= progressEveryMs) {
         lastProgress = performance.now();
-        console.log(`  generating: ${pipeline.committedEvents.toLocaleString('en')} / ${events.toLocaleString('en')} events committed`);
+        console.log(
+          `  generating: ${pipeline.committedEvents.toLocaleString('en')} / ${events.toLocaleString('en')} events committed`,
+        );
       }
     }
   }
@@ -165,7 +193,8 @@ async function generate(store: PostgresEventStore, ledger: LedgerGenerator, even
  */
 async function markRelayCaughtUp(store: PostgresEventStore): Promise<void> {
   const head = await store.headPosition();
-  if (head !== undefined) await new PostgresProcessorCheckpoints(store.pool).save(FundsProcessor.processorName, head);
+  if (head !== undefined)
+    await new PostgresProcessorCheckpoints(store.pool).save(FundsProcessor.processorName, head);
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -191,7 +220,9 @@ async function rebuildAll(
   batchSize: { live: number; catchUp: number | undefined },
 ): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
   const started = performance.now();
-  const outcomes = await Promise.all(projections.map((projection) => rebuildOne(label, store, readStore, projection, batchSize)));
+  const outcomes = await Promise.all(
+    projections.map((projection) => rebuildOne(label, store, readStore, projection, batchSize)),
+  );
   return { outcomes, wallSeconds: (performance.now() - started) / 1000 };
 }
 
@@ -204,7 +235,10 @@ async function rebuildOne(
 ): Promise<RebuildOutcome> {
   {
     const timed = new TimedReadStore(readStore);
-    const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
+    const version = rebuildStorageVersion(
+      projection.version,
+      await readStore.activeVersion(projection.name),
+    );
     const runner = new ProjectionRunner({
       store,
       readStore: timed,
@@ -218,7 +252,9 @@ async function rebuildOne(
       onProgress: (applied, head) => {
         if (performance.now() - lastProgress < progressEveryMs) return;
         lastProgress = performance.now();
-        console.log(`  ${label} ${projection.name}: ${applied.toLocaleString('en')} / ${head === undefined ? '?' : Number(head).toLocaleString('en')} events`);
+        console.log(
+          `  ${label} ${projection.name}: ${applied.toLocaleString('en')} / ${head === undefined ? '?' : Number(head).toLocaleString('en')} events`,
+        );
       },
     });
     const seconds = ms / 1000;
@@ -233,13 +269,25 @@ async function rebuildOne(
   }
 }
 
-function reportRebuild(report: BenchReport, workload: string, logEvents: number, { outcomes, wallSeconds: seconds }: { outcomes: RebuildOutcome[]; wallSeconds: number }): void {
-  console.log(`${workload}: every projection from ${logEvents.toLocaleString('en')} events in ${seconds.toFixed(1)} s (${Math.round(logEvents / seconds).toLocaleString('en')} log events/s)`);
+function reportRebuild(
+  report: BenchReport,
+  workload: string,
+  logEvents: number,
+  { outcomes, wallSeconds: seconds }: { outcomes: RebuildOutcome[]; wallSeconds: number },
+): void {
+  console.log(
+    `${workload}: every projection from ${logEvents.toLocaleString('en')} events in ${seconds.toFixed(1)} s (${Math.round(logEvents / seconds).toLocaleString('en')} log events/s)`,
+  );
   report.add(workload, 'events', logEvents, 'events');
   report.add(workload, 'eventsPerSecond', logEvents / seconds, 'events/s');
   report.add(workload, 'seconds', seconds, 's');
   for (const outcome of outcomes) {
-    report.add(`${workload}:${outcome.projection}`, 'eventsPerSecond', outcome.events / outcome.seconds, 'events/s');
+    report.add(
+      `${workload}:${outcome.projection}`,
+      'eventsPerSecond',
+      outcome.events / outcome.seconds,
+      'events/s',
+    );
     report.add(`${workload}:${outcome.projection}`, 'seconds', outcome.seconds, 's');
   }
 }
@@ -248,7 +296,13 @@ function reportRebuild(report: BenchReport, workload: string, logEvents: number,
  * As `sunlight projections rebuild` does it: every projection at once, each in a worker thread
  * (with its own connections), so the figures are the command's.
  */
-async function rebuildOnPostgres(databaseUrl: string, projections: readonly Projection[], options: Options, logEvents: number, report: BenchReport): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
+async function rebuildOnPostgres(
+  databaseUrl: string,
+  projections: readonly Projection[],
+  options: Options,
+  logEvents: number,
+  report: BenchReport,
+): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number }> {
   const label = 'rebuild-postgres';
   const started = performance.now();
   const lastProgress = new Map<string, number>();
@@ -256,18 +310,27 @@ async function rebuildOnPostgres(databaseUrl: string, projections: readonly Proj
     databaseUrl,
     readStore: { readStore: 'postgres' },
     projections: projections.map((projection) => projection.name),
-    runner: { batchSizeMax: options.batchSize, ...(options.catchUpBatchSize === undefined ? {} : { catchUpBatchSizeMax: options.catchUpBatchSize }) },
+    runner: {
+      batchSizeMax: options.batchSize,
+      ...(options.catchUpBatchSize === undefined
+        ? {}
+        : { catchUpBatchSizeMax: options.catchUpBatchSize }),
+    },
     onProgress: (projection, applied, head) => {
       if (performance.now() - (lastProgress.get(projection) ?? started) < progressEveryMs) return;
       lastProgress.set(projection, performance.now());
-      console.log(`  ${label} ${projection}: ${applied.toLocaleString('en')} / ${head === undefined ? '?' : Number(head).toLocaleString('en')} events`);
+      console.log(
+        `  ${label} ${projection}: ${applied.toLocaleString('en')} / ${head === undefined ? '?' : Number(head).toLocaleString('en')} events`,
+      );
     },
   });
   const wallSeconds = (performance.now() - started) / 1000;
   const outcomes = settled.map((outcome) => {
     if (outcome.status === 'rejected') throw outcome.reason;
     const { projection, version, events, ms } = outcome.value;
-    console.log(`${label} ${projection} (storage version ${version}, worker thread): ${events.toLocaleString('en')} events in ${(ms / 1000).toFixed(1)} s (${Math.round(events / (ms / 1000)).toLocaleString('en')} events/s)`);
+    console.log(
+      `${label} ${projection} (storage version ${version}, worker thread): ${events.toLocaleString('en')} events in ${(ms / 1000).toFixed(1)} s (${Math.round(events / (ms / 1000)).toLocaleString('en')} events/s)`,
+    );
     return { projection, events, seconds: ms / 1000 };
   });
   const rebuilt = { outcomes, wallSeconds };
@@ -281,7 +344,13 @@ async function rebuildOnMongo(
   options: Options,
   logEvents: number,
   report: BenchReport,
-): Promise<{ outcomes: RebuildOutcome[]; wallSeconds: number; server: string; events: number; serverPeakRssMb?: number }> {
+): Promise<{
+  outcomes: RebuildOutcome[];
+  wallSeconds: number;
+  server: string;
+  events: number;
+  serverPeakRssMb?: number;
+}> {
   const server = options.mongodbUrl === undefined ? await startMongoWireServer() : undefined;
   const url = options.mongodbUrl ?? (server?.url as string);
   const label = server ? 'MongoDB-wire server (jongodb, npm)' : 'MongoDB at --mongodb-url';
@@ -289,8 +358,15 @@ async function rebuildOnMongo(
   const databaseName = `sunlight_bench_${Date.now()}`;
   try {
     await client.connect();
-    const readStore = await MongoReadStore.open({ client, databaseName, indexes: fundsReadIndexes });
-    const events = Math.min(logEvents, options.mongodbEvents ?? (server ? standInEventsDefault : logEvents));
+    const readStore = await MongoReadStore.open({
+      client,
+      databaseName,
+      indexes: fundsReadIndexes,
+    });
+    const events = Math.min(
+      logEvents,
+      options.mongodbEvents ?? (server ? standInEventsDefault : logEvents),
+    );
     if (events < logEvents) {
       console.log(
         `rebuild-mongodb on the ${label}: from the first ${events.toLocaleString('en')} of ${logEvents.toLocaleString('en')} events only ` +
@@ -298,15 +374,30 @@ async function rebuildOnMongo(
       );
     }
     const source = events < logEvents ? new LogPrefixStore(store, events) : store;
-    const rebuilt = await rebuildAll('rebuild-mongodb', source, readStore, projections, { live: options.batchSize, catchUp: options.catchUpBatchSize });
+    const rebuilt = await rebuildAll('rebuild-mongodb', source, readStore, projections, {
+      live: options.batchSize,
+      catchUp: options.catchUpBatchSize,
+    });
     reportRebuild(report, 'rebuild-mongodb', events, rebuilt);
     const serverPeakRssMb = server?.peakRssMb();
-    if (serverPeakRssMb !== undefined) report.add('rebuild-mongodb', 'serverPeakRssMb', serverPeakRssMb, 'MB');
+    if (serverPeakRssMb !== undefined)
+      report.add('rebuild-mongodb', 'serverPeakRssMb', serverPeakRssMb, 'MB');
     await readStore.close();
-    return { ...rebuilt, server: label, events, ...(serverPeakRssMb === undefined ? {} : { serverPeakRssMb }) };
+    return {
+      ...rebuilt,
+      server: label,
+      events,
+      ...(serverPeakRssMb === undefined ? {} : { serverPeakRssMb }),
+    };
   } finally {
     // A real MongoDB keeps data: the run's database goes. The in-memory server just stops.
-    if (!server) await client.db(databaseName).dropDatabase().catch((error: unknown) => console.error(`could not drop ${databaseName}: ${String(error)}`));
+    if (!server)
+      await client
+        .db(databaseName)
+        .dropDatabase()
+        .catch((error: unknown) =>
+          console.error(`could not drop ${databaseName}: ${String(error)}`),
+        );
     await client.close();
     await server?.stop();
   }
@@ -322,19 +413,27 @@ async function rebuildOnMongo(
 function dashboardRequests(registry: DivisionRegistry, seed: number, count: number): LoadRequest[] {
   const random = seededRandom(seed);
   const prefectures = registry.childrenOf('53').map((division) => division.code);
-  const counties = prefectures.flatMap((code) => registry.childrenOf(code).map((division) => division.code));
-  const townships = counties.flatMap((code) => registry.childrenOf(code).map((division) => division.code));
+  const counties = prefectures.flatMap((code) =>
+    registry.childrenOf(code).map((division) => division.code),
+  );
+  const townships = counties.flatMap((code) =>
+    registry.childrenOf(code).map((division) => division.code),
+  );
   const pick = (codes: readonly string[]) => codes[Math.floor(random() * codes.length)];
   const requests: LoadRequest[] = [];
   for (let i = 0; i < count; i += 1) {
     const roll = random();
-    if (roll < 0.55) requests.push({ kind: 'township', path: `/api/v1/dashboards/${pick(townships)}` });
-    else if (roll < 0.7) requests.push({ kind: 'county', path: `/api/v1/dashboards/${pick(counties)}` });
-    else if (roll < 0.77) requests.push({ kind: 'prefecture', path: `/api/v1/dashboards/${pick(prefectures)}` });
+    if (roll < 0.55)
+      requests.push({ kind: 'township', path: `/api/v1/dashboards/${pick(townships)}` });
+    else if (roll < 0.7)
+      requests.push({ kind: 'county', path: `/api/v1/dashboards/${pick(counties)}` });
+    else if (roll < 0.77)
+      requests.push({ kind: 'prefecture', path: `/api/v1/dashboards/${pick(prefectures)}` });
     else if (roll < 0.8) requests.push({ kind: 'province', path: '/api/v1/dashboards/53' });
     else {
       const parentRoll = random();
-      const parent = parentRoll < 0.5 ? pick(counties) : parentRoll < 0.85 ? pick(prefectures) : '53';
+      const parent =
+        parentRoll < 0.5 ? pick(counties) : parentRoll < 0.85 ? pick(prefectures) : '53';
       const sort = random() < 0.5 ? '?sort=disbursedFen&direction=desc' : '';
       requests.push({ kind: 'children', path: `/api/v1/dashboards/${parent}/children${sort}` });
     }
@@ -352,9 +451,13 @@ async function dashboardReads(
   /** Ask for every distinct request of the mix once, from a cold cache, instead of for a time. */
   onceEach = false,
 ): Promise<void> {
-  const token = signAccessToken(jwtSecret, { actor: { id: 'jw-53-bench', role: 'commission', division: '53' } });
+  const token = signAccessToken(jwtSecret, {
+    actor: { id: 'jw-53-bench', role: 'commission', division: '53' },
+  });
   const mix = dashboardRequests(registry, options.seed, 20_000);
-  const requests = onceEach ? [...new Map(mix.map((request) => [request.path, request])).values()] : mix;
+  const requests = onceEach
+    ? [...new Map(mix.map((request) => [request.path, request])).values()]
+    : mix;
   console.log(
     onceEach
       ? `${workload}: ${concurrency} keep-alive clients ask for each of the ${requests.length.toLocaleString('en')} distinct requests once`
@@ -377,7 +480,9 @@ async function dashboardReads(
   const machineAfter = machineCpuSeconds();
   const all = Object.values(output.latencies).flat();
   const { p50Ms, p99Ms } = latencySummary(all);
-  console.log(`${workload}: ${all.length.toLocaleString('en')} requests, statuses ${JSON.stringify(output.statuses)}`);
+  console.log(
+    `${workload}: ${all.length.toLocaleString('en')} requests, statuses ${JSON.stringify(output.statuses)}`,
+  );
   report.add(workload, 'requestsPerSecond', (all.length / output.measuredMs) * 1000, 'requests/s');
   report.add(workload, 'p50Ms', p50Ms, 'ms');
   report.add(workload, 'p99Ms', p99Ms, 'ms');
@@ -387,14 +492,26 @@ async function dashboardReads(
   if (appCpuBefore !== undefined && appCpuAfter !== undefined && machineBefore && machineAfter) {
     const wallSeconds = (machineAfter.total - machineBefore.total) / cpus().length;
     report.add(workload, 'appCpuCores', (appCpuAfter - appCpuBefore) / wallSeconds, 'cores');
-    report.add(workload, 'machineBusyCores', (machineAfter.busy - machineBefore.busy) / wallSeconds, 'cores');
+    report.add(
+      workload,
+      'machineBusyCores',
+      (machineAfter.busy - machineBefore.busy) / wallSeconds,
+      'cores',
+    );
   }
-  for (const [kind, latencies] of Object.entries(output.latencies).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [kind, latencies] of Object.entries(output.latencies).sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
     const summary = latencySummary(latencies);
     report.add(`${workload}:${kind}`, 'share', (latencies.length / all.length) * 100, '%');
     report.add(`${workload}:${kind}`, 'p50Ms', summary.p50Ms, 'ms');
     report.add(`${workload}:${kind}`, 'p99Ms', summary.p99Ms, 'ms');
-    report.add(`${workload}:${kind}`, 'meanBodyKb', (output.bodyBytes[kind] ?? 0) / latencies.length / 1024, 'KiB');
+    report.add(
+      `${workload}:${kind}`,
+      'meanBodyKb',
+      (output.bodyBytes[kind] ?? 0) / latencies.length / 1024,
+      'KiB',
+    );
   }
 }
 
@@ -406,25 +523,51 @@ interface LagSample {
   lagEvents: number | null;
 }
 
-async function lagAtSteadyRate(app: AppProcess, store: PostgresEventStore, ledger: LedgerGenerator, options: Options, report: BenchReport): Promise<void> {
+async function lagAtSteadyRate(
+  app: AppProcess,
+  store: PostgresEventStore,
+  ledger: LedgerGenerator,
+  options: Options,
+  report: BenchReport,
+): Promise<void> {
   const durationMs = options.lagSeconds * 1000;
   const workload = `lag-${options.lagRate}eps`;
-  console.log(`lag: appending ${options.lagRate} events/s for ${options.lagSeconds} s, sampling /health every ${healthSampleMs} ms`);
+  console.log(
+    `lag: appending ${options.lagRate} events/s for ${options.lagSeconds} s, sampling /health every ${healthSampleMs} ms`,
+  );
   const samples = new Map<string, LagSample[]>();
   const sampling = sampleHealth(app, performance.now() + durationMs, samples);
-  const { committedEvents, appendSeconds } = await appendAtRate(store, ledger, options.lagRate, durationMs);
+  const { committedEvents, appendSeconds } = await appendAtRate(
+    store,
+    ledger,
+    options.lagRate,
+    durationMs,
+  );
   await sampling;
   const catchUpStarted = performance.now();
   await app.whenCaughtUp(60_000);
   const catchUpMs = performance.now() - catchUpStarted;
 
   const worst = worstPerSample(samples);
-  const lagMs = worst.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
-  const lagEvents = worst.map((sample) => sample.lagEvents).filter((value): value is number => value !== null).sort((a, b) => a - b);
-  console.log(`lag: ${committedEvents} events appended in ${appendSeconds.toFixed(1)} s; ${worst.length} health samples (worst projection of each)`);
+  const lagMs = worst
+    .map((sample) => sample.lagMs)
+    .filter((value): value is number => value !== null)
+    .sort((a, b) => a - b);
+  const lagEvents = worst
+    .map((sample) => sample.lagEvents)
+    .filter((value): value is number => value !== null)
+    .sort((a, b) => a - b);
+  console.log(
+    `lag: ${committedEvents} events appended in ${appendSeconds.toFixed(1)} s; ${worst.length} health samples (worst projection of each)`,
+  );
   for (const [name, list] of samples) {
-    const values = list.map((sample) => sample.lagMs).filter((value): value is number => value !== null).sort((a, b) => a - b);
-    console.log(`  ${name}: lagMs p50 ${percentile(values, 0.5)}, p99 ${percentile(values, 0.99)}, max ${values[values.length - 1]}; ${list.length - values.length} samples without lagMs`);
+    const values = list
+      .map((sample) => sample.lagMs)
+      .filter((value): value is number => value !== null)
+      .sort((a, b) => a - b);
+    console.log(
+      `  ${name}: lagMs p50 ${percentile(values, 0.5)}, p99 ${percentile(values, 0.99)}, max ${values[values.length - 1]}; ${list.length - values.length} samples without lagMs`,
+    );
   }
   report.add(workload, 'eventsPerSecond', committedEvents / appendSeconds, 'events/s');
   report.add(workload, 'p50LagMs', percentile(lagMs, 0.5), 'ms');
@@ -455,11 +598,18 @@ async function appendAtRate(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await pipeline.drain();
-  return { committedEvents: pipeline.committedEvents, appendSeconds: (performance.now() - started) / 1000 };
+  return {
+    committedEvents: pipeline.committedEvents,
+    appendSeconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** Reads /health every `healthSampleMs` until `untilMs`, keeping each projection's lag. */
-async function sampleHealth(app: AppProcess, untilMs: number, samples: Map<string, LagSample[]>): Promise<void> {
+async function sampleHealth(
+  app: AppProcess,
+  untilMs: number,
+  samples: Map<string, LagSample[]>,
+): Promise<void> {
   for (let next = performance.now(); next < untilMs; next += healthSampleMs) {
     const wait = next - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -484,9 +634,16 @@ function worstPerSample(samples: Map<string, LagSample[]>): LagSample[] {
   const length = Math.min(...lists.map((list) => list.length));
   const worst: LagSample[] = [];
   for (let i = 0; i < length; i += 1) {
-    const lagMs = lists.map((list) => list[i].lagMs).filter((value): value is number => value !== null);
-    const lagEvents = lists.map((list) => list[i].lagEvents).filter((value): value is number => value !== null);
-    worst.push({ lagMs: lagMs.length ? Math.max(...lagMs) : null, lagEvents: lagEvents.length ? Math.max(...lagEvents) : null });
+    const lagMs = lists
+      .map((list) => list[i].lagMs)
+      .filter((value): value is number => value !== null);
+    const lagEvents = lists
+      .map((list) => list[i].lagEvents)
+      .filter((value): value is number => value !== null);
+    worst.push({
+      lagMs: lagMs.length ? Math.max(...lagMs) : null,
+      lagEvents: lagEvents.length ? Math.max(...lagEvents) : null,
+    });
   }
   return worst;
 }
@@ -515,13 +672,24 @@ async function main(): Promise<void> {
   const options = readOptions(parseFlags(process.argv.slice(2)));
   const report = new BenchReport('projections');
   const registry = loadDivisionRegistry();
-  const projections = fundsProjections(registry).filter((projection) => options.projections === undefined || options.projections.includes(projection.name));
-  if (projections.length === 0) throw new Error(`--projections names none of ${fundsProjections(registry).map((projection) => projection.name).join(', ')}`);
+  const projections = fundsProjections(registry).filter(
+    (projection) =>
+      options.projections === undefined || options.projections.includes(projection.name),
+  );
+  if (projections.length === 0)
+    throw new Error(
+      `--projections names none of ${fundsProjections(registry)
+        .map((projection) => projection.name)
+        .join(', ')}`,
+    );
   // URLs may carry credentials: the results file only says which kind of server ran.
   const { databaseUrl, mongodbUrl, ...settings } = options;
   const extra: Record<string, unknown> = {
     database: databaseUrl ? 'external PostgreSQL (--database-url)' : 'embedded PostgreSQL 18',
-    settings: { ...settings, mongodb: mongodbUrl ? 'external (--mongodb-url)' : 'MongoDB-wire server (npm)' },
+    settings: {
+      ...settings,
+      mongodb: mongodbUrl ? 'external (--mongodb-url)' : 'MongoDB-wire server (npm)',
+    },
     // Other work on the machine skews every figure; the 1-minute load average says how much there was.
     loadAverageAtStart: loadavg()[0],
   };
@@ -530,12 +698,23 @@ async function main(): Promise<void> {
     cleanups.push(() => database.close());
     const store = await PostgresEventStore.open({ connectionString: database.url, poolSize: 8 });
     cleanups.push(() => store.close());
-    const ledger = new LedgerGenerator(registry, { seed: options.seed, plannedEvents: options.events + options.lagRate * (options.lagSeconds + options.loadSeconds + readWarmupSeconds) });
+    const ledger = new LedgerGenerator(registry, {
+      seed: options.seed,
+      plannedEvents:
+        options.events +
+        options.lagRate * (options.lagSeconds + options.loadSeconds + readWarmupSeconds),
+    });
     const logEvents = await generate(store, ledger, options.events, report);
     await markRelayCaughtUp(store);
 
     if (options.adapters.includes('postgres')) {
-      extra.rebuildPostgres = await rebuildOnPostgres(database.url, projections, options, logEvents, report);
+      extra.rebuildPostgres = await rebuildOnPostgres(
+        database.url,
+        projections,
+        options,
+        logEvents,
+        report,
+      );
     }
     if (options.adapters.includes('mongodb')) {
       extra.rebuildMongodb = await rebuildOnMongo(store, projections, options, logEvents, report);
@@ -543,9 +722,17 @@ async function main(): Promise<void> {
 
     const serving = options.loadSeconds > 0 || options.lagSeconds > 0;
     if (serving && !options.adapters.includes('postgres')) {
-      console.log('dashboard-reads and lag skipped: the app serves from the PostgreSQL read store, which was not rebuilt (--adapters)');
+      console.log(
+        'dashboard-reads and lag skipped: the app serves from the PostgreSQL read store, which was not rebuilt (--adapters)',
+      );
     } else if (serving) {
-      const app = await startApp({ DATABASE_URL: database.url, READ_STORE: 'postgres', JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn', PG_POOL_SIZE: '10' });
+      const app = await startApp({
+        DATABASE_URL: database.url,
+        READ_STORE: 'postgres',
+        JWT_SECRET: jwtSecret,
+        LOG_LEVEL: 'warn',
+        PG_POOL_SIZE: '10',
+      });
       cleanups.push(() => app.stop());
       // Throughput and latency trade against each other through the number of clients: more
       // of them queue more requests on the app's one thread. Each count is a run of its own.
@@ -553,16 +740,36 @@ async function main(): Promise<void> {
       // that the runs compare like with like: otherwise the first run paid for the second's
       // cache. Answers expire after a minute, so later runs recompute some, as a server does.
       if (options.loadSeconds > 0) {
-        await dashboardReads(app, registry, options, report, options.concurrencies[0] as number, 'dashboard-reads-cold', true);
+        await dashboardReads(
+          app,
+          registry,
+          options,
+          report,
+          options.concurrencies[0] as number,
+          'dashboard-reads-cold',
+          true,
+        );
         for (const concurrency of options.concurrencies) {
-          await dashboardReads(app, registry, options, report, concurrency, `dashboard-reads@${concurrency}`);
+          await dashboardReads(
+            app,
+            registry,
+            options,
+            report,
+            concurrency,
+            `dashboard-reads@${concurrency}`,
+          );
         }
       }
       if (options.lagSeconds > 0) await lagAtSteadyRate(app, store, ledger, options, report);
       if (options.loadSeconds > 0 && options.lagRate > 0) {
         for (const concurrency of options.concurrencies) {
           const workload = `dashboard-reads-under-writes@${concurrency}`;
-          const writing = appendAtRate(store, ledger, options.lagRate, (options.loadSeconds + readWarmupSeconds) * 1000);
+          const writing = appendAtRate(
+            store,
+            ledger,
+            options.lagRate,
+            (options.loadSeconds + readWarmupSeconds) * 1000,
+          );
           await dashboardReads(app, registry, options, report, concurrency, workload);
           const { committedEvents, appendSeconds } = await writing;
           report.add(workload, 'writesPerSecond', committedEvents / appendSeconds, 'events/s');

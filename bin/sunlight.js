@@ -35,7 +35,7 @@ function hasNewerTs(dir, builtAtMs) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (hasNewerTs(full, builtAtMs)) return true;
-    } else if (entry.name.endsWith('.ts') && !/\.(spec|e2e-spec|contract-spec)\.ts$/.test(entry.name)) {
+    } else if (entry.name.endsWith('.ts') && !/\.spec\.ts$/.test(entry.name)) {
       if (mtimeMs(full) > builtAtMs) return true;
     }
   }
@@ -45,7 +45,10 @@ function hasNewerTs(dir, builtAtMs) {
 function needsBuild() {
   if (!fs.existsSync(cliJs)) return true;
   const builtAtMs = Math.max(mtimeMs(cliJs), mtimeMs(stampFile));
-  return sourceFiles.some((file) => mtimeMs(file) > builtAtMs) || sourceDirs.some((dir) => hasNewerTs(dir, builtAtMs));
+  return (
+    sourceFiles.some((file) => mtimeMs(file) > builtAtMs) ||
+    sourceDirs.some((dir) => hasNewerTs(dir, builtAtMs))
+  );
 }
 
 function build() {
@@ -54,18 +57,27 @@ function build() {
     nestBin = require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] });
   } catch {
     if (fs.existsSync(cliJs)) {
-      process.stderr.write('sunlight: sources are newer than dist/ but @nestjs/cli is not installed; running the existing build\n');
+      process.stderr.write(
+        'sunlight: sources are newer than dist/ but @nestjs/cli is not installed; running the existing build\n',
+      );
       return;
     }
-    process.stderr.write('sunlight: dist/ is missing and @nestjs/cli is not installed; run `npm ci` then `npm run build`\n');
+    process.stderr.write(
+      'sunlight: dist/ is missing and @nestjs/cli is not installed; run `npm ci` then `npm run build`\n',
+    );
     process.exit(1);
   }
   process.stderr.write('sunlight: building (nest build)...\n');
   const startedAtMs = Date.now();
   // stdout goes to stderr too, so the command's own stdout stays clean for scripts.
-  const result = spawnSync(process.execPath, [nestBin, 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+  const result = spawnSync(process.execPath, [nestBin, 'build'], {
+    cwd: root,
+    stdio: ['ignore', 2, 2],
+  });
   if (result.status !== 0) {
-    process.stderr.write(`sunlight: build failed (exit ${result.status ?? result.signal}); fix the errors above\n`);
+    process.stderr.write(
+      `sunlight: build failed (exit ${result.status ?? result.signal}); fix the errors above\n`,
+    );
     process.exit(1);
   }
   fs.writeFileSync(stampFile, `${new Date(startedAtMs).toISOString()}\n`);

@@ -11,23 +11,28 @@ import { verifyCommand } from './cli/verify.command';
  * a group such as `projections rebuild` is a Command holding its own subcommands.
  */
 export function buildCli(context: CliContext = processCliContext()): Command {
-  return new Command('sunlight')
-    .description('Sunlight (阳光): audit-grade tracking of public poverty-alleviation funds')
-    .configureOutput({
-      writeOut: (text) => void context.stdout.write(text),
-      writeErr: (text) => void context.stderr.write(text),
-    })
-    // Commander would call process.exit itself; throwing lets runCli pick the exit code instead.
-    .exitOverride()
-    .showHelpAfterError()
-    .addCommand(serveCommand(context))
-    .addCommand(verifyCommand(context))
-    .addCommand(tokenCommand(context))
-    .addCommand(projectionsCommand(context));
+  return (
+    new Command('sunlight')
+      .description('Sunlight (阳光): audit-grade tracking of public poverty-alleviation funds')
+      .configureOutput({
+        writeOut: (text) => void context.stdout.write(text),
+        writeErr: (text) => void context.stderr.write(text),
+      })
+      // Commander would call process.exit itself; throwing lets runCli pick the exit code instead.
+      .exitOverride()
+      .showHelpAfterError()
+      .addCommand(serveCommand(context))
+      .addCommand(verifyCommand(context))
+      .addCommand(tokenCommand(context))
+      .addCommand(projectionsCommand(context))
+  );
 }
 
 /** Runs one command line and returns its exit code; `serve` never returns. */
-export async function runCli(argv: readonly string[], context: CliContext = processCliContext()): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  context: CliContext = processCliContext(),
+): Promise<number> {
   try {
     await buildCli(context).parseAsync([...argv], { from: 'node' });
     return 0;

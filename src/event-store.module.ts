@@ -32,7 +32,9 @@ const logger = new Logger('EventStore');
           onLog: (line) => logger.debug(line),
         });
         if (database.embedded) {
-          logger.log(`Embedded PostgreSQL started on port ${config.embeddedPgPort}, data in ${config.dataDir}`);
+          logger.log(
+            `Embedded PostgreSQL started on port ${config.embeddedPgPort}, data in ${config.dataDir}`,
+          );
         }
         return database;
       },
@@ -42,7 +44,10 @@ const logger = new Logger('EventStore');
       inject: [APP_CONFIG, DATABASE],
       useFactory: async (config: AppConfig, database: DatabaseHandle): Promise<AppEventStore> => {
         try {
-          return await PostgresEventStore.open({ connectionString: database.url, poolSize: config.pgPoolSize });
+          return await PostgresEventStore.open({
+            connectionString: database.url,
+            poolSize: config.pgPoolSize,
+          });
         } catch (error) {
           // Nest never calls shutdown hooks for a module that failed to start, so the embedded
           // server would outlive this process unless it is stopped here.

@@ -47,7 +47,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 }
 
 /** Starts the server on HOST:PORT and resolves once it is listening. */
-export async function bootstrap(config: AppConfig = loadAppConfig()): Promise<NestExpressApplication> {
+export async function bootstrap(
+  config: AppConfig = loadAppConfig(),
+): Promise<NestExpressApplication> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const url = await app.getUrl();
@@ -57,7 +59,9 @@ export async function bootstrap(config: AppConfig = loadAppConfig()): Promise<Ne
 
 if (require.main === module) {
   bootstrap().catch((error: unknown) => {
-    process.stderr.write(`sunlight: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `sunlight: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -26,8 +26,8 @@ describe('newestSourceMs', () => {
     file('src/main.ts', 1_000);
     file('libs/funds/src/domain/pool.ts', 3_000);
     file('libs/funds/src/domain/pool.spec.ts', 9_000);
-    file('libs/funds/src/api/pool.e2e-spec.ts', 9_000);
-    file('libs/event-store/src/postgres/store.contract-spec.ts', 9_000);
+    file('libs/funds/src/api/pool.e2e.spec.ts', 9_000);
+    file('libs/event-store/src/postgres/store.contract.spec.ts', 9_000);
     file('libs/geo/data/divisions.json', 9_000);
     expect(newestSourceMs([path.join(root, 'src'), path.join(root, 'libs')])).toBe(3_000_000);
   });

@@ -1,5 +1,5 @@
 // How a rebuild worker's failures reach its parent and the CLI. Successful rebuilds in workers are
-// proven end to end (test/read-models.e2e-spec.ts: `sunlight projections rebuild` with every projection).
+// proven end to end (test/read-models.e2e.spec.ts: `sunlight projections rebuild` with every projection).
 import path from 'node:path';
 import { builtCli, ensureBuilt } from './support/child-app';
 import { runSunlight } from './support/cli-capture';
@@ -11,7 +11,7 @@ const workerFile = path.join(path.dirname(builtCli), 'read-models', 'rebuild.wor
 describe('rebuildInWorkers', () => {
   beforeAll(() => ensureBuilt());
 
-  it('settles each projection with the error its worker met, under that error\'s name, without stopping the others', async () => {
+  it("settles each projection with the error its worker met, under that error's name, without stopping the others", async () => {
     const outcomes = await rebuildInWorkers({
       // Nothing listens on port 1: the worker cannot open the event store.
       databaseUrl: 'postgres://nobody@127.0.0.1:1/nothing',
@@ -20,7 +20,9 @@ describe('rebuildInWorkers', () => {
       workerFile,
     });
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    const reasons = outcomes.map((outcome) => (outcome as PromiseRejectedResult).reason as RebuildFailedError);
+    const reasons = outcomes.map(
+      (outcome) => (outcome as PromiseRejectedResult).reason as RebuildFailedError,
+    );
     for (const reason of reasons) expect(reason).toBeInstanceOf(RebuildFailedError);
     expect(reasons.map((reason) => [reason.projection, reason.name])).toEqual([
       ['dashboards', 'EventStoreUnavailableError'],
@@ -37,11 +39,17 @@ describe('rebuildInWorkers', () => {
       projections: ['dashboards'],
       workerFile: path.join(path.dirname(workerFile), 'no-such.worker.js'),
     });
-    expect(outcome).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringContaining('no-such.worker.js') }) });
+    expect(outcome).toMatchObject({
+      status: 'rejected',
+      reason: expect.objectContaining({ message: expect.stringContaining('no-such.worker.js') }),
+    });
   });
 
   it('makes `sunlight projections rebuild` name every projection that failed and exit 1', async () => {
-    const run = await runSunlight(['projections', 'rebuild', '--database-url', 'postgres://nobody@127.0.0.1:1/nothing'], { LOG_LEVEL: 'silent' });
+    const run = await runSunlight(
+      ['projections', 'rebuild', '--database-url', 'postgres://nobody@127.0.0.1:1/nothing'],
+      { LOG_LEVEL: 'silent' },
+    );
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');

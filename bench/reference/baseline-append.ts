@@ -18,7 +18,12 @@
  *        --database-url postgres://...
  */
 import { Pool } from 'pg';
-import { EventToAppend, ExpectedRevision, PostgresEventStore, WrongExpectedVersionError } from '@sunlight/event-store';
+import {
+  EventToAppend,
+  ExpectedRevision,
+  PostgresEventStore,
+  WrongExpectedVersionError,
+} from '@sunlight/event-store';
 import { canonicalJson, chainHash, genesisHash } from '@sunlight/integrity';
 import { Appender, appendWorkloads, storeAppender, warmUp } from '../support/append-workloads';
 import { benchDatabase } from '../support/bench-database';
@@ -41,7 +46,9 @@ function firstRevision(expected: ExpectedRevision): bigint {
 
 async function unchainedStore(url: string): Promise<Store> {
   const pool = new Pool({ connectionString: url, max: 10 });
-  await pool.query(`CREATE TABLE unchained_events (position bigserial PRIMARY KEY, ${referenceColumns})`);
+  await pool.query(
+    `CREATE TABLE unchained_events (position bigserial PRIMARY KEY, ${referenceColumns})`,
+  );
   const text = /* sql */ `
     INSERT INTO unchained_events (stream_name, revision, event_id, type, data, metadata, recorded_at)
     SELECT $1, $2::bigint + u.n - 1, u.id, u.type, u.data::jsonb, u.meta::jsonb, now()
@@ -64,7 +71,9 @@ async function unchainedStore(url: string): Promise<Store> {
 
 async function naiveChainedStore(url: string): Promise<Store> {
   const pool = new Pool({ connectionString: url, max: 10 });
-  await pool.query(`CREATE TABLE chained_events (position bigint PRIMARY KEY, ${referenceColumns}, hash bytea NOT NULL)`);
+  await pool.query(
+    `CREATE TABLE chained_events (position bigint PRIMARY KEY, ${referenceColumns}, hash bytea NOT NULL)`,
+  );
   const insert = /* sql */ `
     INSERT INTO chained_events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
     SELECT $1::bigint + u.n, $2, $3::bigint + u.n - 1, u.id, u.type, u.data::jsonb, u.meta::jsonb, $4, u.hash
@@ -83,8 +92,12 @@ async function naiveChainedStore(url: string): Promise<Store> {
             'SELECT max(revision) AS revision FROM chained_events WHERE stream_name = $1',
             [streamName],
           );
-          const actual = current.rows[0].revision === null ? undefined : BigInt(current.rows[0].revision);
-          if ((expected === 'no_stream' && actual !== undefined) || (typeof expected === 'bigint' && actual !== expected)) {
+          const actual =
+            current.rows[0].revision === null ? undefined : BigInt(current.rows[0].revision);
+          if (
+            (expected === 'no_stream' && actual !== undefined) ||
+            (typeof expected === 'bigint' && actual !== expected)
+          ) {
             throw new WrongExpectedVersionError(streamName, expected, actual ?? 'no_stream');
           }
           const first = actual === undefined ? 0n : actual + 1n;
@@ -107,7 +120,14 @@ async function naiveChainedStore(url: string): Promise<Store> {
           await client.query({
             name: 'chained-append',
             text: insert,
-            values: [headPosition.toString(), streamName, first.toString(), recordedAt, ...eventColumns(events), hashes],
+            values: [
+              headPosition.toString(),
+              streamName,
+              first.toString(),
+              recordedAt,
+              ...eventColumns(events),
+              hashes,
+            ],
           });
           await client.query('COMMIT');
           return first + BigInt(events.length) - 1n;
@@ -150,7 +170,10 @@ async function main(): Promise<void> {
   const scale = Number(flags.get('scale') ?? '1');
   const storeNames = (flags.get('stores') ?? Object.keys(storeFactories).join(',')).split(',');
   for (const name of storeNames) {
-    if (!(name in storeFactories)) throw new Error(`--stores: unknown store ${name} (known: ${Object.keys(storeFactories).join(', ')})`);
+    if (!(name in storeFactories))
+      throw new Error(
+        `--stores: unknown store ${name} (known: ${Object.keys(storeFactories).join(', ')})`,
+      );
   }
   const database = await benchDatabase(flags.get('database-url') ?? undefined);
   const stores = new Map<string, Store>();
@@ -172,17 +195,27 @@ async function main(): Promise<void> {
           const { events, elapsedMs, latenciesMs } = await workload.run(appender);
           const machineAfter = machineCpuSeconds();
           const eventsPerSecond = (events / elapsedMs) * 1000;
-          console.log(`round ${round}, ${workloadName}, ${name}: ${Math.round(eventsPerSecond)} events/s`);
+          console.log(
+            `round ${round}, ${workloadName}, ${name}: ${Math.round(eventsPerSecond)} events/s`,
+          );
           const key = `${workloadName}/${name}`;
           report.add(key, `round${round}.eventsPerSecond`, eventsPerSecond, 'events/s');
           report.add(key, `round${round}.p99Ms`, latencySummary(latenciesMs).p99Ms, 'ms');
           if (machineBefore && machineAfter) {
-            report.add(key, `round${round}.machineCpuUsPerEvent`, ((machineAfter.busy - machineBefore.busy) * 1e6) / events, 'µs');
+            report.add(
+              key,
+              `round${round}.machineCpuUsPerEvent`,
+              ((machineAfter.busy - machineBefore.busy) * 1e6) / events,
+              'µs',
+            );
           }
         }
       }
     }
-    report.finish({ database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18', stores: storeNames });
+    report.finish({
+      database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18',
+      stores: storeNames,
+    });
   } finally {
     for (const store of stores.values()) await store.close();
     await database.close();

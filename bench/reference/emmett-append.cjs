@@ -14,7 +14,9 @@ const path = require('node:path');
 
 const emmettDir = process.env.EMMETT_DIR;
 if (!emmettDir) {
-  console.error('EMMETT_DIR must name the folder Emmett was installed in (see the head of this file)');
+  console.error(
+    'EMMETT_DIR must name the folder Emmett was installed in (see the head of this file)',
+  );
   process.exit(2);
 }
 const { getPostgreSQLEventStore } = require(
@@ -33,7 +35,10 @@ async function main() {
         const result = await store.appendToStream(
           streamName,
           events.map(({ eventId: _unused, ...event }) => event),
-          { expectedStreamVersion: expectedRevision === 'no_stream' ? 'STREAM_DOES_NOT_EXIST' : expectedRevision },
+          {
+            expectedStreamVersion:
+              expectedRevision === 'no_stream' ? 'STREAM_DOES_NOT_EXIST' : expectedRevision,
+          },
         );
         return result.nextExpectedStreamVersion;
       },
@@ -42,7 +47,9 @@ async function main() {
     await warmUp(appender, label);
     const workload = appendWorkloads(1, label).find((w) => w.name === 'c');
     const { events, elapsedMs } = await workload.run(appender);
-    console.log(`emmett-postgresql 0.42.0, workload c: ${events} events in ${elapsedMs.toFixed(0)} ms, ${Math.round((events / elapsedMs) * 1000)} events/s`);
+    console.log(
+      `emmett-postgresql 0.42.0, workload c: ${events} events in ${elapsedMs.toFixed(0)} ms, ${Math.round((events / elapsedMs) * 1000)} events/s`,
+    );
   } finally {
     await store.close();
     // Emmett's pool keeps idle connections past close(); the server's stop ends them, which that

@@ -54,7 +54,12 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
         try {
           const response = await fetch(`${base}/health`);
           const projections = Object.values(projectionsOf(await response.json()));
-          if (response.ok && projections.length > 0 && projections.every((p) => p.state === 'live' && p.lagEvents === 0)) return;
+          if (
+            response.ok &&
+            projections.length > 0 &&
+            projections.every((p) => p.state === 'live' && p.lagEvents === 0)
+          )
+            return;
         } catch {
           // not listening yet
         }
@@ -83,11 +88,17 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
  * projection, so only the entries that are objects are projections.
  */
 function projectionsOf(body: unknown): Record<string, ProjectionHealth> {
-  const details = (body as { details?: { projections?: Record<string, unknown> } }).details?.projections ?? {};
-  return Object.fromEntries(Object.entries(details).filter((entry): entry is [string, ProjectionHealth] => typeof entry[1] === 'object' && entry[1] !== null));
+  const details =
+    (body as { details?: { projections?: Record<string, unknown> } }).details?.projections ?? {};
+  return Object.fromEntries(
+    Object.entries(details).filter(
+      (entry): entry is [string, ProjectionHealth] =>
+        typeof entry[1] === 'object' && entry[1] !== null,
+    ),
+  );
 }
 
 function assertRunning(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited (${child.signalCode ?? child.exitCode})`);
+  if (child.exitCode !== null || child.signalCode !== null)
+    throw new Error(`the app exited (${child.signalCode ?? child.exitCode})`);
 }
-

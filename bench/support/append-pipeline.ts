@@ -28,7 +28,11 @@ export class AppendPipeline {
     this.throwIfFailed();
     const previous = this.streamTails.get(plan.streamName) ?? Promise.resolve();
     const done = previous
-      .then(() => this.store.appendToStream(plan.streamName, plan.events, { expectedRevision: plan.expectedRevision }))
+      .then(() =>
+        this.store.appendToStream(plan.streamName, plan.events, {
+          expectedRevision: plan.expectedRevision,
+        }),
+      )
       .then(
         () => {
           this.committedEvents += plan.events.length;
@@ -39,7 +43,8 @@ export class AppendPipeline {
       )
       .finally(() => {
         this.inFlight.delete(done);
-        if (this.streamTails.get(plan.streamName) === done) this.streamTails.delete(plan.streamName);
+        if (this.streamTails.get(plan.streamName) === done)
+          this.streamTails.delete(plan.streamName);
       });
     this.inFlight.add(done);
     this.streamTails.set(plan.streamName, done);

@@ -7,7 +7,11 @@ import { disbursementEvent } from './disbursement-event';
  * stores of `bench:baselines`. Resolves to the stream's next expected revision.
  */
 export interface Appender {
-  append(streamName: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<bigint>;
+  append(
+    streamName: string,
+    events: EventToAppend[],
+    expectedRevision: ExpectedRevision,
+  ): Promise<bigint>;
 }
 
 /** Sunlight's store as an `Appender`. */
@@ -86,7 +90,11 @@ export function appendWorkloads(scale: number, label: string): AppendWorkload[] 
           // Each writer owns the streams congruent to it, so exact revisions never collide.
           const stream = (worker + 8 * (i % (streams / 8))) % streams;
           const expected = revisions.get(stream);
-          const next = await appender.append(`pool-${label}b.${stream}`, [disbursementEvent(i)], expected ?? 'no_stream');
+          const next = await appender.append(
+            `pool-${label}b.${stream}`,
+            [disbursementEvent(i)],
+            expected ?? 'no_stream',
+          );
           revisions.set(stream, next);
           return 1;
         });

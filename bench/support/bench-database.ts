@@ -10,7 +10,9 @@ import { freePort } from './free-port';
  * database on the server that `--database-url` names (never the database itself, which may
  * hold real data).
  */
-export async function benchDatabase(databaseUrl: string | undefined): Promise<{ url: string; close(): Promise<void> }> {
+export async function benchDatabase(
+  databaseUrl: string | undefined,
+): Promise<{ url: string; close(): Promise<void> }> {
   if (databaseUrl) {
     const name = `sunlight_bench_${Date.now()}`;
     const admin = new URL(databaseUrl);
@@ -32,7 +34,11 @@ export async function benchDatabase(databaseUrl: string | undefined): Promise<{ 
     };
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'sunlight-bench-pg-'));
-  const handle = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'sunlight_bench', ephemeral: true });
+  const handle = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    database: 'sunlight_bench',
+    ephemeral: true,
+  });
   return { url: handle.url, close: () => handle.stop() };
 }
-

@@ -56,7 +56,10 @@ export function latencySummary(latenciesMs: number[]): { p50Ms: number; p99Ms: n
 
 function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return 'unknown';
   }
@@ -70,7 +73,8 @@ export function parseFlags(argv: readonly string[]): Map<string, string> {
     if (!arg.startsWith('--')) continue;
     const [name, inline] = arg.slice(2).split('=', 2);
     if (inline !== undefined) flags.set(name, inline);
-    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) flags.set(name, argv[(i += 1)]);
+    else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--'))
+      flags.set(name, argv[(i += 1)]);
     else flags.set(name, 'true');
   }
   return flags;

@@ -11,7 +11,12 @@ export function disbursementEvent(index: number): EventToAppend {
     type: 'DisbursementRequested',
     data: {
       transferId: randomUUID(),
-      beneficiary: { kind: 'household', id: `hh-530325102201-${index}`, name: '张三', idNumber: '53032519800101001X' },
+      beneficiary: {
+        kind: 'household',
+        id: `hh-530325102201-${index}`,
+        name: '张三',
+        idNumber: '53032519800101001X',
+      },
       amountFen: String(100_000 + (index % 1000)),
       purpose: '产业发展补助',
     },

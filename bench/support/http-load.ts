@@ -36,10 +36,13 @@ export interface LoadWorkerOutput {
 export function runHttpLoad(input: LoadWorkerInput): Promise<LoadWorkerOutput> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'http-load.worker.js'), { workerData: input });
-    worker.once('message', (message: { ok: true; output: LoadWorkerOutput } | { ok: false; error: string }) => {
-      if (message.ok) resolve(message.output);
-      else reject(new Error(`load generator failed: ${message.error}`));
-    });
+    worker.once(
+      'message',
+      (message: { ok: true; output: LoadWorkerOutput } | { ok: false; error: string }) => {
+        if (message.ok) resolve(message.output);
+        else reject(new Error(`load generator failed: ${message.error}`));
+      },
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`load generator exited with ${code}`));

@@ -14,13 +14,16 @@ const headers = { authorization: `Bearer ${input.token}`, accept: 'application/j
 
 function send(target: LoadRequest): Promise<{ status: number; bytes: number }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: '127.0.0.1', port: input.port, path: target.path, agent, headers }, (response) => {
-      // The body is read in full (the server's work includes sending it), then dropped.
-      let bytes = 0;
-      response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
-      response.on('error', reject);
-    });
+    const outgoing = request(
+      { host: '127.0.0.1', port: input.port, path: target.path, agent, headers },
+      (response) => {
+        // The body is read in full (the server's work includes sending it), then dropped.
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
+        response.on('error', reject);
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end();
   });

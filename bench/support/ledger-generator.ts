@@ -60,11 +60,61 @@ interface FundPlan {
 }
 
 const funds: readonly FundPlan[] = [
-  { fundId: 'yn2025-cyfz', name: '2025年中央财政衔接推进乡村振兴补助资金(产业发展)', fiscalYear: 2025, purposeCategory: '产业发展', source: '中央财政', share: 0.35, amountYuan: [1_000, 5_000], purpose: '产业奖补', beneficiaryKind: 'household' },
-  { fundId: 'yn2024-cyfz', name: '2024年中央财政衔接推进乡村振兴补助资金(产业发展)', fiscalYear: 2024, purposeCategory: '产业发展', source: '中央财政', share: 0.2, amountYuan: [1_000, 5_000], purpose: '产业奖补', beneficiaryKind: 'household' },
-  { fundId: 'yn2025-yljh', name: '2025年雨露计划职业教育补助', fiscalYear: 2025, purposeCategory: '教育', source: '省级财政', share: 0.2, amountYuan: [1_500, 3_000], purpose: '雨露计划补助', beneficiaryKind: 'person' },
-  { fundId: 'yn2025-wfgz', name: '2025年农村危房改造补助资金', fiscalYear: 2025, purposeCategory: '危房改造', source: '中央财政', share: 0.1, amountYuan: [10_000, 40_000], purpose: '危房改造补助', beneficiaryKind: 'household' },
-  { fundId: 'yn2026-jcss', name: '2026年乡村基础设施建设资金', fiscalYear: 2026, purposeCategory: '基础设施', source: '省级财政', share: 0.15, amountYuan: [20_000, 200_000], purpose: '基础设施工程款', beneficiaryKind: 'project' },
+  {
+    fundId: 'yn2025-cyfz',
+    name: '2025年中央财政衔接推进乡村振兴补助资金(产业发展)',
+    fiscalYear: 2025,
+    purposeCategory: '产业发展',
+    source: '中央财政',
+    share: 0.35,
+    amountYuan: [1_000, 5_000],
+    purpose: '产业奖补',
+    beneficiaryKind: 'household',
+  },
+  {
+    fundId: 'yn2024-cyfz',
+    name: '2024年中央财政衔接推进乡村振兴补助资金(产业发展)',
+    fiscalYear: 2024,
+    purposeCategory: '产业发展',
+    source: '中央财政',
+    share: 0.2,
+    amountYuan: [1_000, 5_000],
+    purpose: '产业奖补',
+    beneficiaryKind: 'household',
+  },
+  {
+    fundId: 'yn2025-yljh',
+    name: '2025年雨露计划职业教育补助',
+    fiscalYear: 2025,
+    purposeCategory: '教育',
+    source: '省级财政',
+    share: 0.2,
+    amountYuan: [1_500, 3_000],
+    purpose: '雨露计划补助',
+    beneficiaryKind: 'person',
+  },
+  {
+    fundId: 'yn2025-wfgz',
+    name: '2025年农村危房改造补助资金',
+    fiscalYear: 2025,
+    purposeCategory: '危房改造',
+    source: '中央财政',
+    share: 0.1,
+    amountYuan: [10_000, 40_000],
+    purpose: '危房改造补助',
+    beneficiaryKind: 'household',
+  },
+  {
+    fundId: 'yn2026-jcss',
+    name: '2026年乡村基础设施建设资金',
+    fiscalYear: 2026,
+    purposeCategory: '基础设施',
+    source: '省级财政',
+    share: 0.15,
+    amountYuan: [20_000, 200_000],
+    purpose: '基础设施工程款',
+    beneficiaryKind: 'project',
+  },
 ];
 
 /** Outcome rates of the lifecycle. */
@@ -84,9 +134,40 @@ const relayActor: Actor = { id: 'system:funds-processor', role: 'system', divisi
 const provinceFinance: Actor = { id: 'fin-53-001', role: 'finance', division: provinceCode };
 const bankActor: Actor = { id: 'system:bank-gateway', role: 'bank', division: provinceCode };
 
-const surnames = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文';
-const givenNames = ['建华', '秀英', '桂兰', '玉兰', '志强', '国平', '海燕', '红梅', '德明', '正华', '丽华', '永福', '文学', '春花', '卫东', '金凤', '光荣', '家富', '美玲', '兴旺', '晓东', '云飞', '成林', '绍华'];
-const rejectReasons = ['花名册信息与档案不符', '非建档立卡监测对象', '重复申报', '补助标准计算有误'];
+const surnames =
+  '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文';
+const givenNames = [
+  '建华',
+  '秀英',
+  '桂兰',
+  '玉兰',
+  '志强',
+  '国平',
+  '海燕',
+  '红梅',
+  '德明',
+  '正华',
+  '丽华',
+  '永福',
+  '文学',
+  '春花',
+  '卫东',
+  '金凤',
+  '光荣',
+  '家富',
+  '美玲',
+  '兴旺',
+  '晓东',
+  '云飞',
+  '成林',
+  '绍华',
+];
+const rejectReasons = [
+  '花名册信息与档案不符',
+  '非建档立卡监测对象',
+  '重复申报',
+  '补助标准计算有误',
+];
 const failReasons = ['账户已销户', '户名与账号不符', '账户冻结'];
 
 /** Deterministic PRNG (mulberry32): fast, and a seed reproduces the ledger. */
@@ -145,7 +226,10 @@ export class LedgerGenerator {
   /** Budget of each division (township and above), in fen, by fund. */
   private readonly budgetsFen: Map<string, bigint>[] = [];
   /** Follow-up phases by the append count they fall due at (a ring of slots), and those due now. */
-  private readonly followUps: TownshipPool[][] = Array.from({ length: followUpDelayMax + 1 }, () => []);
+  private readonly followUps: TownshipPool[][] = Array.from(
+    { length: followUpDelayMax + 1 },
+    () => [],
+  );
   private readonly due: TownshipPool[] = [];
   private appendCount = 0;
   /** Pools of the fund lines set up so far (a prefix of `pools`). */
@@ -176,15 +260,37 @@ export class LedgerGenerator {
     const fundLine = this.createFundLine(fund, fundIndex, occurredAt);
     levels[0].push(fundLine.append);
     const appropriated = this.appropriation(fundLine.created, fundLine.eventId, occurredAt);
-    const province = this.allocateBelow(fund, fundIndex, provinceCode, provinceFinance, occurredAt, appropriated);
+    const province = this.allocateBelow(
+      fund,
+      fundIndex,
+      provinceCode,
+      provinceFinance,
+      occurredAt,
+      appropriated,
+    );
     levels[1].push(province.append);
     for (const sent of province.sent) {
-      const prefecture = this.allocateBelow(fund, fundIndex, sent.to, financeOf(sent.to), occurredAt, this.receipt(fund, sent, occurredAt));
+      const prefecture = this.allocateBelow(
+        fund,
+        fundIndex,
+        sent.to,
+        financeOf(sent.to),
+        occurredAt,
+        this.receipt(fund, sent, occurredAt),
+      );
       levels[2].push(prefecture.append);
       for (const toCounty of prefecture.sent) {
-        const county = this.allocateBelow(fund, fundIndex, toCounty.to, financeOf(toCounty.to), occurredAt, this.receipt(fund, toCounty, occurredAt));
+        const county = this.allocateBelow(
+          fund,
+          fundIndex,
+          toCounty.to,
+          financeOf(toCounty.to),
+          occurredAt,
+          this.receipt(fund, toCounty, occurredAt),
+        );
         levels[3].push(county.append);
-        for (const toTownship of county.sent) levels[4].push(this.finish(this.receipt(fund, toTownship, occurredAt)));
+        for (const toTownship of county.sent)
+          levels[4].push(this.finish(this.receipt(fund, toTownship, occurredAt)));
       }
     }
     // Pools are kept fund by fund, so the funds set up so far own a prefix of them.
@@ -207,10 +313,14 @@ export class LedgerGenerator {
     for (let attempt = 0; attempt < 10_000; attempt += 1) {
       const followUp = this.due.shift();
       const pool = followUp ?? this.pickIdlePool();
-      const emitted = followUp ? this.followUp(pool, eventsMax) : this.roster(pool, eventsMax, rosterMax);
+      const emitted = followUp
+        ? this.followUp(pool, eventsMax)
+        : this.roster(pool, eventsMax, rosterMax);
       if (emitted.length > 0) return this.finish(emitted);
     }
-    throw new Error('no township pool has money left: the budgets are too small for this many events');
+    throw new Error(
+      'no township pool has money left: the budgets are too small for this many events',
+    );
   }
 
   /** The pool's next phase: its decisions, else its settlements. What does not fit waits for the next turn. */
@@ -218,9 +328,11 @@ export class LedgerGenerator {
     const occurredAt = new Date().toISOString();
     const emitted: Emitted[] = [];
     if (pool.awaitingDecision.length > 0) {
-      for (const transferId of pool.awaitingDecision.splice(0, eventsMax)) emitted.push(...this.decide(pool, transferId, occurredAt));
+      for (const transferId of pool.awaitingDecision.splice(0, eventsMax))
+        emitted.push(...this.decide(pool, transferId, occurredAt));
     } else {
-      for (const transferId of pool.awaitingSettlement.splice(0, eventsMax)) emitted.push(...this.settle(pool, transferId, occurredAt));
+      for (const transferId of pool.awaitingSettlement.splice(0, eventsMax))
+        emitted.push(...this.settle(pool, transferId, occurredAt));
     }
     this.scheduleFollowUp(pool);
     return emitted;
@@ -230,7 +342,8 @@ export class LedgerGenerator {
   private roster(pool: TownshipPool, eventsMax: number, rosterMax: number): Emitted[] {
     const occurredAt = new Date().toISOString();
     const emitted: Emitted[] = [];
-    for (const due of pool.returnsDue.splice(0, eventsMax - 1)) emitted.push(...this.giveBack(pool, due, occurredAt));
+    for (const due of pool.returnsDue.splice(0, eventsMax - 1))
+      emitted.push(...this.giveBack(pool, due, occurredAt));
     const size = Math.min(eventsMax - emitted.length, 1 + Math.floor(this.random() * rosterMax));
     for (let i = 0; i < size; i += 1) emitted.push(...this.request(pool, occurredAt));
     pool.busy = true;
@@ -243,7 +356,8 @@ export class LedgerGenerator {
       pool.busy = false;
       return;
     }
-    const delay = followUpDelayMin + Math.floor(this.random() * (followUpDelayMax - followUpDelayMin));
+    const delay =
+      followUpDelayMin + Math.floor(this.random() * (followUpDelayMax - followUpDelayMin));
     this.followUps[(this.appendCount + delay) % this.followUps.length].push(pool);
   }
 
@@ -284,7 +398,10 @@ export class LedgerGenerator {
       const fundFraction = expectedFraction(fundIndex);
       for (const township of this.townships) {
         const expected = (disbursements * fundFraction * township.weight) / townshipWeightTotal;
-        budgets.set(township.division.code, BigInt(Math.ceil((expected * 1.5 + 10) * fund.amountYuan[1])) * 100n);
+        budgets.set(
+          township.division.code,
+          BigInt(Math.ceil((expected * 1.5 + 10) * fund.amountYuan[1])) * 100n,
+        );
         this.pools.push({
           fund,
           township,
@@ -303,7 +420,8 @@ export class LedgerGenerator {
       for (const length of [6, 4, 2]) {
         const sums = new Map<string, bigint>();
         for (const [code, budget] of budgets) {
-          if (code.length === length + (length === 6 ? 3 : 2)) sums.set(code.slice(0, length), (sums.get(code.slice(0, length)) ?? 0n) + budget);
+          if (code.length === length + (length === 6 ? 3 : 2))
+            sums.set(code.slice(0, length), (sums.get(code.slice(0, length)) ?? 0n) + budget);
         }
         for (const [code, sum] of sums) budgets.set(code, sum + sum / 50n);
       }
@@ -311,7 +429,11 @@ export class LedgerGenerator {
     }
   }
 
-  private createFundLine(fund: FundPlan, fundIndex: number, occurredAt: string): { append: PlannedAppend; created: FundLineCreated; eventId: string } {
+  private createFundLine(
+    fund: FundPlan,
+    fundIndex: number,
+    occurredAt: string,
+  ): { append: PlannedAppend; created: FundLineCreated; eventId: string } {
     const command: CreateFundLine = {
       type: 'CreateFundLine',
       fundId: fund.fundId,
@@ -319,19 +441,35 @@ export class LedgerGenerator {
       fiscalYear: fund.fiscalYear,
       purposeCategory: fund.purposeCategory,
       source: fund.source,
-      appropriation: { divisionCode: provinceCode, amountFen: this.budgetBelow(fundIndex, provinceCode) },
+      appropriation: {
+        divisionCode: provinceCode,
+        amountFen: this.budgetBelow(fundIndex, provinceCode),
+      },
       actor: provinceFinance,
       occurredAt,
     };
     const [created] = fundLineDecider.decide(command, fundLineDecider.initialState());
-    const event = { eventId: randomUUID(), type: created.type, data: created.data as unknown as JsonObject, metadata: commandMetadata(command, newIds()) };
+    const event = {
+      eventId: randomUUID(),
+      type: created.type,
+      data: created.data as unknown as JsonObject,
+      metadata: commandMetadata(command, newIds()),
+    };
     const streamName = fundStreamName(fund.fundId);
     this.revisions.set(streamName, 0n);
-    return { append: { streamName, events: [event], expectedRevision: 'no_stream' }, created, eventId: event.eventId };
+    return {
+      append: { streamName, events: [event], expectedRevision: 'no_stream' },
+      created,
+      eventId: event.eventId,
+    };
   }
 
   /** What the fund-line runner does after `FundLineCreated`: the appropriation on the province's pool. */
-  private appropriation(created: FundLineCreated, createdEventId: string, occurredAt: string): Emitted[] {
+  private appropriation(
+    created: FundLineCreated,
+    createdEventId: string,
+    occurredAt: string,
+  ): Emitted[] {
     return this.run(appropriateFundsFor(created, provinceFinance, occurredAt), {
       commandId: `appropriate/${createdEventId}`,
       correlationId: createdEventId,
@@ -354,7 +492,17 @@ export class LedgerGenerator {
       const amountFen = this.budgetBelow(fundIndex, child.code);
       const transferId = allocationId(fund, child.code);
       const events = this.run(
-        { type: 'SendAllocation', fundId: fund.fundId, divisionCode: code, transferId, toDivisionCode: child.code, amountFen, targetIsDirectChild: true, actor, occurredAt },
+        {
+          type: 'SendAllocation',
+          fundId: fund.fundId,
+          divisionCode: code,
+          transferId,
+          toDivisionCode: child.code,
+          amountFen,
+          targetIsDirectChild: true,
+          actor,
+          occurredAt,
+        },
         newIds(),
       );
       emitted.push(...events);
@@ -366,8 +514,21 @@ export class LedgerGenerator {
   /** What the relay writes for an `AllocationSent`: the child's `AllocationReceived`. */
   private receipt(fund: FundPlan, sent: Sent, occurredAt: string): Emitted[] {
     return this.run(
-      { type: 'ReceiveAllocation', fundId: fund.fundId, divisionCode: sent.to, transferId: sent.transferId, fromDivisionCode: sent.from, amountFen: sent.amountFen, actor: relayActor, occurredAt },
-      { commandId: `relay/${sent.event.eventId}`, correlationId: sent.event.metadata['correlationId'] as string, causationId: sent.event.eventId },
+      {
+        type: 'ReceiveAllocation',
+        fundId: fund.fundId,
+        divisionCode: sent.to,
+        transferId: sent.transferId,
+        fromDivisionCode: sent.from,
+        amountFen: sent.amountFen,
+        actor: relayActor,
+        occurredAt,
+      },
+      {
+        commandId: `relay/${sent.event.eventId}`,
+        correlationId: sent.event.metadata['correlationId'] as string,
+        causationId: sent.event.eventId,
+      },
     );
   }
 
@@ -407,7 +568,8 @@ export class LedgerGenerator {
   private request(pool: TownshipPool, occurredAt: string): Emitted[] {
     const [minYuan, maxYuan] = pool.fund.amountYuan;
     // Subsidies are whole hundreds of yuan.
-    const amountFen = BigInt(Math.round((minYuan + this.random() * (maxYuan - minYuan)) / 100) * 100) * 100n;
+    const amountFen =
+      BigInt(Math.round((minYuan + this.random() * (maxYuan - minYuan)) / 100) * 100) * 100n;
     const state = this.states.get(pool.streamName);
     if (state === undefined || state.balanceFen < amountFen) return [];
     pool.nextSequence += 1;
@@ -433,32 +595,95 @@ export class LedgerGenerator {
   }
 
   private decide(pool: TownshipPool, transferId: string, occurredAt: string): Emitted[] {
-    const base = { fundId: pool.fund.fundId, divisionCode: pool.township.division.code, transferId, actor: approverOf(pool.township.division.code), occurredAt };
+    const base = {
+      fundId: pool.fund.fundId,
+      divisionCode: pool.township.division.code,
+      transferId,
+      actor: approverOf(pool.township.division.code),
+      occurredAt,
+    };
     if (this.random() < rejectRate) {
-      return this.run({ type: 'RejectDisbursement', ...base, reason: this.pick(rejectReasons) }, newIds());
+      return this.run(
+        { type: 'RejectDisbursement', ...base, reason: this.pick(rejectReasons) },
+        newIds(),
+      );
     }
     pool.awaitingSettlement.push(transferId);
     return this.run({ type: 'ApproveDisbursement', ...base }, newIds());
   }
 
   private settle(pool: TownshipPool, transferId: string, occurredAt: string): Emitted[] {
-    const base = { type: 'SettleDisbursement' as const, fundId: pool.fund.fundId, divisionCode: pool.township.division.code, transferId, actor: bankActor, occurredAt };
-    if (this.random() < failRate) return this.run({ ...base, outcome: 'failed', failureReason: this.pick(failReasons) }, newIds());
-    const events = this.run({ ...base, outcome: 'paid', bankReference: `BK${transferId.slice(-14).replace(/-/g, '')}${mix(pool.nextSequence) % 10_000}` }, newIds());
-    if (this.random() < returnRate) pool.returnsDue.push({ transferId, amountFen: BigInt(events[0].event.data['amountFen'] as string) });
+    const base = {
+      type: 'SettleDisbursement' as const,
+      fundId: pool.fund.fundId,
+      divisionCode: pool.township.division.code,
+      transferId,
+      actor: bankActor,
+      occurredAt,
+    };
+    if (this.random() < failRate)
+      return this.run(
+        { ...base, outcome: 'failed', failureReason: this.pick(failReasons) },
+        newIds(),
+      );
+    const events = this.run(
+      {
+        ...base,
+        outcome: 'paid',
+        bankReference: `BK${transferId.slice(-14).replace(/-/g, '')}${mix(pool.nextSequence) % 10_000}`,
+      },
+      newIds(),
+    );
+    if (this.random() < returnRate)
+      pool.returnsDue.push({
+        transferId,
+        amountFen: BigInt(events[0].event.data['amountFen'] as string),
+      });
     return events;
   }
 
   /** A reversal (the bank sent the money back) or a recovery (追回, half or all of it). */
-  private giveBack(pool: TownshipPool, due: { transferId: string; amountFen: bigint }, occurredAt: string): Emitted[] {
+  private giveBack(
+    pool: TownshipPool,
+    due: { transferId: string; amountFen: bigint },
+    occurredAt: string,
+  ): Emitted[] {
     const code = pool.township.division.code;
-    const base = { fundId: pool.fund.fundId, divisionCode: code, originalTransferId: due.transferId, occurredAt };
+    const base = {
+      fundId: pool.fund.fundId,
+      divisionCode: code,
+      originalTransferId: due.transferId,
+      occurredAt,
+    };
     if (this.random() < reversalShare) {
-      return this.run({ type: 'ReverseTransfer', ...base, transferId: `rv-${due.transferId}`, reason: '银行退回', actor: financeOf(code) }, newIds());
+      return this.run(
+        {
+          type: 'ReverseTransfer',
+          ...base,
+          transferId: `rv-${due.transferId}`,
+          reason: '银行退回',
+          actor: financeOf(code),
+        },
+        newIds(),
+      );
     }
     const amountFen = this.random() < 0.5 ? due.amountFen : due.amountFen / 2n;
-    const commission: Actor = { id: `jw-${pool.township.countyCode}-01`, role: 'commission', division: pool.township.countyCode };
-    return this.run({ type: 'RecoverFunds', ...base, transferId: `rc-${due.transferId}`, amountFen, reason: '冒领追回', actor: commission }, newIds());
+    const commission: Actor = {
+      id: `jw-${pool.township.countyCode}-01`,
+      role: 'commission',
+      division: pool.township.countyCode,
+    };
+    return this.run(
+      {
+        type: 'RecoverFunds',
+        ...base,
+        transferId: `rc-${due.transferId}`,
+        amountFen,
+        reason: '冒领追回',
+        actor: commission,
+      },
+      newIds(),
+    );
   }
 
   /** A household (or student, or project) of the township; the same ones are paid again and again. */
@@ -466,17 +691,34 @@ export class LedgerGenerator {
     const township = pool.township;
     const number = Math.floor(this.random() * township.households);
     const hash = mix(township.index * 100_003 + number);
-    const village = township.villages.length > 0 ? township.villages[number % township.villages.length] : township.division.code;
+    const village =
+      township.villages.length > 0
+        ? township.villages[number % township.villages.length]
+        : township.division.code;
     const name = `${surnames[hash % surnames.length]}${givenNames[(hash >>> 8) % givenNames.length]}`;
     if (pool.fund.beneficiaryKind === 'project') {
-      return { kind: 'project', id: `pj-${township.division.code}-${String(number % 40).padStart(2, '0')}`, name: `${township.division.name}第${(number % 40) + 1}号村道硬化工程` };
+      return {
+        kind: 'project',
+        id: `pj-${township.division.code}-${String(number % 40).padStart(2, '0')}`,
+        name: `${township.division.name}第${(number % 40) + 1}号村道硬化工程`,
+      };
     }
     // Students are young; heads of households are adults. Days stop at 28 so every date exists.
     const year = pool.fund.beneficiaryKind === 'person' ? 2004 + (hash % 6) : 1945 + (hash % 60);
     const birth = `${year}${String(1 + ((hash >>> 4) % 12)).padStart(2, '0')}${String(1 + ((hash >>> 10) % 28)).padStart(2, '0')}`;
-    const idNumber = makeIdNumber(township.countyCode, birth, String((hash >>> 16) % 1000).padStart(3, '0'));
+    const idNumber = makeIdNumber(
+      township.countyCode,
+      birth,
+      String((hash >>> 16) % 1000).padStart(3, '0'),
+    );
     const prefix = pool.fund.beneficiaryKind === 'person' ? 'st' : 'hh';
-    return { kind: pool.fund.beneficiaryKind, id: `${prefix}-${village}-${String(number).padStart(4, '0')}`, name, idNumber, bankAccount: `6217${String(hash).padStart(10, '0')}${String(number).padStart(5, '0')}` };
+    return {
+      kind: pool.fund.beneficiaryKind,
+      id: `${prefix}-${village}-${String(number).padStart(4, '0')}`,
+      name,
+      idNumber,
+      bankAccount: `6217${String(hash).padStart(10, '0')}${String(number).padStart(5, '0')}`,
+    };
   }
 
   private pick<T>(values: readonly T[]): T {
@@ -487,13 +729,24 @@ export class LedgerGenerator {
   // Deciding and recording
 
   /** Decides against the pool's state and folds the events in, as the command runner does; a refusal throws. */
-  private run(command: PoolCommand, ids: { commandId: string; correlationId: string; causationId?: string }): Emitted[] {
+  private run(
+    command: PoolCommand,
+    ids: { commandId: string; correlationId: string; causationId?: string },
+  ): Emitted[] {
     const streamName = poolStreamName(command.fundId, command.divisionCode);
     let state = this.states.get(streamName) ?? poolDecider.initialState();
     const metadata = commandMetadata(command, ids, poolCommandReason(command));
     const emitted = poolDecider.decide(command, state).map((event) => {
       state = poolDecider.evolve(state, event);
-      return { streamName, event: { eventId: randomUUID(), type: event.type, data: event.data as unknown as JsonObject, metadata } };
+      return {
+        streamName,
+        event: {
+          eventId: randomUUID(),
+          type: event.type,
+          data: event.data as unknown as JsonObject,
+          metadata,
+        },
+      };
     });
     this.states.set(streamName, state);
     return emitted;
@@ -504,7 +757,11 @@ export class LedgerGenerator {
     const streamName = emitted[0].streamName;
     const previous = this.revisions.get(streamName);
     this.revisions.set(streamName, (previous ?? -1n) + BigInt(emitted.length));
-    return { streamName, events: emitted.map((item) => item.event), expectedRevision: previous ?? 'no_stream' };
+    return {
+      streamName,
+      events: emitted.map((item) => item.event),
+      expectedRevision: previous ?? 'no_stream',
+    };
   }
 }
 
@@ -550,4 +807,3 @@ function financeOf(code: string): Actor {
 function approverOf(code: string): Actor {
   return { id: `apr-${code}-01`, role: 'approver', division: code };
 }
-

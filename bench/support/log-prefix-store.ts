@@ -44,7 +44,11 @@ export class LogPrefixStore implements EventStore {
     }
   }
 
-  appendToStream(streamName: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
+  appendToStream(
+    streamName: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     return this.inner.appendToStream(streamName, events, options);
   }
 

@@ -23,9 +23,15 @@ const stopTimeoutMs = 5_000;
 const outputTailChars = 4_000;
 
 export async function startMongoWireServer(): Promise<MongoWireServer> {
-  const binary = path.join(path.dirname(require.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json')), 'bin', 'jongodb');
+  const binary = path.join(
+    path.dirname(require.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json')),
+    'bin',
+    'jongodb',
+  );
   const port = await freePort();
-  const child = spawn(binary, ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['--host=127.0.0.1', `--port=${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keepTail = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-outputTailChars);
@@ -54,7 +60,11 @@ export async function startMongoWireServer(): Promise<MongoWireServer> {
   };
 }
 
-async function waitUntilAccepting(child: ChildProcess, port: number, output: () => string): Promise<void> {
+async function waitUntilAccepting(
+  child: ChildProcess,
+  port: number,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + startTimeoutMs;
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
@@ -68,7 +78,9 @@ async function waitUntilAccepting(child: ChildProcess, port: number, output: () 
     if (await accepts(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the MongoDB-wire server did not accept connections on port ${port} within ${startTimeoutMs} ms\n${output()}`);
+  throw new Error(
+    `the MongoDB-wire server did not accept connections on port ${port} within ${startTimeoutMs} ms\n${output()}`,
+  );
 }
 
 function accepts(port: number): Promise<boolean> {
@@ -83,4 +95,3 @@ function accepts(port: number): Promise<boolean> {
     socket.connect(port, '127.0.0.1', () => done(true));
   });
 }
-

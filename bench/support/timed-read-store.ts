@@ -23,11 +23,21 @@ export interface ReadStoreTimings {
  * time is not simply subtracted from the wall time: it says how busy the store was.
  */
 export class TimedReadStore implements ReadStore {
-  readonly timings: ReadStoreTimings = { getManyCalls: 0, getManyMs: 0, commitCalls: 0, commitMs: 0, documentsWritten: 0 };
+  readonly timings: ReadStoreTimings = {
+    getManyCalls: 0,
+    getManyMs: 0,
+    commitCalls: 0,
+    commitMs: 0,
+    documentsWritten: 0,
+  };
 
   constructor(private readonly inner: ReadStore) {}
 
-  async getMany(projection: string, version: number, keys: readonly DocumentKey[]): Promise<Map<string, ReadDocument>> {
+  async getMany(
+    projection: string,
+    version: number,
+    keys: readonly DocumentKey[],
+  ): Promise<Map<string, ReadDocument>> {
     const started = performance.now();
     try {
       return await this.inner.getMany(projection, version, keys);

@@ -14,7 +14,9 @@ const logger = new Logger('Auth');
       useFactory: async (config: AppConfig): Promise<string> => {
         const resolved = await resolveJwtSecret(config);
         if (resolved.source === 'generated') {
-          logger.warn(`JWT_SECRET is not set: generated a signing key and kept it in ${resolved.path}`);
+          logger.warn(
+            `JWT_SECRET is not set: generated a signing key and kept it in ${resolved.path}`,
+          );
         } else if (resolved.source === 'file') {
           logger.log(`JWT_SECRET is not set: using the signing key kept in ${resolved.path}`);
         }

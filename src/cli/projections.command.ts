@@ -19,26 +19,49 @@ export const readModelsDifferExitCode = 3;
  * every read model in memory from the log and compares it with what is stored.
  */
 export function projectionsCommand(context: CliContext): Command {
-  const group = new Command('projections').description('rebuild or check the read models (dashboards, histories)');
+  const group = new Command('projections').description(
+    'rebuild or check the read models (dashboards, histories)',
+  );
   group
     .command('rebuild [name]')
     .description('rebuild a projection (or all) from zero beside the serving one, then switch')
-    .option('--database-url <url>', 'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)')
+    .option(
+      '--database-url <url>',
+      'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)',
+    )
     .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
-      const config = loadAppConfig({ ...context.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
-      const chosen = select(fundsProjections(loadDivisionRegistry()), name).map((projection) => projection.name);
+      const config = loadAppConfig({
+        ...context.env,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      });
+      const chosen = select(fundsProjections(loadDivisionRegistry()), name).map(
+        (projection) => projection.name,
+      );
       const database = await resolveCliDatabase(context, config);
       try {
         // Each projection in a worker thread of its own, all at once (rebuild-in-workers.ts).
-        const progress = new Map(chosen.map((projection) => [projection, createProgressReporter(context, `rebuilding ${projection}`, chosen.length > 1)]));
+        const progress = new Map(
+          chosen.map((projection) => [
+            projection,
+            createProgressReporter(context, `rebuilding ${projection}`, chosen.length > 1),
+          ]),
+        );
         let outcomes: PromiseSettledResult<RebuildOutcome>[];
         try {
           outcomes = await rebuildInWorkers({
             databaseUrl: database.url,
             readStore: config,
             projections: chosen,
-            onProgress: (projection, applied, head) => progress.get(projection)?.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
-            ...(context.rebuildWorkerFile === undefined ? {} : { workerFile: context.rebuildWorkerFile }),
+            onProgress: (projection, applied, head) =>
+              progress
+                .get(projection)
+                ?.update(
+                  applied,
+                  Math.max(applied, head === undefined ? applied : Number(BigInt(head))),
+                ),
+            ...(context.rebuildWorkerFile === undefined
+              ? {}
+              : { workerFile: context.rebuildWorkerFile }),
           });
         } finally {
           for (const reporter of progress.values()) reporter.stop();
@@ -48,7 +71,10 @@ export function projectionsCommand(context: CliContext): Command {
           if (outcome.status === 'rejected') {
             // The other projections carry on; this one's serving version stays active.
             failures += 1;
-            const reason = outcome.reason instanceof Error ? `${outcome.reason.name}: ${outcome.reason.message}` : String(outcome.reason);
+            const reason =
+              outcome.reason instanceof Error
+                ? `${outcome.reason.name}: ${outcome.reason.message}`
+                : String(outcome.reason);
             context.stderr.write(`rebuild of ${chosen[index]} failed: ${reason}\n`);
             continue;
           }
@@ -58,15 +84,24 @@ export function projectionsCommand(context: CliContext): Command {
               `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
           );
         }
-        if (failures > 0) throw new CliError(`${failures} of ${chosen.length} projections were not rebuilt; their serving versions stay active`, 1);
+        if (failures > 0)
+          throw new CliError(
+            `${failures} of ${chosen.length} projections were not rebuilt; their serving versions stay active`,
+            1,
+          );
       } finally {
         await database.close();
       }
     });
   group
     .command('check')
-    .description('recompute every read model from the log in memory and compare it with the stored one; exit 3 on any difference')
-    .option('--database-url <url>', 'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)')
+    .description(
+      'recompute every read model from the log in memory and compare it with the stored one; exit 3 on any difference',
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)',
+    )
     .action(async (options: { databaseUrl?: string }) => {
       await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
         let differing = 0;
@@ -87,25 +122,40 @@ export function projectionsCommand(context: CliContext): Command {
             `${projection.name} (storage version ${version}, up to position ${position ?? 'none'}): ` +
               `${checked} documents checked, ${differences.length} differ\n`,
           );
-          for (const difference of differences) context.stdout.write(`  ${JSON.stringify(difference)}\n`);
+          for (const difference of differences)
+            context.stdout.write(`  ${JSON.stringify(difference)}\n`);
         }
-        if (differing > 0) throw new CliError(`${differing} read-model documents differ from the log`, readModelsDifferExitCode);
+        if (differing > 0)
+          throw new CliError(
+            `${differing} read-model documents differ from the log`,
+            readModelsDifferExitCode,
+          );
       });
     });
   return group;
 }
 
-function select(projections: readonly Projection[], name: string | undefined): readonly Projection[] {
+function select(
+  projections: readonly Projection[],
+  name: string | undefined,
+): readonly Projection[] {
   if (name === undefined) return projections;
   const chosen = projections.filter((projection) => projection.name === name);
   if (chosen.length === 0) {
-    throw new CliError(`no projection named ${name}; known: ${projections.map((projection) => projection.name).join(', ')}`, 1);
+    throw new CliError(
+      `no projection named ${name}; known: ${projections.map((projection) => projection.name).join(', ')}`,
+      1,
+    );
   }
   return chosen;
 }
 
 /** The log's events after `after` (exclusive; from the first when undefined) up to and including `upTo`. */
-async function* eventsBetween(store: PostgresEventStore, after: string | undefined, upTo: string): AsyncIterable<RecordedEvent> {
+async function* eventsBetween(
+  store: PostgresEventStore,
+  after: string | undefined,
+  upTo: string,
+): AsyncIterable<RecordedEvent> {
   for await (const event of store.readAll({ after })) {
     if (event.position > upTo) return;
     yield event;
@@ -115,9 +165,16 @@ async function* eventsBetween(store: PostgresEventStore, after: string | undefin
 async function withStores(
   context: CliContext,
   databaseUrl: string | undefined,
-  work: (stores: { store: PostgresEventStore; readStore: ReadStore; projections: readonly Projection[] }) => Promise<void>,
+  work: (stores: {
+    store: PostgresEventStore;
+    readStore: ReadStore;
+    projections: readonly Projection[];
+  }) => Promise<void>,
 ): Promise<void> {
-  const config = loadAppConfig({ ...context.env, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  const config = loadAppConfig({
+    ...context.env,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
   const database = await resolveCliDatabase(context, config);
   try {
     const store = await PostgresEventStore.open({ connectionString: database.url });

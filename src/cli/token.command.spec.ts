@@ -35,22 +35,33 @@ describe('sunlight token', () => {
   it('given a user, role and division, when run, then stdout is one line holding a token for that actor', async () => {
     const { context, out, err } = fakeContext();
 
-    const exitCode = await runCli(argv('--user', 'u1', '--role', 'finance', '--division', '530325', '--name', '张三'), context);
+    const exitCode = await runCli(
+      argv('--user', 'u1', '--role', 'finance', '--division', '530325', '--name', '张三'),
+      context,
+    );
 
     expect(exitCode).toBe(0);
     expect(err).toEqual([]);
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const verified = verifyAccessToken(secret, out[0]!.trim());
-    expect(verified).toMatchObject({ actor: { id: 'u1', role: 'finance', division: '530325' }, name: '张三' });
+    expect(verified).toMatchObject({
+      actor: { id: 'u1', role: 'finance', division: '530325' },
+      name: '张三',
+    });
   });
 
   it('given --expires-in 30m, when run, then the token lives 30 minutes', async () => {
     const { context, out } = fakeContext();
 
-    await runCli(argv('--user', 'u1', '--role', 'approver', '--division', '5303', '--expires-in', '30m'), context);
+    await runCli(
+      argv('--user', 'u1', '--role', 'approver', '--division', '5303', '--expires-in', '30m'),
+      context,
+    );
 
-    const payload = JSON.parse(Buffer.from(out[0]!.split('.')[1]!, 'base64url').toString('utf8')) as { iat: number; exp: number };
+    const payload = JSON.parse(
+      Buffer.from(out[0]!.split('.')[1]!, 'base64url').toString('utf8'),
+    ) as { iat: number; exp: number };
     expect(payload.exp - payload.iat).toBe(30 * 60);
   });
 
@@ -59,7 +70,9 @@ describe('sunlight token', () => {
     try {
       const { context, out } = fakeContext({ SUNLIGHT_DATA_DIR: dataDir });
 
-      expect(await runCli(argv('--user', 'u1', '--role', 'admin', '--division', '53'), context)).toBe(0);
+      expect(
+        await runCli(argv('--user', 'u1', '--role', 'admin', '--division', '53'), context),
+      ).toBe(0);
 
       const keptSecret = (await readFile(path.join(dataDir, 'jwt-secret'), 'utf8')).trim();
       expect(verifyAccessToken(keptSecret, out[0]!.trim()).actor.role).toBe('admin');
@@ -69,19 +82,37 @@ describe('sunlight token', () => {
   });
 
   it.each([
-    [['--role', 'public', '--division', '530325'], 'unknown role "public": --role must be one of finance, approver, bank, commission, village_staff, admin'],
-    [['--role', 'finance', '--division', '539999'], 'unknown division 539999: --division must be a code in the division registry'],
-    [['--role', 'finance', '--division', 'fuyuan'], '--division must be a division code (行政区划代码)'],
-    [['--role', 'finance', '--division', '530325', '--expires-in', '1y'], '--expires-in must look like 90s, 30m, 8h or 7d (got "1y")'],
-    [['--role', 'finance', '--division', '530325', '--expires-in', '90d'], '--expires-in must be from 1 second to 31 days'],
-  ])('given %j, when run, then exit 1 with a clear message and nothing on stdout', async (args, message) => {
-    const { context, out, err } = fakeContext();
+    [
+      ['--role', 'public', '--division', '530325'],
+      'unknown role "public": --role must be one of finance, approver, bank, commission, village_staff, admin',
+    ],
+    [
+      ['--role', 'finance', '--division', '539999'],
+      'unknown division 539999: --division must be a code in the division registry',
+    ],
+    [
+      ['--role', 'finance', '--division', 'fuyuan'],
+      '--division must be a division code (行政区划代码)',
+    ],
+    [
+      ['--role', 'finance', '--division', '530325', '--expires-in', '1y'],
+      '--expires-in must look like 90s, 30m, 8h or 7d (got "1y")',
+    ],
+    [
+      ['--role', 'finance', '--division', '530325', '--expires-in', '90d'],
+      '--expires-in must be from 1 second to 31 days',
+    ],
+  ])(
+    'given %j, when run, then exit 1 with a clear message and nothing on stdout',
+    async (args, message) => {
+      const { context, out, err } = fakeContext();
 
-    expect(await runCli(argv('--user', 'u1', ...args), context)).toBe(1);
+      expect(await runCli(argv('--user', 'u1', ...args), context)).toBe(1);
 
-    expect(out).toEqual([]);
-    expect(err.join('')).toContain(message);
-  });
+      expect(out).toEqual([]);
+      expect(err.join('')).toContain(message);
+    },
+  );
 
   it('given no --user, when run, then commander names the missing option and exit 1', async () => {
     const { context, out, err } = fakeContext();

@@ -13,8 +13,14 @@ export interface ProgressReporter {
  * A bar on stderr when a person watches; plain, spaced-out lines when output goes to a log, or
  * when several run at once (`shared`: two bars would overwrite each other's line).
  */
-export function createProgressReporter(context: Pick<CliContext, 'stderr' | 'now'>, label = 'verifying', shared = false): ProgressReporter {
-  return context.stderr.isTTY && !shared ? barReporter(context, label) : lineReporter(context, label);
+export function createProgressReporter(
+  context: Pick<CliContext, 'stderr' | 'now'>,
+  label = 'verifying',
+  shared = false,
+): ProgressReporter {
+  return context.stderr.isTTY && !shared
+    ? barReporter(context, label)
+    : lineReporter(context, label);
 }
 
 function barReporter({ stderr }: Pick<CliContext, 'stderr'>, label: string): ProgressReporter {
@@ -44,7 +50,10 @@ function barReporter({ stderr }: Pick<CliContext, 'stderr'>, label: string): Pro
   };
 }
 
-function lineReporter({ stderr, now }: Pick<CliContext, 'stderr' | 'now'>, label: string): ProgressReporter {
+function lineReporter(
+  { stderr, now }: Pick<CliContext, 'stderr' | 'now'>,
+  label: string,
+): ProgressReporter {
   let lastLineAtMs = now();
   return {
     update(eventsChecked, totalEvents) {

@@ -4,7 +4,9 @@ import { runCli } from '../cli';
 import type { CliContext } from './cli-context';
 import { progressLineIntervalMs } from './verify-progress';
 
-function fakeContext(overrides: Partial<CliContext> & { verification?: ChainVerification | Error } = {}) {
+function fakeContext(
+  overrides: Partial<CliContext> & { verification?: ChainVerification | Error } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   const calls = { resolveDatabase: [] as unknown[], closed: 0, connectionString: '' };
@@ -16,7 +18,11 @@ function fakeContext(overrides: Partial<CliContext> & { verification?: ChainVeri
     now: () => clockMs,
     resolveDatabase: async (options) => {
       calls.resolveDatabase.push(options);
-      return { url: options.databaseUrl ?? 'postgres://embedded/sunlight', embedded: !options.databaseUrl, close: async () => void calls.closed++ };
+      return {
+        url: options.databaseUrl ?? 'postgres://embedded/sunlight',
+        embedded: !options.databaseUrl,
+        close: async () => void calls.closed++,
+      };
     },
     verifyPostgresLog: async (options) => {
       calls.connectionString = options.connectionString;
@@ -24,7 +30,12 @@ function fakeContext(overrides: Partial<CliContext> & { verification?: ChainVeri
         clockMs += progressLineIntervalMs;
         options.onProgress?.(checked, 400);
       }
-      const verification = overrides.verification ?? { ok: true, eventsChecked: 400, headPosition: '400', headHash: Buffer.from('ab01', 'hex') };
+      const verification = overrides.verification ?? {
+        ok: true,
+        eventsChecked: 400,
+        headPosition: '400',
+        headHash: Buffer.from('ab01', 'hex'),
+      };
       if (verification instanceof Error) throw verification;
       return verification;
     },
@@ -50,9 +61,17 @@ describe('sunlight verify', () => {
   });
 
   it('given no DATABASE_URL, when verified, then the embedded database under SUNLIGHT_DATA_DIR is used', async () => {
-    const { context, calls } = fakeContext({ env: { SUNLIGHT_DATA_DIR: '/srv/sunlight', EMBEDDED_PG_PORT: '6000' } });
+    const { context, calls } = fakeContext({
+      env: { SUNLIGHT_DATA_DIR: '/srv/sunlight', EMBEDDED_PG_PORT: '6000' },
+    });
     await runCli(argv('verify'), context);
-    expect(calls.resolveDatabase).toEqual([expect.objectContaining({ databaseUrl: undefined, dataDir: '/srv/sunlight', embeddedPort: 6000 })]);
+    expect(calls.resolveDatabase).toEqual([
+      expect.objectContaining({
+        databaseUrl: undefined,
+        dataDir: '/srv/sunlight',
+        embeddedPort: 6000,
+      }),
+    ]);
   });
 
   it('given --database-url, when verified, then it wins over DATABASE_URL', async () => {
@@ -63,21 +82,31 @@ describe('sunlight verify', () => {
 
   it('given a broken chain, when verified, then the first break on stderr and exit 2', async () => {
     const { context, out, err, calls } = fakeContext({
-      verification: { ok: false, eventsChecked: 41, firstBreak: { kind: 'hash_mismatch', position: '42', detail: 'stored hash differs' } },
+      verification: {
+        ok: false,
+        eventsChecked: 41,
+        firstBreak: { kind: 'hash_mismatch', position: '42', detail: 'stored hash differs' },
+      },
     });
 
     const exitCode = await runCli(argv('verify'), context);
 
     expect(exitCode).toBe(2);
     expect(out).toEqual([]);
-    expect(err.join('')).toContain('chain broken at position 42: hash_mismatch: stored hash differs\n');
+    expect(err.join('')).toContain(
+      'chain broken at position 42: hash_mismatch: stored hash differs\n',
+    );
     expect(calls.closed).toBe(1);
   });
 
   it('given an unreachable database, when verified, then a clear message and exit 1', async () => {
-    const { context, err, calls } = fakeContext({ verification: new Error('connect ECONNREFUSED 127.0.0.1:5432') });
+    const { context, err, calls } = fakeContext({
+      verification: new Error('connect ECONNREFUSED 127.0.0.1:5432'),
+    });
 
-    expect(await runCli(argv('verify', '--database-url', 'postgres://nowhere/db'), context)).toBe(1);
+    expect(await runCli(argv('verify', '--database-url', 'postgres://nowhere/db'), context)).toBe(
+      1,
+    );
     expect(err.join('')).toContain('sunlight: connect ECONNREFUSED 127.0.0.1:5432');
     expect(calls.closed).toBe(1);
   });

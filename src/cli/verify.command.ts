@@ -13,16 +13,27 @@ const startupLogLinesMax = 20;
  */
 export function verifyCommand(context: CliContext): Command {
   return new Command('verify')
-    .description('recompute the hash chain of the whole event log and report the first break, if any')
-    .option('--database-url <url>', 'PostgreSQL to verify (default: DATABASE_URL, else the embedded database)')
+    .description(
+      'recompute the hash chain of the whole event log and report the first break, if any',
+    )
+    .option(
+      '--database-url <url>',
+      'PostgreSQL to verify (default: DATABASE_URL, else the embedded database)',
+    )
     .action(async (options: { databaseUrl?: string }) => {
-      const config = loadAppConfig({ ...context.env, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) });
+      const config = loadAppConfig({
+        ...context.env,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      });
       const database = await resolveCliDatabase(context, config);
       try {
         const progress = createProgressReporter(context);
         let result;
         try {
-          result = await context.verifyPostgresLog({ connectionString: database.url, onProgress: progress.update });
+          result = await context.verifyPostgresLog({
+            connectionString: database.url,
+            onProgress: progress.update,
+          });
         } catch (error) {
           throw explainVerifyFailure(error);
         } finally {
@@ -30,7 +41,10 @@ export function verifyCommand(context: CliContext): Command {
         }
         if (!result.ok) {
           const { position, kind, detail } = result.firstBreak;
-          throw new CliError(`chain broken at position ${position}: ${kind}: ${detail}`, chainBrokenExitCode);
+          throw new CliError(
+            `chain broken at position ${position}: ${kind}: ${detail}`,
+            chainBrokenExitCode,
+          );
         }
         context.stdout.write(
           `verified ${result.eventsChecked} events; head position ${result.headPosition ?? 'none'}; ` +
@@ -47,13 +61,19 @@ const undefinedTableCode = '42P01';
 
 function explainVerifyFailure(error: unknown): unknown {
   if ((error as { code?: unknown })?.code === undefinedTableCode) {
-    return new CliError('no event log in this database (table "events" does not exist); is this the right database?', 1);
+    return new CliError(
+      'no event log in this database (table "events" does not exist); is this the right database?',
+      1,
+    );
   }
   return error;
 }
 
 /** The log's database for a one-shot command (verify, projections): DATABASE_URL's, else the embedded one. */
-export async function resolveCliDatabase(context: CliContext, config: ReturnType<typeof loadAppConfig>) {
+export async function resolveCliDatabase(
+  context: CliContext,
+  config: ReturnType<typeof loadAppConfig>,
+) {
   const serverLog: string[] = [];
   try {
     return await context.resolveDatabase({

@@ -68,8 +68,16 @@ describe('loadAppConfig', () => {
     ['EMBEDDED_PG_PORT', '-1', /EMBEDDED_PG_PORT must be an integer/],
     ['PG_POOL_SIZE', '0', /PG_POOL_SIZE must be an integer from 1 to 50/],
     ['PG_POOL_SIZE', '2.5', /PG_POOL_SIZE must be an integer/],
-    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
-    ['DATABASE_URL', 'mysql://u:p@h/db', /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/],
+    [
+      'LOG_LEVEL',
+      'loud',
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,
+    ],
+    [
+      'DATABASE_URL',
+      'mysql://u:p@h/db',
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 characters/],
   ])('given %s=%s, when loaded, then the error names the variable', (name, value, message) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(message);

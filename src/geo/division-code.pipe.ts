@@ -10,7 +10,10 @@ export class DivisionCodePipe implements PipeTransform<unknown, string> {
   constructor(private readonly field = 'code') {}
 
   transform(value: unknown): string {
-    if (!isDivisionCode(value)) throw new RequestValidationError([{ field: this.field, message: `${this.field} ${divisionCodeFormatMessage}` }]);
+    if (!isDivisionCode(value))
+      throw new RequestValidationError([
+        { field: this.field, message: `${this.field} ${divisionCodeFormatMessage}` },
+      ]);
     return value;
   }
 }

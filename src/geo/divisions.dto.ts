@@ -8,12 +8,22 @@ export class DivisionSummaryDto {
   @ApiProperty({ description: 'Name (名称)', example: '富源县' })
   name!: string;
 
-  @ApiProperty({ description: 'Level: 省 province, 州/市 prefecture, 县 county, 乡/镇 township, 村 village, 村民小组 village group', enum: divisionLevels, example: 'county' })
+  @ApiProperty({
+    description:
+      'Level: 省 province, 州/市 prefecture, 县 county, 乡/镇 township, 村 village, 村民小组 village group',
+    enum: divisionLevels,
+    example: 'county',
+  })
   level!: DivisionLevel;
 }
 
 export class DivisionDto extends DivisionSummaryDto {
-  @ApiProperty({ description: 'Code of the division one level up; null for a province', type: String, nullable: true, example: '5303' })
+  @ApiProperty({
+    description: 'Code of the division one level up; null for a province',
+    type: String,
+    nullable: true,
+    example: '5303',
+  })
   parentCode!: string | null;
 
   @ApiProperty({

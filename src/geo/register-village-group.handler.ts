@@ -40,28 +40,44 @@ export class RegisterVillageGroupHandler {
     private readonly projector: VillageGroupsProjector,
   ) {}
 
-  async execute(command: Omit<RegisterVillageGroup, 'type' | 'villageExists'>, ids: CommandIds): Promise<RegisterVillageGroupOutcome> {
+  async execute(
+    command: Omit<RegisterVillageGroup, 'type' | 'villageExists'>,
+    ids: CommandIds,
+  ): Promise<RegisterVillageGroupOutcome> {
     const streamName = villageGroupsStreamName(command.villageCode);
     const result = await handleCommand({
       store: this.store,
       decider: villageGroupsDecider,
       streamName,
-      command: { ...command, type: 'RegisterVillageGroup', villageExists: this.registry.get(command.villageCode)?.level === 'village' },
+      command: {
+        ...command,
+        type: 'RegisterVillageGroup',
+        villageExists: this.registry.get(command.villageCode)?.level === 'village',
+      },
       metadata: commandMetadata(command, ids),
     });
     const replayed = result.events.length === 0;
     const recorded = replayed
       ? await this.findRegistration(streamName, command.groupNumber)
-      : await collectFirst(this.store.readStream(streamName, { fromRevision: result.revision, maxCount: 1 }));
-    if (recorded === undefined) throw new Error(`invariant: ${streamName} holds no registration of group ${command.groupNumber}`);
+      : await collectFirst(
+          this.store.readStream(streamName, { fromRevision: result.revision, maxCount: 1 }),
+        );
+    if (recorded === undefined)
+      throw new Error(
+        `invariant: ${streamName} holds no registration of group ${command.groupNumber}`,
+      );
     this.projector.project(recorded);
     return { replayed, event: toEventView(recorded) };
   }
 
   // A village holds at most villageGroupNumberMax registrations, so reading its stream is bounded.
-  private async findRegistration(streamName: string, groupNumber: number): Promise<RecordedEvent | undefined> {
+  private async findRegistration(
+    streamName: string,
+    groupNumber: number,
+  ): Promise<RecordedEvent | undefined> {
     for await (const event of this.store.readStream(streamName)) {
-      if ((event.data as unknown as VillageGroupRegistered['data']).groupNumber === groupNumber) return event;
+      if ((event.data as unknown as VillageGroupRegistered['data']).groupNumber === groupNumber)
+        return event;
     }
     return undefined;
   }

@@ -18,7 +18,11 @@ import type { DivisionRegistry } from '@sunlight/geo';
 import { DivisionCodePipe } from './division-code.pipe';
 import { DivisionNotFoundError } from './divisions.errors';
 import { DIVISION_REGISTRY } from './geo.tokens';
-import { commandIdsOf, RegisterVillageGroupHandler, type CommandRequest } from './register-village-group.handler';
+import {
+  commandIdsOf,
+  RegisterVillageGroupHandler,
+  type CommandRequest,
+} from './register-village-group.handler';
 import type { EventView } from '@sunlight/event-store';
 import { RecordedEventDto, RegisterVillageGroupDto } from './village-groups.dto';
 
@@ -29,7 +33,9 @@ interface OutcomeResponse {
 
 @ApiTags('divisions')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'No bearer token, or an invalid or expired one (problem+json)' })
+@ApiUnauthorizedResponse({
+  description: 'No bearer token, or an invalid or expired one (problem+json)',
+})
 @Controller('divisions')
 export class VillageGroupsController {
   constructor(
@@ -40,20 +46,39 @@ export class VillageGroupsController {
   @Post(':villageCode/groups')
   @Roles('village_staff', 'finance')
   @ApiOperation({
-    summary: 'Register a village group (村民小组) under a village (村); its code is <villageCode>-<n>',
+    summary:
+      'Register a village group (村民小组) under a village (村); its code is <villageCode>-<n>',
     description:
       'Writes VillageGroupRegistered on villagegroups-<villageCode>. Repeating the same number and name returns the original ' +
       'event with 200 and Idempotent-Replayed: true; the same number under another name is a 409. Roles village_staff, finance, admin; ' +
-      'the village must lie inside the caller\'s jurisdiction.',
+      "the village must lie inside the caller's jurisdiction.",
   })
-  @ApiParam({ name: 'villageCode', description: '12-digit village code (村级统计用区划代码)', example: '530325001001' })
-  @ApiCreatedResponse({ type: RecordedEventDto, description: 'The group was registered; the event as stored' })
-  @ApiOkResponse({ type: RecordedEventDto, description: 'A repeat: the event that registered it earlier (Idempotent-Replayed: true)' })
-  @ApiBadRequestResponse({ description: 'A malformed code or body (problem+json naming the field)' })
-  @ApiForbiddenResponse({ description: 'Role not allowed, or the village is outside the caller\'s jurisdiction' })
+  @ApiParam({
+    name: 'villageCode',
+    description: '12-digit village code (村级统计用区划代码)',
+    example: '530325001001',
+  })
+  @ApiCreatedResponse({
+    type: RecordedEventDto,
+    description: 'The group was registered; the event as stored',
+  })
+  @ApiOkResponse({
+    type: RecordedEventDto,
+    description: 'A repeat: the event that registered it earlier (Idempotent-Replayed: true)',
+  })
+  @ApiBadRequestResponse({
+    description: 'A malformed code or body (problem+json naming the field)',
+  })
+  @ApiForbiddenResponse({
+    description: "Role not allowed, or the village is outside the caller's jurisdiction",
+  })
   @ApiNotFoundResponse({ description: 'No division has this code' })
-  @ApiConflictResponse({ description: 'GEO.VILLAGE_GROUP_CONFLICT: the number is registered under another name' })
-  @ApiUnprocessableEntityResponse({ description: 'GEO.NOT_A_VILLAGE: the code is a division, but not a village' })
+  @ApiConflictResponse({
+    description: 'GEO.VILLAGE_GROUP_CONFLICT: the number is registered under another name',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'GEO.NOT_A_VILLAGE: the code is a division, but not a village',
+  })
   async registerGroup(
     @Param('villageCode', new DivisionCodePipe('villageCode')) villageCode: string,
     @Body() body: RegisterVillageGroupDto,
@@ -64,7 +89,13 @@ export class VillageGroupsController {
     if (!this.registry.has(villageCode)) throw new DivisionNotFoundError(villageCode);
     assertWithinJurisdiction(actor, villageCode, this.registry);
     const outcome = await this.register.execute(
-      { villageCode, groupNumber: body.groupNumber, name: body.name, actor, occurredAt: new Date().toISOString() },
+      {
+        villageCode,
+        groupNumber: body.groupNumber,
+        name: body.name,
+        actor,
+        occurredAt: new Date().toISOString(),
+      },
       commandIdsOf(request),
     );
     response.setHeader('Idempotent-Replayed', String(outcome.replayed));

@@ -4,16 +4,26 @@ import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validato
 import { villageGroupNameLengthMax } from '@sunlight/geo';
 import { villageGroupNumberMax } from '@sunlight/geo';
 
-const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const trimmed = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() : value;
 
 export class RegisterVillageGroupDto {
-  @ApiProperty({ description: 'Number of the village group (村民小组) within its village, 1 to 999', example: 3, minimum: 1, maximum: villageGroupNumberMax })
+  @ApiProperty({
+    description: 'Number of the village group (村民小组) within its village, 1 to 999',
+    example: 3,
+    minimum: 1,
+    maximum: villageGroupNumberMax,
+  })
   @IsInt()
   @Min(1)
   @Max(villageGroupNumberMax)
   groupNumber!: number;
 
-  @ApiProperty({ description: 'Name of the village group (村民小组名称)', example: '第三村民小组', maxLength: villageGroupNameLengthMax })
+  @ApiProperty({
+    description: 'Name of the village group (村民小组名称)',
+    example: '第三村民小组',
+    maxLength: villageGroupNameLengthMax,
+  })
   @Transform(trimmed)
   @IsString()
   @IsNotEmpty()
@@ -56,12 +66,16 @@ export class RecordedEventDto {
   data!: VillageGroupRegisteredDataDto;
 
   @ApiProperty({
-    description: 'actor {id, role, division}, occurredAt, commandId, correlationId, causationId, schemaVersion',
+    description:
+      'actor {id, role, division}, occurredAt, commandId, correlationId, causationId, schemaVersion',
     type: 'object',
     additionalProperties: true,
   })
   metadata!: Record<string, unknown>;
 
-  @ApiProperty({ description: 'When the store wrote it (UTC)', example: '2026-03-01T08:00:00.123Z' })
+  @ApiProperty({
+    description: 'When the store wrote it (UTC)',
+    example: '2026-03-01T08:00:00.123Z',
+  })
   recordedAt!: string;
 }

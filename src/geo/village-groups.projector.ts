@@ -1,6 +1,20 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { EventStoreUnavailableError, type GlobalPosition, type RecordedEvent } from '@sunlight/event-store';
-import { InvalidVillageGroupError, UnknownDivisionError, type DivisionRegistry } from '@sunlight/geo';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  EventStoreUnavailableError,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '@sunlight/event-store';
+import {
+  InvalidVillageGroupError,
+  UnknownDivisionError,
+  type DivisionRegistry,
+} from '@sunlight/geo';
 import { villageGroupRegisteredType, type VillageGroupRegistered } from '@sunlight/geo';
 import { EVENT_STORE, type AppEventStore } from '../event-store.tokens';
 import { DIVISION_REGISTRY } from './geo.tokens';
@@ -47,12 +61,19 @@ export class VillageGroupsProjector implements OnApplicationBootstrap, OnApplica
   /** Puts one registration into the registry; an identical one already there is left as it is. */
   project(event: RecordedEvent): ProjectOutcome {
     if (event.type !== villageGroupRegisteredType) return 'skipped';
-    const { villageCode, groupNumber, code, name } = event.data as unknown as VillageGroupRegistered['data'];
+    const { villageCode, groupNumber, code, name } =
+      event.data as unknown as VillageGroupRegistered['data'];
     const known = this.registry.get(code);
     if (known !== undefined) {
       // The decider never gives one number two names, so a different name here is a bug or a tampered log.
-      if (known.level !== 'village_group' || known.parentCode !== villageCode || known.name !== name) {
-        throw new Error(`invariant: ${code} is registered as ${JSON.stringify(known)} but event ${event.eventId} says ${JSON.stringify(name)}`);
+      if (
+        known.level !== 'village_group' ||
+        known.parentCode !== villageCode ||
+        known.name !== name
+      ) {
+        throw new Error(
+          `invariant: ${code} is registered as ${JSON.stringify(known)} but event ${event.eventId} says ${JSON.stringify(name)}`,
+        );
       }
       return 'known';
     }
@@ -62,7 +83,9 @@ export class VillageGroupsProjector implements OnApplicationBootstrap, OnApplica
     } catch (error) {
       // A newer divisions file may have merged or renumbered the village; the fact stays in the log.
       if (error instanceof UnknownDivisionError || error instanceof InvalidVillageGroupError) {
-        this.logger.warn(`Village group ${code} (event ${event.eventId}) is not in the registry: ${error.message}`);
+        this.logger.warn(
+          `Village group ${code} (event ${event.eventId}) is not in the registry: ${error.message}`,
+        );
         return 'skipped';
       }
       throw error;
@@ -74,7 +97,9 @@ export class VillageGroupsProjector implements OnApplicationBootstrap, OnApplica
     const head = await this.store.headPosition();
     let added = 0;
     let last: GlobalPosition | undefined;
-    for await (const event of this.store.readAll({ filter: { on: 'eventType', prefixes: [villageGroupRegisteredType] } })) {
+    for await (const event of this.store.readAll({
+      filter: { on: 'eventType', prefixes: [villageGroupRegisteredType] },
+    })) {
       if (this.project(event) === 'added') added += 1;
       last = event.position;
     }
@@ -106,15 +131,23 @@ export class VillageGroupsProjector implements OnApplicationBootstrap, OnApplica
         }
       } catch (error) {
         if (signal.aborted) return;
-        this.logger.error(`village groups projector stopped on an error and resumes after ${this.lastPosition ?? 'the start'}: ${String(error)}`);
-        await delay(error instanceof EventStoreUnavailableError ? unavailableRetryDelayMs : retryDelayMs, signal);
+        this.logger.error(
+          `village groups projector stopped on an error and resumes after ${this.lastPosition ?? 'the start'}: ${String(error)}`,
+        );
+        await delay(
+          error instanceof EventStoreUnavailableError ? unavailableRetryDelayMs : retryDelayMs,
+          signal,
+        );
       }
     }
   }
 }
 
 // Positions from one store compare as plain strings in log order (event-store.port.ts).
-function later(a: GlobalPosition | undefined, b: GlobalPosition | undefined): GlobalPosition | undefined {
+function later(
+  a: GlobalPosition | undefined,
+  b: GlobalPosition | undefined,
+): GlobalPosition | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return a > b ? a : b;

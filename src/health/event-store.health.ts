@@ -17,7 +17,11 @@ export class EventStoreHealthIndicator {
     const indicator = this.indicators.check(key);
     try {
       await withTimeout(this.store.ping(), eventStorePingTimeoutMs, 'event store ping');
-      const headPosition = await withTimeout(this.store.headPosition(), eventStorePingTimeoutMs, 'event store head');
+      const headPosition = await withTimeout(
+        this.store.headPosition(),
+        eventStorePingTimeoutMs,
+        'event store head',
+      );
       return indicator.up({ headPosition: headPosition ?? null });
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });

@@ -1,4 +1,9 @@
-import { Catch, ServiceUnavailableException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import {
+  Catch,
+  ServiceUnavailableException,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
 
 interface JsonResponse {
   status(code: number): { json(body: unknown): unknown };
@@ -11,6 +16,10 @@ interface JsonResponse {
 @Catch(ServiceUnavailableException)
 export class HealthCheckFailureFilter implements ExceptionFilter {
   catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
-    host.switchToHttp().getResponse<JsonResponse>().status(exception.getStatus()).json(exception.getResponse());
+    host
+      .switchToHttp()
+      .getResponse<JsonResponse>()
+      .status(exception.getStatus())
+      .json(exception.getResponse());
   }
 }

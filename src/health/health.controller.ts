@@ -19,8 +19,14 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: 200 when the event store answers and every projection runs (with its lag), 503 otherwise' })
+  @ApiOperation({
+    summary:
+      'Readiness: 200 when the event store answers and every projection runs (with its lag), 503 otherwise',
+  })
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.eventStore.check('eventStore'), () => this.projections.check('projections')]);
+    return this.health.check([
+      () => this.eventStore.check('eventStore'),
+      () => this.projections.check('projections'),
+    ]);
   }
 }

@@ -20,10 +20,18 @@ export class ProjectionsHealthIndicator {
     const details = Object.fromEntries(
       statuses.map((status) => [
         status.projection,
-        { state: status.state, version: status.version, position: status.position ?? null, lagEvents: status.lagEvents ?? null, lagMs: status.lagMs ?? null },
+        {
+          state: status.state,
+          version: status.version,
+          position: status.position ?? null,
+          lagEvents: status.lagEvents ?? null,
+          lagMs: status.lagMs ?? null,
+        },
       ]),
     );
-    const failed = statuses.filter((status) => status.state === 'stopped' || status.state === 'idle');
+    const failed = statuses.filter(
+      (status) => status.state === 'stopped' || status.state === 'idle',
+    );
     return failed.length === 0 ? indicator.up(details) : indicator.down(details);
   }
 }

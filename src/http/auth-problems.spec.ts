@@ -1,6 +1,10 @@
 // Proves that the auth errors become the problem+json bodies clients rely on: 401 authentication-required / invalid-token / token-expired, 403 forbidden-role and forbidden-jurisdiction, each with a title and a detail naming the reason.
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { AuthenticationError, ForbiddenJurisdictionError, ForbiddenRoleError } from '@sunlight/auth';
+import {
+  AuthenticationError,
+  ForbiddenJurisdictionError,
+  ForbiddenRoleError,
+} from '@sunlight/auth';
 
 const filter = new ProblemDetailsFilter({ error: () => undefined, warn: () => undefined });
 const problemOf = (error: Error) => filter.toProblem(error, { method: 'GET', url: '/api/v1/x' });
@@ -29,7 +33,15 @@ describe('auth errors as problem+json', () => {
   });
 
   it('given ForbiddenJurisdictionError, then a 403 forbidden-jurisdiction', () => {
-    expect(problemOf(new ForbiddenJurisdictionError('530302', '530325', 'Division 530302 (麒麟区) is outside your jurisdiction 530325 (富源县).'))).toEqual({
+    expect(
+      problemOf(
+        new ForbiddenJurisdictionError(
+          '530302',
+          '530325',
+          'Division 530302 (麒麟区) is outside your jurisdiction 530325 (富源县).',
+        ),
+      ),
+    ).toEqual({
       type: 'https://sunlight.example/problems/forbidden-jurisdiction',
       title: 'The division is outside your jurisdiction',
       status: 403,

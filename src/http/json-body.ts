@@ -23,12 +23,25 @@ export class RequestBodyError extends Error {
  */
 export function useJsonBody(app: NestExpressApplication): void {
   app.useBodyParser('json', { limit: jsonBodyLimitBytes });
-  app.use((error: unknown, _request: unknown, _response: unknown, next: (error?: unknown) => void) => {
-    const parserError = error as { status?: unknown; type?: unknown; message?: unknown; expose?: unknown };
-    if (typeof parserError?.status === 'number' && typeof parserError.type === 'string' && parserError.expose === true) {
-      next(new RequestBodyError(parserError.status, parserError.type, String(parserError.message)));
-      return;
-    }
-    next(error);
-  });
+  app.use(
+    (error: unknown, _request: unknown, _response: unknown, next: (error?: unknown) => void) => {
+      const parserError = error as {
+        status?: unknown;
+        type?: unknown;
+        message?: unknown;
+        expose?: unknown;
+      };
+      if (
+        typeof parserError?.status === 'number' &&
+        typeof parserError.type === 'string' &&
+        parserError.expose === true
+      ) {
+        next(
+          new RequestBodyError(parserError.status, parserError.type, String(parserError.message)),
+        );
+        return;
+      }
+      next(error);
+    },
+  );
 }

@@ -3,7 +3,11 @@ import 'reflect-metadata';
 import { ConflictException, NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Length, Min, ValidateNested } from 'class-validator';
-import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedVersionError } from '@sunlight/event-store';
+import {
+  EventStoreUnavailableError,
+  InvalidAppendError,
+  WrongExpectedVersionError,
+} from '@sunlight/event-store';
 import { RequestBodyError } from './json-body';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ProblemDetails } from './problem-details';
@@ -42,7 +46,10 @@ function respond(exception: unknown, url = '/v1/disbursements?token=secret') {
     },
   };
   const host = {
-    switchToHttp: () => ({ getRequest: () => ({ method: 'POST', originalUrl: url }), getResponse: () => response }),
+    switchToHttp: () => ({
+      getRequest: () => ({ method: 'POST', originalUrl: url }),
+      getResponse: () => response,
+    }),
   } as unknown as ArgumentsHost;
   filter.catch(exception, host);
   return { ...sent, logged };
@@ -78,7 +85,10 @@ describe('ProblemDetailsFilter', () => {
     expect(body?.errors).toEqual(
       expect.arrayContaining([
         { field: 'amountFen', message: 'amountFen must not be less than 1' },
-        { field: 'beneficiary.idNumber', message: 'idNumber must be longer than or equal to 18 characters' },
+        {
+          field: 'beneficiary.idNumber',
+          message: 'idNumber must be longer than or equal to 18 characters',
+        },
         { field: 'beneficiary.nickname', message: 'property nickname should not exist' },
         { field: 'members[1].name', message: 'name must be a string' },
         { field: 'x', message: 'property x should not exist' },
@@ -88,28 +98,43 @@ describe('ProblemDetailsFilter', () => {
   });
 
   it('given a rejected ID number, when filtered, then the value itself is not echoed', async () => {
-    const error = await validationFailure({ amountFen: 1, beneficiary: { idNumber: '53032519900101123' }, members: [] });
+    const error = await validationFailure({
+      amountFen: 1,
+      beneficiary: { idNumber: '53032519900101123' },
+      members: [],
+    });
     expect(JSON.stringify(respond(error).body)).not.toContain('53032519900101123');
   });
 
   it('given malformed JSON from the body parser, when filtered, then 400 malformed-json rather than 500', () => {
-    const parserError = Object.assign(new SyntaxError("Expected property name or '}' in JSON at position 1"), {
-      status: 400,
-      statusCode: 400,
-      type: 'entity.parse.failed',
-      expose: true,
-    });
+    const parserError = Object.assign(
+      new SyntaxError("Expected property name or '}' in JSON at position 1"),
+      {
+        status: 400,
+        statusCode: 400,
+        type: 'entity.parse.failed',
+        expose: true,
+      },
+    );
 
-    for (const error of [parserError, new RequestBodyError(400, 'entity.parse.failed', parserError.message)]) {
+    for (const error of [
+      parserError,
+      new RequestBodyError(400, 'entity.parse.failed', parserError.message),
+    ]) {
       const { status, body } = respond(error);
       expect(status).toBe(400);
-      expect(body).toMatchObject({ type: 'https://sunlight.example/problems/malformed-json', status: 400 });
+      expect(body).toMatchObject({
+        type: 'https://sunlight.example/problems/malformed-json',
+        status: 400,
+      });
       expect(body?.detail).toContain('position 1');
     }
   });
 
   it('given a body over the limit, when filtered, then 413', () => {
-    const { status, body } = respond(new RequestBodyError(413, 'entity.too.large', 'request entity too large'));
+    const { status, body } = respond(
+      new RequestBodyError(413, 'entity.too.large', 'request entity too large'),
+    );
     expect(status).toBe(413);
     expect(body?.type).toBe('https://sunlight.example/problems/body-too-large');
   });
@@ -142,7 +167,9 @@ describe('ProblemDetailsFilter', () => {
   });
 
   it('given a domain error with a nonsense status, when filtered, then it is a logged 500', () => {
-    const { status, logged } = respond(Object.assign(new Error('x'), { httpStatus: 200, code: 'Oops' }));
+    const { status, logged } = respond(
+      Object.assign(new Error('x'), { httpStatus: 200, code: 'Oops' }),
+    );
     expect(status).toBe(500);
     expect(logged).toHaveLength(1);
   });
@@ -155,7 +182,9 @@ describe('ProblemDetailsFilter', () => {
   });
 
   it('given an invalid append, when filtered, then 400 naming the field', () => {
-    const { status, body } = respond(new InvalidAppendError('events[0].type', 'must not start with $'));
+    const { status, body } = respond(
+      new InvalidAppendError('events[0].type', 'must not start with $'),
+    );
     expect(status).toBe(400);
     expect(body?.errors).toEqual([{ field: 'events[0].type', message: 'must not start with $' }]);
   });
@@ -173,7 +202,11 @@ describe('ProblemDetailsFilter', () => {
   it('given an unknown error, when filtered, then a generic 500 that is logged and reveals nothing', () => {
     const { status, body, logged } = respond(new TypeError('password=hunter2 is not a function'));
     expect(status).toBe(500);
-    expect(body).toMatchObject({ type: 'about:blank', title: 'Internal Server Error', status: 500 });
+    expect(body).toMatchObject({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+    });
     expect(body?.detail).not.toContain('hunter2');
     expect(logged[0]).toContain('TypeError');
   });

@@ -1,6 +1,16 @@
 import { STATUS_CODES } from 'node:http';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { EventStoreUnavailableError, InvalidAppendError, WrongExpectedVersionError } from '@sunlight/event-store';
+import {
+  Catch,
+  HttpException,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import {
+  EventStoreUnavailableError,
+  InvalidAppendError,
+  WrongExpectedVersionError,
+} from '@sunlight/event-store';
 import {
   isHttpMappedError,
   problemContentType,
@@ -35,7 +45,9 @@ type Problem = Omit<ProblemDetails, 'instance'>;
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  constructor(private readonly logger: Pick<Logger, 'error' | 'warn'> = new Logger(ProblemDetailsFilter.name)) {}
+  constructor(
+    private readonly logger: Pick<Logger, 'error' | 'warn'> = new Logger(ProblemDetailsFilter.name),
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -51,7 +63,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     response.statusCode = body.status;
     response.setHeader('Content-Type', `${problemContentType}; charset=utf-8`);
-    if (body.status === 503) response.setHeader('Retry-After', String(unavailableRetryAfterSeconds));
+    if (body.status === 503)
+      response.setHeader('Retry-After', String(unavailableRetryAfterSeconds));
     response.end(JSON.stringify(body));
   }
 
@@ -101,7 +114,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (bodyError) {
       // The body parser runs before the request logger is attached, so without this line a
       // rejected body would leave no trace in the logs.
-      this.logger.warn(`${bodyError.status} on ${request.method ?? '?'} ${pathOf(request)}: body rejected: ${bodyError.message}`);
+      this.logger.warn(
+        `${bodyError.status} on ${request.method ?? '?'} ${pathOf(request)}: body rejected: ${bodyError.message}`,
+      );
       return fromBodyParserError(bodyError);
     }
     this.logUnexpected(exception, request, 500);
@@ -137,7 +152,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private logUnexpected(exception: unknown, request: ProblemRequest, status: number): void {
     const where = `${request.method ?? '?'} ${pathOf(request)}`;
     if (exception instanceof Error) {
-      this.logger.error(`${status} on ${where}: ${exception.name}: ${exception.message}`, exception.stack ?? '');
+      this.logger.error(
+        `${status} on ${where}: ${exception.name}: ${exception.message}`,
+        exception.stack ?? '',
+      );
     } else {
       this.logger.error(`${status} on ${where}: non-error thrown: ${safeString(exception)}`);
     }
@@ -168,9 +186,19 @@ interface BodyParserError {
 
 function asBodyParserError(exception: unknown): BodyParserError | undefined {
   if (!(exception instanceof Error)) return undefined;
-  const candidate = exception as Error & { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown };
+  const candidate = exception as Error & {
+    status?: unknown;
+    statusCode?: unknown;
+    type?: unknown;
+    expose?: unknown;
+  };
   const status = typeof candidate.status === 'number' ? candidate.status : candidate.statusCode;
-  if (typeof status !== 'number' || status < 400 || status > 599 || typeof candidate.expose !== 'boolean') {
+  if (
+    typeof status !== 'number' ||
+    status < 400 ||
+    status > 599 ||
+    typeof candidate.expose !== 'boolean'
+  ) {
     return undefined;
   }
   return {

@@ -9,7 +9,10 @@ export class RequestValidationError extends BadRequestException {
 }
 
 /** class-validator nests errors per object level; clients want one flat list of paths. */
-export function flattenValidationErrors(errors: readonly ValidationError[], parentPath = ''): FieldError[] {
+export function flattenValidationErrors(
+  errors: readonly ValidationError[],
+  parentPath = '',
+): FieldError[] {
   const flat: FieldError[] = [];
   for (const error of errors) {
     const path = joinPath(parentPath, error.property);

@@ -9,7 +9,9 @@ import { loggerParams } from './logger.params';
 function linesForFailedRequest(logLevel: AppConfig['logLevel']): Record<string, any>[] {
   const written: string[] = [];
   const params = loggerParams({ logLevel } as AppConfig);
-  const middleware = pinoHttp(params.pinoHttp as Options, { write: (line: string) => void written.push(line) });
+  const middleware = pinoHttp(params.pinoHttp as Options, {
+    write: (line: string) => void written.push(line),
+  });
   const request = new IncomingMessage(new Socket());
   request.method = 'POST';
   request.url = '/api/v1/funds/f1/disbursements';
@@ -23,17 +25,31 @@ function linesForFailedRequest(logLevel: AppConfig['logLevel']): Record<string, 
 }
 
 describe('request logging', () => {
-  it.each(['warn', 'error'] as const)('at %s, names a failed request by id, method and url, without headers', (level) => {
-    const [line, ...others] = linesForFailedRequest(level);
-    expect(others).toEqual([]);
-    expect(line).toMatchObject({ level: 50, requestId: 'req-7', res: { statusCode: 500 } });
-    expect(line?.req).toEqual({ id: 'req-7', method: 'POST', url: '/api/v1/funds/f1/disbursements' });
-  });
+  it.each(['warn', 'error'] as const)(
+    'at %s, names a failed request by id, method and url, without headers',
+    (level) => {
+      const [line, ...others] = linesForFailedRequest(level);
+      expect(others).toEqual([]);
+      expect(line).toMatchObject({ level: 50, requestId: 'req-7', res: { statusCode: 500 } });
+      expect(line?.req).toEqual({
+        id: 'req-7',
+        method: 'POST',
+        url: '/api/v1/funds/f1/disbursements',
+      });
+    },
+  );
 
   it('at info, logs the full request with the authorization header redacted', () => {
     const [line] = linesForFailedRequest('info');
-    expect(line?.req).toMatchObject({ id: 'req-7', method: 'POST', url: '/api/v1/funds/f1/disbursements' });
-    expect(line?.req.headers).toMatchObject({ authorization: '[redacted]', 'x-request-id': 'req-7' });
+    expect(line?.req).toMatchObject({
+      id: 'req-7',
+      method: 'POST',
+      url: '/api/v1/funds/f1/disbursements',
+    });
+    expect(line?.req.headers).toMatchObject({
+      authorization: '[redacted]',
+      'x-request-id': 'req-7',
+    });
   });
 
   it('at silent, writes nothing', () => {

@@ -12,7 +12,8 @@ const quietPaths = new Set(['/health', '/metrics']);
 
 export function requestIdFor(request: IncomingMessage, response: ServerResponse): string {
   const incoming = request.headers['x-request-id'];
-  const id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
+  const id =
+    typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
   response.setHeader('X-Request-Id', id);
   return id;
 }
@@ -21,7 +22,11 @@ export function requestIdFor(request: IncomingMessage, response: ServerResponse)
 const accessLogLevels: ReadonlySet<AppConfig['logLevel']> = new Set(['info', 'debug', 'trace']);
 
 /** The request as error lines name it when no access lines are written: enough to find it. */
-export function leanRequest(request: IncomingMessage & { id?: unknown }): { id: unknown; method: string | undefined; url: string | undefined } {
+export function leanRequest(request: IncomingMessage & { id?: unknown }): {
+  id: unknown;
+  method: string | undefined;
+  url: string | undefined;
+} {
   return { id: request.id, method: request.method, url: request.url };
 }
 
@@ -33,7 +38,10 @@ export function leanRequest(request: IncomingMessage & { id?: unknown }): { id: 
  */
 function serializersFor(config: AppConfig): Record<string, unknown> {
   if (accessLogLevels.has(config.logLevel)) return {};
-  return { wrapSerializers: false, serializers: { req: leanRequest, res: stdSerializers.res, err: stdSerializers.err } };
+  return {
+    wrapSerializers: false,
+    serializers: { req: leanRequest, res: stdSerializers.res, err: stdSerializers.err },
+  };
 }
 
 /** JSON logs with a request id on every line, and credentials never written. */
@@ -51,7 +59,12 @@ export function loggerParams(config: AppConfig): Params {
       autoLogging: { ignore: (request) => quietPaths.has((request.url ?? '').split('?')[0] ?? '') },
       // pino-http writes every completion at info, failures included, so at LOG_LEVEL=warn a
       // 500 left no line at all: failures are errors, refusals warnings.
-      customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_request, response, error) =>
+        error || response.statusCode >= 500
+          ? 'error'
+          : response.statusCode >= 400
+            ? 'warn'
+            : 'info',
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',

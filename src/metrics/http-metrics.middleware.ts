@@ -17,8 +17,13 @@ export function httpMetricsMiddleware(metrics: MetricsRegistry) {
     const stopTimer = metrics.httpRequestDuration.startTimer();
     response.once('finish', () => {
       const pattern = request.route?.path;
-      const route = typeof pattern === 'string' ? `${request.baseUrl ?? ''}${pattern}` : 'unmatched';
-      stopTimer({ method: request.method ?? 'UNKNOWN', route, status: String(response.statusCode) });
+      const route =
+        typeof pattern === 'string' ? `${request.baseUrl ?? ''}${pattern}` : 'unmatched';
+      stopTimer({
+        method: request.method ?? 'UNKNOWN',
+        route,
+        status: String(response.statusCode),
+      });
     });
     next();
   };

@@ -32,11 +32,17 @@ export class MetricsRegistry {
       registers: [this.registry],
       async collect() {
         try {
-          const head = await withTimeout(store.headPosition(), headPositionTimeoutMs, 'event store head');
+          const head = await withTimeout(
+            store.headPosition(),
+            headPositionTimeoutMs,
+            'event store head',
+          );
           this.set(head === undefined ? 0 : Number(BigInt(head)));
         } catch (error) {
           this.reset();
-          logger.warn(`Could not read the event store head: ${error instanceof Error ? error.message : String(error)}`);
+          logger.warn(
+            `Could not read the event store head: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       },
     });
@@ -52,7 +58,9 @@ export class MetricsRegistry {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const status of await statuses()) if (status.lagEvents !== undefined) this.set({ projection: status.projection }, status.lagEvents);
+        for (const status of await statuses())
+          if (status.lagEvents !== undefined)
+            this.set({ projection: status.projection }, status.lagEvents);
       },
     });
     new Gauge({
@@ -62,7 +70,8 @@ export class MetricsRegistry {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const status of await statuses()) if (status.lagMs !== undefined) this.set({ projection: status.projection }, status.lagMs);
+        for (const status of await statuses())
+          if (status.lagMs !== undefined) this.set({ projection: status.projection }, status.lagMs);
       },
     });
   }

@@ -3,8 +3,16 @@ import { MongoReadStore, PostgresReadStore, type ReadStore } from '@sunlight/rea
 import type { AppConfig } from '../config/app-config';
 
 /** The read store the configuration names (READ_STORE), on `databaseUrl` when it is PostgreSQL. */
-export function openReadStore(config: Pick<AppConfig, 'readStore' | 'mongodbUrl'>, databaseUrl: string, poolSize?: number): Promise<ReadStore> {
+export function openReadStore(
+  config: Pick<AppConfig, 'readStore' | 'mongodbUrl'>,
+  databaseUrl: string,
+  poolSize?: number,
+): Promise<ReadStore> {
   return config.readStore === 'mongodb'
     ? MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes })
-    : PostgresReadStore.open({ connectionString: databaseUrl, indexes: fundsReadIndexes, ...(poolSize === undefined ? {} : { poolSize }) });
+    : PostgresReadStore.open({
+        connectionString: databaseUrl,
+        indexes: fundsReadIndexes,
+        ...(poolSize === undefined ? {} : { poolSize }),
+      });
 }

@@ -6,7 +6,10 @@
 export const generationsPerVersion = 1_000;
 
 /** The version a live runner should fill: the active generation of this code, or a new one. */
-export function liveStorageVersion(codeVersion: number, active: number | undefined): number | 'retired' {
+export function liveStorageVersion(
+  codeVersion: number,
+  active: number | undefined,
+): number | 'retired' {
   if (active === undefined) return codeVersion * generationsPerVersion;
   const activeCode = Math.floor(active / generationsPerVersion);
   if (activeCode === codeVersion) return active;
@@ -20,5 +23,7 @@ export function rebuildStorageVersion(codeVersion: number, active: number | unde
   const activeCode = Math.floor(active / generationsPerVersion);
   if (activeCode === codeVersion) return active + 1;
   if (activeCode < codeVersion) return codeVersion * generationsPerVersion;
-  throw new Error(`a newer code version (${activeCode}) of this projection is active; this build is retired`);
+  throw new Error(
+    `a newer code version (${activeCode}) of this projection is active; this build is retired`,
+  );
 }

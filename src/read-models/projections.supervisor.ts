@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { EVENT_STORE } from '@sunlight/event-store';
 import {
   ProjectionRunner,
@@ -56,7 +62,14 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
   async statuses(): Promise<ProjectionStatus[]> {
     const running = await Promise.all([...this.runners.values()].map((runner) => runner.status()));
     const failed = [...this.restartFailures].map(
-      ([projection, { version, error }]): ProjectionStatus => ({ projection, version, state: 'stopped', position: undefined, eventsApplied: 0, lastError: error }),
+      ([projection, { version, error }]): ProjectionStatus => ({
+        projection,
+        version,
+        state: 'stopped',
+        position: undefined,
+        eventsApplied: 0,
+        lastError: error,
+      }),
     );
     return [...running, ...failed];
   }
@@ -75,7 +88,9 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     const active = await this.readStore.activeVersion(projection.name);
     const version = liveStorageVersion(projection.version, active);
     if (version === 'retired') {
-      this.logger.error(`projection ${projection.name} v${projection.version} is older than the active version ${active}; not running it`);
+      this.logger.error(
+        `projection ${projection.name} v${projection.version} is older than the active version ${active}; not running it`,
+      );
       return;
     }
     const runner = new ProjectionRunner({
@@ -85,7 +100,8 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
       headPosition: () => this.store.headPosition(),
       logger: {
         info: (message, context) => this.logger.log(`${message} ${JSON.stringify(context ?? {})}`),
-        error: (message, context) => this.logger.error(`${message} ${JSON.stringify(context ?? {})}`),
+        error: (message, context) =>
+          this.logger.error(`${message} ${JSON.stringify(context ?? {})}`),
       },
     });
     await runner.start();
@@ -100,14 +116,17 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
       for (const projection of this.projections) {
         const runner = this.runners.get(projection.name);
         if (runner === undefined) {
-          if (this.restartFailures.has(projection.name)) await this.restart(projection, this.restartFailures.get(projection.name)!.version);
+          if (this.restartFailures.has(projection.name))
+            await this.restart(projection, this.restartFailures.get(projection.name)!.version);
           continue;
         }
         const status = await runner.status();
         if (status.state !== 'retired' || this.stopping) continue;
         await runner.stop();
         this.runners.delete(projection.name);
-        this.logger.log(`projection ${projection.name} switched generation; following the active one`);
+        this.logger.log(
+          `projection ${projection.name} switched generation; following the active one`,
+        );
         await this.restart(projection, status.version);
       }
     } finally {
@@ -123,7 +142,9 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
       this.restartFailures.delete(projection.name);
     } catch (error) {
       this.restartFailures.set(projection.name, { version: previousVersion, error: String(error) });
-      this.logger.error(`could not restart projection ${projection.name}; trying again in ${superviseIntervalMs / 1000} s: ${String(error)}`);
+      this.logger.error(
+        `could not restart projection ${projection.name}; trying again in ${superviseIntervalMs / 1000} s: ${String(error)}`,
+      );
     }
   }
 }

@@ -63,7 +63,9 @@ export class RebuildFailedError extends Error {
  * Resolves with one settled result per projection, in order; a projection that fails does not
  * stop the others (its old version keeps serving).
  */
-export function rebuildInWorkers(options: RebuildInWorkersOptions): Promise<PromiseSettledResult<RebuildOutcome>[]> {
+export function rebuildInWorkers(
+  options: RebuildInWorkersOptions,
+): Promise<PromiseSettledResult<RebuildOutcome>[]> {
   const workerFile = options.workerFile ?? path.join(__dirname, 'rebuild.worker.js');
   return Promise.allSettled(
     options.projections.map(
@@ -71,7 +73,12 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): Promise<Prom
         new Promise<RebuildOutcome>((resolve, reject) => {
           const input: RebuildWorkerInput = {
             databaseUrl: options.databaseUrl,
-            readStore: { readStore: options.readStore.readStore, ...(options.readStore.mongodbUrl === undefined ? {} : { mongodbUrl: options.readStore.mongodbUrl }) },
+            readStore: {
+              readStore: options.readStore.readStore,
+              ...(options.readStore.mongodbUrl === undefined
+                ? {}
+                : { mongodbUrl: options.readStore.mongodbUrl }),
+            },
             projection,
             runner: { catchUpBatchSizeMax: rebuildBatchSizeMaxDefault, ...options.runner },
           };
@@ -86,12 +93,30 @@ export function rebuildInWorkers(options: RebuildInWorkersOptions): Promise<Prom
             void worker.terminate();
           };
           worker.on('message', (message: RebuildWorkerMessage) => {
-            if (message.kind === 'progress') options.onProgress?.(projection, message.applied, message.head);
-            else if (message.kind === 'done') settle({ value: { projection, version: message.version, events: message.events, ms: message.ms } });
-            else settle({ error: new RebuildFailedError(projection, message.name, message.message) });
+            if (message.kind === 'progress')
+              options.onProgress?.(projection, message.applied, message.head);
+            else if (message.kind === 'done')
+              settle({
+                value: {
+                  projection,
+                  version: message.version,
+                  events: message.events,
+                  ms: message.ms,
+                },
+              });
+            else
+              settle({ error: new RebuildFailedError(projection, message.name, message.message) });
           });
           worker.on('error', (error) => settle({ error }));
-          worker.on('exit', (code) => settle({ error: new RebuildFailedError(projection, 'Error', `the rebuild worker of ${projection} exited (code ${code}) before finishing`) }));
+          worker.on('exit', (code) =>
+            settle({
+              error: new RebuildFailedError(
+                projection,
+                'Error',
+                `the rebuild worker of ${projection} exited (code ${code}) before finishing`,
+              ),
+            }),
+          );
         }),
     ),
   );

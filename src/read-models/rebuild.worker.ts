@@ -12,14 +12,22 @@ import { openReadStore } from './open-read-store';
 import { rebuildStorageVersion } from './projection-versions';
 import type { RebuildWorkerInput, RebuildWorkerMessage } from './rebuild-in-workers';
 
-async function rebuild(input: RebuildWorkerInput, post: (message: RebuildWorkerMessage) => void): Promise<RebuildWorkerMessage> {
-  const projection = fundsProjections(loadDivisionRegistry()).find((candidate) => candidate.name === input.projection);
+async function rebuild(
+  input: RebuildWorkerInput,
+  post: (message: RebuildWorkerMessage) => void,
+): Promise<RebuildWorkerMessage> {
+  const projection = fundsProjections(loadDivisionRegistry()).find(
+    (candidate) => candidate.name === input.projection,
+  );
   if (projection === undefined) throw new Error(`no projection named ${input.projection}`);
   const store = await PostgresEventStore.open({ connectionString: input.databaseUrl, poolSize: 4 });
   try {
     const readStore = await openReadStore(input.readStore, input.databaseUrl, 4);
     try {
-      const version = rebuildStorageVersion(projection.version, await readStore.activeVersion(projection.name));
+      const version = rebuildStorageVersion(
+        projection.version,
+        await readStore.activeVersion(projection.name),
+      );
       const runner = new ProjectionRunner({
         store,
         readStore,
@@ -27,7 +35,9 @@ async function rebuild(input: RebuildWorkerInput, post: (message: RebuildWorkerM
         headPosition: () => store.headPosition(),
         ...input.runner,
       });
-      const { events, ms } = await runner.rebuild({ onProgress: (applied, head) => post({ kind: 'progress', applied, head }) });
+      const { events, ms } = await runner.rebuild({
+        onProgress: (applied, head) => post({ kind: 'progress', applied, head }),
+      });
       return { kind: 'done', version, events, ms };
     } finally {
       await readStore.close();

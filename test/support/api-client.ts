@@ -25,20 +25,34 @@ export function actorClients(server: Server, jwtSecret: string): (actor: Actor) 
     return token;
   };
   return (actor) => ({
-    get: (path) => request(server).get(`${apiPrefix}${path}`).set('Authorization', authorization(actor)),
-    post: (path, body = {}) => request(server).post(`${apiPrefix}${path}`).set('Authorization', authorization(actor)).send(body),
+    get: (path) =>
+      request(server).get(`${apiPrefix}${path}`).set('Authorization', authorization(actor)),
+    post: (path, body = {}) =>
+      request(server)
+        .post(`${apiPrefix}${path}`)
+        .set('Authorization', authorization(actor))
+        .send(body),
   });
 }
 
 /** Asserts an RFC 9457 body with the given status and, when given, the field names in `errors[]`. */
-export function expectProblem(response: request.Response, status: number, fields: readonly string[] = []): void {
+export function expectProblem(
+  response: request.Response,
+  status: number,
+  fields: readonly string[] = [],
+): void {
   expect({ status: response.status, contentType: response.headers['content-type'] }).toEqual({
     status,
     contentType: expect.stringMatching(/^application\/problem\+json/),
   });
-  expect(response.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+  });
   if (fields.length > 0) {
-    const named = (response.body.errors as { field: string }[] | undefined)?.map((error) => error.field) ?? [];
+    const named =
+      (response.body.errors as { field: string }[] | undefined)?.map((error) => error.field) ?? [];
     expect(named).toEqual(expect.arrayContaining([...fields]));
   }
 }

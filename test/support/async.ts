@@ -3,7 +3,10 @@ export const eventuallyTimeoutMsDefault = 10_000;
 const eventuallyIntervalMs = 50;
 
 /** Retries `check` until it stops throwing; after `timeoutMs` the last failure is thrown. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = eventuallyTimeoutMsDefault): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T>,
+  timeoutMs = eventuallyTimeoutMsDefault,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

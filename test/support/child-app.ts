@@ -17,19 +17,28 @@ const outputTailChars = 8_000;
  * app never run older code. `npm test` builds first, and then this finds nothing to do.
  */
 export function ensureBuilt(): void {
-  if (existsSync(builtCli) && newestSourceMs([path.join(repoRoot, 'src'), path.join(repoRoot, 'libs')]) <= lastBuildMs()) {
+  if (
+    existsSync(builtCli) &&
+    newestSourceMs([path.join(repoRoot, 'src'), path.join(repoRoot, 'libs')]) <= lastBuildMs()
+  ) {
     return;
   }
-  const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [repoRoot] }), 'build'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+  const build = spawnSync(
+    process.execPath,
+    [require.resolve('@nestjs/cli/bin/nest.js', { paths: [repoRoot] }), 'build'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
   if (build.status !== 0) throw new Error(`nest build failed:\n${build.stdout}\n${build.stderr}`);
   writeFileSync(buildStamp, `${new Date().toISOString()}\n`);
 }
 
 function lastBuildMs(): number {
-  return Math.max(...[buildInfo, buildStamp].map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)));
+  return Math.max(
+    ...[buildInfo, buildStamp].map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0)),
+  );
 }
 
 /** The latest modification time of the app's TypeScript sources (tests left out) under `roots`. */
@@ -37,7 +46,8 @@ export function newestSourceMs(roots: readonly string[]): number {
   let newest = 0;
   for (const root of roots) {
     for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !entry.name.endsWith('.ts') || /\.(spec|e2e-spec|contract-spec)\.ts$/.test(entry.name)) continue;
+      if (!entry.isFile() || !entry.name.endsWith('.ts') || /\.spec\.ts$/.test(entry.name))
+        continue;
       newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
     }
   }
@@ -62,7 +72,13 @@ export async function startChildApp(env: Record<string, string>): Promise<ChildA
   const port = await freePort();
   const child = spawn(process.execPath, [builtCli, 'serve'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOST: '127.0.0.1', PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -102,7 +118,9 @@ export async function waitForHealth(
   let last: unknown = 'no answer';
   while (Date.now() < deadline) {
     if (app.child.exitCode !== null || app.child.signalCode !== null) {
-      throw new Error(`the app exited (${app.child.exitCode ?? app.child.signalCode}) before it was ready:\n${app.output()}`);
+      throw new Error(
+        `the app exited (${app.child.exitCode ?? app.child.signalCode}) before it was ready:\n${app.output()}`,
+      );
     }
     try {
       const response = await fetch(`${app.baseUrl}/health`);
@@ -114,7 +132,9 @@ export async function waitForHealth(
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the app was not ready within ${timeoutMs} ms; last /health: ${JSON.stringify(last)}\n${app.output()}`);
+  throw new Error(
+    `the app was not ready within ${timeoutMs} ms; last /health: ${JSON.stringify(last)}\n${app.output()}`,
+  );
 }
 
 export interface ProjectionHealth {
@@ -133,7 +153,8 @@ export interface HealthBody {
 /** The projections' entries of a /health body (without terminus's own `status` key). */
 export function projectionsOf(body: HealthBody): Record<string, ProjectionHealth> {
   const entries = Object.entries(body.details?.projections ?? {}).filter(
-    (entry): entry is [string, ProjectionHealth] => typeof entry[1] === 'object' && entry[1] !== null,
+    (entry): entry is [string, ProjectionHealth] =>
+      typeof entry[1] === 'object' && entry[1] !== null,
   );
   return Object.fromEntries(entries);
 }
@@ -141,5 +162,7 @@ export function projectionsOf(body: HealthBody): Record<string, ProjectionHealth
 /** Every listed projection is live with no lag. */
 export function caughtUp(body: HealthBody, names: readonly string[]): boolean {
   const projections = projectionsOf(body);
-  return names.every((name) => projections[name]?.state === 'live' && projections[name]?.lagEvents === 0);
+  return names.every(
+    (name) => projections[name]?.state === 'live' && projections[name]?.lagEvents === 0,
+  );
 }

@@ -15,7 +15,10 @@ export interface CliRun {
  * Runs `sunlight <args>` in this process with `env` as its whole environment (nothing leaks in
  * from the test's own), capturing what it writes.
  */
-export async function runSunlight(args: readonly string[], env: Record<string, string | undefined>): Promise<CliRun> {
+export async function runSunlight(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<CliRun> {
   // Rebuild workers are threads, which start compiled JavaScript only: the build `npm test` made.
   ensureBuilt();
   let stdout = '';

@@ -1,15 +1,16 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../libs/postgres/src/embedded-postgres';
+import {
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '../../libs/postgres/src/embedded-postgres';
 import { startMongoWireServer, type MongoServerHandle } from './mongo-server';
 import { createTestDatabase } from './test-database';
 import { freePort } from '../../bench/support/free-port';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __sunlightEmbeddedPostgres: EmbeddedPostgresHandle | undefined;
-  // eslint-disable-next-line no-var
   var __sunlightMongoServer: MongoServerHandle | undefined;
 }
 
@@ -28,10 +29,15 @@ export default async function globalSetup(): Promise<void> {
   if (postgres.status === 'rejected' || mongo.status === 'rejected') {
     await globalThis.__sunlightEmbeddedPostgres?.stop();
     await globalThis.__sunlightMongoServer?.stop();
-    throw postgres.status === 'rejected' ? postgres.reason : (mongo as PromiseRejectedResult).reason;
+    throw postgres.status === 'rejected'
+      ? postgres.reason
+      : (mongo as PromiseRejectedResult).reason;
   }
   process.env.SUNLIGHT_TEST_PG_ADMIN_URL = postgres.value.url.replace(/\/[^/]*$/, '/postgres');
-  process.env.SUNLIGHT_TEST_DATABASE_URL = await createTestDatabase(process.env.SUNLIGHT_TEST_PG_ADMIN_URL, 'app');
+  process.env.SUNLIGHT_TEST_DATABASE_URL = await createTestDatabase(
+    process.env.SUNLIGHT_TEST_PG_ADMIN_URL,
+    'app',
+  );
 }
 
 async function startPostgres(): Promise<EmbeddedPostgresHandle> {
@@ -39,4 +45,3 @@ async function startPostgres(): Promise<EmbeddedPostgresHandle> {
   const port = await freePort();
   return startEmbeddedPostgres({ dataDir, port, database: 'sunlight_test', ephemeral: true });
 }
-

@@ -10,18 +10,35 @@ export interface RawEvent {
   position: bigint;
   streamName: string;
   type: string;
-  data: Record<string, unknown> & { divisionCode?: string; fundId?: string; amountFen?: string; transferId?: string };
+  data: Record<string, unknown> & {
+    divisionCode?: string;
+    fundId?: string;
+    amountFen?: string;
+    transferId?: string;
+  };
 }
 
 export async function readRawEvents(db: Client): Promise<RawEvent[]> {
-  const { rows } = await db.query<{ position: string; stream_name: string; type: string; data: RawEvent['data'] }>(
+  const { rows } = await db.query<{
+    position: string;
+    stream_name: string;
+    type: string;
+    data: RawEvent['data'];
+  }>(
     'SELECT e.position::text AS position, e.stream_name, e.type, e.data FROM events e ORDER BY e.position',
   );
-  return rows.map((row) => ({ position: BigInt(row.position), streamName: row.stream_name, type: row.type, data: row.data }));
+  return rows.map((row) => ({
+    position: BigInt(row.position),
+    streamName: row.stream_name,
+    type: row.type,
+    data: row.data,
+  }));
 }
 
 export async function headPosition(db: Client): Promise<bigint> {
-  const { rows } = await db.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM events');
+  const { rows } = await db.query<{ head: string }>(
+    'SELECT coalesce(max(position), 0)::text AS head FROM events',
+  );
   return BigInt(rows[0]!.head);
 }
 
@@ -49,7 +66,11 @@ export interface SubtreeFigures {
 const isPoolStream = (streamName: string) => streamName.startsWith('pool-');
 
 /** The subtree figures of `divisionCode` (optionally of one fund), as the dashboards define them. */
-export function subtreeFigures(events: readonly RawEvent[], divisionCode: string, fundId?: string): SubtreeFigures {
+export function subtreeFigures(
+  events: readonly RawEvent[],
+  divisionCode: string,
+  fundId?: string,
+): SubtreeFigures {
   const inside = (code: string | undefined) => code !== undefined && code.startsWith(divisionCode);
   const figures: SubtreeFigures = {
     received: 0n,
@@ -93,7 +114,10 @@ export function subtreeFigures(events: readonly RawEvent[], divisionCode: string
         figures.balance -= amount;
         const beneficiary = data.beneficiary as { kind: string; id: string; idNumber?: string };
         const idNumber = beneficiary.idNumber?.trim().toUpperCase();
-        beneficiaryOf.set(transferKey, idNumber ? `id:${idNumber}` : `${beneficiary.kind}:${beneficiary.id}`);
+        beneficiaryOf.set(
+          transferKey,
+          idNumber ? `id:${idNumber}` : `${beneficiary.kind}:${beneficiary.id}`,
+        );
         break;
       }
       case 'DisbursementApproved':
@@ -123,7 +147,9 @@ export function subtreeFigures(events: readonly RawEvent[], divisionCode: string
     }
   }
   // Money is conserved inside every subtree.
-  expect(figures.balance + figures.inTransit + figures.pending + figures.disbursed - figures.returned).toBe(figures.received);
+  expect(
+    figures.balance + figures.inTransit + figures.pending + figures.disbursed - figures.returned,
+  ).toBe(figures.received);
   return figures;
 }
 
@@ -145,7 +171,8 @@ export function figuresInYuan(figures: SubtreeFigures): Record<string, string | 
 export function fundsIn(events: readonly RawEvent[], divisionCode: string): string[] {
   const funds = new Set<string>();
   for (const event of events) {
-    if (isPoolStream(event.streamName) && event.data.divisionCode?.startsWith(divisionCode)) funds.add(event.data.fundId as string);
+    if (isPoolStream(event.streamName) && event.data.divisionCode?.startsWith(divisionCode))
+      funds.add(event.data.fundId as string);
   }
   return [...funds].sort();
 }

@@ -31,7 +31,10 @@ export interface SeedOptions {
 const admin: Actor = { id: 'seed-admin', role: 'admin', division: '53' };
 const appendEventsMax = 990;
 
-export async function seedLedger(store: PostgresEventStore, options: SeedOptions): Promise<{ fundIds: string[]; events: number }> {
+export async function seedLedger(
+  store: PostgresEventStore,
+  options: SeedOptions,
+): Promise<{ fundIds: string[]; events: number }> {
   const finance: Actor = { id: 'seed-finance', role: 'finance', division: options.county };
   const approver: Actor = { id: 'seed-approver', role: 'approver', division: options.county };
   const bank: Actor = { id: 'seed-bank', role: 'bank', division: options.county };
@@ -68,7 +71,11 @@ export async function seedLedger(store: PostgresEventStore, options: SeedOptions
       },
       fundLineDecider.initialState(),
     ) as [FundLineCreated];
-    await store.appendToStream(fundStreamName(pool.fundId), [toAppend(created, admin, occurredAt)], { expectedRevision: 'no_stream' });
+    await store.appendToStream(
+      fundStreamName(pool.fundId),
+      [toAppend(created, admin, occurredAt)],
+      { expectedRevision: 'no_stream' },
+    );
     written += 1;
     apply(pool, appropriateFundsFor(created, admin, occurredAt));
   }
@@ -104,27 +111,64 @@ export async function seedLedger(store: PostgresEventStore, options: SeedOptions
     if (index % 200 === 18) return;
     const kind = index % 20;
     if (kind === 14) {
-      apply(pool, { ...base, type: 'RejectDisbursement', transferId, reason: '花名册核对不符', actor: approver });
+      apply(pool, {
+        ...base,
+        type: 'RejectDisbursement',
+        transferId,
+        reason: '花名册核对不符',
+        actor: approver,
+      });
       return;
     }
     apply(pool, { ...base, type: 'ApproveDisbursement', transferId, actor: approver });
     if (kind < 15) return; // approved, awaiting settlement
     if (kind === 16) {
-      apply(pool, { ...base, type: 'SettleDisbursement', transferId, outcome: 'failed', failureReason: '账户冻结', actor: bank });
+      apply(pool, {
+        ...base,
+        type: 'SettleDisbursement',
+        transferId,
+        outcome: 'failed',
+        failureReason: '账户冻结',
+        actor: bank,
+      });
       return;
     }
-    apply(pool, { ...base, type: 'SettleDisbursement', transferId, outcome: 'paid', bankReference: `BR-${transferId}`, actor: bank });
+    apply(pool, {
+      ...base,
+      type: 'SettleDisbursement',
+      transferId,
+      outcome: 'paid',
+      bankReference: `BR-${transferId}`,
+      actor: bank,
+    });
     if (kind === 17) {
-      apply(pool, { ...base, type: 'RecoverFunds', transferId: `rec-${transferId}`, originalTransferId: transferId, amountFen: 1_000n, reason: '追回', actor: finance });
+      apply(pool, {
+        ...base,
+        type: 'RecoverFunds',
+        transferId: `rec-${transferId}`,
+        originalTransferId: transferId,
+        amountFen: 1_000n,
+        reason: '追回',
+        actor: finance,
+      });
     } else if (kind === 19) {
-      apply(pool, { ...base, type: 'ReverseTransfer', transferId: `rev-${transferId}`, originalTransferId: transferId, reason: '退回', actor: bank });
+      apply(pool, {
+        ...base,
+        type: 'ReverseTransfer',
+        transferId: `rev-${transferId}`,
+        originalTransferId: transferId,
+        reason: '退回',
+        actor: bank,
+      });
     }
   }
 
   async function flush(pool: (typeof pools)[number]): Promise<void> {
     while (pool.pending.length > 0) {
       const batch = pool.pending.splice(0, appendEventsMax);
-      const result = await store.appendToStream(pool.stream, batch, { expectedRevision: pool.revision ?? 'no_stream' });
+      const result = await store.appendToStream(pool.stream, batch, {
+        expectedRevision: pool.revision ?? 'no_stream',
+      });
       pool.revision = result.nextExpectedRevision;
       written += batch.length;
     }
@@ -132,18 +176,29 @@ export async function seedLedger(store: PostgresEventStore, options: SeedOptions
 
   while (pools.some((pool) => pool.count < options.eventsPerPool)) {
     for (const pool of pools) {
-      while (pool.count < options.eventsPerPool && pool.pending.length < appendEventsMax - 5) disburse(pool);
+      while (pool.count < options.eventsPerPool && pool.pending.length < appendEventsMax - 5)
+        disburse(pool);
     }
     await Promise.all(pools.map(flush));
   }
   return { fundIds: pools.map((pool) => pool.fundId), events: written };
 }
 
-function toAppend(event: PoolEvent | FundLineCreated, actor: { id: string; role: string; division: string }, occurredAt: string): EventToAppend {
+function toAppend(
+  event: PoolEvent | FundLineCreated,
+  actor: { id: string; role: string; division: string },
+  occurredAt: string,
+): EventToAppend {
   return {
     eventId: randomUUID(),
     type: event.type,
     data: event.data as unknown as EventToAppend['data'],
-    metadata: { actor: { ...actor }, occurredAt, commandId: randomUUID(), correlationId: randomUUID(), schemaVersion: 1 },
+    metadata: {
+      actor: { ...actor },
+      occurredAt,
+      commandId: randomUUID(),
+      correlationId: randomUUID(),
+      schemaVersion: 1,
+    },
   };
 }

@@ -31,7 +31,9 @@ export async function dropTestDatabase(databaseUrl: string): Promise<void> {
 
 /** PostgreSQL servers the suites run against: the embedded one always, DATABASE_URL's when set. */
 export function postgresTargets(): { label: string; adminUrl: string }[] {
-  const targets = [{ label: 'embedded PostgreSQL', adminUrl: requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL') }];
+  const targets = [
+    { label: 'embedded PostgreSQL', adminUrl: requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL') },
+  ];
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
     url.pathname = '/postgres';
@@ -42,6 +44,9 @@ export function postgresTargets(): { label: string; adminUrl: string }[] {
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
+    );
   return value;
 }

@@ -16,7 +16,9 @@ const nowMs = Date.UTC(2025, 0, 15, 9, 0, 0);
 const actor: Actor = { id: 'u1', role: 'finance', division: '530325' };
 
 function decodePart(token: string, index: number): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[index] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return JSON.parse(
+    Buffer.from(token.split('.')[index] as string, 'base64url').toString('utf8'),
+  ) as Record<string, unknown>;
 }
 
 /** Builds a token by hand, so tests can produce what `signAccessToken` refuses to. */
@@ -37,7 +39,14 @@ function failureOf(run: () => unknown): AuthenticationError {
 }
 
 const iat = nowMs / 1000;
-const validClaims = { sub: 'u1', role: 'finance', division: '530325', iat, exp: iat + 3600, iss: 'sunlight' };
+const validClaims = {
+  sub: 'u1',
+  role: 'finance',
+  division: '530325',
+  iat,
+  exp: iat + 3600,
+  iss: 'sunlight',
+};
 
 describe('signAccessToken', () => {
   it('given an actor, when signed, then the token is HS256 with sub, role, division, name, iat, exp and iss', () => {
@@ -59,12 +68,17 @@ describe('signAccessToken', () => {
     [{ ...actor, id: ' ' }, /actor.id|non-blank/],
     [{ ...actor, role: 'public' }, /role must be one of/],
     [{ ...actor, division: '53-03' }, /division must be a division code/],
-  ])('given an invalid actor %j, when signed, then it throws instead of issuing', (badActor, message) => {
-    expect(() => signAccessToken(secret, { actor: badActor as Actor, nowMs })).toThrow(message);
-  });
+  ])(
+    'given an invalid actor %j, when signed, then it throws instead of issuing',
+    (badActor, message) => {
+      expect(() => signAccessToken(secret, { actor: badActor as Actor, nowMs })).toThrow(message);
+    },
+  );
 
   it('given a lifetime beyond the maximum, when signed, then it throws', () => {
-    expect(() => signAccessToken(secret, { actor, lifetimeSeconds: 400 * 86400, nowMs })).toThrow(/from 1 second to 31 days/);
+    expect(() => signAccessToken(secret, { actor, lifetimeSeconds: 400 * 86400, nowMs })).toThrow(
+      /from 1 second to 31 days/,
+    );
   });
 });
 
@@ -92,22 +106,62 @@ describe('verifyAccessToken', () => {
     const token = signAccessToken(secret, { actor, lifetimeSeconds: 60, nowMs });
     const expiredAtMs = nowMs + 60_000;
 
-    expect(verifyAccessToken(secret, token, { nowMs: expiredAtMs + (tokenClockToleranceSeconds - 1) * 1000 }).actor).toEqual(actor);
-    const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs: expiredAtMs + (tokenClockToleranceSeconds + 1) * 1000 }));
+    expect(
+      verifyAccessToken(secret, token, {
+        nowMs: expiredAtMs + (tokenClockToleranceSeconds - 1) * 1000,
+      }).actor,
+    ).toEqual(actor);
+    const failure = failureOf(() =>
+      verifyAccessToken(secret, token, {
+        nowMs: expiredAtMs + (tokenClockToleranceSeconds + 1) * 1000,
+      }),
+    );
 
-    expect(failure).toMatchObject({ httpStatus: 401, code: 'token-expired', title: 'The bearer token has expired' });
+    expect(failure).toMatchObject({
+      httpStatus: 401,
+      code: 'token-expired',
+      title: 'The bearer token has expired',
+    });
     expect(failure.message).toContain(new Date(expiredAtMs).toISOString());
   });
 
   it.each([
     ['garbage', 'not-a-jwt', /token malformed/],
-    ['alg none', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(validClaims)).toString('base64url')}.`, /not valid/],
-    ['another algorithm', handMadeToken({ alg: 'HS512', typ: 'JWT' }, validClaims), /invalid algorithm/],
-    ['another issuer', handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, iss: 'elsewhere' }), /issuer invalid/],
-    ['no expiry', handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, exp: undefined }), /no expiry \(exp\)/],
-    ['no subject', handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, sub: '' }), /sub must be a non-blank string/],
-    ['the public role', handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, role: 'public' }), /role "public" is not one of/],
-    ['a malformed division', handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, division: 'yunnan' }), /division is not a division code/],
+    [
+      'alg none',
+      `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(validClaims)).toString('base64url')}.`,
+      /not valid/,
+    ],
+    [
+      'another algorithm',
+      handMadeToken({ alg: 'HS512', typ: 'JWT' }, validClaims),
+      /invalid algorithm/,
+    ],
+    [
+      'another issuer',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, iss: 'elsewhere' }),
+      /issuer invalid/,
+    ],
+    [
+      'no expiry',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, exp: undefined }),
+      /no expiry \(exp\)/,
+    ],
+    [
+      'no subject',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, sub: '' }),
+      /sub must be a non-blank string/,
+    ],
+    [
+      'the public role',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, role: 'public' }),
+      /role "public" is not one of/,
+    ],
+    [
+      'a malformed division',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, division: 'yunnan' }),
+      /division is not a division code/,
+    ],
     ['an oversized token', 'x'.repeat(5000), /longer than 4096 characters/],
   ])('given %s, when verified, then invalid-token explains why', (_case, token, message) => {
     const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs }));
@@ -131,7 +185,9 @@ describe('verifyAccessToken', () => {
     const token = signAccessToken(secret, { actor: { ...actor, division: '539998' }, nowMs });
     expect(verifyAccessToken(secret, token, { nowMs }).actor.division).toBe('539998');
 
-    const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs, isKnownDivision: (code) => code !== '539998' }));
+    const failure = failureOf(() =>
+      verifyAccessToken(secret, token, { nowMs, isKnownDivision: (code) => code !== '539998' }),
+    );
 
     expect(failure.message).toContain('division 539998 is not a known division');
   });
@@ -142,13 +198,18 @@ describe('verifyAccessToken', () => {
     const last = token[token.length - 2] === 'A' ? 'B' : 'A';
     const forged = `${token.slice(0, -2)}${last}${token.slice(-1)}`;
 
-    expect(failureOf(() => verifyAccessToken(secret, forged, { nowMs }))).toMatchObject({ httpStatus: 401, code: 'invalid-token' });
+    expect(failureOf(() => verifyAccessToken(secret, forged, { nowMs }))).toMatchObject({
+      httpStatus: 401,
+      code: 'invalid-token',
+    });
   });
 
   it('given a division the registry does not know, when verified, then invalid-token names the division', () => {
     const token = signAccessToken(secret, { actor: { ...actor, division: '539999' }, nowMs });
 
-    const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs, isKnownDivision: (code) => code !== '539999' }));
+    const failure = failureOf(() =>
+      verifyAccessToken(secret, token, { nowMs, isKnownDivision: (code) => code !== '539999' }),
+    );
 
     expect(failure.message).toContain('division 539999 is not a known division');
   });
@@ -161,12 +222,20 @@ describe('parseAuthorizationHeader', () => {
   });
 
   it('given no header, when parsed, then authentication-required', () => {
-    expect(failureOf(() => parseAuthorizationHeader(undefined))).toMatchObject({ httpStatus: 401, code: 'authentication-required' });
+    expect(failureOf(() => parseAuthorizationHeader(undefined))).toMatchObject({
+      httpStatus: 401,
+      code: 'authentication-required',
+    });
   });
 
-  it.each([['Basic dTE6cHc='], ['Bearer'], ['Bearer a b']])('given %j, when parsed, then invalid-token', (header) => {
-    expect(failureOf(() => parseAuthorizationHeader(header))).toMatchObject({ code: 'invalid-token' });
-  });
+  it.each([['Basic dTE6cHc='], ['Bearer'], ['Bearer a b']])(
+    'given %j, when parsed, then invalid-token',
+    (header) => {
+      expect(failureOf(() => parseAuthorizationHeader(header))).toMatchObject({
+        code: 'invalid-token',
+      });
+    },
+  );
 });
 
 describe('parseTokenLifetime', () => {
@@ -180,7 +249,10 @@ describe('parseTokenLifetime', () => {
     expect(parseTokenLifetime(text)).toBe(seconds);
   });
 
-  it.each([['0s'], ['8 hours'], ['-1h'], ['32d'], ['']])('given %j, when parsed, then a RangeError naming expires-in', (text) => {
-    expect(() => parseTokenLifetime(text)).toThrow(/^expires-in /);
-  });
+  it.each([['0s'], ['8 hours'], ['-1h'], ['32d'], ['']])(
+    'given %j, when parsed, then a RangeError naming expires-in',
+    (text) => {
+      expect(() => parseTokenLifetime(text)).toThrow(/^expires-in /);
+    },
+  );
 });

@@ -96,9 +96,16 @@ export function signAccessToken(secret: string, request: IssueAccessToken): stri
 }
 
 /** Checks signature, issuer, expiry and claims; every refusal is an AuthenticationError saying why. */
-export function verifyAccessToken(secret: string, token: string, options: VerifyAccessTokenOptions = {}): VerifiedAccessToken {
+export function verifyAccessToken(
+  secret: string,
+  token: string,
+  options: VerifyAccessTokenOptions = {},
+): VerifiedAccessToken {
   if (token.length > bearerTokenLengthMax) {
-    throw new AuthenticationError('invalid-token', `The bearer token is longer than ${bearerTokenLengthMax} characters.`);
+    throw new AuthenticationError(
+      'invalid-token',
+      `The bearer token is longer than ${bearerTokenLengthMax} characters.`,
+    );
   }
   const nowSeconds = Math.floor((options.nowMs ?? Date.now()) / 1000);
   const verified = verifiedPayloads.get(secret, token, nowSeconds);
@@ -134,11 +141,14 @@ class VerifiedPayloads {
   get(secret: string, token: string, nowSeconds: number): { exp: number } | undefined {
     const payload = this.entries.get(`${secret}\n${token}`);
     // jsonwebtoken's rule: expired once now >= exp + tolerance.
-    return payload !== undefined && nowSeconds < payload.exp + tokenClockToleranceSeconds ? payload : undefined;
+    return payload !== undefined && nowSeconds < payload.exp + tokenClockToleranceSeconds
+      ? payload
+      : undefined;
   }
 
   set(secret: string, token: string, payload: { exp: number }): void {
-    if (this.entries.size >= this.entriesMax) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size >= this.entriesMax)
+      this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(`${secret}\n${token}`, payload);
   }
 }
@@ -154,11 +164,17 @@ export function parseAuthorizationHeader(header: string | readonly string[] | un
     );
   }
   if (typeof header !== 'string') {
-    throw new AuthenticationError('invalid-token', 'The request carries more than one Authorization header.');
+    throw new AuthenticationError(
+      'invalid-token',
+      'The request carries more than one Authorization header.',
+    );
   }
   const match = /^Bearer +(\S+) *$/i.exec(header);
   if (match === null) {
-    throw new AuthenticationError('invalid-token', 'The Authorization header must have the form "Bearer <token>".');
+    throw new AuthenticationError(
+      'invalid-token',
+      'The Authorization header must have the form "Bearer <token>".',
+    );
   }
   return match[1] as string;
 }
@@ -167,8 +183,11 @@ export function parseAuthorizationHeader(header: string | readonly string[] | un
 export function parseTokenLifetime(text: string): number {
   const match = /^(\d{1,9})([smhd]?)$/.exec(text.trim());
   const unitSeconds: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
-  const seconds = match === null ? Number.NaN : Number(match[1]) * (unitSeconds[match[2] as string] as number);
-  const problem = Number.isNaN(seconds) ? 'must look like 90s, 30m, 8h or 7d' : lifetimeProblem(seconds);
+  const seconds =
+    match === null ? Number.NaN : Number(match[1]) * (unitSeconds[match[2] as string] as number);
+  const problem = Number.isNaN(seconds)
+    ? 'must look like 90s, 30m, 8h or 7d'
+    : lifetimeProblem(seconds);
   if (problem !== undefined) throw new RangeError(`expires-in ${problem} (got "${text}")`);
   return seconds;
 }
@@ -181,7 +200,10 @@ function explainVerifyFailure(error: unknown): unknown {
     );
   }
   if (error instanceof NotBeforeError) {
-    return new AuthenticationError('invalid-token', `The bearer token is not valid before ${error.date.toISOString()}.`);
+    return new AuthenticationError(
+      'invalid-token',
+      `The bearer token is not valid before ${error.date.toISOString()}.`,
+    );
   }
   if (error instanceof JsonWebTokenError) {
     const reason =
@@ -197,19 +219,22 @@ function readClaims(payload: unknown, options: VerifyAccessTokenOptions): Verifi
   const refuse = (reason: string): never => {
     throw new AuthenticationError('invalid-token', `The bearer token is not valid: ${reason}.`);
   };
-  if (typeof payload !== 'object' || payload === null) return refuse('its payload is not a JSON object');
+  if (typeof payload !== 'object' || payload === null)
+    return refuse('its payload is not a JSON object');
   const claims = payload as Partial<Record<keyof AccessTokenClaims, unknown>>;
   // jsonwebtoken accepts tokens without `exp`; a token that never expires is refused here.
   if (typeof claims.exp !== 'number') return refuse('it has no expiry (exp)');
   const idProblem = actorIdProblem(claims.sub);
   if (idProblem !== undefined) return refuse(`sub ${idProblem}`);
-  if (!isRole(claims.role)) return refuse(`role ${JSON.stringify(claims.role)} is not one of ${roles.join(', ')}`);
+  if (!isRole(claims.role))
+    return refuse(`role ${JSON.stringify(claims.role)} is not one of ${roles.join(', ')}`);
   const division = claims.division;
   if (!isDivisionCode(division)) return refuse('division is not a division code');
   if (options.isKnownDivision !== undefined && !options.isKnownDivision(division)) {
     return refuse(`division ${division} is not a known division`);
   }
-  if (claims.name !== undefined && actorNameProblem(claims.name) !== undefined) return refuse('name is not a short string');
+  if (claims.name !== undefined && actorNameProblem(claims.name) !== undefined)
+    return refuse('name is not a short string');
   return {
     actor: { id: claims.sub as string, role: claims.role, division },
     ...(typeof claims.name === 'string' ? { name: claims.name } : {}),

@@ -1,4 +1,9 @@
-import { createParamDecorator, SetMetadata, type CustomDecorator, type ExecutionContext } from '@nestjs/common';
+import {
+  createParamDecorator,
+  SetMetadata,
+  type CustomDecorator,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { Actor } from './actor';
 import type { Role } from './roles';
 
@@ -24,11 +29,13 @@ export interface RequestWithActor {
 
 export function actorOf(request: RequestWithActor): Actor {
   // Only a @Public() route reaches a handler without an actor; asking for one there is a wiring bug.
-  if (request.actor === undefined) throw new Error('@CurrentActor() used on a route that is not authenticated');
+  if (request.actor === undefined)
+    throw new Error('@CurrentActor() used on a route that is not authenticated');
   return request.actor;
 }
 
 /** The authenticated caller: `handler(@CurrentActor() actor: Actor)`. */
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor =>
-  actorOf(context.switchToHttp().getRequest<RequestWithActor>()),
+export const CurrentActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Actor =>
+    actorOf(context.switchToHttp().getRequest<RequestWithActor>()),
 );

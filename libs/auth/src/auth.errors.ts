@@ -39,7 +39,9 @@ export class ForbiddenRoleError extends Error {
     readonly role: Role,
     readonly allowedRoles: readonly Role[],
   ) {
-    super(`Role "${role}" may not call this route; it needs one of: ${[...allowedRoles, 'admin'].join(', ')}.`);
+    super(
+      `Role "${role}" may not call this route; it needs one of: ${[...allowedRoles, 'admin'].join(', ')}.`,
+    );
   }
 }
 

@@ -92,14 +92,20 @@ describe('AuthGuard', () => {
   });
 
   it('given a token for a division the registry does not know, when called, then 401 invalid-token', () => {
-    expect(thrownBy(call(OpenRoutes, 'any', bearer('finance', '539999')).run)).toMatchObject({ code: 'invalid-token' });
+    expect(thrownBy(call(OpenRoutes, 'any', bearer('finance', '539999')).run)).toMatchObject({
+      code: 'invalid-token',
+    });
   });
 
   it('given a valid token and no @Roles, when called, then any role passes and the actor is attached', () => {
     const route = call(OpenRoutes, 'any', bearer('village_staff'));
 
     expect(route.run()).toBe(true);
-    expect(actorOf(route.request)).toEqual<Actor>({ id: 'user-village_staff', role: 'village_staff', division: '530325' });
+    expect(actorOf(route.request)).toEqual<Actor>({
+      id: 'user-village_staff',
+      role: 'village_staff',
+      division: '530325',
+    });
   });
 
   it('given @Roles on the handler, when another role calls, then 403 forbidden-role naming the roles allowed', () => {
@@ -107,18 +113,24 @@ describe('AuthGuard', () => {
 
     expect(error).toBeInstanceOf(ForbiddenRoleError);
     expect(error).toMatchObject({ httpStatus: 403, code: 'forbidden-role' });
-    expect((error as Error).message).toBe('Role "finance" may not call this route; it needs one of: approver, admin.');
+    expect((error as Error).message).toBe(
+      'Role "finance" may not call this route; it needs one of: approver, admin.',
+    );
   });
 
   it('given @Roles on the controller, when its role or admin calls, then they pass and others get 403', () => {
     expect(call(FinanceRoutes, 'allocate', bearer('finance')).run()).toBe(true);
     expect(call(FinanceRoutes, 'allocate', bearer('admin', '53')).run()).toBe(true);
-    expect(thrownBy(call(FinanceRoutes, 'allocate', bearer('commission')).run)).toBeInstanceOf(ForbiddenRoleError);
+    expect(thrownBy(call(FinanceRoutes, 'allocate', bearer('commission')).run)).toBeInstanceOf(
+      ForbiddenRoleError,
+    );
   });
 
   it("given @Roles on both, when called, then the handler's list replaces the controller's", () => {
     expect(call(FinanceRoutes, 'settle', bearer('bank')).run()).toBe(true);
-    expect(thrownBy(call(FinanceRoutes, 'settle', bearer('finance')).run)).toBeInstanceOf(ForbiddenRoleError);
+    expect(thrownBy(call(FinanceRoutes, 'settle', bearer('finance')).run)).toBeInstanceOf(
+      ForbiddenRoleError,
+    );
   });
 
   it('given a route without an actor, when the actor is asked for, then it is a wiring bug and throws', () => {

@@ -33,7 +33,8 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true) return true;
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC_KEY, targets) === true)
+      return true;
 
     const http = context.switchToHttp();
     const request = http.getRequest<GuardedRequest>();
@@ -48,7 +49,10 @@ export class AuthGuard implements CanActivate {
     }
     request.actor = actor;
 
-    const allowedRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(ROLES_KEY, targets);
+    const allowedRoles = this.reflector.getAllAndOverride<readonly Role[] | undefined>(
+      ROLES_KEY,
+      targets,
+    );
     if (allowedRoles !== undefined && !isRoleAllowed(actor.role, allowedRoles)) {
       throw new ForbiddenRoleError(actor.role, allowedRoles);
     }
@@ -57,7 +61,9 @@ export class AuthGuard implements CanActivate {
 
   private authenticate(header: string | string[] | undefined): Actor {
     const token = parseAuthorizationHeader(header);
-    return verifyAccessToken(this.secret, token, { isKnownDivision: (code) => this.registry.has(code) }).actor;
+    return verifyAccessToken(this.secret, token, {
+      isKnownDivision: (code) => this.registry.has(code),
+    }).actor;
   }
 }
 

@@ -10,5 +10,12 @@ export { ACCESS_TOKEN_SECRET } from './auth.tokens';
 export { AuthGuard } from './auth.guard';
 export { resolveJwtSecret, jwtSecretLengthMin } from './jwt-secret';
 export type { ResolvedJwtSecret } from './jwt-secret';
-export { signAccessToken, verifyAccessToken, parseTokenLifetime, parseAuthorizationHeader, actorIdLengthMax, actorNameLengthMax } from './access-token';
+export {
+  signAccessToken,
+  verifyAccessToken,
+  parseTokenLifetime,
+  parseAuthorizationHeader,
+  actorIdLengthMax,
+  actorNameLengthMax,
+} from './access-token';
 export type { RequestWithActor } from './auth.decorators';

@@ -13,7 +13,9 @@ describe('isWithinJurisdiction', () => {
   it('given a county actor, then its own county and divisions below it are inside', () => {
     expect(isWithinJurisdiction(fuyuan, '530325', registry)).toBe(true);
     expect(isWithinJurisdiction(fuyuan, aTownshipOfFuyuan, registry)).toBe(true);
-    expect(isWithinJurisdiction(fuyuan, registry.childrenOf(aTownshipOfFuyuan)[0]!.code, registry)).toBe(true);
+    expect(
+      isWithinJurisdiction(fuyuan, registry.childrenOf(aTownshipOfFuyuan)[0]!.code, registry),
+    ).toBe(true);
   });
 
   it('given a county actor, then a neighbouring county, its prefecture and the province are outside', () => {
@@ -28,7 +30,9 @@ describe('isWithinJurisdiction', () => {
   });
 
   it('given an admin with a county jurisdiction, then the role does not widen it', () => {
-    expect(isWithinJurisdiction({ ...province, division: '530325' }, '530302', registry)).toBe(false);
+    expect(isWithinJurisdiction({ ...province, division: '530325' }, '530302', registry)).toBe(
+      false,
+    );
   });
 });
 

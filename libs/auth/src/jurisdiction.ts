@@ -10,16 +10,28 @@ export type JurisdictionRegistry = Pick<DivisionRegistry, 'isWithin' | 'get'>;
  * division or any division below it. An unknown code is inside nothing. Roles do not widen it:
  * an `admin` is bound by its jurisdiction too, which is why admins normally hold the province.
  */
-export function isWithinJurisdiction(actor: Actor, divisionCode: string, registry: JurisdictionRegistry): boolean {
+export function isWithinJurisdiction(
+  actor: Actor,
+  divisionCode: string,
+  registry: JurisdictionRegistry,
+): boolean {
   return registry.isWithin(divisionCode, actor.division);
 }
 
-export function assertWithinJurisdiction(actor: Actor, divisionCode: string, registry: JurisdictionRegistry): void {
+export function assertWithinJurisdiction(
+  actor: Actor,
+  divisionCode: string,
+  registry: JurisdictionRegistry,
+): void {
   if (isWithinJurisdiction(actor, divisionCode, registry)) return;
   const target = registry.get(divisionCode);
   const jurisdiction = registry.get(actor.division);
-  const targetText = target === undefined ? `Division ${divisionCode} is not a known division and so` : `Division ${label(divisionCode, target.name)}`;
-  const jurisdictionText = jurisdiction === undefined ? actor.division : label(actor.division, jurisdiction.name);
+  const targetText =
+    target === undefined
+      ? `Division ${divisionCode} is not a known division and so`
+      : `Division ${label(divisionCode, target.name)}`;
+  const jurisdictionText =
+    jurisdiction === undefined ? actor.division : label(actor.division, jurisdiction.name);
   throw new ForbiddenJurisdictionError(
     divisionCode,
     actor.division,

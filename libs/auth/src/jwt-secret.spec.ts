@@ -19,7 +19,10 @@ describe('resolveJwtSecret', () => {
   it('given JWT_SECRET, when resolved, then it is used and no file is written', async () => {
     const secret = 'k'.repeat(jwtSecretLengthMin);
 
-    expect(await resolveJwtSecret({ jwtSecret: secret, dataDir })).toEqual({ secret, source: 'configuration' });
+    expect(await resolveJwtSecret({ jwtSecret: secret, dataDir })).toEqual({
+      secret,
+      source: 'configuration',
+    });
     await expect(stat(dataDir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -42,7 +45,9 @@ describe('resolveJwtSecret', () => {
   });
 
   it('given several callers racing on first use, when resolved, then all get one key and no temporary file is left', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, () => resolveJwtSecret({ dataDir })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => resolveJwtSecret({ dataDir })),
+    );
 
     expect(new Set(results.map((result) => result.secret)).size).toBe(1);
     expect(results.filter((result) => result.source === 'generated')).toHaveLength(1);
@@ -54,7 +59,9 @@ describe('resolveJwtSecret', () => {
     const secretPath = path.join(dataDir, jwtSecretFileName);
     await writeFile(secretPath, 'short\n');
 
-    await expect(resolveJwtSecret({ dataDir })).rejects.toThrow(`${secretPath} holds a JWT signing key shorter than 32 characters`);
+    await expect(resolveJwtSecret({ dataDir })).rejects.toThrow(
+      `${secretPath} holds a JWT signing key shorter than 32 characters`,
+    );
     expect(await readFile(secretPath, 'utf8')).toBe('short\n');
   });
 

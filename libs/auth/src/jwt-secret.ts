@@ -21,7 +21,10 @@ export interface ResolvedJwtSecret {
  * so the app and the `sunlight token` command agree on it without any setup and tokens survive
  * a restart. Both the server and the CLI call this, so they always resolve the same key.
  */
-export async function resolveJwtSecret(config: { jwtSecret?: string; dataDir: string }): Promise<ResolvedJwtSecret> {
+export async function resolveJwtSecret(config: {
+  jwtSecret?: string;
+  dataDir: string;
+}): Promise<ResolvedJwtSecret> {
   if (config.jwtSecret !== undefined) return { secret: config.jwtSecret, source: 'configuration' };
   const secretPath = path.resolve(config.dataDir, jwtSecretFileName);
   const existing = await readSecretFile(secretPath);
@@ -30,7 +33,10 @@ export async function resolveJwtSecret(config: { jwtSecret?: string; dataDir: st
     return await createSecretFile(secretPath);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`cannot keep a generated JWT signing key at ${secretPath}: ${reason}; set JWT_SECRET instead`);
+    throw new Error(
+      `cannot keep a generated JWT signing key at ${secretPath}: ${reason}; set JWT_SECRET instead`,
+      { cause: error },
+    );
   }
 }
 
@@ -40,7 +46,12 @@ async function readSecretFile(secretPath: string): Promise<string | undefined> {
     text = await readFile(secretPath, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read the JWT signing key at ${secretPath}: ${(error as Error).message}; set JWT_SECRET instead`);
+    throw new Error(
+      `cannot read the JWT signing key at ${secretPath}: ${(error as Error).message}; set JWT_SECRET instead`,
+      {
+        cause: error,
+      },
+    );
   }
   const secret = text.trim();
   if (secret.length < jwtSecretLengthMin) {

@@ -11,6 +11,7 @@ export const eventSizeBytesMax = 1_048_576;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Control characters would make names ambiguous in logs and URLs.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const controlCharacterPattern = /[\u0000-\u001f\u007f]/;
 
 export interface ValidatedEvent extends EventToAppend {
@@ -53,7 +54,10 @@ export function validateAppend(
     }
     const eventId = event.eventId.toLowerCase();
     if (seenIds.has(eventId)) {
-      throw new InvalidAppendError(`${field}.eventId`, `duplicates an earlier id in the batch (${eventId})`);
+      throw new InvalidAppendError(
+        `${field}.eventId`,
+        `duplicates an earlier id in the batch (${eventId})`,
+      );
     }
     seenIds.add(eventId);
     validateName(`${field}.type`, event.type, eventTypeLengthMax);
@@ -62,9 +66,21 @@ export function validateAppend(
     const dataBytes = Buffer.byteLength(dataText);
     const metadataBytes = Buffer.byteLength(metadataText);
     if (dataBytes + metadataBytes > eventSizeBytesMax) {
-      throw new InvalidAppendError(field, `is ${dataBytes + metadataBytes} bytes; at most ${eventSizeBytesMax} allowed`);
+      throw new InvalidAppendError(
+        field,
+        `is ${dataBytes + metadataBytes} bytes; at most ${eventSizeBytesMax} allowed`,
+      );
     }
-    return { eventId, type: event.type, data: event.data, metadata: event.metadata, dataText, metadataText, dataBytes, metadataBytes };
+    return {
+      eventId,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      dataText,
+      metadataText,
+      dataBytes,
+      metadataBytes,
+    };
   });
   return { streamName, events: normalised };
 }
@@ -111,7 +127,9 @@ function canonicalObjectText(field: string, value: unknown): string {
     return canonicalPlainJson(value, jsonDepthMax);
   } catch (error) {
     if (!(error instanceof NotPlainJsonError)) throw error;
-    const path = error.path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('');
+    const path = error.path
+      .map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`))
+      .join('');
     throw new InvalidAppendError(`${field}${path}`, error.reason);
   }
 }

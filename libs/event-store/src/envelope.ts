@@ -63,9 +63,14 @@ export function toEventView(event: RecordedEvent): EventView {
 const headerIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A fresh command id; the correlation id comes from the caller's X-Correlation-Id or X-Request-Id when sane. */
-export function commandIdsFromHeaders(headers: Record<string, string | string[] | undefined>): CommandIds {
+export function commandIdsFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): CommandIds {
   const header = headers['x-correlation-id'] ?? headers['x-request-id'];
   const value = Array.isArray(header) ? header[0] : header;
   const commandId = randomUUID();
-  return { commandId, correlationId: value !== undefined && headerIdPattern.test(value) ? value : commandId };
+  return {
+    commandId,
+    correlationId: value !== undefined && headerIdPattern.test(value) ? value : commandId,
+  };
 }

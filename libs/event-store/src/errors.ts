@@ -25,7 +25,10 @@ export class WrongExpectedVersionError extends Error {
 /** The store cannot be reached or refused to serve; the operation may be retried. */
 export class EventStoreUnavailableError extends Error {
   override readonly name = 'EventStoreUnavailableError';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }
@@ -33,7 +36,10 @@ export class EventStoreUnavailableError extends Error {
 /** The append itself is malformed; retrying it will never succeed. */
 export class InvalidAppendError extends Error {
   override readonly name = 'InvalidAppendError';
-  constructor(readonly field: string, readonly reason: string) {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
     super(`Invalid append: ${field} ${reason}`);
   }
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Decider, DomainEvent } from './decider';
 import { WrongExpectedVersionError } from './errors';
-import type { EventStore, EventToAppend, GlobalPosition, JsonObject, RecordedEvent } from './event-store.port';
+import type {
+  EventStore,
+  EventToAppend,
+  GlobalPosition,
+  JsonObject,
+  RecordedEvent,
+} from './event-store.port';
 import type { SnapshotStore } from './snapshot-store.port';
 import type { KeyedMutex } from './keyed-mutex';
 import type { StateCache } from './state-cache';
@@ -83,10 +89,19 @@ async function attemptCommand<State, Command, Event extends DomainEvent>(
       );
       options.cache?.set(options.streamName, result.nextExpectedRevision, state);
       maybeSnapshot(options, state, loaded.snapshotRevision, result.nextExpectedRevision);
-      return { events, state, revision: result.nextExpectedRevision, position: result.position, recorded: result.recorded };
+      return {
+        events,
+        state,
+        revision: result.nextExpectedRevision,
+        position: result.position,
+        recorded: result.recorded,
+      };
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError) || attempt >= appendRetryCountMax) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * retryBackoffMsMax * attempt));
+      if (!(error instanceof WrongExpectedVersionError) || attempt >= appendRetryCountMax)
+        throw error;
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.random() * retryBackoffMsMax * attempt),
+      );
     }
   }
 }
@@ -99,7 +114,10 @@ export async function loadState<State, Command, Event extends DomainEvent>(
   >,
   trustCache = false,
 ): Promise<{ state: State; revision: bigint | undefined; snapshotRevision: bigint | undefined }> {
-  const fromRecorded = options.fromRecorded ?? ((recorded: RecordedEvent) => ({ type: recorded.type, data: recorded.data }) as unknown as Event);
+  const fromRecorded =
+    options.fromRecorded ??
+    ((recorded: RecordedEvent) =>
+      ({ type: recorded.type, data: recorded.data }) as unknown as Event);
   const cached = options.cache?.get(options.streamName);
   if (cached && trustCache) {
     return { state: cached.state, revision: cached.revision, snapshotRevision: undefined };
@@ -112,7 +130,10 @@ export async function loadState<State, Command, Event extends DomainEvent>(
     state = cached.state;
     revision = cached.revision;
   } else if (options.snapshots) {
-    const snapshot = await options.snapshots.store.load(options.streamName, options.snapshots.schemaVersion);
+    const snapshot = await options.snapshots.store.load(
+      options.streamName,
+      options.snapshots.schemaVersion,
+    );
     if (snapshot) {
       state = options.snapshots.fromJson(snapshot.state);
       revision = snapshot.revision;
@@ -151,18 +172,30 @@ function maybeSnapshot<State, Command, Event extends DomainEvent>(
   if (!policy) return;
   const key = `${policy.schemaVersion}/${options.streamName}`;
   const known = lastSnapshotRevisions.get(key);
-  const since = known !== undefined && (snapshotRevision === undefined || known > snapshotRevision) ? known : snapshotRevision;
+  const since =
+    known !== undefined && (snapshotRevision === undefined || known > snapshotRevision)
+      ? known
+      : snapshotRevision;
   if (revision - (since ?? -1n) < BigInt(policy.everyEvents)) return;
   if (lastSnapshotRevisions.size >= lastSnapshotRevisionsMax) lastSnapshotRevisions.clear();
   lastSnapshotRevisions.set(key, revision);
   setImmediate(() => {
     policy.store
-      .save({ streamName: options.streamName, revision, schemaVersion: policy.schemaVersion, state: policy.toJson(state) })
+      .save({
+        streamName: options.streamName,
+        revision,
+        schemaVersion: policy.schemaVersion,
+        state: policy.toJson(state),
+      })
       .catch(() => lastSnapshotRevisions.delete(key));
   });
 }
 
-function toEnvelope(event: DomainEvent, index: number, metadata: JsonObject & { commandId: string }): EventToAppend {
+function toEnvelope(
+  event: DomainEvent,
+  index: number,
+  metadata: JsonObject & { commandId: string },
+): EventToAppend {
   return {
     eventId: deterministicUuid(`${metadata.commandId}/${index}`),
     type: event.type,

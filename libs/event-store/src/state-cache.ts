@@ -7,7 +7,8 @@ export class StateCache<State> {
   private readonly entries = new Map<string, { revision: bigint; state: State }>();
 
   constructor(readonly entriesMax: number) {
-    if (!Number.isInteger(entriesMax) || entriesMax < 1) throw new RangeError('entriesMax must be a positive integer');
+    if (!Number.isInteger(entriesMax) || entriesMax < 1)
+      throw new RangeError('entriesMax must be a positive integer');
   }
 
   get(streamName: string): { revision: bigint; state: State } | undefined {

@@ -24,7 +24,14 @@ import { HistoryController } from './api/history.controller';
     DashboardsController,
     HistoryController,
   ],
-  providers: [PoolCommandRunner, FundLineRunner, FundsQueries, FundsProcessor, CreateFundLineHandler, RunPoolCommandHandler],
+  providers: [
+    PoolCommandRunner,
+    FundLineRunner,
+    FundsQueries,
+    FundsProcessor,
+    CreateFundLineHandler,
+    RunPoolCommandHandler,
+  ],
   exports: [PoolCommandRunner, FundsQueries, FundsProcessor],
 })
 export class FundsModule {}

@@ -2,8 +2,12 @@ import { divisionCodeLengthByLevel } from './division';
 import { villageGroupNumberMax } from './village-group';
 
 // Built from the library's level lengths (2, 4, 6, 9, 12) so a new level cannot drift apart.
-const statisticalCodeLengths = [...new Set(Object.values(divisionCodeLengthByLevel))].sort((a, b) => a - b);
-const statisticalCodePattern = new RegExp(`^(?:${statisticalCodeLengths.map((length) => `\\d{${length}}`).join('|')})$`);
+const statisticalCodeLengths = [...new Set(Object.values(divisionCodeLengthByLevel))].sort(
+  (a, b) => a - b,
+);
+const statisticalCodePattern = new RegExp(
+  `^(?:${statisticalCodeLengths.map((length) => `\\d{${length}}`).join('|')})$`,
+);
 const villageGroupCodePattern = new RegExp(
   `^\\d{${divisionCodeLengthByLevel.village}}-[1-9]\\d{0,${String(villageGroupNumberMax).length - 1}}$`,
 );
@@ -16,5 +20,8 @@ export const divisionCodeFormatMessage =
 
 /** Whether `code` is spelled like a division code; whether it exists is the registry's question. */
 export function isDivisionCode(code: unknown): code is string {
-  return typeof code === 'string' && (statisticalCodePattern.test(code) || villageGroupCodePattern.test(code));
+  return (
+    typeof code === 'string' &&
+    (statisticalCodePattern.test(code) || villageGroupCodePattern.test(code))
+  );
 }

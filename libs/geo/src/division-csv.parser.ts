@@ -1,4 +1,8 @@
-import { DivisionDataError, isStatisticalDivisionLevel, StatisticalDivisionLevel } from './division';
+import {
+  DivisionDataError,
+  isStatisticalDivisionLevel,
+  StatisticalDivisionLevel,
+} from './division';
 
 export const divisionCsvHeader = ['code', 'name', 'level', 'parent_code'] as const;
 
@@ -40,7 +44,8 @@ function parseCsvRecords(text: string, source: string): CsvRecord[] {
       if (field !== '') throw new DivisionDataError(source, line, 'quote inside an unquoted field');
       index += 1;
       for (;;) {
-        if (index >= body.length) throw new DivisionDataError(source, recordLine, 'unterminated quoted field');
+        if (index >= body.length)
+          throw new DivisionDataError(source, recordLine, 'unterminated quoted field');
         const quoted = body[index];
         if (quoted === '"') {
           if (body[index + 1] === '"') {
@@ -96,20 +101,33 @@ export function parseDivisionCsv(text: string, source: string): DivisionRecord[]
   }
   return rows.map(({ fields, line }): DivisionRecord => {
     if (fields.length !== divisionCsvHeader.length) {
-      throw new DivisionDataError(source, line, `expected ${divisionCsvHeader.length} fields, got ${fields.length}`);
+      throw new DivisionDataError(
+        source,
+        line,
+        `expected ${divisionCsvHeader.length} fields, got ${fields.length}`,
+      );
     }
     const [rawCode = '', rawName = '', rawLevel = '', rawParentCode = ''] = fields;
     const code = rawCode.trim();
     const name = rawName.trim();
     const level = rawLevel.trim();
     const parentCode = rawParentCode.trim();
-    if (!digitsPattern.test(code)) throw new DivisionDataError(source, line, `code ${JSON.stringify(code)} is not all digits`);
+    if (!digitsPattern.test(code))
+      throw new DivisionDataError(source, line, `code ${JSON.stringify(code)} is not all digits`);
     if (name === '') throw new DivisionDataError(source, line, `division ${code} has no name`);
     if (!isStatisticalDivisionLevel(level)) {
-      throw new DivisionDataError(source, line, `division ${code} has unknown level ${JSON.stringify(level)}`);
+      throw new DivisionDataError(
+        source,
+        line,
+        `division ${code} has unknown level ${JSON.stringify(level)}`,
+      );
     }
     if (parentCode !== '' && !digitsPattern.test(parentCode)) {
-      throw new DivisionDataError(source, line, `parent code ${JSON.stringify(parentCode)} is not all digits`);
+      throw new DivisionDataError(
+        source,
+        line,
+        `parent code ${JSON.stringify(parentCode)} is not all digits`,
+      );
     }
     return { code, name, level, parentCode: parentCode === '' ? null : parentCode, source, line };
   });

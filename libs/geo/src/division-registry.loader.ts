@@ -25,12 +25,16 @@ export function defaultDivisionFilePaths(): string[] {
   return [join(findProjectRoot(), divisionDataDirectory, defaultDivisionFileName)];
 }
 
-export function loadDivisionRegistry(paths: readonly string[] = defaultDivisionFilePaths()): DivisionRegistry {
+export function loadDivisionRegistry(
+  paths: readonly string[] = defaultDivisionFilePaths(),
+): DivisionRegistry {
   if (paths.length === 0) throw new RangeError('loadDivisionRegistry needs at least one CSV file');
   const records = paths.flatMap((path) => {
     const { size } = statSync(path);
     if (size > divisionFileBytesMax) {
-      throw new RangeError(`${path} is ${size} bytes, more than the ${divisionFileBytesMax}-byte limit for a division file`);
+      throw new RangeError(
+        `${path} is ${size} bytes, more than the ${divisionFileBytesMax}-byte limit for a division file`,
+      );
     }
     return parseDivisionCsv(readFileSync(path, 'utf8'), path);
   });

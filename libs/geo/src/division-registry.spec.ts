@@ -23,8 +23,18 @@ describe('DivisionRegistry over data/divisions/yunnan-53.csv', () => {
   });
 
   it('places 富源县 under 曲靖市 under 云南省', () => {
-    expect(registry.get('530325')).toEqual({ code: '530325', name: '富源县', level: 'county', parentCode: '5303' });
-    expect(registry.parentOf('530325')).toEqual({ code: '5303', name: '曲靖市', level: 'prefecture', parentCode: '53' });
+    expect(registry.get('530325')).toEqual({
+      code: '530325',
+      name: '富源县',
+      level: 'county',
+      parentCode: '5303',
+    });
+    expect(registry.parentOf('530325')).toEqual({
+      code: '5303',
+      name: '曲靖市',
+      level: 'prefecture',
+      parentCode: '53',
+    });
     expect(registry.parentOf('5303')?.code).toBe('53');
     expect(registry.parentOf('53')).toBeUndefined();
   });
@@ -33,7 +43,15 @@ describe('DivisionRegistry over data/divisions/yunnan-53.csv', () => {
     const children = registry.childrenOf('5303');
     expect(children.map((child) => child.level)).toEqual(Array(children.length).fill('county'));
     expect(children.map((child) => child.code)).toEqual([
-      '530302', '530303', '530304', '530322', '530323', '530324', '530325', '530326', '530381',
+      '530302',
+      '530303',
+      '530304',
+      '530322',
+      '530323',
+      '530324',
+      '530325',
+      '530326',
+      '530381',
     ]);
   });
 
@@ -42,7 +60,11 @@ describe('DivisionRegistry over data/divisions/yunnan-53.csv', () => {
     expect(registry.require('530325102').name).toBe('营上镇');
     expect(registry.isDirectChild('530325', '530325102')).toBe(true);
     expect(registry.isDirectChild('5303', '530325102')).toBe(false);
-    expect(registry.ancestorsOf('530325102').map((division) => division.code)).toEqual(['53', '5303', '530325']);
+    expect(registry.ancestorsOf('530325102').map((division) => division.code)).toEqual([
+      '53',
+      '5303',
+      '530325',
+    ]);
     expect(registry.ancestorsOf('53')).toEqual([]);
   });
 

@@ -9,7 +9,12 @@ import {
   UnknownDivisionError,
 } from './division';
 import { DivisionRecord } from './division-csv.parser';
-import { isValidVillageGroupNumber, parseVillageGroupCode, villageGroupCode, villageGroupNumberMax } from './village-group';
+import {
+  isValidVillageGroupNumber,
+  parseVillageGroupCode,
+  villageGroupCode,
+  villageGroupNumberMax,
+} from './village-group';
 
 export interface AddVillageGroup {
   readonly villageCode: string;
@@ -21,7 +26,11 @@ export interface AddVillageGroup {
 function compareDivisionCodes(left: string, right: string): number {
   const leftGroup = parseVillageGroupCode(left);
   const rightGroup = parseVillageGroupCode(right);
-  if (leftGroup !== undefined && rightGroup !== undefined && leftGroup.villageCode === rightGroup.villageCode) {
+  if (
+    leftGroup !== undefined &&
+    rightGroup !== undefined &&
+    leftGroup.villageCode === rightGroup.villageCode
+  ) {
     return leftGroup.groupNumber - rightGroup.groupNumber;
   }
   return left < right ? -1 : left > right ? 1 : 0;
@@ -70,21 +79,30 @@ export class DivisionRegistry {
     return registry;
   }
 
-  private static checkParent(record: DivisionRecord, recordByCode: ReadonlyMap<string, DivisionRecord>): void {
+  private static checkParent(
+    record: DivisionRecord,
+    recordByCode: ReadonlyMap<string, DivisionRecord>,
+  ): void {
     const fail = (detail: string): never => {
       throw new DivisionDataError(record.source, record.line, detail);
     };
     if (record.level === 'province') {
-      if (record.parentCode !== null) fail(`province ${record.code} must not have a parent, got ${record.parentCode}`);
+      if (record.parentCode !== null)
+        fail(`province ${record.code} must not have a parent, got ${record.parentCode}`);
       return;
     }
-    if (record.parentCode === null) return fail(`${record.level} ${record.code} has no parent code`);
+    if (record.parentCode === null)
+      return fail(`${record.level} ${record.code} has no parent code`);
     const parent = recordByCode.get(record.parentCode);
-    if (parent === undefined) return fail(`parent ${record.parentCode} of ${record.code} does not exist`);
+    if (parent === undefined)
+      return fail(`parent ${record.parentCode} of ${record.code} does not exist`);
     if (divisionLevelDepth(parent.level) !== divisionLevelDepth(record.level) - 1) {
-      fail(`${record.level} ${record.code} cannot sit directly under ${parent.level} ${parent.code}`);
+      fail(
+        `${record.level} ${record.code} cannot sit directly under ${parent.level} ${parent.code}`,
+      );
     }
-    if (!record.code.startsWith(parent.code)) fail(`code ${record.code} does not start with its parent's code ${parent.code}`);
+    if (!record.code.startsWith(parent.code))
+      fail(`code ${record.code} does not start with its parent's code ${parent.code}`);
   }
 
   get size(): number {
@@ -125,7 +143,8 @@ export class DivisionRegistry {
     while (current !== undefined) {
       ancestors.push(current);
       // Validation makes each parent one level up, so a longer chain means the maps were corrupted.
-      if (ancestors.length > divisionLevels.length) throw new Error(`Division ancestry of ${code} does not terminate`);
+      if (ancestors.length > divisionLevels.length)
+        throw new Error(`Division ancestry of ${code} does not terminate`);
       current = this.parentOf(current.code);
     }
     return ancestors.reverse();
@@ -143,7 +162,10 @@ export class DivisionRegistry {
   }
 
   countsByLevel(): Record<DivisionLevel, number> {
-    const counts = Object.fromEntries(divisionLevels.map((level) => [level, 0])) as Record<DivisionLevel, number>;
+    const counts = Object.fromEntries(divisionLevels.map((level) => [level, 0])) as Record<
+      DivisionLevel,
+      number
+    >;
     for (const division of this.divisions.values()) counts[division.level] += 1;
     return counts;
   }
@@ -166,11 +188,25 @@ export class DivisionRegistry {
     }
     const code = villageGroupCode(villageCode, groupNumber);
     const trimmedName = name.trim();
-    if (trimmedName === '') throw new InvalidVillageGroupError('invalid_name', code, `Village group ${code} needs a name`);
+    if (trimmedName === '')
+      throw new InvalidVillageGroupError(
+        'invalid_name',
+        code,
+        `Village group ${code} needs a name`,
+      );
     if (this.divisions.has(code)) {
-      throw new InvalidVillageGroupError('duplicate', code, `Village group ${code} is already registered`);
+      throw new InvalidVillageGroupError(
+        'duplicate',
+        code,
+        `Village group ${code} is already registered`,
+      );
     }
-    const group: Division = { code, name: trimmedName, level: 'village_group', parentCode: villageCode };
+    const group: Division = {
+      code,
+      name: trimmedName,
+      level: 'village_group',
+      parentCode: villageCode,
+    };
     this.divisions.set(code, group);
     this.insertChildSorted(villageCode, code);
     return group;

@@ -1,4 +1,10 @@
-export const statisticalDivisionLevels = ['province', 'prefecture', 'county', 'township', 'village'] as const;
+export const statisticalDivisionLevels = [
+  'province',
+  'prefecture',
+  'county',
+  'township',
+  'village',
+] as const;
 export type StatisticalDivisionLevel = (typeof statisticalDivisionLevels)[number];
 
 // 村民小组 sit below villages but have no national code, so they are a level of their own.
@@ -49,7 +55,8 @@ export class DivisionDataError extends Error {
   }
 }
 
-export type InvalidVillageGroupReason = 'not_a_village' | 'invalid_group_number' | 'invalid_name' | 'duplicate';
+export type InvalidVillageGroupReason =
+  'not_a_village' | 'invalid_group_number' | 'invalid_name' | 'duplicate';
 
 export class InvalidVillageGroupError extends Error {
   override readonly name = 'InvalidVillageGroupError';

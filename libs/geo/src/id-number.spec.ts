@@ -32,8 +32,13 @@ describe('validateIdNumber', () => {
   it('normalises lowercase x, full-width digits and X, and surrounding spaces', () => {
     expect(normaliseIdNumber(' 11010519491231002x ')).toBe('11010519491231002X');
     expect(normaliseIdNumber('１１０１０５１９４９１２３１００２Ｘ')).toBe('11010519491231002X');
-    expect(normaliseIdNumber('\u3000１１０１０５１９４９１２３１００２ｘ')).toBe('11010519491231002X');
-    expect(validateIdNumber('11010519491231002x')).toMatchObject({ ok: true, idNumber: '11010519491231002X' });
+    expect(normaliseIdNumber('\u3000１１０１０５１９４９１２３１００２ｘ')).toBe(
+      '11010519491231002X',
+    );
+    expect(validateIdNumber('11010519491231002x')).toMatchObject({
+      ok: true,
+      idNumber: '11010519491231002X',
+    });
     expect(isValidIdNumber('１１０１０５１９４９１２３１００２ｘ')).toBe(true);
   });
 
@@ -61,7 +66,9 @@ describe('validateIdNumber', () => {
 
   it('lets callers raise the earliest birth year', () => {
     expect(isValidIdNumber('440524188001010014', { birthYearMin: 1900 })).toBe(false);
-    expect(validateIdNumber(makeIdNumber('530325', '19000101', '001'), { birthYearMin: 1900 })).toMatchObject({ ok: true });
+    expect(
+      validateIdNumber(makeIdNumber('530325', '19000101', '001'), { birthYearMin: 1900 }),
+    ).toMatchObject({ ok: true });
   });
 
   it('accepts 29 February only in leap years', () => {
@@ -73,7 +80,10 @@ describe('validateIdNumber', () => {
   it('rejects a future birth date only when today is given', () => {
     const idNumber = makeIdNumber('530325', '20300101', '001');
     expect(isValidIdNumber(idNumber)).toBe(true);
-    expect(validateIdNumber(idNumber, { today: '2029-12-31' })).toMatchObject({ ok: false, reason: 'birth_date' });
+    expect(validateIdNumber(idNumber, { today: '2029-12-31' })).toMatchObject({
+      ok: false,
+      reason: 'birth_date',
+    });
     expect(isValidIdNumber(idNumber, { today: '2030-01-01' })).toBe(true);
     expect(() => validateIdNumber(idNumber, { today: '2030/01/01' })).toThrow(RangeError);
   });
@@ -100,7 +110,11 @@ describe('makeIdNumber properties', () => {
     .tuple(provinceCode, fc.integer({ min: 0, max: 9999 }))
     .map(([province, rest]) => `${province}${String(rest).padStart(4, '0')}`);
   const birthDate = fc
-    .date({ min: new Date('1800-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    .date({
+      min: new Date('1800-01-01T00:00:00Z'),
+      max: new Date('2099-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    })
     .map((date) => date.toISOString().slice(0, 10));
   const sequence = fc.integer({ min: 0, max: 999 }).map((value) => String(value).padStart(3, '0'));
 

@@ -6,19 +6,47 @@ export const idNumberBirthYearMinDefault = 1800;
 
 // The 34 provincial-level codes of GB/T 2260; the rest of the address code changes over time, so only this part is checked.
 export const idNumberProvinceCodes: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15',
-  '21', '22', '23',
-  '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46',
-  '50', '51', '52', '53', '54',
-  '61', '62', '63', '64', '65',
-  '71', '81', '82',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
 ]);
 
 const checkWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const checkCharacters = '10X98765432';
 
-export type IdNumberFailureReason = 'length' | 'characters' | 'birth_date' | 'check_digit' | 'province';
+export type IdNumberFailureReason =
+  'length' | 'characters' | 'birth_date' | 'check_digit' | 'province';
 
 export type IdNumberSex = 'male' | 'female';
 
@@ -66,7 +94,8 @@ export function normaliseIdNumber(raw: string): string {
 }
 
 export function idNumberCheckDigit(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new RangeError(`Expected 17 digits, got ${JSON.stringify(first17)}`);
+  if (!/^\d{17}$/.test(first17))
+    throw new RangeError(`Expected 17 digits, got ${JSON.stringify(first17)}`);
   let sum = 0;
   for (let index = 0; index < checkWeights.length; index += 1) {
     sum += Number(first17[index]) * (checkWeights[index] ?? 0);
@@ -85,36 +114,54 @@ function daysInMonth(year: number, month: number): number {
 
 const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/;
 
-function birthDateProblem(yyyymmdd: string, today: string | undefined, birthYearMin: number): string | undefined {
+function birthDateProblem(
+  yyyymmdd: string,
+  today: string | undefined,
+  birthYearMin: number,
+): string | undefined {
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
   const day = Number(yyyymmdd.slice(6, 8));
   if (year < birthYearMin) return `birth year ${year} is before ${birthYearMin}`;
   if (month < 1 || month > 12) return `birth month ${month} does not exist`;
-  if (day < 1 || day > daysInMonth(year, month)) return `day ${day} does not exist in ${year}-${String(month).padStart(2, '0')}`;
+  if (day < 1 || day > daysInMonth(year, month))
+    return `day ${day} does not exist in ${year}-${String(month).padStart(2, '0')}`;
   const birthDate = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
   if (today !== undefined && birthDate > today) return `birth date ${birthDate} is after ${today}`;
   return undefined;
 }
 
-export function validateIdNumber(raw: string, options: ValidateIdNumberOptions = {}): IdNumberValidation {
+export function validateIdNumber(
+  raw: string,
+  options: ValidateIdNumberOptions = {},
+): IdNumberValidation {
   const { today, birthYearMin = idNumberBirthYearMinDefault } = options;
   if (today !== undefined && !isoDatePattern.test(today)) {
     throw new RangeError(`today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
   }
   const idNumber = normaliseIdNumber(raw);
-  const fail = (reason: IdNumberFailureReason, message: string): InvalidIdNumber => ({ ok: false, reason, message });
+  const fail = (reason: IdNumberFailureReason, message: string): InvalidIdNumber => ({
+    ok: false,
+    reason,
+    message,
+  });
   // Array.from counts code points, so an astral character is one character, not two.
   const length = Array.from(idNumber).length;
-  if (length !== idNumberLength) return fail('length', `ID number must have ${idNumberLength} characters, got ${length}`);
-  if (!/^\d{17}[\dX]$/.test(idNumber)) return fail('characters', 'ID number must be 17 digits followed by a digit or X');
+  if (length !== idNumberLength)
+    return fail('length', `ID number must have ${idNumberLength} characters, got ${length}`);
+  if (!/^\d{17}[\dX]$/.test(idNumber))
+    return fail('characters', 'ID number must be 17 digits followed by a digit or X');
   const provinceCode = idNumber.slice(0, 2);
-  if (!idNumberProvinceCodes.has(provinceCode)) return fail('province', `${provinceCode} is not a province code`);
+  if (!idNumberProvinceCodes.has(provinceCode))
+    return fail('province', `${provinceCode} is not a province code`);
   const dateProblem = birthDateProblem(idNumber.slice(6, 14), today, birthYearMin);
   if (dateProblem !== undefined) return fail('birth_date', dateProblem);
   const expectedCheck = idNumberCheckDigit(idNumber.slice(0, 17));
   if (idNumber.charAt(17) !== expectedCheck) {
-    return fail('check_digit', `check character should be ${expectedCheck}, got ${idNumber.charAt(17)}`);
+    return fail(
+      'check_digit',
+      `check character should be ${expectedCheck}, got ${idNumber.charAt(17)}`,
+    );
   }
   return {
     ok: true,
@@ -132,12 +179,18 @@ export function isValidIdNumber(raw: string, options: ValidateIdNumberOptions = 
 }
 
 // Builds a valid number from its parts so tests elsewhere never need real people's IDs.
-export function makeIdNumber(addressCode6: string, birthDateYyyymmdd: string, sequence3: string): string {
-  if (!/^\d{6}$/.test(addressCode6)) throw new RangeError(`Address code must be 6 digits, got ${JSON.stringify(addressCode6)}`);
+export function makeIdNumber(
+  addressCode6: string,
+  birthDateYyyymmdd: string,
+  sequence3: string,
+): string {
+  if (!/^\d{6}$/.test(addressCode6))
+    throw new RangeError(`Address code must be 6 digits, got ${JSON.stringify(addressCode6)}`);
   if (!/^\d{8}$/.test(birthDateYyyymmdd)) {
     throw new RangeError(`Birth date must be YYYYMMDD, got ${JSON.stringify(birthDateYyyymmdd)}`);
   }
-  if (!/^\d{3}$/.test(sequence3)) throw new RangeError(`Sequence must be 3 digits, got ${JSON.stringify(sequence3)}`);
+  if (!/^\d{3}$/.test(sequence3))
+    throw new RangeError(`Sequence must be 3 digits, got ${JSON.stringify(sequence3)}`);
   const first17 = `${addressCode6}${birthDateYyyymmdd}${sequence3}`;
   return `${first17}${idNumberCheckDigit(first17)}`;
 }

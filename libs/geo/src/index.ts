@@ -6,7 +6,12 @@ export {
   statisticalDivisionLevels,
   UnknownDivisionError,
 } from './division';
-export type { Division, DivisionLevel, InvalidVillageGroupReason, StatisticalDivisionLevel } from './division';
+export type {
+  Division,
+  DivisionLevel,
+  InvalidVillageGroupReason,
+  StatisticalDivisionLevel,
+} from './division';
 export { divisionCsvHeader, parseDivisionCsv } from './division-csv.parser';
 export type { DivisionRecord } from './division-csv.parser';
 export { DivisionRegistry } from './division-registry';

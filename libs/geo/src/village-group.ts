@@ -10,18 +10,26 @@ export interface VillageGroupCodeParts {
 
 const villageCodePattern = new RegExp(`^\\d{${divisionCodeLengthByLevel.village}}$`);
 // Leading zeros are refused so that each group has exactly one spelling of its code.
-const villageGroupCodePattern = new RegExp(`^(\\d{${divisionCodeLengthByLevel.village}})-([1-9]\\d{0,2})$`);
+const villageGroupCodePattern = new RegExp(
+  `^(\\d{${divisionCodeLengthByLevel.village}})-([1-9]\\d{0,2})$`,
+);
 
 export function isValidVillageGroupNumber(groupNumber: number): boolean {
-  return Number.isSafeInteger(groupNumber) && groupNumber >= 1 && groupNumber <= villageGroupNumberMax;
+  return (
+    Number.isSafeInteger(groupNumber) && groupNumber >= 1 && groupNumber <= villageGroupNumberMax
+  );
 }
 
 export function villageGroupCode(villageCode: string, groupNumber: number): string {
   if (!villageCodePattern.test(villageCode)) {
-    throw new RangeError(`Village code must be ${divisionCodeLengthByLevel.village} digits, got ${JSON.stringify(villageCode)}`);
+    throw new RangeError(
+      `Village code must be ${divisionCodeLengthByLevel.village} digits, got ${JSON.stringify(villageCode)}`,
+    );
   }
   if (!isValidVillageGroupNumber(groupNumber)) {
-    throw new RangeError(`Village group number must be an integer from 1 to ${villageGroupNumberMax}, got ${groupNumber}`);
+    throw new RangeError(
+      `Village group number must be an integer from 1 to ${villageGroupNumberMax}, got ${groupNumber}`,
+    );
   }
   return `${villageCode}-${groupNumber}`;
 }

@@ -3,8 +3,26 @@ import fc from 'fast-check';
 import { canonicalJson, canonicalPlainJson, NotPlainJsonError } from './canonical-json';
 
 // Characters JSON must escape, lone surrogates, and characters it must not escape.
-const tricky = fc.string({ unit: fc.constantFrom('"', '\\', '\u0000', '\u001f', '\u007f', '\ud800', '\udc00', '\u2028', 'a', '€') });
-const key = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), tricky);
+const tricky = fc.string({
+  unit: fc.constantFrom(
+    '"',
+    '\\',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    '\ud800',
+    '\udc00',
+    '\u2028',
+    'a',
+    '€',
+  ),
+});
+const key = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  tricky,
+);
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
@@ -34,11 +52,15 @@ describe('canonicalJson (RFC 8785)', () => {
 
   it('sorts keys by UTF-16 code units, not code points (RFC 8785 §3.2.3)', () => {
     // U+1F600 is stored as the surrogates D83D DE00, which sort before U+FB33.
-    expect(canonicalJson({ '\ufb33': 1, '\u{1f600}': 2, a: 3, '\u00e9': 4 })).toBe('{"a":3,"\u00e9":4,"\u{1f600}":2,"\ufb33":1}');
+    expect(canonicalJson({ '\ufb33': 1, '\u{1f600}': 2, a: 3, '\u00e9': 4 })).toBe(
+      '{"a":3,"\u00e9":4,"\u{1f600}":2,"\ufb33":1}',
+    );
   });
 
   it('orders integer-like keys as text, where JavaScript objects list them numerically', () => {
-    expect(canonicalJson({ 10: 1, 2: 2, 1: { b: 1, a: 2 } })).toBe('{"1":{"a":2,"b":1},"10":1,"2":2}');
+    expect(canonicalJson({ 10: 1, 2: 2, 1: { b: 1, a: 2 } })).toBe(
+      '{"1":{"a":2,"b":1},"10":1,"2":2}',
+    );
   });
 
   it('equals the reference implementation (the canonicalize package) on random JSON', () => {
@@ -52,7 +74,9 @@ describe('canonicalJson (RFC 8785)', () => {
 
   it('leaves out undefined members and writes undefined array items as null, like JSON.stringify', () => {
     expect(canonicalJson({ b: undefined, a: [undefined, 1] })).toBe('{"a":[null,1]}');
-    expect(canonicalJson({ at: new Date('2026-01-02T03:04:05.006Z') })).toBe('{"at":"2026-01-02T03:04:05.006Z"}');
+    expect(canonicalJson({ at: new Date('2026-01-02T03:04:05.006Z') })).toBe(
+      '{"at":"2026-01-02T03:04:05.006Z"}',
+    );
   });
 
   it('refuses what JSON cannot hold', () => {
@@ -69,7 +93,9 @@ describe('canonicalPlainJson (RFC 8785 of values that survive a JSON round trip)
     if (typeof value === 'string') return bad(value);
     if (Array.isArray(value)) return value.some(hasNulOrLoneSurrogate);
     if (typeof value === 'object' && value !== null) {
-      return Object.entries(value).some(([name, member]) => bad(name) || hasNulOrLoneSurrogate(member));
+      return Object.entries(value).some(
+        ([name, member]) => bad(name) || hasNulOrLoneSurrogate(member),
+      );
     }
     return false;
   };
@@ -94,15 +120,50 @@ describe('canonicalPlainJson (RFC 8785 of values that survive a JSON round trip)
   });
 
   it.each([
-    ['a NUL in a string', { items: [{ note: 'ok' }, { note: 'a\u0000b' }] }, ['items', 1, 'note'], 'must not contain NUL or broken Unicode'],
-    ['a lone surrogate in a key', { nested: { ['k\ud800']: 1 } }, ['nested'], 'has a key with NUL or broken Unicode'],
+    [
+      'a NUL in a string',
+      { items: [{ note: 'ok' }, { note: 'a\u0000b' }] },
+      ['items', 1, 'note'],
+      'must not contain NUL or broken Unicode',
+    ],
+    [
+      'a lone surrogate in a key',
+      { nested: { ['k\ud800']: 1 } },
+      ['nested'],
+      'has a key with NUL or broken Unicode',
+    ],
     ['NaN', { ratio: Number.NaN }, ['ratio'], 'must be a finite number'],
     ['a bigint', { amount: 1n }, ['amount'], 'holds a bigint, which JSON cannot carry'],
-    ['undefined in an array', { list: [1, undefined] }, ['list', 1], 'holds a undefined, which JSON cannot carry'],
-    ['a function member named toJSON', { toJSON: () => 'x' }, ['toJSON'], 'holds a function, which JSON cannot carry'],
-    ['a Date', { at: new Date(0) }, ['at'], 'must be a plain JSON object (no Date, Map or class instance)'],
-    ['a Map', { index: [new Map()] }, ['index', 0], 'must be a plain JSON object (no Date, Map or class instance)'],
-    ['nesting past the limit', { a: { b: { c: {} } } }, ['a', 'b', 'c'], 'nests deeper than 2 levels'],
+    [
+      'undefined in an array',
+      { list: [1, undefined] },
+      ['list', 1],
+      'holds a undefined, which JSON cannot carry',
+    ],
+    [
+      'a function member named toJSON',
+      { toJSON: () => 'x' },
+      ['toJSON'],
+      'holds a function, which JSON cannot carry',
+    ],
+    [
+      'a Date',
+      { at: new Date(0) },
+      ['at'],
+      'must be a plain JSON object (no Date, Map or class instance)',
+    ],
+    [
+      'a Map',
+      { index: [new Map()] },
+      ['index', 0],
+      'must be a plain JSON object (no Date, Map or class instance)',
+    ],
+    [
+      'nesting past the limit',
+      { a: { b: { c: {} } } },
+      ['a', 'b', 'c'],
+      'nests deeper than 2 levels',
+    ],
   ])('refuses %s, naming where', (_label, value, path, reason) => {
     let thrown: unknown;
     try {
@@ -115,7 +176,10 @@ describe('canonicalPlainJson (RFC 8785 of values that survive a JSON round trip)
   });
 
   it('accepts objects without a prototype, and nesting up to the limit', () => {
-    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: 1, a: [true, null] });
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, {
+      b: 1,
+      a: [true, null],
+    });
     expect(canonicalPlainJson({ x: bare }, 2)).toBe('{"x":{"a":[true,null],"b":1}}');
     expect(canonicalPlainJson({ a: { b: {} } }, 2)).toBe('{"a":{"b":{}}}');
   });

@@ -32,7 +32,9 @@ function serialize(value: unknown): string | undefined {
       if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
         return serialize((value as { toJSON(): unknown }).toJSON());
       }
-      return Array.isArray(value) ? serializeArray(value) : serializeObject(value as Record<string, unknown>);
+      return Array.isArray(value)
+        ? serializeArray(value)
+        : serializeObject(value as Record<string, unknown>);
     case 'bigint':
       throw new TypeError('a BigInt has no JSON representation');
     default:
@@ -77,6 +79,7 @@ function memberPrefix(key: string): string {
 
 // What JSON.stringify would escape: quote, backslash, control characters, and (to be exact
 // about lone surrogates, which it writes as \udXXX) any surrogate at all.
+// eslint-disable-next-line no-control-regex -- control characters are what RFC 8785 escapes
 const needsEscaping = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function quote(text: string): string {
@@ -107,9 +110,15 @@ export function canonicalPlainJson(value: unknown, depthMax: number): string {
   return plainValue(value, 0, depthMax, []);
 }
 
-function plainValue(value: unknown, depth: number, depthMax: number, path: (string | number)[]): string {
+function plainValue(
+  value: unknown,
+  depth: number,
+  depthMax: number,
+  path: (string | number)[],
+): string {
   if (typeof value !== 'object' || value === null) return plainScalar(value, path, undefined);
-  if (depth > depthMax) throw new NotPlainJsonError([...path], `nests deeper than ${depthMax} levels`);
+  if (depth > depthMax)
+    throw new NotPlainJsonError([...path], `nests deeper than ${depthMax} levels`);
   if (Array.isArray(value)) {
     let text = '[';
     for (let index = 0; index < value.length; index += 1) {
@@ -120,18 +129,29 @@ function plainValue(value: unknown, depth: number, depthMax: number, path: (stri
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) {
-    throw new NotPlainJsonError([...path], 'must be a plain JSON object (no Date, Map or class instance)');
+    throw new NotPlainJsonError(
+      [...path],
+      'must be a plain JSON object (no Date, Map or class instance)',
+    );
   }
   const keys = Object.keys(value).sort();
   let text = '{';
   for (const key of keys) {
     if (text.length > 1) text += ',';
-    text += plainMemberPrefix(key, path) + plainMember((value as Record<string, unknown>)[key], key, depth, depthMax, path);
+    text +=
+      plainMemberPrefix(key, path) +
+      plainMember((value as Record<string, unknown>)[key], key, depth, depthMax, path);
   }
   return `${text}}`;
 }
 
-function plainMember(value: unknown, key: string | number, depth: number, depthMax: number, path: (string | number)[]): string {
+function plainMember(
+  value: unknown,
+  key: string | number,
+  depth: number,
+  depthMax: number,
+  path: (string | number)[],
+): string {
   if (typeof value !== 'object' || value === null) return plainScalar(value, path, key);
   path.push(key);
   const text = plainValue(value, depth + 1, depthMax, path);
@@ -139,23 +159,34 @@ function plainMember(value: unknown, key: string | number, depth: number, depthM
   return text;
 }
 
-function plainScalar(value: unknown, path: readonly (string | number)[], key: string | number | undefined): string {
+function plainScalar(
+  value: unknown,
+  path: readonly (string | number)[],
+  key: string | number | undefined,
+): string {
   switch (typeof value) {
     case 'string':
       if (!needsEscaping.test(value)) return `"${value}"`;
       if (value.includes('\u0000') || !value.isWellFormed()) {
-        throw new NotPlainJsonError(memberPath(path, key), 'must not contain NUL or broken Unicode');
+        throw new NotPlainJsonError(
+          memberPath(path, key),
+          'must not contain NUL or broken Unicode',
+        );
       }
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new NotPlainJsonError(memberPath(path, key), 'must be a finite number');
+      if (!Number.isFinite(value))
+        throw new NotPlainJsonError(memberPath(path, key), 'must be a finite number');
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': // null
       return 'null';
     default:
-      throw new NotPlainJsonError(memberPath(path, key), `holds a ${typeof value}, which JSON cannot carry`);
+      throw new NotPlainJsonError(
+        memberPath(path, key),
+        `holds a ${typeof value}, which JSON cannot carry`,
+      );
   }
 }
 
@@ -174,6 +205,9 @@ function plainMemberPrefix(key: string, path: readonly (string | number)[]): str
   return prefix;
 }
 
-function memberPath(path: readonly (string | number)[], key: string | number | undefined): (string | number)[] {
+function memberPath(
+  path: readonly (string | number)[],
+  key: string | number | undefined,
+): (string | number)[] {
   return key === undefined ? [...path] : [...path, key];
 }

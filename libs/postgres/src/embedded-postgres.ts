@@ -61,16 +61,24 @@ export async function startEmbeddedPostgres(
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', `unix_socket_directories=${dataDir}`,
-      '-c', 'max_connections=200',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'idle_in_transaction_session_timeout=60000',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${dataDir}`,
+      '-c',
+      'max_connections=200',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'idle_in_transaction_session_timeout=60000',
       // An append-only log with random-key indexes: fewer checkpoints mean fewer full-page images
       // in the WAL, and compressing the ones left cuts the bytes each commit must flush.
-      '-c', 'max_wal_size=4GB',
-      '-c', 'checkpoint_timeout=30min',
-      '-c', 'wal_compression=on',
+      '-c',
+      'max_wal_size=4GB',
+      '-c',
+      'checkpoint_timeout=30min',
+      '-c',
+      'wal_compression=on',
     ],
     onLog: options.onLog ?? (() => undefined),
     onError: options.onLog ?? (() => undefined),
@@ -133,7 +141,8 @@ async function runningClusterPort(clusterDir: string): Promise<number | undefine
   const lines = (await readFile(pidFile, 'utf8')).split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid) || !Number.isInteger(port) || port <= 0)
+    return undefined;
   return port;
 }
 

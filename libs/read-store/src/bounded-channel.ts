@@ -14,7 +14,8 @@ export class BoundedChannel<T> {
   private wakeProducer: (() => void) | undefined;
 
   constructor(private readonly capacity: number) {
-    if (!(Number.isInteger(capacity) && capacity > 0)) throw new Error(`channel capacity must be a positive integer, got ${capacity}`);
+    if (!(Number.isInteger(capacity) && capacity > 0))
+      throw new Error(`channel capacity must be a positive integer, got ${capacity}`);
   }
 
   get size(): number {

@@ -6,7 +6,9 @@ export class ProjectionVersionRetiredError extends Error {
     readonly version: number,
     readonly activeVersion: number,
   ) {
-    super(`projection "${projection}" version ${version} is retired: version ${activeVersion} is active`);
+    super(
+      `projection "${projection}" version ${version} is retired: version ${activeVersion} is active`,
+    );
   }
 }
 
@@ -36,7 +38,10 @@ export class InvalidFindQueryError extends Error {
 /** The read store cannot be reached or refused to serve; the operation may be retried. */
 export class ReadStoreUnavailableError extends Error {
   override readonly name = 'ReadStoreUnavailableError';
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
   }
 }

@@ -1,9 +1,20 @@
 import { LRUCache } from 'lru-cache';
-import type { EventStore, GlobalPosition, RecordedEvent, SubscriptionMessage } from '@sunlight/event-store';
+import type {
+  EventStore,
+  GlobalPosition,
+  RecordedEvent,
+  SubscriptionMessage,
+} from '@sunlight/event-store';
 import { BoundedChannel } from './bounded-channel';
 import { ProjectionVersionActiveError, ProjectionVersionRetiredError } from './errors';
 import type { Projection } from './projection';
-import { getManyKeysMax, keyOf, type DocumentKey, type ReadDocument, type ReadStore } from './read-store.port';
+import {
+  getManyKeysMax,
+  keyOf,
+  type DocumentKey,
+  type ReadDocument,
+  type ReadStore,
+} from './read-store.port';
 import { applyEvents, uniqueKeys } from './recompute';
 
 export interface ProjectionRunnerLogger {
@@ -54,7 +65,8 @@ export interface ProjectionRunnerOptions {
   retryDelayMsMax?: number;
 }
 
-export type ProjectionRunnerState = 'idle' | 'catchingUp' | 'live' | 'retrying' | 'rebuilding' | 'retired' | 'stopped';
+export type ProjectionRunnerState =
+  'idle' | 'catchingUp' | 'live' | 'retrying' | 'rebuilding' | 'retired' | 'stopped';
 
 export interface ProjectionStatus {
   projection: string;
@@ -134,15 +146,28 @@ export class ProjectionRunner {
     this.checkpointInterval = options.checkpointInterval ?? checkpointIntervalDefault;
     this.documentCacheMax = options.documentCacheMax ?? documentCacheMaxDefault;
     // Never smaller than the live settings, so a test that asks for tiny batches gets them throughout.
-    this.catchUpBatchSizeMax = options.catchUpBatchSizeMax ?? Math.max(this.batchSizeMax, Math.min(catchUpBatchSizeMaxDefault, this.batchSizeMax * 20));
-    this.catchUpBatchWaitMs = options.catchUpBatchWaitMs ?? Math.max(this.batchWaitMs, catchUpBatchWaitMsDefault);
-    this.catchUpDocumentCacheMax = options.catchUpDocumentCacheMax ?? Math.max(this.documentCacheMax, catchUpDocumentCacheMaxDefault);
+    this.catchUpBatchSizeMax =
+      options.catchUpBatchSizeMax ??
+      Math.max(this.batchSizeMax, Math.min(catchUpBatchSizeMaxDefault, this.batchSizeMax * 20));
+    this.catchUpBatchWaitMs =
+      options.catchUpBatchWaitMs ?? Math.max(this.batchWaitMs, catchUpBatchWaitMsDefault);
+    this.catchUpDocumentCacheMax =
+      options.catchUpDocumentCacheMax ??
+      Math.max(this.documentCacheMax, catchUpDocumentCacheMaxDefault);
     this.logger = options.logger ?? silentLogger;
-    for (const [name, value] of [['batchSizeMax', this.batchSizeMax], ['catchUpBatchSizeMax', this.catchUpBatchSizeMax]] as const) {
-      if (!(Number.isInteger(value) && value >= 1 && value <= batchSizeMaxLimit)) throw new Error(`${name} must be an integer from 1 to ${batchSizeMaxLimit}`);
+    for (const [name, value] of [
+      ['batchSizeMax', this.batchSizeMax],
+      ['catchUpBatchSizeMax', this.catchUpBatchSizeMax],
+    ] as const) {
+      if (!(Number.isInteger(value) && value >= 1 && value <= batchSizeMaxLimit))
+        throw new Error(`${name} must be an integer from 1 to ${batchSizeMaxLimit}`);
     }
-    for (const [name, value] of [['batchWaitMs', this.batchWaitMs], ['catchUpBatchWaitMs', this.catchUpBatchWaitMs]] as const) {
-      if (!(value >= 0 && value <= batchWaitMsLimit)) throw new Error(`${name} must be from 0 to ${batchWaitMsLimit}`);
+    for (const [name, value] of [
+      ['batchWaitMs', this.batchWaitMs],
+      ['catchUpBatchWaitMs', this.catchUpBatchWaitMs],
+    ] as const) {
+      if (!(value >= 0 && value <= batchWaitMsLimit))
+        throw new Error(`${name} must be from 0 to ${batchWaitMsLimit}`);
     }
   }
 
@@ -156,7 +181,8 @@ export class ProjectionRunner {
     let active: number | undefined;
     try {
       active = await this.options.readStore.activeVersion(name);
-      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(name, version, active);
+      if (active !== undefined && active > version)
+        throw new ProjectionVersionRetiredError(name, version, active);
     } catch (error) {
       this.controller = undefined;
       throw error;
@@ -182,7 +208,9 @@ export class ProjectionRunner {
   whenCaughtUp(): Promise<void> {
     if (this.state === 'live') return Promise.resolve();
     if (this.state === 'stopped' || this.state === 'retired') {
-      return Promise.reject(this.lastError ?? new Error(`projection ${this.projection.name} is ${this.state}`));
+      return Promise.reject(
+        this.lastError ?? new Error(`projection ${this.projection.name} is ${this.state}`),
+      );
     }
     return new Promise((resolve, reject) => this.caughtUpWaiters.push({ resolve, reject }));
   }
@@ -199,8 +227,14 @@ export class ProjectionRunner {
     let active: number | undefined;
     try {
       active = await this.options.readStore.activeVersion(name);
-      if (active === version) throw new ProjectionVersionActiveError(name, version, 'rebuild it in place; give the projection a new version');
-      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(name, version, active);
+      if (active === version)
+        throw new ProjectionVersionActiveError(
+          name,
+          version,
+          'rebuild it in place; give the projection a new version',
+        );
+      if (active !== undefined && active > version)
+        throw new ProjectionVersionRetiredError(name, version, active);
       await this.options.readStore.dropVersion(name, version);
     } catch (error) {
       this.controller = undefined;
@@ -209,14 +243,21 @@ export class ProjectionRunner {
     this.eventsApplied = 0;
     this.lastError = undefined;
     this.state = 'rebuilding';
-    this.logger.info('projection rebuild starting', { projection: name, version, activeVersion: active });
+    this.logger.info('projection rebuild starting', {
+      projection: name,
+      version,
+      activeVersion: active,
+    });
     let head = await this.options.headPosition?.();
     let headReadMs = performance.now();
     const report = () => {
       if (!options.onProgress) return;
       if (this.options.headPosition && performance.now() - headReadMs >= headRefreshMs) {
         headReadMs = performance.now();
-        void this.options.headPosition().then((latest) => (head = latest), () => undefined);
+        void this.options.headPosition().then(
+          (latest) => (head = latest),
+          () => undefined,
+        );
       }
       options.onProgress(this.eventsApplied, head);
     };
@@ -239,7 +280,11 @@ export class ProjectionRunner {
       this.controller = undefined;
       this.state = 'idle';
     }
-    this.logger.info('projection rebuilt and activated', { projection: name, version, events: this.eventsApplied });
+    this.logger.info('projection rebuilt and activated', {
+      projection: name,
+      version,
+      events: this.eventsApplied,
+    });
     return { events: this.eventsApplied, ms: performance.now() - startedMs };
   }
 
@@ -249,7 +294,9 @@ export class ProjectionRunner {
    * undefined in every other state.
    */
   livePosition(): { version: number; position: GlobalPosition | undefined } | undefined {
-    return this.state === 'live' ? { version: this.projection.version, position: this.position } : undefined;
+    return this.state === 'live'
+      ? { version: this.projection.version, position: this.position }
+      : undefined;
   }
 
   async status(): Promise<ProjectionStatus> {
@@ -260,8 +307,14 @@ export class ProjectionRunner {
       head = undefined;
     }
     const lagEvents = numericDistance(head, this.position);
-    const caughtUp = lagEvents === 0 || (lagEvents === undefined && this.state === 'live' && this.pendingEvents === 0);
-    const lagMs = caughtUp ? 0 : this.lastRecordedAt === undefined ? undefined : Math.max(0, Date.now() - this.lastRecordedAt.getTime());
+    const caughtUp =
+      lagEvents === 0 ||
+      (lagEvents === undefined && this.state === 'live' && this.pendingEvents === 0);
+    const lagMs = caughtUp
+      ? 0
+      : this.lastRecordedAt === undefined
+        ? undefined
+        : Math.max(0, Date.now() - this.lastRecordedAt.getTime());
     return {
       projection: this.projection.name,
       version: this.projection.version,
@@ -277,7 +330,8 @@ export class ProjectionRunner {
 
   /** Marks the runner busy before its first await, so two calls cannot both start it. */
   private claim(): AbortController {
-    if (this.controller && !this.controller.signal.aborted) throw new Error(`projection ${this.projection.name} is already running`);
+    if (this.controller && !this.controller.signal.aborted)
+      throw new Error(`projection ${this.projection.name} is already running`);
     this.controller = new AbortController();
     return this.controller;
   }
@@ -291,32 +345,50 @@ export class ProjectionRunner {
     while (!signal.aborted) {
       try {
         this.state = 'catchingUp';
-        await this.consume(signal, false, () => {
-          failures = 0;
-          this.reportLive();
-        }, async () => {
-          if (activate) {
-            await this.options.readStore.activateVersion(name, version);
-            activate = false;
-            this.logger.info('projection version activated', { projection: name, version });
-          }
-          this.state = 'live';
-          this.settleCaughtUp();
-        });
+        await this.consume(
+          signal,
+          false,
+          () => {
+            failures = 0;
+            this.reportLive();
+          },
+          async () => {
+            if (activate) {
+              await this.options.readStore.activateVersion(name, version);
+              activate = false;
+              this.logger.info('projection version activated', { projection: name, version });
+            }
+            this.state = 'live';
+            this.settleCaughtUp();
+          },
+        );
         return;
       } catch (error) {
         if (signal.aborted) return;
         this.lastError = error;
         if (error instanceof ProjectionVersionRetiredError) {
           this.state = 'retired';
-          this.logger.error('projection version retired; stopping', { projection: name, version, error: errorMessage(error) });
+          this.logger.error('projection version retired; stopping', {
+            projection: name,
+            version,
+            error: errorMessage(error),
+          });
           this.settleCaughtUp(error);
           return;
         }
         failures += 1;
-        const delayMs = Math.min(retryDelayMsMax, retryDelayMsMin * 2 ** Math.min(failures - 1, 16));
+        const delayMs = Math.min(
+          retryDelayMsMax,
+          retryDelayMsMin * 2 ** Math.min(failures - 1, 16),
+        );
         this.state = 'retrying';
-        this.logger.error('projection failed; retrying from its checkpoint', { projection: name, version, failures, delayMs, error: errorMessage(error) });
+        this.logger.error('projection failed; retrying from its checkpoint', {
+          projection: name,
+          version,
+          failures,
+          delayMs,
+          error: errorMessage(error),
+        });
         await sleep(delayMs, signal);
       }
     }
@@ -393,7 +465,10 @@ export class ProjectionRunner {
       if (batch.length === 0) return;
       const events = batch;
       batch = [];
-      const touched = events.map((event) => ({ event, keys: uniqueKeys(this.projection.keysOf(event)) }));
+      const touched = events.map((event) => ({
+        event,
+        keys: uniqueKeys(this.projection.keysOf(event)),
+      }));
       const documents = new Map<string, ReadDocument>();
       const missing = new Map<string, DocumentKey>();
       for (const { keys } of touched) {
@@ -407,7 +482,11 @@ export class ProjectionRunner {
       }
       const missingKeys = [...missing.values()];
       for (let start = 0; start < missingKeys.length; start += getManyKeysMax) {
-        for (const [id, document] of await this.options.readStore.getMany(name, version, missingKeys.slice(start, start + getManyKeysMax))) {
+        for (const [id, document] of await this.options.readStore.getMany(
+          name,
+          version,
+          missingKeys.slice(start, start + getManyKeysMax),
+        )) {
           documents.set(id, document);
           cache.set(id, document);
         }
@@ -424,7 +503,10 @@ export class ProjectionRunner {
       const write = this.options.readStore.commitBatch({
         projection: name,
         version,
-        documents: [...changed].map(([id, key]) => ({ collection: key.collection, document: changedDocuments.get(id) as ReadDocument })),
+        documents: [...changed].map(([id, key]) => ({
+          collection: key.collection,
+          document: changedDocuments.get(id) as ReadDocument,
+        })),
         position: last.position,
       });
       inFlight = {
@@ -448,8 +530,14 @@ export class ProjectionRunner {
     };
     const commitPosition = async (position: GlobalPosition | undefined) => {
       await settleInFlight();
-      if (position === undefined || (this.position !== undefined && position <= this.position)) return;
-      await this.options.readStore.commitBatch({ projection: name, version, documents: [], position });
+      if (position === undefined || (this.position !== undefined && position <= this.position))
+        return;
+      await this.options.readStore.commitBatch({
+        projection: name,
+        version,
+        documents: [],
+        position,
+      });
       this.position = position;
       onCommitted();
     };
@@ -509,7 +597,10 @@ export class ProjectionRunner {
 }
 
 /** head − position for positions that are decimal numbers; undefined for opaque ones. */
-export function numericDistance(head: GlobalPosition | undefined, position: GlobalPosition | undefined): number | undefined {
+export function numericDistance(
+  head: GlobalPosition | undefined,
+  position: GlobalPosition | undefined,
+): number | undefined {
   if (head === undefined) return position === undefined ? 0 : undefined;
   if (!/^\d+$/.test(head) || (position !== undefined && !/^\d+$/.test(position))) return undefined;
   const distance = BigInt(head) - BigInt(position ?? '0');
@@ -555,7 +646,8 @@ class DocumentCache {
       if (kept.length >= sizeMax) break;
       kept.push(entry);
     }
-    for (let index = kept.length - 1; index >= 0; index -= 1) this.documents.set(...(kept[index] as [string, ReadDocument]));
+    for (let index = kept.length - 1; index >= 0; index -= 1)
+      this.documents.set(...(kept[index] as [string, ReadDocument]));
   }
 
   get(id: string): ReadDocument | undefined {

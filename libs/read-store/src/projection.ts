@@ -21,9 +21,13 @@ export interface Projection {
    * event touches (its `keysOf`), as they were before it: one document may hold what another
    * needs, such as a pool's pending disbursement telling its ancestors whom an approval pays.
    */
-  apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey, before: DocumentsBefore): Omit<ReadDocument, 'lastPosition'>;
+  apply(
+    current: ReadDocument | undefined,
+    event: RecordedEvent,
+    key: DocumentKey,
+    before: DocumentsBefore,
+  ): Omit<ReadDocument, 'lastPosition'>;
 }
 
 /** A document the current event touches, as it was before the event; undefined if new or not touched. */
 export type DocumentsBefore = (key: DocumentKey) => ReadDocument | undefined;
-

@@ -26,7 +26,8 @@ export interface DocumentKey {
  * top-level field or a dotted path into nested objects (`sort.disbursedFen`, at most four
  * fields); `id` names the document id.
  */
-export type FieldCondition = string | number | boolean | null | { prefix: string } | { in: readonly (string | number)[] };
+export type FieldCondition =
+  string | number | boolean | null | { prefix: string } | { in: readonly (string | number)[] };
 
 export interface FindQuery {
   where?: Record<string, FieldCondition>;
@@ -96,7 +97,11 @@ export interface ProjectionBatch {
 
 export interface ReadStore {
   /** Documents by key, from the given projection version's collections. Missing keys are absent. */
-  getMany(projection: string, version: number, keys: readonly DocumentKey[]): Promise<Map<string, ReadDocument>>;
+  getMany(
+    projection: string,
+    version: number,
+    keys: readonly DocumentKey[],
+  ): Promise<Map<string, ReadDocument>>;
   /** Reads from the active version of the projection. */
   get(projection: string, collection: string, id: string): Promise<ReadDocument | undefined>;
   find(projection: string, collection: string, query: FindQuery): Promise<FindResult>;

@@ -33,7 +33,10 @@ export function applyEvents(
       const current = originals[index];
       if (current !== undefined && current.lastPosition >= event.position) return;
       const next = projection.apply(current, event, key, before) as ReadDocument;
-      if (next === current) throw new Error(`projection ${projection.name} returned ${id} itself: apply must return a new document`);
+      if (next === current)
+        throw new Error(
+          `projection ${projection.name} returned ${id} itself: apply must return a new document`,
+        );
       // `next` is new and the projection's to give away: id and position are set on it in place.
       next.id = key.id;
       next.lastPosition = event.position;
@@ -45,7 +48,10 @@ export function applyEvents(
 }
 
 /** The projection's documents folded in memory from `events` (filtered here as the store would). */
-export async function recompute(projection: Projection, events: AsyncIterable<RecordedEvent>): Promise<Map<string, ReadDocument>> {
+export async function recompute(
+  projection: Projection,
+  events: AsyncIterable<RecordedEvent>,
+): Promise<Map<string, ReadDocument>> {
   return foldInto(projection, new Map<string, ReadDocument>(), events);
 }
 
@@ -101,21 +107,33 @@ const differencesMaxDefault = 100;
  * document must be there and equal (JSON-equal, key order aside), and each collection must hold
  * no more documents than expected. Returns at most `differencesMax` differences.
  */
-export async function compareWithStore(options: CompareWithStoreOptions): Promise<{ checked: number; differences: ProjectionDifference[] }> {
+export async function compareWithStore(
+  options: CompareWithStoreOptions,
+): Promise<{ checked: number; differences: ProjectionDifference[] }> {
   const differencesMax = options.differencesMax ?? differencesMaxDefault;
   const differences: ProjectionDifference[] = [];
-  const entries = [...options.expected.entries()].filter(([key]) => options.keys === undefined || options.keys.has(key));
+  const entries = [...options.expected.entries()].filter(
+    ([key]) => options.keys === undefined || options.keys.has(key),
+  );
   const countByCollection = new Map<string, number>();
   let checked = 0;
-  for (let start = 0; start < entries.length && differences.length < differencesMax; start += compareChunkKeys) {
+  for (
+    let start = 0;
+    start < entries.length && differences.length < differencesMax;
+    start += compareChunkKeys
+  ) {
     const chunk = entries.slice(start, start + compareChunkKeys);
-    const keys = chunk.map(([key, document]) => ({ collection: collectionOf(key), id: document.id }));
+    const keys = chunk.map(([key, document]) => ({
+      collection: collectionOf(key),
+      id: document.id,
+    }));
     const stored = await options.readStore.getMany(options.projection, options.version, keys);
     for (const [key, document] of chunk) {
       checked += 1;
       const actual = stored.get(key);
       if (actual === undefined) differences.push({ key, kind: 'missing', expected: document });
-      else if (canonicalJson(actual) !== canonicalJson(document)) differences.push({ key, kind: 'different', expected: document, actual });
+      else if (canonicalJson(actual) !== canonicalJson(document))
+        differences.push({ key, kind: 'different', expected: document, actual });
       if (differences.length >= differencesMax) break;
     }
   }
@@ -125,8 +143,17 @@ export async function compareWithStore(options: CompareWithStoreOptions): Promis
   }
   for (const [collection, expectedCount] of countByCollection) {
     if (differences.length >= differencesMax) break;
-    const { total } = await options.readStore.find(options.projection, collection, { limit: 0, version: options.version });
-    if (total !== expectedCount) differences.push({ key: `${collection}/*`, kind: 'countDiffers', expected: expectedCount, actual: total });
+    const { total } = await options.readStore.find(options.projection, collection, {
+      limit: 0,
+      version: options.version,
+    });
+    if (total !== expectedCount)
+      differences.push({
+        key: `${collection}/*`,
+        kind: 'countDiffers',
+        expected: expectedCount,
+        actual: total,
+      });
   }
   return { checked, differences };
 }
@@ -151,16 +178,27 @@ export const checkRoundsMaxDefault = 5;
  * compared again at the next checkpoint (folding only the events since), until none remain, the
  * checkpoint stops moving (what differs then really does) or `roundsMax` comparisons were made.
  */
-export async function checkReadModel(
-  options: CheckReadModelOptions,
-): Promise<{ position: GlobalPosition | undefined; checked: number; differences: ProjectionDifference[]; rounds: number }> {
+export async function checkReadModel(options: CheckReadModelOptions): Promise<{
+  position: GlobalPosition | undefined;
+  checked: number;
+  differences: ProjectionDifference[];
+  rounds: number;
+}> {
   const { readStore, projection, version } = options;
   const roundsMax = options.roundsMax ?? checkRoundsMaxDefault;
   let { position } = await readStore.checkpoint(projection.name, version);
   const expected = new Map<string, ReadDocument>();
-  if (position !== undefined) await foldInto(projection, expected, options.events(undefined, position));
+  if (position !== undefined)
+    await foldInto(projection, expected, options.events(undefined, position));
   const compare = (keys?: ReadonlySet<string>) =>
-    compareWithStore({ readStore, projection: projection.name, version, expected, keys, differencesMax: options.differencesMax });
+    compareWithStore({
+      readStore,
+      projection: projection.name,
+      version,
+      expected,
+      keys,
+      differencesMax: options.differencesMax,
+    });
   const first = await compare();
   let differences = first.differences;
   let rounds = 1;

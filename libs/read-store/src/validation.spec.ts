@@ -7,12 +7,21 @@ import { normalizeBatch, normalizeFindQuery, prefixUpperBound } from './validati
 describe('prefixUpperBound', () => {
   it('bounds exactly the strings that start with the prefix', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), fc.string({ unit: 'grapheme' }), (prefix, other) => {
-        const upper = prefixUpperBound(prefix);
-        const inRange = compareCodePoints(other, prefix) >= 0 && (upper === undefined || compareCodePoints(other, upper) < 0);
-        expect(inRange).toBe(other.startsWith(prefix));
-        expect(compareCodePoints(prefix + other, prefix) >= 0 && (upper === undefined || compareCodePoints(prefix + other, upper) < 0)).toBe(true);
-      }),
+      fc.property(
+        fc.string({ unit: 'grapheme', minLength: 1 }),
+        fc.string({ unit: 'grapheme' }),
+        (prefix, other) => {
+          const upper = prefixUpperBound(prefix);
+          const inRange =
+            compareCodePoints(other, prefix) >= 0 &&
+            (upper === undefined || compareCodePoints(other, upper) < 0);
+          expect(inRange).toBe(other.startsWith(prefix));
+          expect(
+            compareCodePoints(prefix + other, prefix) >= 0 &&
+              (upper === undefined || compareCodePoints(prefix + other, upper) < 0),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });
@@ -22,7 +31,9 @@ describe('prefixUpperBound', () => {
     expect(prefixUpperBound('a\u{10FFFF}')).toBe('b');
     expect(prefixUpperBound('\u{10FFFF}')).toBeUndefined();
     expect(prefixUpperBound('5303')).toBe('5304');
-    expect(prefixUpperBound('云南')).toBe(`云${String.fromCodePoint(('南'.codePointAt(0) as number) + 1)}`);
+    expect(prefixUpperBound('云南')).toBe(
+      `云${String.fromCodePoint(('南'.codePointAt(0) as number) + 1)}`,
+    );
   });
 });
 
@@ -40,8 +51,12 @@ describe('normalizeFindQuery', () => {
 
   it('accepts dotted paths of at most four fields and refuses operators', () => {
     expect(() => normalizeFindQuery({ sortBy: 'sort.disbursedFen', limit: 1 })).not.toThrow();
-    expect(() => normalizeFindQuery({ sortBy: 'a.b.c.d.e', limit: 1 })).toThrow(InvalidFindQueryError);
-    expect(() => normalizeFindQuery({ where: { $or: 'x' }, limit: 1 })).toThrow(InvalidFindQueryError);
+    expect(() => normalizeFindQuery({ sortBy: 'a.b.c.d.e', limit: 1 })).toThrow(
+      InvalidFindQueryError,
+    );
+    expect(() => normalizeFindQuery({ where: { $or: 'x' }, limit: 1 })).toThrow(
+      InvalidFindQueryError,
+    );
   });
 });
 
@@ -58,12 +73,22 @@ describe('normalizeBatch', () => {
         { collection: 'd', document: { id: 'a', lastPosition: position(1), n: 1 } },
       ],
     });
-    expect([...groups.entries()].map(([collection, documents]) => [collection, documents.map((entry) => entry.document.n)])).toEqual([
+    expect(
+      [...groups.entries()].map(([collection, documents]) => [
+        collection,
+        documents.map((entry) => entry.document.n),
+      ]),
+    ).toEqual([
       ['c', [3]],
       ['d', [1]],
     ]);
     expect(() =>
-      normalizeBatch({ projection: 'p', version: 1, position: position(3), documents: [{ collection: 'c', document: { id: 'a', lastPosition: position(4) } }] }),
+      normalizeBatch({
+        projection: 'p',
+        version: 1,
+        position: position(3),
+        documents: [{ collection: 'c', document: { id: 'a', lastPosition: position(4) } }],
+      }),
     ).toThrow(/beyond the batch position/);
   });
 });

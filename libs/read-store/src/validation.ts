@@ -27,22 +27,37 @@ function assert(condition: boolean, message: string): asserts condition {
 }
 
 export function assertProjectionName(name: string): void {
-  assert(typeof name === 'string' && namePattern.test(name), `invalid projection name "${name}": letters, digits, _ and -, at most 40`);
+  assert(
+    typeof name === 'string' && namePattern.test(name),
+    `invalid projection name "${name}": letters, digits, _ and -, at most 40`,
+  );
 }
 
 export function assertCollectionName(name: string): void {
-  assert(typeof name === 'string' && namePattern.test(name), `invalid collection name "${name}": letters, digits, _ and -, at most 40`);
+  assert(
+    typeof name === 'string' && namePattern.test(name),
+    `invalid collection name "${name}": letters, digits, _ and -, at most 40`,
+  );
 }
 
 export function assertVersion(version: number): void {
-  assert(Number.isInteger(version) && version >= 1 && version <= versionMax, `invalid projection version ${version}`);
+  assert(
+    Number.isInteger(version) && version >= 1 && version <= versionMax,
+    `invalid projection version ${version}`,
+  );
 }
 
 export function assertKeys(keys: readonly DocumentKey[]): void {
-  assert(keys.length <= getManyKeysMax, `getMany takes at most ${getManyKeysMax} keys, got ${keys.length}`);
+  assert(
+    keys.length <= getManyKeysMax,
+    `getMany takes at most ${getManyKeysMax} keys, got ${keys.length}`,
+  );
   for (const key of keys) {
     assertCollectionName(key.collection);
-    assert(typeof key.id === 'string' && key.id.length > 0, `invalid document id in collection "${key.collection}"`);
+    assert(
+      typeof key.id === 'string' && key.id.length > 0,
+      `invalid document id in collection "${key.collection}"`,
+    );
   }
 }
 
@@ -58,13 +73,24 @@ export function normalizeIndexes(indexes: readonly ReadIndex[]): NormalizedIndex
   return indexes.map((index) => {
     assertProjectionName(index.projection);
     assertCollectionName(index.collection);
-    assert(index.fields.length > 0 && index.fields.length <= 8, `index on ${index.collection} needs 1 to 8 fields`);
-    const fields = index.fields.map((field) => (typeof field === 'string' ? { name: field, type: 'string' as const } : { ...field }));
+    assert(
+      index.fields.length > 0 && index.fields.length <= 8,
+      `index on ${index.collection} needs 1 to 8 fields`,
+    );
+    const fields = index.fields.map((field) =>
+      typeof field === 'string' ? { name: field, type: 'string' as const } : { ...field },
+    );
     for (const field of fields) {
-      assert(fieldPattern.test(field.name) && field.name !== 'id' && !field.name.startsWith('id.'), `invalid index field "${field.name}"`);
+      assert(
+        fieldPattern.test(field.name) && field.name !== 'id' && !field.name.startsWith('id.'),
+        `invalid index field "${field.name}"`,
+      );
       const key = `${index.projection}/${index.collection}/${field.name}`;
       const known = types.get(key);
-      assert(known === undefined || known === field.type, `field ${key} is declared both ${known} and ${field.type}`);
+      assert(
+        known === undefined || known === field.type,
+        `field ${key} is declared both ${known} and ${field.type}`,
+      );
       types.set(key, field.type);
     }
     return { projection: index.projection, collection: index.collection, fields };
@@ -72,7 +98,11 @@ export function normalizeIndexes(indexes: readonly ReadIndex[]): NormalizedIndex
 }
 
 /** The declared type of each indexed field of one collection. */
-export function declaredFieldTypes(indexes: readonly NormalizedIndex[], projection: string, collection: string): Map<string, 'string' | 'number'> {
+export function declaredFieldTypes(
+  indexes: readonly NormalizedIndex[],
+  projection: string,
+  collection: string,
+): Map<string, 'string' | 'number'> {
   const types = new Map<string, 'string' | 'number'>();
   for (const index of indexes) {
     if (index.projection !== projection || index.collection !== collection) continue;
@@ -110,11 +140,15 @@ export function normalizeFindQuery(query: FindQuery): NormalizedFindQuery {
   if (query.sortBy !== undefined && !fieldPattern.test(query.sortBy)) {
     throw new InvalidFindQueryError('sortBy', 'must name a field or a dotted path of fields');
   }
-  if (query.version !== undefined && !(Number.isInteger(query.version) && query.version >= 1 && query.version <= versionMax)) {
+  if (
+    query.version !== undefined &&
+    !(Number.isInteger(query.version) && query.version >= 1 && query.version <= versionMax)
+  ) {
     throw new InvalidFindQueryError('version', 'must be a positive integer');
   }
   const where = Object.entries(query.where ?? {}).map(([field, condition]) => {
-    if (!fieldPattern.test(field)) throw new InvalidFindQueryError(field, 'is not a field name or a dotted path of fields');
+    if (!fieldPattern.test(field))
+      throw new InvalidFindQueryError(field, 'is not a field name or a dotted path of fields');
     return { field, condition: normalizeCondition(field, condition) };
   });
   return {
@@ -132,14 +166,24 @@ function normalizeCondition(field: string, condition: FieldCondition): Normalize
     return { kind: 'equals', value: condition };
   }
   if (typeof condition === 'number') {
-    if (!Number.isFinite(condition)) throw new InvalidFindQueryError(field, 'must be a finite number');
+    if (!Number.isFinite(condition))
+      throw new InvalidFindQueryError(field, 'must be a finite number');
     return { kind: 'equals', value: condition };
   }
-  if (typeof condition === 'object' && 'prefix' in condition && typeof condition.prefix === 'string') {
-    return { kind: 'prefix', prefix: condition.prefix, upperBound: prefixUpperBound(condition.prefix) };
+  if (
+    typeof condition === 'object' &&
+    'prefix' in condition &&
+    typeof condition.prefix === 'string'
+  ) {
+    return {
+      kind: 'prefix',
+      prefix: condition.prefix,
+      upperBound: prefixUpperBound(condition.prefix),
+    };
   }
   if (typeof condition === 'object' && 'in' in condition && Array.isArray(condition.in)) {
-    if (condition.in.length > findInValuesMax) throw new InvalidFindQueryError(field, `takes at most ${findInValuesMax} values`);
+    if (condition.in.length > findInValuesMax)
+      throw new InvalidFindQueryError(field, `takes at most ${findInValuesMax} values`);
     const strings: string[] = [];
     const numbers: number[] = [];
     for (const value of condition.in) {
@@ -149,7 +193,10 @@ function normalizeCondition(field: string, condition: FieldCondition): Normalize
     }
     return { kind: 'in', strings, numbers };
   }
-  throw new InvalidFindQueryError(field, 'must be a string, number, boolean, null, { prefix } or { in }');
+  throw new InvalidFindQueryError(
+    field,
+    'must be a string, number, boolean, null, { prefix } or { in }',
+  );
 }
 
 /**
@@ -181,14 +228,25 @@ export interface BatchDocument {
 export function normalizeBatch(batch: ProjectionBatch): Map<string, BatchDocument[]> {
   assertProjectionName(batch.projection);
   assertVersion(batch.version);
-  assert(typeof batch.position === 'string' && batch.position.length > 0, 'a batch needs its position');
+  assert(
+    typeof batch.position === 'string' && batch.position.length > 0,
+    'a batch needs its position',
+  );
   const byCollection = new Map<string, Map<string, ReadDocument>>();
   for (const { collection, document } of batch.documents) {
     assertCollectionName(collection);
-    assert(typeof document.id === 'string' && document.id.length > 0, `a document of ${collection} has no id`);
-    assert(!('_id' in document), `document ${collection}/${document.id} has an _id field (reserved)`);
     assert(
-      typeof document.lastPosition === 'string' && document.lastPosition.length > 0 && document.lastPosition <= batch.position,
+      typeof document.id === 'string' && document.id.length > 0,
+      `a document of ${collection} has no id`,
+    );
+    assert(
+      !('_id' in document),
+      `document ${collection}/${document.id} has an _id field (reserved)`,
+    );
+    assert(
+      typeof document.lastPosition === 'string' &&
+        document.lastPosition.length > 0 &&
+        document.lastPosition <= batch.position,
       `document ${collection}/${document.id} has lastPosition "${document.lastPosition}" beyond the batch position "${batch.position}"`,
     );
     let documents = byCollection.get(collection);
@@ -197,11 +255,15 @@ export function normalizeBatch(batch: ProjectionBatch): Map<string, BatchDocumen
       byCollection.set(collection, documents);
     }
     const earlier = documents.get(document.id);
-    if (!earlier || earlier.lastPosition <= document.lastPosition) documents.set(document.id, document);
+    if (!earlier || earlier.lastPosition <= document.lastPosition)
+      documents.set(document.id, document);
   }
   const result = new Map<string, BatchDocument[]>();
   for (const [collection, documents] of byCollection) {
-    result.set(collection, [...documents.values()].map((document) => ({ collection, document })));
+    result.set(
+      collection,
+      [...documents.values()].map((document) => ({ collection, document })),
+    );
   }
   return result;
 }

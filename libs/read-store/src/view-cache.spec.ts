@@ -60,7 +60,9 @@ describe('ReadModelViewCache', () => {
 
   it('does not keep a failed computation', async () => {
     const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
-    await expect(cache.get('53', 't', () => Promise.reject(new Error('read store down')))).rejects.toThrow('read store down');
+    await expect(
+      cache.get('53', 't', () => Promise.reject(new Error('read store down'))),
+    ).rejects.toThrow('read store down');
     expect(await cache.get('53', 't', async () => 'recovered')).toBe('recovered');
   });
 
@@ -96,8 +98,12 @@ describe('ReadModelViewCache', () => {
     it('reads no stamp while the token is the same', async () => {
       const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
       const source = stamped();
-      expect(await cache.getStamped('5303', '2000@10', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
-      expect(await cache.getStamped('5303', '2000@10', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(await cache.getStamped('5303', '2000@10', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
+      expect(await cache.getStamped('5303', '2000@10', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
       expect(source.stampReads()).toBe(1);
     });
 
@@ -106,12 +112,18 @@ describe('ReadModelViewCache', () => {
       const source = stamped();
       await cache.getStamped('5303', '2000@10', source.stampOf, source.compute);
       // Another division's event moved the projection.
-      expect(await cache.getStamped('5303', '2000@11', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(await cache.getStamped('5303', '2000@11', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
       // Filed under the new token: no stamp read at it again.
-      expect(await cache.getStamped('5303', '2000@11', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(await cache.getStamped('5303', '2000@11', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
       expect(source.stampReads()).toBe(2);
       source.setStamp('v1|12');
-      expect(await cache.getStamped('5303', '2000@12', source.stampOf, source.compute)).toBe('answer 2 from doc at v1|12');
+      expect(await cache.getStamped('5303', '2000@12', source.stampOf, source.compute)).toBe(
+        'answer 2 from doc at v1|12',
+      );
       expect(source.computes()).toBe(2);
     });
 
@@ -120,16 +132,22 @@ describe('ReadModelViewCache', () => {
       const source = stamped();
       await cache.getStamped('53', 't1', source.stampOf, source.compute);
       now = 900;
-      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
       now = 1_000;
-      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 2 from doc at v1|10');
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe(
+        'answer 2 from doc at v1|10',
+      );
     });
 
     it('never matches an answer filed by plain get, which has no stamp', async () => {
       const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
       const source = stamped();
       await cache.get('53', 't1', async () => 'unstamped');
-      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
     });
 
     it('reads and computes every time without a token', async () => {
@@ -143,8 +161,14 @@ describe('ReadModelViewCache', () => {
     it('does not keep a failed computation', async () => {
       const cache = new ReadModelViewCache<string>(10, Number.POSITIVE_INFINITY, clock);
       const source = stamped();
-      await expect(cache.getStamped('53', 't1', source.stampOf, () => Promise.reject(new Error('read store down')))).rejects.toThrow();
-      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe('answer 1 from doc at v1|10');
+      await expect(
+        cache.getStamped('53', 't1', source.stampOf, () =>
+          Promise.reject(new Error('read store down')),
+        ),
+      ).rejects.toThrow();
+      expect(await cache.getStamped('53', 't2', source.stampOf, source.compute)).toBe(
+        'answer 1 from doc at v1|10',
+      );
     });
   });
 });

@@ -21,7 +21,8 @@ export class ReadModelViewCache<Value> {
     private readonly maxAgeMs: number = Number.POSITIVE_INFINITY,
     private readonly nowMs: () => number = () => performance.now(),
   ) {
-    if (!(Number.isInteger(entriesMax) && entriesMax >= 1)) throw new RangeError('entriesMax must be a positive integer');
+    if (!(Number.isInteger(entriesMax) && entriesMax >= 1))
+      throw new RangeError('entriesMax must be a positive integer');
   }
 
   /**
@@ -32,7 +33,8 @@ export class ReadModelViewCache<Value> {
     if (token === undefined) return compute();
     const now = this.nowMs();
     const entry = this.entries.get(key);
-    if (entry !== undefined && entry.token === token && now - entry.computedAtMs < this.maxAgeMs) return this.touch(key, entry);
+    if (entry !== undefined && entry.token === token && now - entry.computedAtMs < this.maxAgeMs)
+      return this.touch(key, entry);
     return this.store(key, { token, computedAtMs: now, value: compute() });
   }
 
@@ -53,7 +55,11 @@ export class ReadModelViewCache<Value> {
   ): Promise<Value> {
     if (token === undefined) return compute((await stampOf()).context);
     const current = this.entries.get(key);
-    if (current !== undefined && current.token === token && this.nowMs() - current.computedAtMs < this.maxAgeMs) {
+    if (
+      current !== undefined &&
+      current.token === token &&
+      this.nowMs() - current.computedAtMs < this.maxAgeMs
+    ) {
       return this.touch(key, current);
     }
     const { stamp, context } = await stampOf();
@@ -84,7 +90,8 @@ export class ReadModelViewCache<Value> {
     entry.value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);
     });
-    if (this.entries.size > this.entriesMax) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > this.entriesMax)
+      this.entries.delete(this.entries.keys().next().value as string);
     return entry.value;
   }
 

@@ -327,13 +327,17 @@ function setBasedAppendFunctionSql(migration: 4 | 6 | 7): string {
 
         -- Idempotent retries and several appends to one stream need the one-by-one rules; a call
         -- with neither (the common case) is decided here with a handful of set-based statements.
-${idsLeftToUniqueIndex ? `        -- Event ids are not looked up first: UNIQUE (stream_name, event_id) checks every one as
+${
+  idsLeftToUniqueIndex
+    ? `        -- Event ids are not looked up first: UNIQUE (stream_name, event_id) checks every one as
         -- the INSERT below adds it anyway. A call carrying a retry thus fails there, whole and
         -- having written nothing, and the store retries its appends one call each, on the
         -- one-by-one path, which answers the retry as a duplicate. A retry refused for its
         -- expectation never reaches the INSERT, so it is looked for below.
-        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends THEN` : `        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends
-           OR ${someIdExists} THEN`}
+        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends THEN`
+    : `        IF (SELECT count(DISTINCT s) FROM unnest(p_streams) s) < v_appends
+           OR ${someIdExists} THEN`
+}
 ${oneByOne}        END IF;
 `;
   return /* sql */ `
@@ -365,10 +369,14 @@ ${oneByOne}        END IF;
         v_results text[];
         v_last_revisions bigint[];
         v_last_positions bigint[];
-        v_written int := 0;${parseBeforeLock ? `
+        v_written int := 0;${
+          parseBeforeLock
+            ? `
         v_data_jsons jsonb[];
         v_meta_jsons jsonb[];
-        v_hash_heads bytea[];` : ''}
+        v_hash_heads bytea[];`
+            : ''
+        }
       BEGIN
         -- A single append is as quick one by one: the set-based statements cost more to start.
         IF v_appends = 1 THEN
@@ -377,7 +385,9 @@ ${oneByOne}        END IF;
               p_streams, p_stream_jsons, p_expected, p_counts, p_ids, p_types, p_type_jsons, p_datas, p_metas) AS o;
           RETURN;
         END IF;
-${parseBeforeLock ? `        -- Parsed before the lock, which every append waits for, rather than by the INSERT under it.
+${
+  parseBeforeLock
+    ? `        -- Parsed before the lock, which every append waits for, rather than by the INSERT under it.
         v_data_jsons := p_datas::jsonb[];
         v_meta_jsons := p_metas::jsonb[];
         -- Likewise the start of each event's hashed text, up to its position: its bulk (data and
@@ -387,14 +397,24 @@ ${parseBeforeLock ? `        -- Parsed before the lock, which every append waits
           SELECT convert_to('{"data":' || u.data || ',"id":"' || u.id::text || '","metadata":' || u.meta || ',"position":"', 'UTF8')
             FROM unnest(p_datas, p_ids, p_metas) WITH ORDINALITY AS u(data, id, meta, n)
            ORDER BY u.n);
-` : ''}${idsLeftToUniqueIndex ? `        -- Filled with NULLs to their full length up front: assigning element i of an empty
+`
+    : ''
+}${
+    idsLeftToUniqueIndex
+      ? `        -- Filled with NULLs to their full length up front: assigning element i of an empty
         -- array would make i its lower bound, and unnest would shift every row after it.
         v_event_streams := array_fill(NULL::text, ARRAY[v_events]);
-${route}` : ''}        PERFORM pg_advisory_xact_lock(${appendLockKey});
-${idsLeftToUniqueIndex ? '' : `        -- Filled with NULLs to their full length up front: assigning element i of an empty
+${route}`
+      : ''
+  }        PERFORM pg_advisory_xact_lock(${appendLockKey});
+${
+  idsLeftToUniqueIndex
+    ? ''
+    : `        -- Filled with NULLs to their full length up front: assigning element i of an empty
         -- array would make i its lower bound, and unnest would shift every row after it.
         v_event_streams := array_fill(NULL::text, ARRAY[v_events]);
-`}        v_positions := array_fill(NULL::bigint, ARRAY[v_events]);
+`
+}        v_positions := array_fill(NULL::bigint, ARRAY[v_events]);
         v_revisions := array_fill(NULL::bigint, ARRAY[v_events]);
         v_hashes := array_fill(NULL::bytea, ARRAY[v_events]);
         v_results := array_fill(NULL::text, ARRAY[v_appends]);
@@ -425,13 +445,17 @@ ${idsLeftToUniqueIndex ? '' : route}
               v_revision := v_revision + 1;
               -- RFC 8785 text of {data,id,metadata,position,recordedAt,revision,stream,type}, as in
               -- sunlight_append_one_by_one.
-${parseBeforeLock ? `              v_hash := sha256(v_hash || v_hash_heads[i] || convert_to(
+${
+  parseBeforeLock
+    ? `              v_hash := sha256(v_hash || v_hash_heads[i] || convert_to(
                 v_position::text || '","recordedAt":"' || v_now_text || '","revision":"' || v_revision::text
-                || '","stream":' || p_stream_jsons[k] || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));` : `              v_hash := sha256(v_hash || convert_to(
+                || '","stream":' || p_stream_jsons[k] || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));`
+    : `              v_hash := sha256(v_hash || convert_to(
                 '{"data":' || p_datas[i] || ',"id":"' || p_ids[i]::text || '","metadata":' || p_metas[i]
                 || ',"position":"' || v_position::text || '","recordedAt":"' || v_now_text
                 || '","revision":"' || v_revision::text || '","stream":' || p_stream_jsons[k]
-                || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));`}
+                || ',"type":' || p_type_jsons[i] || '}', 'UTF8'));`
+}
               v_positions[i] := v_position;
               v_revisions[i] := v_revision;
               v_hashes[i] := v_hash;
@@ -443,10 +467,14 @@ ${parseBeforeLock ? `              v_hash := sha256(v_hash || v_hash_heads[i] ||
           END IF;
           v_offset := v_offset + v_count;
         END LOOP;
-${idsLeftToUniqueIndex ? `        -- A refused expectation may be an idempotent retry: the one-by-one rules answer it.
+${
+  idsLeftToUniqueIndex
+    ? `        -- A refused expectation may be an idempotent retry: the one-by-one rules answer it.
         IF v_written < v_events AND ${someIdExists} THEN
 ${oneByOne}        END IF;
-` : ''}
+`
+    : ''
+}
         IF v_written > 0 THEN
           INSERT INTO events (position, stream_name, revision, event_id, type, data, metadata, recorded_at, hash)
           SELECT u.position, u.stream_name, u.revision, u.event_id, u.type, u.data::jsonb, u.meta::jsonb, v_now, u.hash

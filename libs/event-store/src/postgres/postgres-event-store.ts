@@ -85,11 +85,21 @@ export interface EventRow {
   recorded_at: Date;
 }
 
-const eventColumns =
-  'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
+const eventColumns = 'position, stream_name, revision, event_id, type, data, metadata, recorded_at';
 
 // Connection-level failures: the store is unreachable, not the request wrong.
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300', '08006', '08001', '08004']);
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '53300',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 export class PostgresEventStore implements EventStore {
   private readonly wakeups = new EventEmitter();
@@ -136,13 +146,17 @@ export class PostgresEventStore implements EventStore {
     }
     // The role is part of the connection's start-up, so no query can ever run with more rights.
     const pool = new Pool(
-      options.useAppRole ?? true ? { ...config, options: `-c role=${appRoleName}` } : config,
+      (options.useAppRole ?? true) ? { ...config, options: `-c role=${appRoleName}` } : config,
     );
     pool.on('error', () => undefined); // an idle client's failure surfaces on its next query
     // A checked-out client that loses its server between queries emits 'error' on itself; the
     // next query fails with it anyway, so the event must not crash the process.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    return new PostgresEventStore(pool, options.pollIntervalMs ?? pollIntervalMsDefault, options.liveScanIntervalMs ?? liveScanIntervalMsDefault);
+    return new PostgresEventStore(
+      pool,
+      options.pollIntervalMs ?? pollIntervalMsDefault,
+      options.liveScanIntervalMs ?? liveScanIntervalMsDefault,
+    );
   }
 
   /**
@@ -159,11 +173,18 @@ export class PostgresEventStore implements EventStore {
     let pending: PendingAppend;
     try {
       const append = validateAppend(streamName, events, options);
-      pending = { append, expected: options.expectedRevision, ...encodeAppend(append), resolve: noop, reject: noop };
+      pending = {
+        append,
+        expected: options.expectedRevision,
+        ...encodeAppend(append),
+        resolve: noop,
+        reject: noop,
+      };
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.closed) return Promise.reject(new EventStoreUnavailableError('the event store is closed'));
+    if (this.closed)
+      return Promise.reject(new EventStoreUnavailableError('the event store is closed'));
     return new Promise<AppendResult>((resolve, reject) => {
       pending.resolve = resolve;
       pending.reject = reject;
@@ -183,7 +204,8 @@ export class PostgresEventStore implements EventStore {
       while (
         this.appendQueue.length > 0 &&
         batch.length < appendCallAppendsMax &&
-        (batch.length === 0 || eventCount + this.appendQueue[0].append.events.length <= appendCallEventsMax)
+        (batch.length === 0 ||
+          eventCount + this.appendQueue[0].append.events.length <= appendCallEventsMax)
       ) {
         const next = this.appendQueue.shift() as PendingAppend;
         eventCount += next.append.events.length;
@@ -218,7 +240,11 @@ export class PostgresEventStore implements EventStore {
     this.appendCalls.calls += 1;
     this.appendCalls.appends += batch.length;
     try {
-      ({ rows } = await this.query<AppendRow>(appendStatementName, appendSql, appendParameters(batch)));
+      ({ rows } = await this.query<AppendRow>(
+        appendStatementName,
+        appendSql,
+        appendParameters(batch),
+      ));
     } catch (error) {
       if (batch.length > 1 && !(error instanceof EventStoreUnavailableError)) {
         // One bad append must not fail the others that happened to share its call; nor one that
@@ -236,7 +262,10 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async *readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+  async *readStream(
+    streamName: string,
+    options: ReadStreamOptions = {},
+  ): AsyncIterable<RecordedEvent> {
     const backwards = options.direction === 'backwards';
     let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
     assertCount('maxCount', remaining);
@@ -266,7 +295,12 @@ export class PostgresEventStore implements EventStore {
     const head = await this.headPositionNumber();
     let after = options.after === undefined ? 0n : decodePosition(options.after);
     while (remaining > 0 && after < head) {
-      const page = await this.scan(after, head, Math.min(readPageSizeMax, remaining), options.filter);
+      const page = await this.scan(
+        after,
+        head,
+        Math.min(readPageSizeMax, remaining),
+        options.filter,
+      );
       for (const event of page.events) yield event;
       remaining -= page.events.length;
       after = page.scannedTo;
@@ -276,14 +310,16 @@ export class PostgresEventStore implements EventStore {
   async *subscribeToAll(options: SubscribeOptions): AsyncIterable<SubscriptionMessage> {
     const { signal } = options;
     const checkpointInterval = BigInt(options.checkpointInterval ?? checkpointIntervalDefault);
-    if (checkpointInterval <= 0n) throw new InvalidAppendError('checkpointInterval', 'must be positive');
+    if (checkpointInterval <= 0n)
+      throw new InvalidAppendError('checkpointInterval', 'must be positive');
     // A filtered scan never looks further than one checkpoint interval, so a subscriber whose
     // filter matches nothing still reports progress at that rate.
     const scanWindow = minBigint(scanWindowPositions, checkpointInterval);
     let after = options.after === undefined ? 0n : decodePosition(options.after);
     let lastReported = after;
     let caughtUp = false;
-    let woken = true;
+    let woken: boolean;
+    // Set by an append's notification while a scan runs, so the next sleep is skipped.
     const wake = () => {
       woken = true;
       notify?.();
@@ -305,7 +341,10 @@ export class PostgresEventStore implements EventStore {
         woken = false;
         // Woken by an append's NOTIFY, its position is the head to read up to; after a poll's
         // timeout (or a listener that broke) the head is asked for.
-        const head = notified && this.notifiedHead > after ? this.notifiedHead : await this.headPositionNumber();
+        const head =
+          notified && this.notifiedHead > after
+            ? this.notifiedHead
+            : await this.headPositionNumber();
         notified = false;
         while (after < head && !signal.aborted) {
           const page = await this.scan(after, head, readPageSizeMax, options.filter, scanWindow);
@@ -350,7 +389,11 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     // Appends already accepted are written before the pool goes away.
-    for (let waitedMs = 0; (this.appendFlushes > 0 || this.appendQueue.length > 0) && waitedMs < closeDrainMsMax; waitedMs += 5) {
+    for (
+      let waitedMs = 0;
+      (this.appendFlushes > 0 || this.appendQueue.length > 0) && waitedMs < closeDrainMsMax;
+      waitedMs += 5
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     this.wakeups.emit('event');
@@ -360,7 +403,10 @@ export class PostgresEventStore implements EventStore {
     }
     // pool.end() waits for every checked-out client; a query stuck on a dead server must not
     // hold the process's shutdown hostage.
-    await Promise.race([this.pool.end(), new Promise((resolve) => setTimeout(resolve, closeDrainMsMax).unref())]);
+    await Promise.race([
+      this.pool.end(),
+      new Promise((resolve) => setTimeout(resolve, closeDrainMsMax).unref()),
+    ]);
   }
 
   private async headPositionNumber(): Promise<bigint> {
@@ -405,8 +451,7 @@ export class PostgresEventStore implements EventStore {
       params,
     );
     const events = rows.map(toRecordedEvent);
-    const scannedTo =
-      rows.length === limit ? BigInt(rows[rows.length - 1].position) : windowEnd;
+    const scannedTo = rows.length === limit ? BigInt(rows[rows.length - 1].position) : windowEnd;
     return { events, scannedTo };
   }
 
@@ -475,7 +520,8 @@ export class PostgresEventStore implements EventStore {
     text: string,
     values: unknown[],
   ): Promise<{ rows: Row[] }> {
-    if (this.closed && name !== appendStatementName) throw new EventStoreUnavailableError('the event store is closed');
+    if (this.closed && name !== appendStatementName)
+      throw new EventStoreUnavailableError('the event store is closed');
     try {
       return await this.pool.query<Row>({ name, text, values });
     } catch (error) {
@@ -534,7 +580,9 @@ export function appendParameters(
   return [
     batch.map((pending) => pending.append.streamName),
     batch.map((pending) => pending.streamJson),
-    batch.map((pending) => (typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected)),
+    batch.map((pending) =>
+      typeof pending.expected === 'bigint' ? pending.expected.toString() : pending.expected,
+    ),
     `{${batch.map((pending) => pending.append.events.length).join(',')}}`,
     binaryUuidArray(events.map((event) => event.eventId)),
     binaryTextArray(events.map((event) => event.type)),
@@ -551,17 +599,25 @@ export function appendParameters(
 }
 
 /** For tests and tools that call `sunlight_append` themselves, with one append or several. */
-export function appendCallParameters(appends: readonly { append: ValidatedAppend; expected: ExpectedRevision }[]): unknown[] {
-  return appendParameters(appends.map(({ append, expected }) => ({ append, expected, ...encodeAppend(append) })));
+export function appendCallParameters(
+  appends: readonly { append: ValidatedAppend; expected: ExpectedRevision }[],
+): unknown[] {
+  return appendParameters(
+    appends.map(({ append, expected }) => ({ append, expected, ...encodeAppend(append) })),
+  );
 }
 
-export function singleAppendParameters(append: ValidatedAppend, expected: ExpectedRevision): unknown[] {
+export function singleAppendParameters(
+  append: ValidatedAppend,
+  expected: ExpectedRevision,
+): unknown[] {
   return appendCallParameters([{ append, expected }]);
 }
 
 function settleAppend(pending: PendingAppend, row: AppendRow): void {
   const { streamName } = pending.append;
-  const actual: ActualRevision = row.actual_revision === null ? 'no_stream' : BigInt(row.actual_revision);
+  const actual: ActualRevision =
+    row.actual_revision === null ? 'no_stream' : BigInt(row.actual_revision);
   switch (row.result) {
     case 'ok':
     case 'duplicate': {
@@ -593,7 +649,12 @@ function settleAppend(pending: PendingAppend, row: AppendRow): void {
 }
 
 /** An append's events as a reader will see them: positions and revisions are gapless in a batch. */
-function recordedEvents(append: ValidatedAppend, lastRevision: bigint, lastPosition: bigint, recordedAt: Date): RecordedEvent[] {
+function recordedEvents(
+  append: ValidatedAppend,
+  lastRevision: bigint,
+  lastPosition: bigint,
+  recordedAt: Date,
+): RecordedEvent[] {
   const count = BigInt(append.events.length);
   return append.events.map((event, index) => ({
     streamName: append.streamName,

@@ -25,7 +25,12 @@ export class PostgresSnapshotStore implements SnapshotStore {
                SET schema_version = EXCLUDED.schema_version, revision = EXCLUDED.revision,
                    state = EXCLUDED.state, taken_at = EXCLUDED.taken_at
              WHERE snapshots.revision < EXCLUDED.revision OR snapshots.schema_version <> EXCLUDED.schema_version`,
-      values: [snapshot.streamName, snapshot.schemaVersion, snapshot.revision.toString(), JSON.stringify(snapshot.state)],
+      values: [
+        snapshot.streamName,
+        snapshot.schemaVersion,
+        snapshot.revision.toString(),
+        JSON.stringify(snapshot.state),
+      ],
     });
   }
 }

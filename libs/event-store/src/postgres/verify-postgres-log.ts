@@ -15,13 +15,20 @@ const verifyPageSizeDefault = 2_000;
  * hash chain. It reads the table rather than going through the store so that nothing the
  * application does (filters, role, caching) stands between the auditor and the rows.
  */
-export async function verifyPostgresLog(options: VerifyPostgresLogOptions): Promise<ChainVerification> {
-  const client = new Client({ connectionString: options.connectionString, application_name: 'sunlight-verify' });
+export async function verifyPostgresLog(
+  options: VerifyPostgresLogOptions,
+): Promise<ChainVerification> {
+  const client = new Client({
+    connectionString: options.connectionString,
+    application_name: 'sunlight-verify',
+  });
   await client.connect();
   try {
     // One repeatable-read snapshot: appends that land during the walk neither count nor confuse it.
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const total = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n);
+    const total = Number(
+      (await client.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0].n,
+    );
     const pageSize = options.pageSize ?? verifyPageSizeDefault;
     const progressEvery = Math.max(1, Math.min(10_000, Math.floor(total / 100)));
     const result = await verifyChain(readEntries(client, pageSize), {

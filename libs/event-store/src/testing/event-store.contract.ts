@@ -22,13 +22,24 @@ export interface EventStoreContractHarness {
    */
   appendSlowly?(stream: string, events: EventToAppend[], holdMs: number): Promise<void>;
   /** Tries to rewrite history; must reject. `as` says with which rights. */
-  attemptRewrite?(kind: 'update' | 'delete' | 'truncate', as: 'application' | 'owner'): Promise<void>;
+  attemptRewrite?(
+    kind: 'update' | 'delete' | 'truncate',
+    as: 'application' | 'owner',
+  ): Promise<void>;
   /** Connections the store holds open right now (checked out or listening). */
   connectionsInUse?(): Promise<number>;
 }
 
-export function newEvent(type = 'SomethingHappened', data: Record<string, unknown> = {}): EventToAppend {
-  return { eventId: randomUUID(), type, data, metadata: { actor: { id: 'tester', role: 'admin' } } };
+export function newEvent(
+  type = 'SomethingHappened',
+  data: Record<string, unknown> = {},
+): EventToAppend {
+  return {
+    eventId: randomUUID(),
+    type,
+    data,
+    metadata: { actor: { id: 'tester', role: 'admin' } },
+  };
 }
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
@@ -43,7 +54,10 @@ function uniquePrefix(): string {
   return `c${randomUUID().slice(0, 8)}${streamCounter}`;
 }
 
-export function describeEventStoreContract(label: string, harness: EventStoreContractHarness): void {
+export function describeEventStoreContract(
+  label: string,
+  harness: EventStoreContractHarness,
+): void {
   describe(`EventStore contract: ${label}`, () => {
     let store: EventStore;
     beforeAll(async () => {
@@ -60,7 +74,9 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
     describe('expected revision', () => {
       it('no_stream on a new stream writes revisions 0..n-1', async () => {
         const name = stream();
-        const result = await store.appendToStream(name, events(3), { expectedRevision: 'no_stream' });
+        const result = await store.appendToStream(name, events(3), {
+          expectedRevision: 'no_stream',
+        });
         expect(result.nextExpectedRevision).toBe(2n);
         const read = await collect(store.readStream(name));
         expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
@@ -71,16 +87,25 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         await store.appendToStream(name, events(2), { expectedRevision: 'no_stream' });
         await expect(
           store.appendToStream(name, events(1), { expectedRevision: 'no_stream' }),
-        ).rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamName: name, expected: 'no_stream', actual: 1n });
+        ).rejects.toMatchObject({
+          name: 'WrongExpectedVersionError',
+          streamName: name,
+          expected: 'no_stream',
+          actual: 1n,
+        });
       });
 
       it('stream_exists fails on a missing stream and succeeds on an existing one', async () => {
         const name = stream();
-        const failure = store.appendToStream(name, events(1), { expectedRevision: 'stream_exists' });
+        const failure = store.appendToStream(name, events(1), {
+          expectedRevision: 'stream_exists',
+        });
         await expect(failure).rejects.toBeInstanceOf(WrongExpectedVersionError);
         await expect(failure).rejects.toMatchObject({ actual: 'no_stream' });
         await store.appendToStream(name, events(1), { expectedRevision: 'no_stream' });
-        const ok = await store.appendToStream(name, events(1), { expectedRevision: 'stream_exists' });
+        const ok = await store.appendToStream(name, events(1), {
+          expectedRevision: 'stream_exists',
+        });
         expect(ok.nextExpectedRevision).toBe(1n);
       });
 
@@ -89,24 +114,36 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         await store.appendToStream(name, events(2), { expectedRevision: 'no_stream' });
         const ok = await store.appendToStream(name, events(1), { expectedRevision: 1n });
         expect(ok.nextExpectedRevision).toBe(2n);
-        await expect(store.appendToStream(name, events(1), { expectedRevision: 1n })).rejects.toMatchObject({
+        await expect(
+          store.appendToStream(name, events(1), { expectedRevision: 1n }),
+        ).rejects.toMatchObject({
           name: 'WrongExpectedVersionError',
           expected: 1n,
           actual: 2n,
         });
-        await expect(store.appendToStream(name, events(1), { expectedRevision: 7n })).rejects.toMatchObject({
+        await expect(
+          store.appendToStream(name, events(1), { expectedRevision: 7n }),
+        ).rejects.toMatchObject({
           expected: 7n,
           actual: 2n,
         });
-        await expect(store.appendToStream(stream(), events(1), { expectedRevision: 0n })).rejects.toMatchObject({
+        await expect(
+          store.appendToStream(stream(), events(1), { expectedRevision: 0n }),
+        ).rejects.toMatchObject({
           actual: 'no_stream',
         });
       });
 
       it('any appends to new and existing streams', async () => {
         const name = stream();
-        expect((await store.appendToStream(name, events(1), { expectedRevision: 'any' })).nextExpectedRevision).toBe(0n);
-        expect((await store.appendToStream(name, events(2), { expectedRevision: 'any' })).nextExpectedRevision).toBe(2n);
+        expect(
+          (await store.appendToStream(name, events(1), { expectedRevision: 'any' }))
+            .nextExpectedRevision,
+        ).toBe(0n);
+        expect(
+          (await store.appendToStream(name, events(2), { expectedRevision: 'any' }))
+            .nextExpectedRevision,
+        ).toBe(2n);
       });
     });
 
@@ -116,15 +153,16 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         await store.appendToStream(name, events(5), { expectedRevision: 'no_stream' });
         const read = await collect(store.readStream(name));
         expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n, 3n, 4n]);
-        for (let i = 1; i < read.length; i += 1) expect(read[i].position > read[i - 1].position).toBe(true);
+        for (let i = 1; i < read.length; i += 1)
+          expect(read[i].position > read[i - 1].position).toBe(true);
       });
 
       it('writes nothing of a batch that fails its expectation', async () => {
         const name = stream();
         await store.appendToStream(name, events(1), { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream(name, events(3), { expectedRevision: 5n })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(
+          store.appendToStream(name, events(3), { expectedRevision: 5n }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
         expect(await collect(store.readStream(name))).toHaveLength(1);
       });
 
@@ -132,7 +170,9 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         const name = stream();
         await store.appendToStream(name, events(1), { expectedRevision: 'no_stream' });
         const outcomes = await Promise.allSettled(
-          Array.from({ length: 8 }, () => store.appendToStream(name, events(2), { expectedRevision: 0n })),
+          Array.from({ length: 8 }, () =>
+            store.appendToStream(name, events(2), { expectedRevision: 0n }),
+          ),
         );
         const winners = outcomes.filter((o) => o.status === 'fulfilled');
         const losers = outcomes.filter((o) => o.status === 'rejected');
@@ -175,19 +215,21 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         const batch = events(2);
         await store.appendToStream(name, batch, { expectedRevision: 'no_stream' });
         const overlapping = [batch[1], newEvent()];
-        await expect(store.appendToStream(name, overlapping, { expectedRevision: 'any' })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
-        await expect(store.appendToStream(name, batch, { expectedRevision: 1n })).rejects.toBeInstanceOf(
-          WrongExpectedVersionError,
-        );
+        await expect(
+          store.appendToStream(name, overlapping, { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+        await expect(
+          store.appendToStream(name, batch, { expectedRevision: 1n }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersionError);
         expect(await collect(store.readStream(name))).toHaveLength(2);
       });
 
       it('allows the same event id in two different streams', async () => {
         const event = newEvent();
         await store.appendToStream(stream(), [event], { expectedRevision: 'no_stream' });
-        await expect(store.appendToStream(stream(), [event], { expectedRevision: 'no_stream' })).resolves.toMatchObject({
+        await expect(
+          store.appendToStream(stream(), [event], { expectedRevision: 'no_stream' }),
+        ).resolves.toMatchObject({
           nextExpectedRevision: 0n,
         });
       });
@@ -198,13 +240,51 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         ['an empty batch', 's', [], 'events'],
         ['a $-prefixed stream', '$all', [newEvent()], 'streamName'],
         ['a $-prefixed type', 's', [newEvent('$deleted')], 'events[0].type'],
-        ['a duplicate id in one batch', 's', (() => { const e = newEvent(); return [e, { ...e }]; })(), 'events[1].eventId'],
-        ['an id that is not a UUID', 's', [{ ...newEvent(), eventId: 'nope' }], 'events[0].eventId'],
-        ['a float-free amount as bigint', 's', [newEvent('X', { amount: 1n as unknown as number })], 'events[0].data.amount'],
-        ['a NUL deep inside the data', 's', [newEvent('X', { items: [{ note: 'ok' }, { note: 'a\u0000b' }] })], 'events[0].data.items[1].note'],
-        ['a number JSON cannot hold', 's', [newEvent('X', { ratio: Number.NaN })], 'events[0].data.ratio'],
-        ['a Date instead of its text', 's', [newEvent('X', { at: new Date() as unknown as string })], 'events[0].data.at'],
-        ['a key with a lone surrogate', 's', [newEvent('X', { nested: { ['k\ud800']: 1 } })], 'events[0].data.nested'],
+        [
+          'a duplicate id in one batch',
+          's',
+          (() => {
+            const e = newEvent();
+            return [e, { ...e }];
+          })(),
+          'events[1].eventId',
+        ],
+        [
+          'an id that is not a UUID',
+          's',
+          [{ ...newEvent(), eventId: 'nope' }],
+          'events[0].eventId',
+        ],
+        [
+          'a float-free amount as bigint',
+          's',
+          [newEvent('X', { amount: 1n as unknown as number })],
+          'events[0].data.amount',
+        ],
+        [
+          'a NUL deep inside the data',
+          's',
+          [newEvent('X', { items: [{ note: 'ok' }, { note: 'a\u0000b' }] })],
+          'events[0].data.items[1].note',
+        ],
+        [
+          'a number JSON cannot hold',
+          's',
+          [newEvent('X', { ratio: Number.NaN })],
+          'events[0].data.ratio',
+        ],
+        [
+          'a Date instead of its text',
+          's',
+          [newEvent('X', { at: new Date() as unknown as string })],
+          'events[0].data.at',
+        ],
+        [
+          'a key with a lone surrogate',
+          's',
+          [newEvent('X', { nested: { ['k\ud800']: 1 } })],
+          'events[0].data.nested',
+        ],
       ])('refuses %s, naming the field', async (_label, name, batch, field) => {
         const streamName = `${uniquePrefix()}${name}`.replace(/^.*\$all$/, '$all');
         await expect(
@@ -214,9 +294,9 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
 
       it('refuses an oversized event', async () => {
         const big = newEvent('Big', { blob: 'x'.repeat(1_100_000) });
-        await expect(store.appendToStream(stream(), [big], { expectedRevision: 'any' })).rejects.toBeInstanceOf(
-          InvalidAppendError,
-        );
+        await expect(
+          store.appendToStream(stream(), [big], { expectedRevision: 'any' }),
+        ).rejects.toBeInstanceOf(InvalidAppendError);
       });
     });
 
@@ -234,14 +314,17 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         expect(await revisions({})).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         expect(await revisions({ direction: 'backwards' })).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
         expect(await revisions({ fromRevision: 6n })).toEqual([6, 7, 8, 9]);
-        expect(await revisions({ fromRevision: 6n, direction: 'backwards', maxCount: 3 })).toEqual([6, 5, 4]);
+        expect(await revisions({ fromRevision: 6n, direction: 'backwards', maxCount: 3 })).toEqual([
+          6, 5, 4,
+        ]);
         expect(await revisions({ maxCount: 2 })).toEqual([0, 1]);
         expect(await revisions({ fromRevision: 20n })).toEqual([]);
       });
 
       it('pages through a stream longer than one page', async () => {
         const name = stream();
-        for (let i = 0; i < 3; i += 1) await store.appendToStream(name, events(400), { expectedRevision: 'any' });
+        for (let i = 0; i < 3; i += 1)
+          await store.appendToStream(name, events(400), { expectedRevision: 'any' });
         const read = await collect(store.readStream(name));
         expect(read).toHaveLength(1200);
         expect(read.every((e, i) => e.revision === BigInt(i))).toBe(true);
@@ -281,31 +364,58 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
     describe('readAll', () => {
       it('returns events in strictly increasing positions, each stream in revision order, after exclusive', async () => {
         const prefix = uniquePrefix();
-        const first = await store.appendToStream(`${prefix}-a`, events(3), { expectedRevision: 'no_stream' });
+        const first = await store.appendToStream(`${prefix}-a`, events(3), {
+          expectedRevision: 'no_stream',
+        });
         await store.appendToStream(`${prefix}-b`, events(2), { expectedRevision: 'no_stream' });
         await store.appendToStream(`${prefix}-a`, events(2), { expectedRevision: 2n });
         const filter = { on: 'streamName' as const, prefixes: [prefix] };
         const all = await collect(store.readAll({ filter }));
-        expect(all.map((e) => `${e.streamName.slice(-1)}${e.revision}`)).toEqual(['a0', 'a1', 'a2', 'b0', 'b1', 'a3', 'a4']);
-        for (let i = 1; i < all.length; i += 1) expect(all[i].position > all[i - 1].position).toBe(true);
+        expect(all.map((e) => `${e.streamName.slice(-1)}${e.revision}`)).toEqual([
+          'a0',
+          'a1',
+          'a2',
+          'b0',
+          'b1',
+          'a3',
+          'a4',
+        ]);
+        for (let i = 1; i < all.length; i += 1)
+          expect(all[i].position > all[i - 1].position).toBe(true);
         const after = await collect(store.readAll({ after: first.position, filter }));
         expect(after.map((e) => e.position)).toEqual(all.slice(3).map((e) => e.position));
-        expect(await collect(store.readAll({ after: first.position, filter, maxCount: 2 }))).toHaveLength(2);
+        expect(
+          await collect(store.readAll({ after: first.position, filter, maxCount: 2 })),
+        ).toHaveLength(2);
       });
 
       it('filters by stream-name prefix and by event-type prefix', async () => {
         const prefix = uniquePrefix();
-        await store.appendToStream(`${prefix}-pool-1`, [newEvent('AllocationSent')], { expectedRevision: 'any' });
-        await store.appendToStream(`${prefix}-fund-1`, [newEvent('FundLineCreated')], { expectedRevision: 'any' });
-        await store.appendToStream(`${prefix}-pool-2`, [newEvent('AllocationReceived')], { expectedRevision: 'any' });
-        const byStream = await collect(store.readAll({ filter: { on: 'streamName', prefixes: [`${prefix}-pool-`] } }));
-        expect(byStream.map((e) => e.streamName)).toEqual([`${prefix}-pool-1`, `${prefix}-pool-2`]);
-        const typePrefix = `T${prefix}`;
-        await store.appendToStream(`${prefix}-x`, [newEvent(`${typePrefix}Alpha`), newEvent(`${typePrefix}Beta`), newEvent('Other')], {
+        await store.appendToStream(`${prefix}-pool-1`, [newEvent('AllocationSent')], {
           expectedRevision: 'any',
         });
+        await store.appendToStream(`${prefix}-fund-1`, [newEvent('FundLineCreated')], {
+          expectedRevision: 'any',
+        });
+        await store.appendToStream(`${prefix}-pool-2`, [newEvent('AllocationReceived')], {
+          expectedRevision: 'any',
+        });
+        const byStream = await collect(
+          store.readAll({ filter: { on: 'streamName', prefixes: [`${prefix}-pool-`] } }),
+        );
+        expect(byStream.map((e) => e.streamName)).toEqual([`${prefix}-pool-1`, `${prefix}-pool-2`]);
+        const typePrefix = `T${prefix}`;
+        await store.appendToStream(
+          `${prefix}-x`,
+          [newEvent(`${typePrefix}Alpha`), newEvent(`${typePrefix}Beta`), newEvent('Other')],
+          {
+            expectedRevision: 'any',
+          },
+        );
         const byType = await collect(
-          store.readAll({ filter: { on: 'eventType', prefixes: [`${typePrefix}B`, `${typePrefix}A`] } }),
+          store.readAll({
+            filter: { on: 'eventType', prefixes: [`${typePrefix}B`, `${typePrefix}A`] },
+          }),
         );
         expect(byType.map((e) => e.type)).toEqual([`${typePrefix}Alpha`, `${typePrefix}Beta`]);
       });
@@ -325,7 +435,9 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
             if (message.kind === 'checkpoint') continue;
             received.push(message);
             if (message.kind === 'caughtUp') {
-              await store.appendToStream(`${prefix}-b`, events(3), { expectedRevision: 'no_stream' });
+              await store.appendToStream(`${prefix}-b`, events(3), {
+                expectedRevision: 'no_stream',
+              });
               await store.appendToStream(`${prefix}-a`, events(2), { expectedRevision: 4n });
             }
             if (received.filter((m) => m.kind === 'event').length === 10) controller.abort();
@@ -337,7 +449,16 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         expect(kinds.indexOf('caughtUp')).toBe(5);
         const delivered = received.flatMap((m) => (m.kind === 'event' ? [m.event] : []));
         expect(delivered.map((e) => `${e.streamName.slice(-1)}${e.revision}`)).toEqual([
-          'a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2', 'a5', 'a6',
+          'a0',
+          'a1',
+          'a2',
+          'a3',
+          'a4',
+          'b0',
+          'b1',
+          'b2',
+          'a5',
+          'a6',
         ]);
         expectStrictlyIncreasing(delivered);
       });
@@ -354,8 +475,11 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
 
       it('keeps sending checkpoints while a filter skips everything, and resuming from one loses nothing', async () => {
         const prefix = uniquePrefix();
-        const head = await store.appendToStream(`${prefix}-noise`, events(1), { expectedRevision: 'no_stream' });
-        for (let i = 0; i < 5; i += 1) await store.appendToStream(`${prefix}-noise`, events(100), { expectedRevision: 'any' });
+        const head = await store.appendToStream(`${prefix}-noise`, events(1), {
+          expectedRevision: 'no_stream',
+        });
+        for (let i = 0; i < 5; i += 1)
+          await store.appendToStream(`${prefix}-noise`, events(100), { expectedRevision: 'any' });
         const controller = new AbortController();
         const checkpoints: GlobalPosition[] = [];
         for await (const message of store.subscribeToAll({
@@ -371,8 +495,14 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         expect(checkpoints.length).toBeGreaterThanOrEqual(5);
         expect([...checkpoints].sort()).toEqual(checkpoints);
         const resumeFrom = checkpoints[checkpoints.length - 1];
-        await store.appendToStream(`${prefix}-wanted`, events(2), { expectedRevision: 'no_stream' });
-        const wanted = await take(store, { after: resumeFrom, filter: { on: 'streamName', prefixes: [`${prefix}-wanted`] } }, 2);
+        await store.appendToStream(`${prefix}-wanted`, events(2), {
+          expectedRevision: 'no_stream',
+        });
+        const wanted = await take(
+          store,
+          { after: resumeFrom, filter: { on: 'streamName', prefixes: [`${prefix}-wanted`] } },
+          2,
+        );
         expect(wanted.map((e) => e.streamName)).toEqual([`${prefix}-wanted`, `${prefix}-wanted`]);
       });
 
@@ -381,7 +511,10 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         const controller = new AbortController();
         const iteration = (async () => {
           let messages = 0;
-          for await (const message of store.subscribeToAll({ signal: controller.signal, filter: { on: 'streamName', prefixes: [uniquePrefix()] } })) {
+          for await (const message of store.subscribeToAll({
+            signal: controller.signal,
+            filter: { on: 'streamName', prefixes: [uniquePrefix()] },
+          })) {
             messages += 1;
             if (message.kind === 'caughtUp') setTimeout(() => controller.abort(), 50);
           }
@@ -402,7 +535,10 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         let resolveCaughtUp!: () => void;
         const caughtUp = new Promise<void>((resolve) => (resolveCaughtUp = resolve));
         const subscriber = (async () => {
-          for await (const message of store.subscribeToAll({ signal: controller.signal, filter: { on: 'streamName', prefixes: [prefix] } })) {
+          for await (const message of store.subscribeToAll({
+            signal: controller.signal,
+            filter: { on: 'streamName', prefixes: [prefix] },
+          })) {
             if (message.kind === 'caughtUp') {
               caughtUpSeen = true;
               resolveCaughtUp();
@@ -410,7 +546,9 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
             if (message.kind !== 'event') continue;
             const last = delivered[delivered.length - 1];
             if (last && message.event.position <= last.position) {
-              throw new Error(`position went back from ${last.position} to ${message.event.position}`);
+              throw new Error(
+                `position went back from ${last.position} to ${message.event.position}`,
+              );
             }
             delivered.push(message.event);
             if (delivered.length >= expectedTotal) controller.abort();
@@ -419,9 +557,13 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         await caughtUp;
         const writes = Array.from({ length: writers }, async (_, writer) => {
           for (let i = 0; i < appendsPerWriter; i += 1) {
-            await store.appendToStream(`${prefix}-w${writer}-${i % 25}`, [newEvent('Written', { writer, i })], {
-              expectedRevision: 'any',
-            });
+            await store.appendToStream(
+              `${prefix}-w${writer}-${i % 25}`,
+              [newEvent('Written', { writer, i })],
+              {
+                expectedRevision: 'any',
+              },
+            );
           }
         });
         let slowEvents = 0;
@@ -443,8 +585,12 @@ export function describeEventStoreContract(label: string, harness: EventStoreCon
         expect(caughtUpSeen).toBe(true);
         expect(writers * appendsPerWriter).toBeGreaterThanOrEqual(5_000);
         expect(delivered).toHaveLength(expectedTotal);
-        expect(new Set(delivered.map((e) => `${e.streamName}/${e.eventId}`)).size).toBe(expectedTotal);
-        const stored = await collect(store.readAll({ filter: { on: 'streamName', prefixes: [prefix] } }));
+        expect(new Set(delivered.map((e) => `${e.streamName}/${e.eventId}`)).size).toBe(
+          expectedTotal,
+        );
+        const stored = await collect(
+          store.readAll({ filter: { on: 'streamName', prefixes: [prefix] } }),
+        );
         expect(delivered.map((e) => e.position)).toEqual(stored.map((e) => e.position));
       });
     });
@@ -478,7 +624,10 @@ function expectStrictlyIncreasing(events: RecordedEvent[]): void {
 
 async function take(
   store: EventStore,
-  options: { after?: GlobalPosition; filter?: { on: 'streamName' | 'eventType'; prefixes: string[] } },
+  options: {
+    after?: GlobalPosition;
+    filter?: { on: 'streamName' | 'eventType'; prefixes: string[] };
+  },
   count: number,
 ): Promise<RecordedEvent[]> {
   const controller = new AbortController();

@@ -49,7 +49,15 @@ const fundPagesMax = 20;
  */
 const viewsCachedMax = 10_000;
 const viewMaxAgeMs = 60_000;
-const childSortFields = ['divisionCode', 'receivedFen', 'disbursedFen', 'balanceFen', 'inTransitFen', 'pendingFen', 'disbursementCount'] as const;
+const childSortFields = [
+  'divisionCode',
+  'receivedFen',
+  'disbursedFen',
+  'balanceFen',
+  'inTransitFen',
+  'pendingFen',
+  'disbursementCount',
+] as const;
 
 export interface ChildDashboard {
   divisionCode: string;
@@ -63,7 +71,11 @@ export interface ChildDashboard {
 @Controller('dashboards')
 export class DashboardsController {
   private readonly views = new ReadModelViewCache<DashboardView>(viewsCachedMax, viewMaxAgeMs);
-  private readonly listings = new ReadModelViewCache<{ divisionCode: string; total: number; items: ChildDashboard[] }>(viewsCachedMax, viewMaxAgeMs);
+  private readonly listings = new ReadModelViewCache<{
+    divisionCode: string;
+    total: number;
+    items: ChildDashboard[];
+  }>(viewsCachedMax, viewMaxAgeMs);
 
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -80,7 +92,8 @@ export class DashboardsController {
   @Get(':divisionCode')
   @Roles('commission', 'finance', 'approver', 'bank')
   @ApiOperation({
-    summary: 'The funds dashboard of a province, prefecture, county or township, rolling up everything below it',
+    summary:
+      'The funds dashboard of a province, prefecture, county or township, rolling up everything below it',
     description:
       'Received, allocated down (下拨), disbursed, pending approval, in transit (在途), balance, idle (资金滞留: received and not ' +
       'moved on for more than `idleDays` days), disbursement and distinct beneficiary counts; per fund line, per purpose ' +
@@ -111,16 +124,32 @@ export class DashboardsController {
    * document's `lastPosition`, with the projection's version, stamps them all: while it stands,
    * events elsewhere in the province leave the cached answer valid.
    */
-  private async divisionStamp(divisionCode: string, token: string | undefined): Promise<{ stamp: string; context: DashboardDocument | undefined }> {
-    const doc = (await this.readStore.get(dashboardsProjectionName, dashboardCollections.dashboards, divisionCode)) as
-      | DashboardDocument
-      | undefined;
-    return { stamp: `${token === undefined ? '' : versionOfToken(token)}|${doc?.lastPosition ?? ''}`, context: doc };
+  private async divisionStamp(
+    divisionCode: string,
+    token: string | undefined,
+  ): Promise<{ stamp: string; context: DashboardDocument | undefined }> {
+    const doc = (await this.readStore.get(
+      dashboardsProjectionName,
+      dashboardCollections.dashboards,
+      divisionCode,
+    )) as DashboardDocument | undefined;
+    return {
+      stamp: `${token === undefined ? '' : versionOfToken(token)}|${doc?.lastPosition ?? ''}`,
+      context: doc,
+    };
   }
 
-  private async view(divisionCode: string, idleDays: number, doc: DashboardDocument | undefined): Promise<DashboardView> {
+  private async view(
+    divisionCode: string,
+    idleDays: number,
+    doc: DashboardDocument | undefined,
+  ): Promise<DashboardView> {
     if (doc === undefined) return this.emptyView(divisionCode, idleDays);
-    const funds = await this.pages<DashboardFundDocument>(dashboardCollections.dashboardFunds, (offset) => dashboardFundsQuery(divisionCode, offset), fundPagesMax);
+    const funds = await this.pages<DashboardFundDocument>(
+      dashboardCollections.dashboardFunds,
+      (offset) => dashboardFundsQuery(divisionCode, offset),
+      fundPagesMax,
+    );
     const fundLines = await this.fundLines(funds.map((fund) => fund.fundId));
     const nowIso = new Date().toISOString();
     const cutoff = new Date(Date.now() - idleDays * 86_400_000).toISOString();
@@ -128,7 +157,11 @@ export class DashboardsController {
     let idleScanComplete = false;
     for (let page = 0, offset = 0; page < idleScanPagesMax; page += 1) {
       const limit = page === 0 ? idleFirstPageSize : findLimitMax;
-      const { items } = await this.readStore.find(dashboardsProjectionName, dashboardCollections.pools, idlePoolsQuery(divisionCode, offset, limit));
+      const { items } = await this.readStore.find(
+        dashboardsProjectionName,
+        dashboardCollections.pools,
+        idlePoolsQuery(divisionCode, offset, limit),
+      );
       idlePools.push(...(items as unknown as PoolDocument[]));
       if (idleScanFinished(items as unknown as PoolDocument[], cutoff, limit)) {
         idleScanComplete = true;
@@ -142,8 +175,9 @@ export class DashboardsController {
   @Get(':divisionCode/children')
   @Roles('commission', 'finance', 'approver', 'bank')
   @ApiOperation({
-    summary: 'The dashboards of a division\'s direct children (下级), sortable and paged',
-    description: 'Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child\'s own dashboard.',
+    summary: "The dashboards of a division's direct children (下级), sortable and paged",
+    description:
+      "Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child's own dashboard.",
   })
   @ApiParam({ name: 'divisionCode', example: '5303' })
   @ApiQuery({ name: 'sort', required: false, enum: childSortFields, example: 'disbursedFen' })
@@ -186,13 +220,17 @@ export class DashboardsController {
     limit: number,
     offset: number,
   ): Promise<{ divisionCode: string; total: number; items: ChildDashboard[] }> {
-    const { items, total } = await this.readStore.find(dashboardsProjectionName, dashboardCollections.dashboards, {
-      where: { parentCode: divisionCode },
-      sortBy: sort === 'divisionCode' ? 'divisionCode' : `sort.${sort}`,
-      direction,
-      limit,
-      offset,
-    });
+    const { items, total } = await this.readStore.find(
+      dashboardsProjectionName,
+      dashboardCollections.dashboards,
+      {
+        where: { parentCode: divisionCode },
+        sortBy: sort === 'divisionCode' ? 'divisionCode' : `sort.${sort}`,
+        direction,
+        limit,
+        offset,
+      },
+    );
     return {
       divisionCode,
       total,
@@ -209,10 +247,18 @@ export class DashboardsController {
     if (this.divisions.get(code) === undefined) throw new NotFoundException(`No division ${code}`);
   }
 
-  private async pages<T>(collection: string, query: (offset: number) => Parameters<ReadStore['find']>[2], pagesMax: number): Promise<T[]> {
+  private async pages<T>(
+    collection: string,
+    query: (offset: number) => Parameters<ReadStore['find']>[2],
+    pagesMax: number,
+  ): Promise<T[]> {
     const all: T[] = [];
     for (let page = 0; page < pagesMax; page += 1) {
-      const { items } = await this.readStore.find(dashboardsProjectionName, collection, query(page * findLimitMax));
+      const { items } = await this.readStore.find(
+        dashboardsProjectionName,
+        collection,
+        query(page * findLimitMax),
+      );
       all.push(...(items as unknown as T[]));
       if (items.length < findLimitMax) break;
     }
@@ -222,11 +268,16 @@ export class DashboardsController {
   private async fundLines(fundIds: readonly string[]): Promise<Map<string, FundLineDocument>> {
     const lines = new Map<string, FundLineDocument>();
     if (fundIds.length === 0) return lines;
-    const { items } = await this.readStore.find(dashboardsProjectionName, dashboardCollections.fundLines, {
-      where: { id: { in: [...new Set(fundIds)] } },
-      limit: findLimitMax,
-    });
-    for (const item of items as ReadDocument[]) lines.set(item.id, item as unknown as FundLineDocument);
+    const { items } = await this.readStore.find(
+      dashboardsProjectionName,
+      dashboardCollections.fundLines,
+      {
+        where: { id: { in: [...new Set(fundIds)] } },
+        limit: findLimitMax,
+      },
+    );
+    for (const item of items as ReadDocument[])
+      lines.set(item.id, item as unknown as FundLineDocument);
     return lines;
   }
 
@@ -239,18 +290,40 @@ export class DashboardsController {
       divisionName: division.name,
       level: division.level,
       parentCode: division.parentCode,
-      totals: { receivedFen: '0', allocatedDownFen: '0', disbursedFen: '0', returnedFen: '0', pendingFen: '0', inTransitFen: '0', balanceFen: '0', disbursementCount: 0 },
+      totals: {
+        receivedFen: '0',
+        allocatedDownFen: '0',
+        disbursedFen: '0',
+        returnedFen: '0',
+        pendingFen: '0',
+        inTransitFen: '0',
+        balanceFen: '0',
+        disbursementCount: 0,
+      },
       householdCount: 0,
       projectCount: 0,
       findingCount: 0,
       updatedAt: '',
     } as unknown as DashboardDocument;
-    return dashboardView(doc, { nowIso: new Date().toISOString(), idleDays, funds: [], fundLines: new Map(), idlePools: [] });
+    return dashboardView(doc, {
+      nowIso: new Date().toISOString(),
+      idleDays,
+      funds: [],
+      fundLines: new Map(),
+      idlePools: [],
+    });
   }
 }
 
 /** A child's totals for the listing, without the per-division idle and beneficiary figures. */
-function listingFigures(doc: DashboardDocument): Omit<FiguresView, 'idle' | 'beneficiaryCount' | 'beneficiaryCountExact'> {
-  const { idle: _idle, beneficiaryCount: _count, beneficiaryCountExact: _exact, ...totals } = figuresView(doc.totals, 0n, { keys: [] });
+function listingFigures(
+  doc: DashboardDocument,
+): Omit<FiguresView, 'idle' | 'beneficiaryCount' | 'beneficiaryCountExact'> {
+  const {
+    idle: _idle,
+    beneficiaryCount: _count,
+    beneficiaryCountExact: _exact,
+    ...totals
+  } = figuresView(doc.totals, 0n, { keys: [] });
   return totals;
 }

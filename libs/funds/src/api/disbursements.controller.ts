@@ -1,4 +1,14 @@
-import { Body, ConflictException, Controller, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
@@ -8,7 +18,13 @@ import { parsePoolStreamName, parseYuan, transferIdPattern, type PoolCommand } f
 import type { TransferOutcome } from '../application/command-envelope';
 import { RunPoolCommand } from '../application/funds.commands';
 import { commandIdsOf, nowIso, type CommandRequest } from './command-ids';
-import { ApproveDisbursementDto, ReasonDto, RecoverFundsDto, ReverseTransferDto, SettleDisbursementDto } from './dto/funds.dto';
+import {
+  ApproveDisbursementDto,
+  ReasonDto,
+  RecoverFundsDto,
+  ReverseTransferDto,
+  SettleDisbursementDto,
+} from './dto/funds.dto';
 import { sendOutcome, type OutcomeResponse } from './responses';
 
 /** Routes that name only a transfer: its pool is found from the log, then jurisdiction is checked. */
@@ -27,20 +43,30 @@ abstract class TransferRoutes {
     response: OutcomeResponse,
     build: (pool: { fundId: string; divisionCode: string }) => PoolCommand,
   ): Promise<TransferOutcome['event']> {
-    const pool = transferIdPattern.test(transferId) ? await this.locate(transferId, originType) : undefined;
-    if (pool === undefined) throw new NotFoundException(`No ${originType} with transfer id ${transferId}`);
+    const pool = transferIdPattern.test(transferId)
+      ? await this.locate(transferId, originType)
+      : undefined;
+    if (pool === undefined)
+      throw new NotFoundException(`No ${originType} with transfer id ${transferId}`);
     assertWithinJurisdiction(actor, pool.divisionCode, this.divisions);
-    const outcome = await this.commands.execute(new RunPoolCommand(build(pool), commandIdsOf(request)));
+    const outcome = await this.commands.execute(
+      new RunPoolCommand(build(pool), commandIdsOf(request)),
+    );
     return sendOutcome(response, outcome);
   }
 
-  private async locate(transferId: string, originType: string): Promise<{ fundId: string; divisionCode: string } | undefined> {
+  private async locate(
+    transferId: string,
+    originType: string,
+  ): Promise<{ fundId: string; divisionCode: string } | undefined> {
     const origins = await this.transfers.findByTransferId(transferId, { types: [originType] });
     const streams = new Set(origins.map((origin) => origin.streamName));
     if (streams.size > 1) {
       // Only a race between two pools claiming one id at the same instant gets here; acting on
       // either would be a guess.
-      throw new ConflictException(`Transfer id ${transferId} names transfers in ${[...streams].join(' and ')}`);
+      throw new ConflictException(
+        `Transfer id ${transferId} names transfers in ${[...streams].join(' and ')}`,
+      );
     }
     return origins.length === 0 ? undefined : parsePoolStreamName(origins[0].streamName);
   }
@@ -61,8 +87,10 @@ export class DisbursementsController extends TransferRoutes {
   @Post(':transferId/approve')
   @Roles('approver')
   @ApiOperation({
-    summary: 'Approve a requested disbursement (审批通过); the approver must not be its requester (maker-checker)',
-    description: 'Writes DisbursementApproved: the reserved money leaves the pool balance for payment.',
+    summary:
+      'Approve a requested disbursement (审批通过); the approver must not be its requester (maker-checker)',
+    description:
+      'Writes DisbursementApproved: the reserved money leaves the pool balance for payment.',
   })
   @ApiParam({ name: 'transferId', example: 'disb-530325102-0001' })
   approve(
@@ -83,7 +111,9 @@ export class DisbursementsController extends TransferRoutes {
 
   @Post(':transferId/reject')
   @Roles('approver')
-  @ApiOperation({ summary: 'Reject a requested disbursement (驳回) with a reason; the reservation is released' })
+  @ApiOperation({
+    summary: 'Reject a requested disbursement (驳回) with a reason; the reservation is released',
+  })
   @ApiParam({ name: 'transferId', example: 'disb-530325102-0001' })
   reject(
     @Param('transferId') transferId: string,
@@ -105,7 +135,8 @@ export class DisbursementsController extends TransferRoutes {
   @Post(':transferId/settle')
   @Roles('bank')
   @ApiOperation({
-    summary: 'Settle an approved disbursement (结算): paid with the bank reference, or failed (the money returns to the pool)',
+    summary:
+      'Settle an approved disbursement (结算): paid with the bank reference, or failed (the money returns to the pool)',
   })
   @ApiParam({ name: 'transferId', example: 'disb-530325102-0001' })
   settle(
@@ -143,10 +174,16 @@ export class TransfersController extends TransferRoutes {
   @Post(':transferId/reverse')
   @Roles('finance', 'bank')
   @ApiOperation({
-    summary: 'Reverse a paid disbursement (冲正) whose money came back, as a new transfer naming the original',
-    description: 'Writes TransferReversed with its own transferId (from the body), the original and the reason.',
+    summary:
+      'Reverse a paid disbursement (冲正) whose money came back, as a new transfer naming the original',
+    description:
+      'Writes TransferReversed with its own transferId (from the body), the original and the reason.',
   })
-  @ApiParam({ name: 'transferId', description: 'The paid disbursement', example: 'disb-530325102-0001' })
+  @ApiParam({
+    name: 'transferId',
+    description: 'The paid disbursement',
+    example: 'disb-530325102-0001',
+  })
   reverse(
     @Param('transferId') originalTransferId: string,
     @Body() body: ReverseTransferDto,
@@ -154,24 +191,36 @@ export class TransfersController extends TransferRoutes {
     @Req() request: CommandRequest,
     @Res({ passthrough: true }) response: OutcomeResponse,
   ): Promise<TransferOutcome['event']> {
-    return this.run(originalTransferId, 'DisbursementRequested', actor, request, response, (pool) => ({
-      type: 'ReverseTransfer',
-      ...pool,
-      transferId: body.transferId,
+    return this.run(
       originalTransferId,
-      reason: body.reason,
+      'DisbursementRequested',
       actor,
-      occurredAt: nowIso(),
-    }));
+      request,
+      response,
+      (pool) => ({
+        type: 'ReverseTransfer',
+        ...pool,
+        transferId: body.transferId,
+        originalTransferId,
+        reason: body.reason,
+        actor,
+        occurredAt: nowIso(),
+      }),
+    );
   }
 
   @Post(':transferId/recover')
   @Roles('finance', 'commission')
   @ApiOperation({
-    summary: 'Record a recovery (追回) of money paid out, as a new transfer naming the original and a reason',
+    summary:
+      'Record a recovery (追回) of money paid out, as a new transfer naming the original and a reason',
     description: 'Writes FundsRecovered; at most what was paid and not yet reversed or recovered.',
   })
-  @ApiParam({ name: 'transferId', description: 'The paid disbursement', example: 'disb-530325102-0002' })
+  @ApiParam({
+    name: 'transferId',
+    description: 'The paid disbursement',
+    example: 'disb-530325102-0002',
+  })
   recover(
     @Param('transferId') originalTransferId: string,
     @Body() body: RecoverFundsDto,
@@ -179,15 +228,22 @@ export class TransfersController extends TransferRoutes {
     @Req() request: CommandRequest,
     @Res({ passthrough: true }) response: OutcomeResponse,
   ): Promise<TransferOutcome['event']> {
-    return this.run(originalTransferId, 'DisbursementRequested', actor, request, response, (pool) => ({
-      type: 'RecoverFunds',
-      ...pool,
-      transferId: body.transferId,
+    return this.run(
       originalTransferId,
-      amountFen: parseYuan(body.amount),
-      reason: body.reason,
+      'DisbursementRequested',
       actor,
-      occurredAt: nowIso(),
-    }));
+      request,
+      response,
+      (pool) => ({
+        type: 'RecoverFunds',
+        ...pool,
+        transferId: body.transferId,
+        originalTransferId,
+        amountFen: parseYuan(body.amount),
+        reason: body.reason,
+        actor,
+        occurredAt: nowIso(),
+      }),
+    );
   }
 }

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
@@ -24,7 +35,7 @@ export class FundsController {
   @Post()
   @Roles('finance')
   @ApiOperation({
-    summary: 'Create a fund line (资金项目) and appropriate it (下达) to one division\'s pool',
+    summary: "Create a fund line (资金项目) and appropriate it (下达) to one division's pool",
     description:
       'Writes FundLineCreated on fund-<fundId> and FundsAppropriated on pool-<fundId>.<division>. ' +
       'Repeating the same request returns the original event (Idempotent-Replayed: true); the same fundId with other content is a 409.',
@@ -46,7 +57,10 @@ export class FundsController {
           fiscalYear: body.fiscalYear,
           purposeCategory: body.purposeCategory,
           source: body.source,
-          appropriation: { divisionCode: body.appropriation.divisionCode, amountFen: parseYuan(body.appropriation.amount) },
+          appropriation: {
+            divisionCode: body.appropriation.divisionCode,
+            amountFen: parseYuan(body.appropriation.amount),
+          },
           actor,
           occurredAt: nowIso(),
         },
@@ -73,7 +87,7 @@ export class FundsController {
     summary: 'Allocate (下拨) from a pool to the pool of a direct child division',
     description:
       'Writes AllocationSent on the parent pool; the funds processor then writes AllocationReceived on the child pool, ' +
-      'exactly once. Until then the amount shows as in transit (在途). The parent\'s balance must cover it.',
+      "exactly once. Until then the amount shows as in transit (在途). The parent's balance must cover it.",
   })
   @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
   async allocate(
@@ -95,7 +109,10 @@ export class FundsController {
           transferId: body.transferId,
           toDivisionCode: body.toDivisionCode,
           amountFen: parseYuan(body.amount),
-          targetIsDirectChild: this.divisions.isDirectChild(body.fromDivisionCode, body.toDivisionCode),
+          targetIsDirectChild: this.divisions.isDirectChild(
+            body.fromDivisionCode,
+            body.toDivisionCode,
+          ),
           actor,
           occurredAt: nowIso(),
         },
@@ -109,8 +126,10 @@ export class FundsController {
   @Roles('finance')
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Request a disbursement (发放) to a household, person or project; the amount is reserved',
-    description: 'Writes DisbursementRequested. Another person with the approver role approves or rejects it (maker-checker, 双人复核).',
+    summary:
+      'Request a disbursement (发放) to a household, person or project; the amount is reserved',
+    description:
+      'Writes DisbursementRequested. Another person with the approver role approves or rejects it (maker-checker, 双人复核).',
   })
   @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
   async requestDisbursement(
@@ -133,8 +152,12 @@ export class FundsController {
             kind: body.beneficiary.kind,
             id: body.beneficiary.id,
             name: body.beneficiary.name,
-            ...(body.beneficiary.idNumber === undefined ? {} : { idNumber: body.beneficiary.idNumber }),
-            ...(body.beneficiary.bankAccount === undefined ? {} : { bankAccount: body.beneficiary.bankAccount }),
+            ...(body.beneficiary.idNumber === undefined
+              ? {}
+              : { idNumber: body.beneficiary.idNumber }),
+            ...(body.beneficiary.bankAccount === undefined
+              ? {}
+              : { bankAccount: body.beneficiary.bankAccount }),
           },
           amountFen: parseYuan(body.amount),
           ...(body.allocationRef === undefined ? {} : { allocationRef: body.allocationRef }),

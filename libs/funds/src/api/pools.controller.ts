@@ -24,8 +24,10 @@ export class PoolsController {
   @Get(':fundId/:divisionCode')
   @Roles('finance', 'approver', 'bank', 'commission')
   @ApiOperation({
-    summary: 'A pool\'s figures: balance, received, sent, in transit (在途), disbursed, pending approval',
-    description: 'Folded from the pool\'s stream (snapshot + tail) at request time. Yuan decimal strings.',
+    summary:
+      "A pool's figures: balance, received, sent, in transit (在途), disbursed, pending approval",
+    description:
+      "Folded from the pool's stream (snapshot + tail) at request time. Yuan decimal strings.",
   })
   @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
   @ApiParam({ name: 'divisionCode', example: '530325' })
@@ -62,7 +64,7 @@ export class StreamsController {
   @ApiOperation({
     summary: 'The raw history of one stream, oldest first, paged',
     description:
-      'Pool streams (pool-<fundId>.<division>) are readable inside the caller\'s jurisdiction; fund streams (fund-<fundId>) ' +
+      "Pool streams (pool-<fundId>.<division>) are readable inside the caller's jurisdiction; fund streams (fund-<fundId>) " +
       'by every role, as fund lines are published (公告公示); other streams by admins only.',
   })
   @ApiParam({ name: 'streamName', example: 'pool-yn-2026-cyfz-001.530325' })
@@ -74,11 +76,15 @@ export class StreamsController {
     @Query('limit') limitText: string | undefined,
     @CurrentActor() actor: Actor,
   ): Promise<StreamPage> {
-    const fromRevision = integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const fromRevision =
+      integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = integerQuery('limit', limitText, 1, streamPageSizeMax) ?? streamPageSizeDefault;
     this.assertMayRead(actor, streamName);
     const events: EventView[] = [];
-    for await (const event of this.store.readStream(streamName, { fromRevision: BigInt(fromRevision), maxCount: limit + 1 })) {
+    for await (const event of this.store.readStream(streamName, {
+      fromRevision: BigInt(fromRevision),
+      maxCount: limit + 1,
+    })) {
       events.push(toEventView(event));
     }
     const hasMore = events.length > limit;
@@ -86,7 +92,9 @@ export class StreamsController {
     return {
       streamName,
       events: page,
-      ...(hasMore ? { nextRevision: (BigInt(page[page.length - 1].revision) + 1n).toString() } : {}),
+      ...(hasMore
+        ? { nextRevision: (BigInt(page[page.length - 1].revision) + 1n).toString() }
+        : {}),
     };
   }
 

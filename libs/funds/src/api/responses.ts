@@ -10,7 +10,10 @@ export interface OutcomeResponse {
  * A command answers with the event that records its outcome. A repeated request gets the very
  * same event back, marked `Idempotent-Replayed: true` and with 200 instead of 201.
  */
-export function sendOutcome(response: OutcomeResponse, outcome: TransferOutcome): TransferOutcome['event'] {
+export function sendOutcome(
+  response: OutcomeResponse,
+  outcome: TransferOutcome,
+): TransferOutcome['event'] {
   response.setHeader('Idempotent-Replayed', String(outcome.replayed));
   response.status(outcome.replayed ? 200 : 201);
   return outcome.event;
@@ -42,7 +45,12 @@ export class RequestFieldError extends Error {
 }
 
 /** An optional integer query parameter within bounds; anything else is a 400 naming it. */
-export function integerQuery(field: string, text: string | undefined, min: number, max: number): number | undefined {
+export function integerQuery(
+  field: string,
+  text: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (text === undefined) return undefined;
   const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {

@@ -1,6 +1,11 @@
 import type { EventView } from '@sunlight/event-store';
 
-export { commandMetadata, eventSchemaVersion, type CommandIds, type EventView } from '@sunlight/event-store';
+export {
+  commandMetadata,
+  eventSchemaVersion,
+  type CommandIds,
+  type EventView,
+} from '@sunlight/event-store';
 
 /** What a command answers: the event that records its outcome, and whether it was written just now. */
 export interface TransferOutcome {

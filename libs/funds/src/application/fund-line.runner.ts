@@ -33,8 +33,13 @@ export class FundLineRunner {
       metadata: commandMetadata(command, ids),
     });
     const created = await collectFirst(this.store.readStream(streamName, { maxCount: 1 }));
-    if (created === undefined) throw new Error(`invariant: fund line ${command.fundId} has no events`);
-    await this.appropriate(created.data as unknown as FundLineCreated['data'], created.metadata, created.eventId);
+    if (created === undefined)
+      throw new Error(`invariant: fund line ${command.fundId} has no events`);
+    await this.appropriate(
+      created.data as unknown as FundLineCreated['data'],
+      created.metadata,
+      created.eventId,
+    );
     return { replayed: result.events.length === 0, event: toEventView(created) };
   }
 
@@ -46,10 +51,13 @@ export class FundLineRunner {
   ): Promise<void> {
     const actor = metadata.actor as CreateFundLine['actor'];
     const occurredAt = metadata.occurredAt as string;
-    await this.pools.run(appropriateFundsFor({ type: 'FundLineCreated', data: created }, actor, occurredAt), {
-      commandId: `appropriate/${createdEventId}`,
-      correlationId: (metadata.correlationId as string | undefined) ?? createdEventId,
-      causationId: createdEventId,
-    });
+    await this.pools.run(
+      appropriateFundsFor({ type: 'FundLineCreated', data: created }, actor, occurredAt),
+      {
+        commandId: `appropriate/${createdEventId}`,
+        correlationId: (metadata.correlationId as string | undefined) ?? createdEventId,
+        causationId: createdEventId,
+      },
+    );
   }
 }

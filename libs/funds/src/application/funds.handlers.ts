@@ -5,7 +5,10 @@ import { CreateFundLineCommand, RunPoolCommand } from './funds.commands';
 import { PoolCommandRunner } from './pool-command.runner';
 
 @CommandHandler(CreateFundLineCommand)
-export class CreateFundLineHandler implements ICommandHandler<CreateFundLineCommand, TransferOutcome> {
+export class CreateFundLineHandler implements ICommandHandler<
+  CreateFundLineCommand,
+  TransferOutcome
+> {
   constructor(private readonly fundLines: FundLineRunner) {}
   execute(message: CreateFundLineCommand): Promise<TransferOutcome> {
     return this.fundLines.create(message.command, message.ids);

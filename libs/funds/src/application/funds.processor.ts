@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   EVENT_STORE,
   EventStoreUnavailableError,
@@ -14,7 +20,11 @@ import { FundLineRunner } from './fund-line.runner';
 import { PoolCommandRunner } from './pool-command.runner';
 
 /** The actor the relay writes as: not a person, so it can never satisfy maker-checker. */
-export const allocationRelayActor = { id: 'system:funds-processor', role: 'system', division: '' } as const;
+export const allocationRelayActor = {
+  id: 'system:funds-processor',
+  role: 'system',
+  division: '',
+} as const;
 const retryDelayMsMax = 5_000;
 
 /**
@@ -85,8 +95,13 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
         }
       } catch (error) {
         if (signal.aborted) return;
-        this.logger.error(`funds processor stopped on an error and restarts from its checkpoint: ${String(error)}`);
-        await delay(error instanceof EventStoreUnavailableError ? retryDelayMsMax : retryDelayMsMax / 5, signal);
+        this.logger.error(
+          `funds processor stopped on an error and restarts from its checkpoint: ${String(error)}`,
+        );
+        await delay(
+          error instanceof EventStoreUnavailableError ? retryDelayMsMax : retryDelayMsMax / 5,
+          signal,
+        );
       }
     }
   }
@@ -116,7 +131,7 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   private async handle(event: RecordedEvent): Promise<void> {
     if (event.type === 'AllocationSent') {
-      const data = event.data as unknown as AllocationSent["data"];
+      const data = event.data as unknown as AllocationSent['data'];
       await this.pools.run(
         {
           type: 'ReceiveAllocation',
@@ -126,7 +141,8 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
           fromDivisionCode: data.divisionCode,
           amountFen: fenFromString(data.amountFen),
           actor: allocationRelayActor,
-          occurredAt: (event.metadata.occurredAt as string | undefined) ?? event.recordedAt.toISOString(),
+          occurredAt:
+            (event.metadata.occurredAt as string | undefined) ?? event.recordedAt.toISOString(),
         },
         {
           commandId: `relay/${event.eventId}`,
@@ -135,7 +151,11 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
         },
       );
     } else if (event.type === 'FundLineCreated') {
-      await this.fundLines.appropriate(event.data as unknown as FundLineCreated["data"], event.metadata, event.eventId);
+      await this.fundLines.appropriate(
+        event.data as unknown as FundLineCreated['data'],
+        event.metadata,
+        event.eventId,
+      );
     }
   }
 }
@@ -143,9 +163,13 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

@@ -47,7 +47,9 @@ export class FundsQueries {
   ) {}
 
   async fund(fundId: string): Promise<FundView | undefined> {
-    const created = await collectFirst(this.store.readStream(fundStreamName(fundId), { maxCount: 1 }));
+    const created = await collectFirst(
+      this.store.readStream(fundStreamName(fundId), { maxCount: 1 }),
+    );
     if (created === undefined) return undefined;
     const data = created.data as unknown as FundLineCreated['data'];
     return {
@@ -77,7 +79,9 @@ export class FundsQueries {
     let receivedByChildrenFen = 0n;
     if (summary.sentFen > 0n) {
       const children = this.divisions.childrenOf(divisionCode);
-      const childStates = await Promise.all(children.map((child) => this.pools.state(fundId, child.code)));
+      const childStates = await Promise.all(
+        children.map((child) => this.pools.state(fundId, child.code)),
+      );
       for (const child of childStates) receivedByChildrenFen += child.state.receivedFen;
     }
     return {

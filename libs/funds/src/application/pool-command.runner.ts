@@ -83,10 +83,14 @@ export class PoolCommandRunner {
     const types: readonly string[] = outcomeTypes[command.type];
     // A new outcome is in what the store recorded; a replayed one is read back from the log.
     const event =
-      result.recorded?.find((recorded) => types.includes(recorded.type) && recorded.data.transferId === command.transferId) ??
-      (await this.transfers.findByTransferId(command.transferId, { streamName, types }))[0];
+      result.recorded?.find(
+        (recorded) =>
+          types.includes(recorded.type) && recorded.data.transferId === command.transferId,
+      ) ?? (await this.transfers.findByTransferId(command.transferId, { streamName, types }))[0];
     if (event === undefined) {
-      throw new Error(`invariant: no ${outcomeTypes[command.type].join('/')} event for transfer ${command.transferId}`);
+      throw new Error(
+        `invariant: no ${outcomeTypes[command.type].join('/')} event for transfer ${command.transferId}`,
+      );
     }
     return { replayed: result.events.length === 0, event: toEventView(event) };
   }
@@ -109,11 +113,15 @@ export class PoolCommandRunner {
           event.streamName === poolStreamName(command.fundId, command.toDivisionCode)
         ),
     );
-    if (elsewhere.length > 0) throw new TransferIdTakenError(command.transferId, elsewhere[0].streamName);
+    if (elsewhere.length > 0)
+      throw new TransferIdTakenError(command.transferId, elsewhere[0].streamName);
   }
 
   /** The pool's current state (from cache or snapshot, plus the tail of its stream). */
-  async state(fundId: string, divisionCode: string): Promise<{ state: PoolState; revision: bigint | undefined }> {
+  async state(
+    fundId: string,
+    divisionCode: string,
+  ): Promise<{ state: PoolState; revision: bigint | undefined }> {
     const { state, revision } = await loadState({
       store: this.store,
       decider: poolDecider,

@@ -16,15 +16,23 @@ export interface CommandContext {
 }
 
 const actorIdLengthMax = 128;
-const isoTimestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
+const isoTimestampPattern =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 export function validateCommandContext(context: CommandContext): void {
   const actor = context.actor as Actor | undefined;
   if (actor === undefined || actor === null || typeof actor !== 'object') {
     throw new InvalidCommandError('actor', 'is required');
   }
-  if (typeof actor.id !== 'string' || actor.id.trim() === '' || actor.id.length > actorIdLengthMax) {
-    throw new InvalidCommandError('actor.id', `must be a non-blank string of at most ${actorIdLengthMax} characters`);
+  if (
+    typeof actor.id !== 'string' ||
+    actor.id.trim() === '' ||
+    actor.id.length > actorIdLengthMax
+  ) {
+    throw new InvalidCommandError(
+      'actor.id',
+      `must be a non-blank string of at most ${actorIdLengthMax} characters`,
+    );
   }
   if (typeof actor.role !== 'string' || typeof actor.division !== 'string') {
     throw new InvalidCommandError('actor', 'role and division must be strings');

@@ -8,5 +8,7 @@ export function invariant(condition: boolean, message: string): asserts conditio
 
 /** Ends an exhaustive `switch`: the compiler proves it unreachable, the runtime guards old data. */
 export function assertNever(value: never, what: string): never {
-  throw new Error(`invariant: unhandled ${what} ${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`);
+  throw new Error(
+    `invariant: unhandled ${what} ${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`,
+  );
 }

@@ -47,13 +47,19 @@ describe('CreateFundLine', () => {
   });
 
   it('returns nothing for an identical repeat, whoever sends it and whenever', () => {
-    given([created]).when({ ...create, actor: checker, occurredAt: '2024-03-02T00:00:00Z' }).then([]);
+    given([created])
+      .when({ ...create, actor: checker, occurredAt: '2024-03-02T00:00:00Z' })
+      .then([]);
   });
 
   it('refuses to create it again with different content', () => {
     given([created])
       .when({ ...create, name: '另一个名称' })
-      .thenThrows(FundAlreadyExistsError, { fundId, code: 'FUNDS.FUND_ALREADY_EXISTS', httpStatus: 409 });
+      .thenThrows(FundAlreadyExistsError, {
+        fundId,
+        code: 'FUNDS.FUND_ALREADY_EXISTS',
+        httpStatus: 409,
+      });
     given([created])
       .when({ ...create, appropriation: { divisionCode: county, amountFen: 18_000_001n } })
       .thenThrows(FundAlreadyExistsError);
@@ -71,7 +77,9 @@ describe('CreateFundLine', () => {
     ['appropriation.divisionCode', { appropriation: { divisionCode: '5303251', amountFen: 1n } }],
     ['occurredAt', { occurredAt: 'yesterday' }],
   ])('refuses a bad %s', (field, change) => {
-    given([]).when({ ...create, ...change }).thenThrows(InvalidCommandError, { field });
+    given([])
+      .when({ ...create, ...change })
+      .thenThrows(InvalidCommandError, { field });
   });
 
   it('refuses an appropriation that is not a positive amount', () => {
@@ -81,7 +89,9 @@ describe('CreateFundLine', () => {
   });
 
   it('crashes when replaying a second creation', () => {
-    expect(() => evolveFundLine(evolveFundLine(initialFundLineState(), created), created)).toThrow(/^invariant:/);
+    expect(() => evolveFundLine(evolveFundLine(initialFundLineState(), created), created)).toThrow(
+      /^invariant:/,
+    );
   });
 });
 
@@ -104,9 +114,19 @@ describe('the fund line and its pool', () => {
     });
     const events = poolDecider.decide(command, poolDecider.initialState());
     expect(events).toEqual([
-      { type: 'FundsAppropriated', data: { transferId: 'appropriation-F2024-yn-001', fundId, divisionCode: county, amountFen: '18000000' } },
+      {
+        type: 'FundsAppropriated',
+        data: {
+          transferId: 'appropriation-F2024-yn-001',
+          fundId,
+          divisionCode: county,
+          amountFen: '18000000',
+        },
+      },
     ]);
     const pool = events.reduce(poolDecider.evolve, poolDecider.initialState());
-    expect(poolDecider.decide(appropriateFundsFor(created, maker, '2024-03-01T09:00:00Z'), pool)).toEqual([]);
+    expect(
+      poolDecider.decide(appropriateFundsFor(created, maker, '2024-03-01T09:00:00Z'), pool),
+    ).toEqual([]);
   });
 });

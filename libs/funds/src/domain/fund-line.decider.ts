@@ -2,7 +2,14 @@ import type { Decider, DomainEvent } from '@sunlight/event-store/decider';
 import { type Actor, type CommandContext, validateCommandContext } from './actor';
 import { assertNever, invariant } from './assert';
 import { FundAlreadyExistsError, InvalidCommandError } from './funds.errors';
-import { divisionCodePattern, fundIdPattern, nameLengthMax, requireOneOf, requirePattern, requireText } from './funds.validation';
+import {
+  divisionCodePattern,
+  fundIdPattern,
+  nameLengthMax,
+  requireOneOf,
+  requirePattern,
+  requireText,
+} from './funds.validation';
 import { assertAmountFen, fenFromString, fenToString } from './money';
 import type { AppropriateFunds } from './pool.decider';
 
@@ -13,7 +20,14 @@ import type { AppropriateFunds } from './pool.decider';
  * `appropriationTransferId` so that a retry after a crash between the two writes is a repeat.
  */
 
-export const purposeCategories = ['产业发展', '危房改造', '基础设施', '教育', '医疗', '其他'] as const;
+export const purposeCategories = [
+  '产业发展',
+  '危房改造',
+  '基础设施',
+  '教育',
+  '医疗',
+  '其他',
+] as const;
 export type PurposeCategory = (typeof purposeCategories)[number];
 
 export const fundSources = ['中央财政', '省级财政', '市级财政', '县级财政', '社会捐赠'] as const;
@@ -71,7 +85,11 @@ export function appropriationTransferId(fundId: string): string {
 }
 
 /** The pool command that credits a new fund line's appropriation to its division's pool. */
-export function appropriateFundsFor(created: FundLineCreated, actor: Actor, occurredAt: string): AppropriateFunds {
+export function appropriateFundsFor(
+  created: FundLineCreated,
+  actor: Actor,
+  occurredAt: string,
+): AppropriateFunds {
   return {
     type: 'AppropriateFunds',
     fundId: created.data.fundId,
@@ -106,16 +124,31 @@ function createFundLine(command: CreateFundLine, state: FundLineState): FundLine
 function validFundLine(command: CreateFundLine): FundLineCreated['data'] {
   const fundId = requirePattern('fundId', command.fundId, fundIdPattern);
   const name = requireText('name', command.name, nameLengthMax);
-  if (!Number.isSafeInteger(command.fiscalYear) || command.fiscalYear < fiscalYearMin || command.fiscalYear > fiscalYearMax) {
-    throw new InvalidCommandError('fiscalYear', `must be an integer from ${fiscalYearMin} to ${fiscalYearMax}`);
+  if (
+    !Number.isSafeInteger(command.fiscalYear) ||
+    command.fiscalYear < fiscalYearMin ||
+    command.fiscalYear > fiscalYearMax
+  ) {
+    throw new InvalidCommandError(
+      'fiscalYear',
+      `must be an integer from ${fiscalYearMin} to ${fiscalYearMax}`,
+    );
   }
-  const purposeCategory = requireOneOf('purposeCategory', command.purposeCategory, purposeCategories);
+  const purposeCategory = requireOneOf(
+    'purposeCategory',
+    command.purposeCategory,
+    purposeCategories,
+  );
   const source = requireOneOf('source', command.source, fundSources);
   const appropriation = command.appropriation as CreateFundLine['appropriation'] | undefined | null;
   if (appropriation === undefined || appropriation === null || typeof appropriation !== 'object') {
     throw new InvalidCommandError('appropriation', 'is required');
   }
-  const divisionCode = requirePattern('appropriation.divisionCode', appropriation.divisionCode, divisionCodePattern);
+  const divisionCode = requirePattern(
+    'appropriation.divisionCode',
+    appropriation.divisionCode,
+    divisionCodePattern,
+  );
   assertAmountFen(appropriation.amountFen, 'appropriation.amountFen');
   return {
     fundId,

@@ -35,8 +35,13 @@ export class InvalidAmountError extends DomainError {
     input: string,
   ) {
     // Echo at most a short prefix: the input may be arbitrarily long garbage.
-    const echoed = input.length > amountEchoLengthMax ? `${input.slice(0, amountEchoLengthMax)}…` : input;
-    super(`Invalid amount in ${field} (${reason}): ${JSON.stringify(echoed)}`, { field, reason, input: echoed });
+    const echoed =
+      input.length > amountEchoLengthMax ? `${input.slice(0, amountEchoLengthMax)}…` : input;
+    super(`Invalid amount in ${field} (${reason}): ${JSON.stringify(echoed)}`, {
+      field,
+      reason,
+      input: echoed,
+    });
     this.input = echoed;
   }
 }
@@ -108,7 +113,10 @@ export class TransferConflictError extends DomainError {
     readonly transferId: string,
     readonly existingKind: string,
   ) {
-    super(`Transfer ${transferId} already exists (${existingKind}) with different content`, { transferId, existingKind });
+    super(`Transfer ${transferId} already exists (${existingKind}) with different content`, {
+      transferId,
+      existingKind,
+    });
   }
 }
 
@@ -137,7 +145,11 @@ export class TransferKindMismatchError extends DomainError {
     readonly expectedKind: string,
     readonly actualKind: string,
   ) {
-    super(`Transfer ${transferId} is ${actualKind}, expected ${expectedKind}`, { transferId, expectedKind, actualKind });
+    super(`Transfer ${transferId} is ${actualKind}, expected ${expectedKind}`, {
+      transferId,
+      expectedKind,
+      actualKind,
+    });
   }
 }
 
@@ -151,7 +163,11 @@ export class InvalidTransferStateError extends DomainError {
     readonly status: string,
     readonly attempted: string,
   ) {
-    super(`Transfer ${transferId} is ${status}; cannot ${attempted}`, { transferId, status, attempted });
+    super(`Transfer ${transferId} is ${status}; cannot ${attempted}`, {
+      transferId,
+      status,
+      attempted,
+    });
   }
 }
 
@@ -165,7 +181,10 @@ export class SelfApprovalError extends DomainError {
     readonly transferId: string,
     readonly actorId: string,
   ) {
-    super(`${actorId} requested disbursement ${transferId} and cannot also approve it`, { transferId, actorId });
+    super(`${actorId} requested disbursement ${transferId} and cannot also approve it`, {
+      transferId,
+      actorId,
+    });
   }
 }
 
@@ -182,7 +201,11 @@ export class RecoveryExceedsOutstandingError extends DomainError {
   ) {
     super(
       `Cannot recover ${requestedFen} fen from ${originalTransferId}: only ${outstandingFen} fen paid and not yet returned`,
-      { originalTransferId, outstandingFen: outstandingFen.toString(), requestedFen: requestedFen.toString() },
+      {
+        originalTransferId,
+        outstandingFen: outstandingFen.toString(),
+        requestedFen: requestedFen.toString(),
+      },
     );
   }
 }
@@ -202,6 +225,9 @@ export class TransferIdTakenError extends DomainError {
     readonly transferId: string,
     readonly takenBy: string,
   ) {
-    super(`Transfer id ${transferId} is already used in ${takenBy}; choose another id`, { transferId, takenBy });
+    super(`Transfer id ${transferId} is already used in ${takenBy}; choose another id`, {
+      transferId,
+      takenBy,
+    });
   }
 }

@@ -37,7 +37,11 @@ export function optionalText(field: string, value: unknown, lengthMax: number): 
   return value === undefined ? undefined : requireText(field, value, lengthMax);
 }
 
-export function requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+export function requireOneOf<T extends string>(
+  field: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new InvalidCommandError(field, `must be one of ${allowed.join(', ')}`);
   }

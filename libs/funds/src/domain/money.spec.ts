@@ -1,7 +1,14 @@
 // Proves that yuan text, fen bigints and event digit strings convert exactly, and that every malformed or out-of-range amount is refused with its reason.
 import fc from 'fast-check';
 import { InvalidAmountError } from './funds.errors';
-import { amountFenMax, amountYuanMax, fenFromString, fenToString, formatYuan, parseYuan } from './money';
+import {
+  amountFenMax,
+  amountYuanMax,
+  fenFromString,
+  fenToString,
+  formatYuan,
+  parseYuan,
+} from './money';
 
 describe('parseYuan', () => {
   it.each([
@@ -40,7 +47,9 @@ describe('parseYuan', () => {
     ['9999999999999', 'too_large'],
   ])('refuses %j (%s)', (text, reason) => {
     expect(() => parseYuan(text)).toThrow(InvalidAmountError);
-    expect(() => parseYuan(text, 'amount')).toThrow(expect.objectContaining({ reason, field: 'amount', code: 'FUNDS.INVALID_AMOUNT' }));
+    expect(() => parseYuan(text, 'amount')).toThrow(
+      expect.objectContaining({ reason, field: 'amount', code: 'FUNDS.INVALID_AMOUNT' }),
+    );
   });
 
   it('refuses what is not a string', () => {
@@ -84,9 +93,12 @@ describe('event payload amounts', () => {
     );
   });
 
-  it.each(['', '-1', '+1', '01', '1.0', '1e3', ' 1', '0x10', '1'.repeat(31)])('refuses %j', (text) => {
-    expect(() => fenFromString(text)).toThrow(InvalidAmountError);
-  });
+  it.each(['', '-1', '+1', '01', '1.0', '1e3', ' 1', '0x10', '1'.repeat(31)])(
+    'refuses %j',
+    (text) => {
+      expect(() => fenFromString(text)).toThrow(InvalidAmountError);
+    },
+  );
 
   it('refuses to write a negative amount', () => {
     expect(() => fenToString(-1n)).toThrow(RangeError);

@@ -25,7 +25,11 @@ export function parseYuan(text: string, field = 'amount'): bigint {
   }
   const match = yuanPattern.exec(text);
   if (match === null) {
-    throw new InvalidAmountError(field, tooManyDecimalsPattern.test(text) ? 'too_many_decimals' : 'malformed', text);
+    throw new InvalidAmountError(
+      field,
+      tooManyDecimalsPattern.test(text) ? 'too_many_decimals' : 'malformed',
+      text,
+    );
   }
   const [, yuanDigits = '0', fenDigits = ''] = match;
   const fen = BigInt(yuanDigits) * fenPerYuan + BigInt(fenDigits.padEnd(2, '0'));
@@ -56,7 +60,11 @@ export function fenFromString(text: string, field = 'amountFen'): bigint {
 }
 
 /** A movement is at least one fen and at most `amountFenMax`. */
-export function assertAmountFen(fen: bigint, field = 'amountFen', input: string = String(fen)): void {
+export function assertAmountFen(
+  fen: bigint,
+  field = 'amountFen',
+  input: string = String(fen),
+): void {
   if (typeof fen !== 'bigint') throw new InvalidAmountError(field, 'malformed', String(input));
   if (fen <= 0n) throw new InvalidAmountError(field, 'not_positive', input);
   if (fen > amountFenMax) throw new InvalidAmountError(field, 'too_large', input);

@@ -13,15 +13,39 @@ import {
   poolStateFromSnapshot,
   poolStateToSnapshot,
 } from './pool.decider';
-import { checker, command, maker, otherTownship, prefecture, township } from './testing/pool.fixtures';
+import {
+  checker,
+  command,
+  maker,
+  otherTownship,
+  prefecture,
+  township,
+} from './testing/pool.fixtures';
 
 const third: Actor = { id: 'u-third', role: 'county_finance', division: '530325' };
 
 // Few ids per kind, so that repeats happen often; now and then an id from another kind's range,
 // so that conflicts happen too.
-const anyTransferId = fc.constantFrom('in1', 'in2', 'in3', 's1', 's2', 'd1', 'd2', 'd3', 'd4', 'd5', 'r1', 'r2', 'r3');
+const anyTransferId = fc.constantFrom(
+  'in1',
+  'in2',
+  'in3',
+  's1',
+  's2',
+  'd1',
+  'd2',
+  'd3',
+  'd4',
+  'd5',
+  'r1',
+  'r2',
+  'r3',
+);
 const idFrom = (...ids: string[]) =>
-  fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...ids) }, { weight: 1, arbitrary: anyTransferId });
+  fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...ids) },
+    { weight: 1, arbitrary: anyTransferId },
+  );
 const incomingId = idFrom('in1', 'in2', 'in3');
 const sentId = idFrom('s1', 's2');
 const disbursementId = idFrom('d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8');
@@ -37,7 +61,10 @@ const existingDisbursementId = fc.oneof(
 const actor = fc.constantFrom(maker, checker, third);
 const reason = fc.constantFrom('理由甲', '理由乙');
 const withInvalid = (valid: fc.Arbitrary<bigint>) =>
-  fc.oneof({ weight: 15, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(0n, -1n, amountFenMax + 1n) });
+  fc.oneof(
+    { weight: 15, arbitrary: valid },
+    { weight: 1, arbitrary: fc.constantFrom(0n, -1n, amountFenMax + 1n) },
+  );
 const incomingFen = withInvalid(fc.bigInt({ min: 1n, max: 1_000_000n }));
 const outgoingFen = withInvalid(fc.bigInt({ min: 1n, max: 400_000n }));
 const allocationRef = fc.oneof(
@@ -46,11 +73,21 @@ const allocationRef = fc.oneof(
 );
 
 const poolCommand: fc.Arbitrary<PoolCommand> = fc.oneof(
-  { weight: 2, arbitrary: fc.tuple(incomingId, incomingFen).map(([id, amount]) => command.appropriate(id, amount)) },
   {
     weight: 2,
     arbitrary: fc
-      .tuple(sentId, outgoingFen, fc.constantFrom(township, '530325101', otherTownship), fc.boolean())
+      .tuple(incomingId, incomingFen)
+      .map(([id, amount]) => command.appropriate(id, amount)),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        sentId,
+        outgoingFen,
+        fc.constantFrom(township, '530325101', otherTownship),
+        fc.boolean(),
+      )
       .map(([id, amount, to, direct]) => command.send(id, amount, to, direct)),
   },
   {
@@ -63,15 +100,27 @@ const poolCommand: fc.Arbitrary<PoolCommand> = fc.oneof(
     weight: 5,
     arbitrary: fc
       .tuple(disbursementId, outgoingFen, actor, allocationRef)
-      .map(([id, amount, who, ref]) => command.request(id, amount, { actor: who, allocationRef: ref })),
+      .map(([id, amount, who, ref]) =>
+        command.request(id, amount, { actor: who, allocationRef: ref }),
+      ),
   },
-  { weight: 4, arbitrary: fc.tuple(existingDisbursementId, actor).map(([id, who]) => command.approve(id, who)) },
-  { weight: 1, arbitrary: fc.tuple(existingDisbursementId, reason, actor).map(([id, why, who]) => command.reject(id, why, who)) },
+  {
+    weight: 4,
+    arbitrary: fc.tuple(existingDisbursementId, actor).map(([id, who]) => command.approve(id, who)),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(existingDisbursementId, reason, actor)
+      .map(([id, why, who]) => command.reject(id, why, who)),
+  },
   { weight: 3, arbitrary: existingDisbursementId.map((id) => command.paid(id)) },
   { weight: 1, arbitrary: existingDisbursementId.map((id) => command.failed(id)) },
   {
     weight: 1,
-    arbitrary: fc.tuple(returnId, existingDisbursementId, reason).map(([id, original, why]) => command.reverse(id, original, why)),
+    arbitrary: fc
+      .tuple(returnId, existingDisbursementId, reason)
+      .map(([id, original, why]) => command.reverse(id, original, why)),
   },
   {
     weight: 2,
@@ -93,10 +142,15 @@ const actionableStatus: Partial<Record<PoolCommand['type'], PoolEvent['type']>> 
 };
 
 /** Replaces `?n` and `*n` placeholders, given the latest event of each disbursement so far. */
-function resolve(next: PoolCommand, latestByDisbursement: ReadonlyMap<string, PoolEvent['type']>): PoolCommand {
+function resolve(
+  next: PoolCommand,
+  latestByDisbursement: ReadonlyMap<string, PoolEvent['type']>,
+): PoolCommand {
   const pick = (id: string): string => {
     const all = [...latestByDisbursement.keys()];
-    const actionable = all.filter((key) => latestByDisbursement.get(key) === actionableStatus[next.type]);
+    const actionable = all.filter(
+      (key) => latestByDisbursement.get(key) === actionableStatus[next.type],
+    );
     const candidates = id.startsWith('?') ? actionable : id.startsWith('*') ? all : undefined;
     if (candidates === undefined) return id;
     return candidates[Number(id.slice(1)) % Math.max(candidates.length, 1)] ?? 'd-none';
@@ -165,7 +219,9 @@ function assertBooksBalance(state: PoolState, ledger: Ledger): void {
     disbursed: state.disbursedFen,
     returned: state.reversedFen + state.recoveredFen,
     // Conservation: everything received is still here, on its way down, reserved or paid out net of returns.
-    conserved: ledger.received === state.balanceFen + ledger.sent + ledger.reserved + ledger.disbursed - ledger.returned,
+    conserved:
+      ledger.received ===
+      state.balanceFen + ledger.sent + ledger.reserved + ledger.disbursed - ledger.returned,
     // A level never pays out more than it received.
     paysOutNoMoreThanReceived: ledger.sent + ledger.disbursed - ledger.returned <= ledger.received,
   };
@@ -177,7 +233,9 @@ function assertBooksBalance(state: PoolState, ledger: Ledger): void {
     paysOutNoMoreThanReceived: true,
   };
   // A plain comparison per step keeps hundreds of long runs fast; Jest's diff then names what broke.
-  const broken = (Object.keys(expected) as (keyof typeof expected)[]).some((key) => actual[key] !== expected[key]);
+  const broken = (Object.keys(expected) as (keyof typeof expected)[]).some(
+    (key) => actual[key] !== expected[key],
+  );
   if (broken) expect(actual).toEqual(expected);
 }
 
@@ -234,9 +292,12 @@ describe('pool decider under random command sequences', () => {
       fc.property(commandSequence, (commands) => {
         const { log } = run(commands);
         for (const e of log) {
-          if (e.type === 'DisbursementApproved') expect(e.data.approvedBy).not.toBe(e.data.requestedBy);
+          if (e.type === 'DisbursementApproved')
+            expect(e.data.approvedBy).not.toBe(e.data.requestedBy);
         }
-        const newIds = log.filter((e) => newTransferTypes.includes(e.type)).map((e) => e.data.transferId);
+        const newIds = log
+          .filter((e) => newTransferTypes.includes(e.type))
+          .map((e) => e.data.transferId);
         expect(new Set(newIds).size).toBe(newIds.length);
       }),
       { numRuns: 200 },
@@ -247,7 +308,9 @@ describe('pool decider under random command sequences', () => {
     fc.assert(
       fc.property(commandSequence, (commands) => {
         const { state } = run(commands);
-        const restored = poolStateFromSnapshot(JSON.parse(JSON.stringify(poolStateToSnapshot(state))));
+        const restored = poolStateFromSnapshot(
+          JSON.parse(JSON.stringify(poolStateToSnapshot(state))),
+        );
         expect(restored).toEqual(state);
       }),
       { numRuns: 200 },

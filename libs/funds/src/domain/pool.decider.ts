@@ -27,7 +27,14 @@ import {
   transferIdPattern,
 } from './funds.validation';
 import { assertAmountFen, fenFromString, fenToString } from './money';
-import { emptyTransferBook, findTransfer, putTransfer, type TransferBook, transferBookOf, transferEntries } from './transfer-book';
+import {
+  emptyTransferBook,
+  findTransfer,
+  putTransfer,
+  type TransferBook,
+  transferBookOf,
+  transferEntries,
+} from './transfer-book';
 
 /*
  * A pool is the account of one fund line at one division (stream `pool-<fundId>.<divisionCode>`).
@@ -163,7 +170,10 @@ interface PoolEventBase {
   readonly divisionCode: string;
 }
 
-export type FundsAppropriated = DomainEvent<'FundsAppropriated', PoolEventBase & { readonly amountFen: string }>;
+export type FundsAppropriated = DomainEvent<
+  'FundsAppropriated',
+  PoolEventBase & { readonly amountFen: string }
+>;
 
 export type AllocationSent = DomainEvent<
   'AllocationSent',
@@ -189,12 +199,20 @@ export type DisbursementRequested = DomainEvent<
 
 export type DisbursementApproved = DomainEvent<
   'DisbursementApproved',
-  PoolEventBase & { readonly amountFen: string; readonly requestedBy: string; readonly approvedBy: string }
+  PoolEventBase & {
+    readonly amountFen: string;
+    readonly requestedBy: string;
+    readonly approvedBy: string;
+  }
 >;
 
 export type DisbursementRejected = DomainEvent<
   'DisbursementRejected',
-  PoolEventBase & { readonly amountFen: string; readonly rejectedBy: string; readonly reason: string }
+  PoolEventBase & {
+    readonly amountFen: string;
+    readonly rejectedBy: string;
+    readonly reason: string;
+  }
 >;
 
 export type DisbursementPaid = DomainEvent<
@@ -209,12 +227,20 @@ export type DisbursementFailed = DomainEvent<
 
 export type TransferReversed = DomainEvent<
   'TransferReversed',
-  PoolEventBase & { readonly originalTransferId: string; readonly amountFen: string; readonly reason: string }
+  PoolEventBase & {
+    readonly originalTransferId: string;
+    readonly amountFen: string;
+    readonly reason: string;
+  }
 >;
 
 export type FundsRecovered = DomainEvent<
   'FundsRecovered',
-  PoolEventBase & { readonly originalTransferId: string; readonly amountFen: string; readonly reason: string }
+  PoolEventBase & {
+    readonly originalTransferId: string;
+    readonly amountFen: string;
+    readonly reason: string;
+  }
 >;
 
 export type PoolEvent =
@@ -245,7 +271,8 @@ export const poolEventTypes: readonly PoolEvent['type'][] = [
 // ---------------------------------------------------------------------------------------------
 // State
 
-export type DisbursementStatus = 'requested' | 'approved' | 'rejected' | 'paid' | 'failed' | 'reversed' | 'recovered';
+export type DisbursementStatus =
+  'requested' | 'approved' | 'rejected' | 'paid' | 'failed' | 'reversed' | 'recovered';
 export const disbursementStatuses: readonly DisbursementStatus[] = [
   'requested',
   'approved',
@@ -257,7 +284,8 @@ export const disbursementStatuses: readonly DisbursementStatus[] = [
 ];
 
 /** Transfers that, once written, only ever matter again for idempotency. */
-export type SettledTransferKind = 'appropriation' | 'allocationSent' | 'allocationReceived' | 'reversal' | 'recovery';
+export type SettledTransferKind =
+  'appropriation' | 'allocationSent' | 'allocationReceived' | 'reversal' | 'recovery';
 export type TransferKind = SettledTransferKind | 'disbursement';
 export const transferKinds: readonly TransferKind[] = [
   'appropriation',
@@ -331,7 +359,9 @@ export function poolStreamName(fundId: string, divisionCode: string): string {
   return `pool-${fundId}.${divisionCode}`;
 }
 
-export function parsePoolStreamName(streamName: string): { fundId: string; divisionCode: string } | undefined {
+export function parsePoolStreamName(
+  streamName: string,
+): { fundId: string; divisionCode: string } | undefined {
   const match = /^pool-([^.]+)\.([^.]+)$/.exec(streamName);
   if (match === null) return undefined;
   const [, fundId = '', divisionCode = ''] = match;
@@ -443,7 +473,10 @@ function validatePoolCommand(command: PoolCommand, state: PoolState): void {
   requirePattern('divisionCode', command.divisionCode, divisionCodePattern);
   requirePattern('transferId', command.transferId, transferIdPattern);
   // The application chose the stream from these fields; a mismatch means it loaded the wrong one.
-  if (state.fundId !== null && (state.fundId !== command.fundId || state.divisionCode !== command.divisionCode)) {
+  if (
+    state.fundId !== null &&
+    (state.fundId !== command.fundId || state.divisionCode !== command.divisionCode)
+  ) {
     throw new InvalidCommandError(
       'divisionCode',
       `command for pool ${command.fundId}.${command.divisionCode} sent to pool ${state.fundId}.${state.divisionCode}`,
@@ -452,11 +485,20 @@ function validatePoolCommand(command: PoolCommand, state: PoolState): void {
 }
 
 function eventBase(command: PoolCommandBase): PoolEventBase {
-  return { transferId: command.transferId, fundId: command.fundId, divisionCode: command.divisionCode };
+  return {
+    transferId: command.transferId,
+    fundId: command.fundId,
+    divisionCode: command.divisionCode,
+  };
 }
 
 /** True for an exact repeat of a transfer already written; throws when the id is taken by other content. */
-function isRepeat(state: PoolState, transferId: string, kind: TransferKind, contentFingerprint: string): boolean {
+function isRepeat(
+  state: PoolState,
+  transferId: string,
+  kind: TransferKind,
+  contentFingerprint: string,
+): boolean {
   const existing = findTransfer(state.transfers, transferId);
   if (existing === undefined) return false;
   if (existing.kind === kind && existing.fingerprint === contentFingerprint) return true;
@@ -470,14 +512,16 @@ function requireCovered(state: PoolState, amountFen: bigint): void {
 function requireDisbursement(state: PoolState, transferId: string): DisbursementEntry {
   const entry = findTransfer(state.transfers, transferId);
   if (entry === undefined) throw new TransferNotFoundError(transferId);
-  if (entry.kind !== 'disbursement') throw new TransferKindMismatchError(transferId, 'disbursement', entry.kind);
+  if (entry.kind !== 'disbursement')
+    throw new TransferKindMismatchError(transferId, 'disbursement', entry.kind);
   return entry;
 }
 
 function appropriateFunds(command: AppropriateFunds, state: PoolState): PoolEvent[] {
   assertAmountFen(command.amountFen);
   const data = { ...eventBase(command), amountFen: fenToString(command.amountFen) };
-  if (isRepeat(state, command.transferId, 'appropriation', fingerprintOf.appropriation(data))) return [];
+  if (isRepeat(state, command.transferId, 'appropriation', fingerprintOf.appropriation(data)))
+    return [];
   return [{ type: 'FundsAppropriated', data }];
 }
 
@@ -489,9 +533,13 @@ function sendAllocation(command: SendAllocation, state: PoolState): PoolEvent[] 
     toDivisionCode: command.toDivisionCode,
     amountFen: fenToString(command.amountFen),
   };
-  if (isRepeat(state, command.transferId, 'allocationSent', fingerprintOf.allocationSent(data))) return [];
+  if (isRepeat(state, command.transferId, 'allocationSent', fingerprintOf.allocationSent(data)))
+    return [];
   // The prefix check backs up the registry's answer: a child's code always extends its parent's.
-  if (command.targetIsDirectChild !== true || !isDivisionAncestor(command.divisionCode, command.toDivisionCode)) {
+  if (
+    command.targetIsDirectChild !== true ||
+    !isDivisionAncestor(command.divisionCode, command.toDivisionCode)
+  ) {
     throw new NotADirectChildError(command.divisionCode, command.toDivisionCode);
   }
   requireCovered(state, command.amountFen);
@@ -506,7 +554,15 @@ function receiveAllocation(command: ReceiveAllocation, state: PoolState): PoolEv
     fromDivisionCode: command.fromDivisionCode,
     amountFen: fenToString(command.amountFen),
   };
-  if (isRepeat(state, command.transferId, 'allocationReceived', fingerprintOf.allocationReceived(data))) return [];
+  if (
+    isRepeat(
+      state,
+      command.transferId,
+      'allocationReceived',
+      fingerprintOf.allocationReceived(data),
+    )
+  )
+    return [];
   if (!isDivisionAncestor(command.fromDivisionCode, command.divisionCode)) {
     throw new NotADirectChildError(command.fromDivisionCode, command.divisionCode);
   }
@@ -529,7 +585,9 @@ function validBeneficiary(beneficiary: Beneficiary): Beneficiary {
       : { idNumber: requirePattern('beneficiary.idNumber', idNumber, beneficiaryIdNumberPattern) }),
     ...(bankAccount === undefined
       ? {}
-      : { bankAccount: requirePattern('beneficiary.bankAccount', bankAccount, bankAccountPattern) }),
+      : {
+          bankAccount: requirePattern('beneficiary.bankAccount', bankAccount, bankAccountPattern),
+        }),
   };
 }
 
@@ -551,7 +609,8 @@ function requestDisbursement(command: RequestDisbursement, state: PoolState): Po
     ...(purpose === undefined ? {} : { purpose }),
     requestedBy: command.actor.id,
   };
-  if (isRepeat(state, command.transferId, 'disbursement', fingerprintOf.disbursement(data))) return [];
+  if (isRepeat(state, command.transferId, 'disbursement', fingerprintOf.disbursement(data)))
+    return [];
   if (allocationRef !== undefined) {
     // A link to money that never arrived here would make the audit trail lie.
     const source = findTransfer(state.transfers, allocationRef);
@@ -565,14 +624,24 @@ function requestDisbursement(command: RequestDisbursement, state: PoolState): Po
 }
 
 // Statuses a disbursement can only reach through approval: approving again is a repeat.
-const approvedOrLater: readonly DisbursementStatus[] = ['approved', 'paid', 'failed', 'reversed', 'recovered'];
+const approvedOrLater: readonly DisbursementStatus[] = [
+  'approved',
+  'paid',
+  'failed',
+  'reversed',
+  'recovered',
+];
 const paidOrLater: readonly DisbursementStatus[] = ['paid', 'reversed', 'recovered'];
 
 function approveDisbursement(command: ApproveDisbursement, state: PoolState): PoolEvent[] {
   const entry = requireDisbursement(state, command.transferId);
   if (entry.status === 'requested') {
-    invariant(entry.requestedBy !== undefined, `requested disbursement ${command.transferId} lost its requester`);
-    if (entry.requestedBy === command.actor.id) throw new SelfApprovalError(command.transferId, command.actor.id);
+    invariant(
+      entry.requestedBy !== undefined,
+      `requested disbursement ${command.transferId} lost its requester`,
+    );
+    if (entry.requestedBy === command.actor.id)
+      throw new SelfApprovalError(command.transferId, command.actor.id);
     return [
       {
         type: 'DisbursementApproved',
@@ -596,7 +665,12 @@ function rejectDisbursement(command: RejectDisbursement, state: PoolState): Pool
     return [
       {
         type: 'DisbursementRejected',
-        data: { ...eventBase(command), amountFen: fenToString(entry.amountFen), rejectedBy: command.actor.id, reason },
+        data: {
+          ...eventBase(command),
+          amountFen: fenToString(entry.amountFen),
+          rejectedBy: command.actor.id,
+          reason,
+        },
       },
     ];
   }
@@ -615,8 +689,14 @@ function settleDisbursement(command: SettleDisbursement, state: PoolState): Pool
   if (outcome === 'failed' && command.bankReference !== undefined) {
     throw new InvalidCommandError('bankReference', 'is only allowed when the outcome is paid');
   }
-  const bankReference = outcome === 'paid' ? requireText('bankReference', command.bankReference, referenceLengthMax) : '';
-  const failureReason = outcome === 'failed' ? requireText('failureReason', command.failureReason, reasonLengthMax) : '';
+  const bankReference =
+    outcome === 'paid'
+      ? requireText('bankReference', command.bankReference, referenceLengthMax)
+      : '';
+  const failureReason =
+    outcome === 'failed'
+      ? requireText('failureReason', command.failureReason, reasonLengthMax)
+      : '';
   const entry = requireDisbursement(state, command.transferId);
   if (entry.status === 'approved') {
     const base = { ...eventBase(command), amountFen: fenToString(entry.amountFen) };
@@ -624,8 +704,13 @@ function settleDisbursement(command: SettleDisbursement, state: PoolState): Pool
       ? [{ type: 'DisbursementPaid', data: { ...base, bankReference } }]
       : [{ type: 'DisbursementFailed', data: { ...base, reason: failureReason } }];
   }
-  const settledAs = outcome === 'paid' ? outcomeFingerprintOf.paid(bankReference) : outcomeFingerprintOf.failed(failureReason);
-  const repeated = (outcome === 'paid' && paidOrLater.includes(entry.status)) || (outcome === 'failed' && entry.status === 'failed');
+  const settledAs =
+    outcome === 'paid'
+      ? outcomeFingerprintOf.paid(bankReference)
+      : outcomeFingerprintOf.failed(failureReason);
+  const repeated =
+    (outcome === 'paid' && paidOrLater.includes(entry.status)) ||
+    (outcome === 'failed' && entry.status === 'failed');
   if (repeated) {
     if (entry.outcomeFingerprint === settledAs) return [];
     throw new TransferConflictError(command.transferId, 'disbursement');
@@ -634,32 +719,64 @@ function settleDisbursement(command: SettleDisbursement, state: PoolState): Pool
 }
 
 function reverseTransfer(command: ReverseTransfer, state: PoolState): PoolEvent[] {
-  const originalTransferId = requirePattern('originalTransferId', command.originalTransferId, transferIdPattern);
+  const originalTransferId = requirePattern(
+    'originalTransferId',
+    command.originalTransferId,
+    transferIdPattern,
+  );
   const reason = requireText('reason', command.reason, reasonLengthMax);
-  if (isRepeat(state, command.transferId, 'reversal', fingerprintOf.reversal({ originalTransferId, reason }))) return [];
+  if (
+    isRepeat(
+      state,
+      command.transferId,
+      'reversal',
+      fingerprintOf.reversal({ originalTransferId, reason }),
+    )
+  )
+    return [];
   const original = requireDisbursement(state, originalTransferId);
-  if (original.status !== 'paid') throw new InvalidTransferStateError(originalTransferId, original.status, 'reverse');
+  if (original.status !== 'paid')
+    throw new InvalidTransferStateError(originalTransferId, original.status, 'reverse');
   // What the bank returns is what is still out there: anything already recovered is not paid twice.
   const amountFen = original.amountFen - original.returnedFen;
   return [
     {
       type: 'TransferReversed',
-      data: { ...eventBase(command), originalTransferId, amountFen: fenToString(amountFen), reason },
+      data: {
+        ...eventBase(command),
+        originalTransferId,
+        amountFen: fenToString(amountFen),
+        reason,
+      },
     },
   ];
 }
 
 function recoverFunds(command: RecoverFunds, state: PoolState): PoolEvent[] {
-  const originalTransferId = requirePattern('originalTransferId', command.originalTransferId, transferIdPattern);
+  const originalTransferId = requirePattern(
+    'originalTransferId',
+    command.originalTransferId,
+    transferIdPattern,
+  );
   assertAmountFen(command.amountFen);
   const reason = requireText('reason', command.reason, reasonLengthMax);
-  const data = { ...eventBase(command), originalTransferId, amountFen: fenToString(command.amountFen), reason };
+  const data = {
+    ...eventBase(command),
+    originalTransferId,
+    amountFen: fenToString(command.amountFen),
+    reason,
+  };
   if (isRepeat(state, command.transferId, 'recovery', fingerprintOf.recovery(data))) return [];
   const original = requireDisbursement(state, originalTransferId);
-  if (original.status !== 'paid') throw new InvalidTransferStateError(originalTransferId, original.status, 'recover');
+  if (original.status !== 'paid')
+    throw new InvalidTransferStateError(originalTransferId, original.status, 'recover');
   const outstandingFen = original.amountFen - original.returnedFen;
   if (command.amountFen > outstandingFen) {
-    throw new RecoveryExceedsOutstandingError(originalTransferId, outstandingFen, command.amountFen);
+    throw new RecoveryExceedsOutstandingError(
+      originalTransferId,
+      outstandingFen,
+      command.amountFen,
+    );
   }
   return [{ type: 'FundsRecovered', data }];
 }
@@ -683,20 +800,45 @@ function claimIdentity(state: PoolState, event: PoolEvent): PoolState {
   return state;
 }
 
-function addTransfer(state: PoolState, transferId: string, entry: TransferEntry): TransferBook<TransferEntry> {
-  invariant(findTransfer(state.transfers, transferId) === undefined, `transfer ${transferId} written twice`);
+function addTransfer(
+  state: PoolState,
+  transferId: string,
+  entry: TransferEntry,
+): TransferBook<TransferEntry> {
+  invariant(
+    findTransfer(state.transfers, transferId) === undefined,
+    `transfer ${transferId} written twice`,
+  );
   return putTransfer(state.transfers, transferId, entry);
 }
 
-function disbursementIn(state: PoolState, transferId: string, status: DisbursementStatus, amountFen: bigint): DisbursementEntry {
+function disbursementIn(
+  state: PoolState,
+  transferId: string,
+  status: DisbursementStatus,
+  amountFen: bigint,
+): DisbursementEntry {
   const entry = findTransfer(state.transfers, transferId);
-  invariant(entry !== undefined && entry.kind === 'disbursement', `${transferId} is not a disbursement of this pool`);
-  invariant(entry.status === status, `disbursement ${transferId} is ${entry.status}, expected ${status}`);
-  invariant(entry.amountFen === amountFen, `disbursement ${transferId} amount differs from its event`);
+  invariant(
+    entry !== undefined && entry.kind === 'disbursement',
+    `${transferId} is not a disbursement of this pool`,
+  );
+  invariant(
+    entry.status === status,
+    `disbursement ${transferId} is ${entry.status}, expected ${status}`,
+  );
+  invariant(
+    entry.amountFen === amountFen,
+    `disbursement ${transferId} amount differs from its event`,
+  );
   return entry;
 }
 
-function updateDisbursement(state: PoolState, transferId: string, entry: DisbursementEntry): TransferBook<TransferEntry> {
+function updateDisbursement(
+  state: PoolState,
+  transferId: string,
+  entry: DisbursementEntry,
+): TransferBook<TransferEntry> {
   return putTransfer(state.transfers, transferId, entry);
 }
 
@@ -750,7 +892,12 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
         }),
       };
     case 'DisbursementApproved': {
-      const { requestedBy: _decided, ...entry } = disbursementIn(state, transferId, 'requested', amountFen);
+      const { requestedBy: _decided, ...entry } = disbursementIn(
+        state,
+        transferId,
+        'requested',
+        amountFen,
+      );
       return {
         ...state,
         reservedFen: state.reservedFen - amountFen,
@@ -761,7 +908,12 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
       };
     }
     case 'DisbursementRejected': {
-      const { requestedBy: _decided, ...entry } = disbursementIn(state, transferId, 'requested', amountFen);
+      const { requestedBy: _decided, ...entry } = disbursementIn(
+        state,
+        transferId,
+        'requested',
+        amountFen,
+      );
       return {
         ...state,
         reservedFen: state.reservedFen - amountFen,
@@ -808,7 +960,10 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
         original !== undefined && original.kind === 'disbursement' && original.status === 'paid',
         `reversal ${transferId} names ${originalTransferId}, which is not a paid disbursement`,
       );
-      invariant(original.amountFen - original.returnedFen === amountFen, `reversal ${transferId} amount is not what is outstanding`);
+      invariant(
+        original.amountFen - original.returnedFen === amountFen,
+        `reversal ${transferId} amount is not what is outstanding`,
+      );
       const withReversal = addTransfer(state, transferId, {
         kind: 'reversal',
         fingerprint: fingerprintOf.reversal(event.data),
@@ -832,7 +987,10 @@ function applyPoolEvent(state: PoolState, event: PoolEvent): PoolState {
         `recovery ${transferId} names ${originalTransferId}, which is not a paid disbursement`,
       );
       const returnedFen = original.returnedFen + amountFen;
-      invariant(returnedFen <= original.amountFen, `recovery ${transferId} exceeds what ${originalTransferId} paid`);
+      invariant(
+        returnedFen <= original.amountFen,
+        `recovery ${transferId} exceeds what ${originalTransferId} paid`,
+      );
       const withRecovery = addTransfer(state, transferId, {
         kind: 'recovery',
         fingerprint: fingerprintOf.recovery(event.data),
@@ -863,15 +1021,27 @@ export function assertPoolInvariants(state: PoolState): void {
     reversedFen: state.reversedFen,
     recoveredFen: state.recoveredFen,
   };
-  for (const [name, value] of Object.entries(totals)) invariant(value >= 0n, `${name} is negative (${value})`);
+  for (const [name, value] of Object.entries(totals))
+    invariant(value >= 0n, `${name} is negative (${value})`);
   const expectedBalanceFen =
-    state.receivedFen - state.sentFen - state.reservedFen - state.disbursedFen + state.reversedFen + state.recoveredFen;
+    state.receivedFen -
+    state.sentFen -
+    state.reservedFen -
+    state.disbursedFen +
+    state.reversedFen +
+    state.recoveredFen;
   invariant(
     state.balanceFen === expectedBalanceFen,
     `balance ${state.balanceFen} != received − sent − reserved − disbursed + reversed + recovered = ${expectedBalanceFen}`,
   );
-  invariant(state.reversedFen + state.recoveredFen <= state.disbursedFen, 'more returned than was ever disbursed');
-  invariant(state.pendingApprovalCount >= 0 && state.awaitingSettlementCount >= 0, 'a counter is negative');
+  invariant(
+    state.reversedFen + state.recoveredFen <= state.disbursedFen,
+    'more returned than was ever disbursed',
+  );
+  invariant(
+    state.pendingApprovalCount >= 0 && state.awaitingSettlementCount >= 0,
+    'a counter is negative',
+  );
   invariant(
     (state.reservedFen === 0n) === (state.pendingApprovalCount === 0),
     `reserved ${state.reservedFen} fen disagrees with ${state.pendingApprovalCount} pending approvals`,
@@ -933,7 +1103,8 @@ export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
     pendingApprovalCount: state.pendingApprovalCount,
     awaitingSettlementCount: state.awaitingSettlementCount,
     transfers: transferEntries(state.transfers).map(([transferId, entry]): TransferSnapshot => {
-      if (entry.kind !== 'disbursement') return { transferId, kind: entry.kind, fingerprint: entry.fingerprint };
+      if (entry.kind !== 'disbursement')
+        return { transferId, kind: entry.kind, fingerprint: entry.fingerprint };
       return {
         transferId,
         kind: entry.kind,
@@ -942,7 +1113,9 @@ export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
         amountFen: fenToString(entry.amountFen),
         returnedFen: fenToString(entry.returnedFen),
         ...(entry.requestedBy === undefined ? {} : { requestedBy: entry.requestedBy }),
-        ...(entry.outcomeFingerprint === undefined ? {} : { outcomeFingerprint: entry.outcomeFingerprint }),
+        ...(entry.outcomeFingerprint === undefined
+          ? {}
+          : { outcomeFingerprint: entry.outcomeFingerprint }),
       };
     }),
   };
@@ -954,11 +1127,18 @@ export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
  */
 export function poolStateFromSnapshot(json: unknown): PoolState {
   const snapshot = asRecord(json, 'snapshot');
-  snapshotInvariant(snapshot['schemaVersion'] === poolSnapshotSchemaVersion, 'unsupported schemaVersion');
+  snapshotInvariant(
+    snapshot['schemaVersion'] === poolSnapshotSchemaVersion,
+    'unsupported schemaVersion',
+  );
   const fundId = nullableString(snapshot['fundId'], 'fundId');
   const divisionCode = nullableString(snapshot['divisionCode'], 'divisionCode');
   snapshotInvariant(
-    fundId === null ? divisionCode === null : divisionCode !== null && fundIdPattern.test(fundId) && divisionCodePattern.test(divisionCode),
+    fundId === null
+      ? divisionCode === null
+      : divisionCode !== null &&
+          fundIdPattern.test(fundId) &&
+          divisionCodePattern.test(divisionCode),
     'fundId and divisionCode must both be valid or both be null',
   );
   const transfersJson = snapshot['transfers'];
@@ -973,9 +1153,18 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
     const transferId = record['transferId'];
     const kind = record['kind'];
     const fingerprintText = record['fingerprint'];
-    snapshotInvariant(typeof transferId === 'string' && transferIdPattern.test(transferId), 'bad transferId');
-    snapshotInvariant(typeof kind === 'string' && (transferKinds as readonly string[]).includes(kind), `bad kind for ${transferId}`);
-    snapshotInvariant(typeof fingerprintText === 'string' && /^[0-9a-f]{32}$/.test(fingerprintText), `bad fingerprint for ${transferId}`);
+    snapshotInvariant(
+      typeof transferId === 'string' && transferIdPattern.test(transferId),
+      'bad transferId',
+    );
+    snapshotInvariant(
+      typeof kind === 'string' && (transferKinds as readonly string[]).includes(kind),
+      `bad kind for ${transferId}`,
+    );
+    snapshotInvariant(
+      typeof fingerprintText === 'string' && /^[0-9a-f]{32}$/.test(fingerprintText),
+      `bad fingerprint for ${transferId}`,
+    );
     snapshotInvariant(!seenTransferIds.has(transferId), `duplicate transfer ${transferId}`);
     seenTransferIds.add(transferId);
     let entry: TransferEntry;
@@ -988,15 +1177,21 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
       const requestedBy = record['requestedBy'];
       const disbursementStatus = status as DisbursementStatus;
       snapshotInvariant(
-        disbursementStatus === 'requested' ? typeof requestedBy === 'string' && requestedBy !== '' : requestedBy === undefined,
+        disbursementStatus === 'requested'
+          ? typeof requestedBy === 'string' && requestedBy !== ''
+          : requestedBy === undefined,
         `requestedBy must be present exactly while ${transferId} awaits a decision`,
       );
       const amountFen = snapshotFen(record['amountFen'], `${transferId}.amountFen`);
       const returnedFen = snapshotFen(record['returnedFen'], `${transferId}.returnedFen`);
-      snapshotInvariant(amountFen > 0n && returnedFen <= amountFen, `bad amounts for ${transferId}`);
+      snapshotInvariant(
+        amountFen > 0n && returnedFen <= amountFen,
+        `bad amounts for ${transferId}`,
+      );
       const outcomeFingerprint = record['outcomeFingerprint'];
       snapshotInvariant(
-        outcomeFingerprint === undefined || (typeof outcomeFingerprint === 'string' && /^[0-9a-f]{32}$/.test(outcomeFingerprint)),
+        outcomeFingerprint === undefined ||
+          (typeof outcomeFingerprint === 'string' && /^[0-9a-f]{32}$/.test(outcomeFingerprint)),
         `bad outcomeFingerprint for ${transferId}`,
       );
       if (disbursementStatus === 'requested') pendingApprovalCount += 1;
@@ -1008,7 +1203,9 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
         amountFen,
         returnedFen,
         ...(disbursementStatus === 'requested' ? { requestedBy: requestedBy as string } : {}),
-        ...(outcomeFingerprint === undefined ? {} : { outcomeFingerprint: outcomeFingerprint as string }),
+        ...(outcomeFingerprint === undefined
+          ? {}
+          : { outcomeFingerprint: outcomeFingerprint as string }),
       };
     } else {
       entry = { kind: kind as SettledTransferKind, fingerprint: fingerprintText };
@@ -1045,16 +1242,25 @@ function snapshotInvariant(condition: boolean, message: string): asserts conditi
 }
 
 function asRecord(value: unknown, what: string): Record<string, unknown> {
-  snapshotInvariant(value !== null && typeof value === 'object' && !Array.isArray(value), `${what} must be an object`);
+  snapshotInvariant(
+    value !== null && typeof value === 'object' && !Array.isArray(value),
+    `${what} must be an object`,
+  );
   return value as Record<string, unknown>;
 }
 
 function nullableString(value: unknown, field: string): string | null {
-  snapshotInvariant(value === null || typeof value === 'string', `${field} must be a string or null`);
+  snapshotInvariant(
+    value === null || typeof value === 'string',
+    `${field} must be a string or null`,
+  );
   return value;
 }
 
 function snapshotFen(value: unknown, field: string): bigint {
-  snapshotInvariant(typeof value === 'string' && /^(?:0|[1-9]\d{0,29})$/.test(value), `${field} must be a digit string`);
+  snapshotInvariant(
+    typeof value === 'string' && /^(?:0|[1-9]\d{0,29})$/.test(value),
+    `${field} must be a digit string`,
+  );
   return fenFromString(value, field);
 }

@@ -12,14 +12,24 @@ export interface TransferBook<Entry> {
 }
 
 export function emptyTransferBook<Entry>(): TransferBook<Entry> {
-  return { size: 0, buckets: Array.from({ length: transferBookBucketCount }, () => new Map<string, Entry>()) };
+  return {
+    size: 0,
+    buckets: Array.from({ length: transferBookBucketCount }, () => new Map<string, Entry>()),
+  };
 }
 
-export function findTransfer<Entry>(book: TransferBook<Entry>, transferId: string): Entry | undefined {
+export function findTransfer<Entry>(
+  book: TransferBook<Entry>,
+  transferId: string,
+): Entry | undefined {
   return bucketOf(book, transferId).get(transferId);
 }
 
-export function putTransfer<Entry>(book: TransferBook<Entry>, transferId: string, entry: Entry): TransferBook<Entry> {
+export function putTransfer<Entry>(
+  book: TransferBook<Entry>,
+  transferId: string,
+  entry: Entry,
+): TransferBook<Entry> {
   const index = bucketIndex(transferId);
   const bucket = new Map(book.buckets[index]);
   const isNew = !bucket.has(transferId);
@@ -33,12 +43,15 @@ export function putTransfer<Entry>(book: TransferBook<Entry>, transferId: string
  * A book built in one pass from entries with distinct ids, as loading a snapshot needs: putting
  * them one by one would copy a bucket per entry, quadratic for a pool with years of transfers.
  */
-export function transferBookOf<Entry>(entries: Iterable<readonly [string, Entry]>): TransferBook<Entry> {
+export function transferBookOf<Entry>(
+  entries: Iterable<readonly [string, Entry]>,
+): TransferBook<Entry> {
   const buckets = Array.from({ length: transferBookBucketCount }, () => new Map<string, Entry>());
   let size = 0;
   for (const [transferId, entry] of entries) {
     const bucket = buckets[bucketIndex(transferId)] as Map<string, Entry>;
-    if (bucket.has(transferId)) throw new Error(`invariant: transfer ${transferId} twice in one book`);
+    if (bucket.has(transferId))
+      throw new Error(`invariant: transfer ${transferId} twice in one book`);
     bucket.set(transferId, entry);
     size += 1;
   }
@@ -51,7 +64,10 @@ export function transferEntries<Entry>(book: TransferBook<Entry>): [string, Entr
   return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function bucketOf<Entry>(book: TransferBook<Entry>, transferId: string): ReadonlyMap<string, Entry> {
+function bucketOf<Entry>(
+  book: TransferBook<Entry>,
+  transferId: string,
+): ReadonlyMap<string, Entry> {
   const bucket = book.buckets[bucketIndex(transferId)];
   if (bucket === undefined) throw new Error('invariant: transfer book has a missing bucket');
   return bucket;

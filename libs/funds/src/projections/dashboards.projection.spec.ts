@@ -56,11 +56,19 @@ function inYuan(figures: Figures) {
 const dashboard = (documents: Map<string, ReadDocument>, code: string) =>
   documentOf<DashboardDocument>(documents, dashboardCollections.dashboards, code);
 const fundDashboard = (documents: Map<string, ReadDocument>, code: string, fundId: string) =>
-  documentOf<DashboardFundDocument>(documents, dashboardCollections.dashboardFunds, dashboardFundId(code, fundId));
+  documentOf<DashboardFundDocument>(
+    documents,
+    dashboardCollections.dashboardFunds,
+    dashboardFundId(code, fundId),
+  );
 
-function pagesOf<Document>(documents: Map<string, ReadDocument>, collection: string, queryAt: (offset: number) => Parameters<typeof findDocuments>[2]): Document[] {
+function pagesOf<Document>(
+  documents: Map<string, ReadDocument>,
+  collection: string,
+  queryAt: (offset: number) => Parameters<typeof findDocuments>[2],
+): Document[] {
   const all: Document[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = findDocuments<Document>(documents, collection, queryAt(offset)).items;
     all.push(...page);
     offset += page.length;
@@ -77,7 +85,9 @@ describe('dashboards projection', () => {
   const inTransitDocuments = foldProjection(projection, beforeReceipt);
 
   it('keeps one dashboard per division money reached, villages included, and none elsewhere', () => {
-    const codes = documentsOf<DashboardDocument>(documents, dashboardCollections.dashboards).map((doc) => [doc.divisionCode, doc.level]);
+    const codes = documentsOf<DashboardDocument>(documents, dashboardCollections.dashboards).map(
+      (doc) => [doc.divisionCode, doc.level],
+    );
     expect(codes).toEqual([
       [province, 'province'],
       [qujing, 'prefecture'],
@@ -87,7 +97,13 @@ describe('dashboards projection', () => {
       [dasuVillage, 'village'],
       [huize, 'county'],
     ]);
-    expect(dashboard(documents, yingshang)).toMatchObject({ divisionName: '营上镇', parentCode: fuyuan, householdCount: 0, projectCount: 0, findingCount: 0 });
+    expect(dashboard(documents, yingshang)).toMatchObject({
+      divisionName: '营上镇',
+      parentCode: fuyuan,
+      householdCount: 0,
+      projectCount: 0,
+      findingCount: 0,
+    });
   });
 
   it('rolls a township up from its own pools and its villages, each movement counted once', () => {
@@ -127,7 +143,10 @@ describe('dashboards projection', () => {
       balance: 2_470_000,
       disbursements: 4,
     });
-    expect(inYuan(dashboard(documents, huize).totals)).toMatchObject({ received: 1_500_000, balance: 1_500_000 });
+    expect(inYuan(dashboard(documents, huize).totals)).toMatchObject({
+      received: 1_500_000,
+      balance: 1_500_000,
+    });
     expect(inYuan(dashboard(documents, qujing).totals)).toEqual({
       received: 6_500_000,
       allocatedDown: 3_500_000,
@@ -153,34 +172,66 @@ describe('dashboards projection', () => {
 
   it('shows an allocation in transit at the sender and its ancestors until it is received', () => {
     for (const code of [qujing, province]) {
-      expect(inYuan(dashboard(inTransitDocuments, code).totals)).toMatchObject({ inTransit: 1_500_000 });
+      expect(inYuan(dashboard(inTransitDocuments, code).totals)).toMatchObject({
+        inTransit: 1_500_000,
+      });
       expect(inYuan(dashboard(documents, code).totals)).toMatchObject({ inTransit: 0 });
     }
-    expect(inYuan(dashboard(inTransitDocuments, province).totals)).toMatchObject({ received: 10_500_000, balance: 8_970_000 });
+    expect(inYuan(dashboard(inTransitDocuments, province).totals)).toMatchObject({
+      received: 10_500_000,
+      balance: 8_970_000,
+    });
     expect(inTransitDocuments.has(`${dashboardCollections.dashboards}/${huize}`)).toBe(false);
-    const sender = documentOf<PoolDocument>(inTransitDocuments, dashboardCollections.pools, `${fundA}.${qujing}`);
-    expect(inYuan(sender.figures)).toMatchObject({ allocatedDown: 3_500_000, inTransit: 1_500_000 });
-    expect(inYuan(documentOf<PoolDocument>(documents, dashboardCollections.pools, `${fundA}.${qujing}`).figures)).toMatchObject({
+    const sender = documentOf<PoolDocument>(
+      inTransitDocuments,
+      dashboardCollections.pools,
+      `${fundA}.${qujing}`,
+    );
+    expect(inYuan(sender.figures)).toMatchObject({
+      allocatedDown: 3_500_000,
+      inTransit: 1_500_000,
+    });
+    expect(
+      inYuan(
+        documentOf<PoolDocument>(documents, dashboardCollections.pools, `${fundA}.${qujing}`)
+          .figures,
+      ),
+    ).toMatchObject({
       inTransit: 0,
     });
   });
 
   it('counts money awaiting approval as pending until it is decided', () => {
     const { ledger } = season(registry);
-    ledger.request(fundA, yingshang, 'd9', { kind: 'person', id: 'person-9', name: '赵六', idNumber: '530325199001010011' }, 4_000_00n);
+    ledger.request(
+      fundA,
+      yingshang,
+      'd9',
+      { kind: 'person', id: 'person-9', name: '赵六', idNumber: '530325199001010011' },
+      4_000_00n,
+    );
     const pending = foldProjection(projection, ledger.events);
     for (const code of [yingshang, fuyuan, qujing, province]) {
       expect(inYuan(dashboard(pending, code).totals)).toMatchObject({ pending: 4_000 });
     }
-    expect(inYuan(dashboard(pending, yingshang).totals)).toMatchObject({ balance: 966_000, disbursements: 4 });
-    const pool = (documents: Map<string, ReadDocument>) => documentOf<PoolDocument>(documents, dashboardCollections.pools, `${fundA}.${yingshang}`);
+    expect(inYuan(dashboard(pending, yingshang).totals)).toMatchObject({
+      balance: 966_000,
+      disbursements: 4,
+    });
+    const pool = (documents: Map<string, ReadDocument>) =>
+      documentOf<PoolDocument>(documents, dashboardCollections.pools, `${fundA}.${yingshang}`);
     expect(pool(pending).awaitingApproval.map(([transferId]) => transferId)).toEqual(['d9']);
     ledger.reject(fundA, yingshang, 'd9');
     const decided = foldProjection(projection, ledger.events);
-    expect(inYuan(dashboard(decided, yingshang).totals)).toMatchObject({ pending: 0, balance: 970_000 });
+    expect(inYuan(dashboard(decided, yingshang).totals)).toMatchObject({
+      pending: 0,
+      balance: 970_000,
+    });
     expect(pool(decided).awaitingApproval).toEqual([]);
     // A rejected request never counts its beneficiary.
-    expect(distinctSize(fundDashboard(decided, province, fundA).beneficiaries)).toEqual(distinctSize(fundDashboard(pending, province, fundA).beneficiaries));
+    expect(distinctSize(fundDashboard(decided, province, fundA).beneficiaries)).toEqual(
+      distinctSize(fundDashboard(pending, province, fundA).beneficiaries),
+    );
   });
 
   it('breaks every level down per fund, and the funds add up to the totals', () => {
@@ -205,16 +256,29 @@ describe('dashboards projection', () => {
       disbursements: 1,
     });
     // Qujing's own pools never held FB: it appears there only through Fuyuan.
-    expect(inYuan(fundDashboard(documents, qujing, fundB).figures)).toMatchObject({ received: 500_000, allocatedDown: 0 });
-    expect(inYuan(fundDashboard(documents, province, fundA).figures)).toMatchObject({ received: 10_000_000, allocatedDown: 6_000_000 });
+    expect(inYuan(fundDashboard(documents, qujing, fundB).figures)).toMatchObject({
+      received: 500_000,
+      allocatedDown: 0,
+    });
+    expect(inYuan(fundDashboard(documents, province, fundA).figures)).toMatchObject({
+      received: 10_000_000,
+      allocatedDown: 6_000_000,
+    });
     for (const doc of documentsOf<DashboardDocument>(documents, dashboardCollections.dashboards)) {
-      const funds = findDocuments<DashboardFundDocument>(documents, dashboardCollections.dashboardFunds, dashboardFundsQuery(doc.divisionCode)).items;
-      expect(funds.map((fund) => fund.figures).reduce(addFigures, zeroFigures())).toEqual(doc.totals);
+      const funds = findDocuments<DashboardFundDocument>(
+        documents,
+        dashboardCollections.dashboardFunds,
+        dashboardFundsQuery(doc.divisionCode),
+      ).items;
+      expect(funds.map((fund) => fund.figures).reduce(addFigures, zeroFigures())).toEqual(
+        doc.totals,
+      );
     }
   });
 
   it('counts distinct beneficiaries once per subtree: 张三 paid in the town and two villages is one person', () => {
-    const count = (code: string, fundId: string) => distinctSize(fundDashboard(documents, code, fundId).beneficiaries);
+    const count = (code: string, fundId: string) =>
+      distinctSize(fundDashboard(documents, code, fundId).beneficiaries);
     expect(count(yingshangVillage, fundA)).toEqual({ value: 1, exact: true });
     expect(count(dasuVillage, fundA)).toEqual({ value: 1, exact: true });
     // 张三 three times, 李四 (approved, then the payment failed) once; 王五 was rejected.
@@ -224,7 +288,9 @@ describe('dashboards projection', () => {
   });
 
   it('keeps a fund line document with its purpose and fiscal year', () => {
-    expect(documentOf<FundLineDocument>(documents, dashboardCollections.fundLines, fundB)).toMatchObject({
+    expect(
+      documentOf<FundLineDocument>(documents, dashboardCollections.fundLines, fundB),
+    ).toMatchObject({
       fundId: fundB,
       purposeCategory: '危房改造',
       fiscalYear: 2023,
@@ -235,7 +301,11 @@ describe('dashboards projection', () => {
   });
 
   it('dates idle money first in, first out: what is spent is the oldest money', () => {
-    const pool = documentOf<PoolDocument>(documents, dashboardCollections.pools, `${fundA}.${yingshang}`);
+    const pool = documentOf<PoolDocument>(
+      documents,
+      dashboardCollections.pools,
+      `${fundA}.${yingshang}`,
+    );
     // 800,000 arrived on day 10; 150,000 + 23,000 left from it on days 12 and 15; 王五's rejected
     // 5,000 and 李四's failed 8,000 came back on day 15, the 2,000 recovered on day 20.
     expect(pool.lots).toEqual([
@@ -251,19 +321,33 @@ describe('dashboards projection', () => {
     const idleAt = (code: string, idleDays: number) => {
       const cutoffIso = idleCutoff(nowIso, idleDays);
       const scanned: PoolDocument[] = [];
-      for (let offset = 0; ; ) {
-        const page = findDocuments<PoolDocument>(documents, dashboardCollections.pools, { ...idlePoolsQuery(code, offset), limit: 2 }).items;
+      for (let offset = 0; ;) {
+        const page = findDocuments<PoolDocument>(documents, dashboardCollections.pools, {
+          ...idlePoolsQuery(code, offset),
+          limit: 2,
+        }).items;
         scanned.push(...page);
         offset += page.length;
         if (idleScanFinished(page, cutoffIso, 2)) break;
       }
       const idle = idleSummary(scanned, cutoffIso);
-      return { total: Number(idle.idleFen) / 100, byFund: Object.fromEntries([...idle.byFund].map(([fundId, fen]) => [fundId, Number(fen) / 100])) };
+      return {
+        total: Number(idle.idleFen) / 100,
+        byFund: Object.fromEntries(
+          [...idle.byFund].map(([fundId, fen]) => [fundId, Number(fen) / 100]),
+        ),
+      };
     };
     // Older than 30 days on 10 April: FA at the province 4,000,000 (day 0), Qujing 2,500,000 (day 2),
     // Fuyuan 1,200,000 (day 5), Yingshang 627,000 (day 10); FB at Fuyuan 300,000 (day 1), Yingshang 180,000 (day 3).
-    expect(idleAt(province, 30)).toEqual({ total: 8_807_000, byFund: { [fundA]: 8_327_000, [fundB]: 480_000 } });
-    expect(idleAt(fuyuan, 30)).toEqual({ total: 2_307_000, byFund: { [fundA]: 1_827_000, [fundB]: 480_000 } });
+    expect(idleAt(province, 30)).toEqual({
+      total: 8_807_000,
+      byFund: { [fundA]: 8_327_000, [fundB]: 480_000 },
+    });
+    expect(idleAt(fuyuan, 30)).toEqual({
+      total: 2_307_000,
+      byFund: { [fundA]: 1_827_000, [fundB]: 480_000 },
+    });
     expect(idleAt(yingshangVillage, 30)).toEqual({ total: 0, byFund: {} });
     // With N = 5 everything still in a pool has waited long enough.
     expect(idleAt(province, 5).total).toBe(10_470_000);
@@ -271,13 +355,29 @@ describe('dashboards projection', () => {
   });
 
   it('answers the dashboard view in yuan, per fund, per purpose and per fiscal year', () => {
-    const funds = pagesOf<DashboardFundDocument>(documents, dashboardCollections.dashboardFunds, (offset) => dashboardFundsQuery(fuyuan, offset));
+    const funds = pagesOf<DashboardFundDocument>(
+      documents,
+      dashboardCollections.dashboardFunds,
+      (offset) => dashboardFundsQuery(fuyuan, offset),
+    );
     const fundLines = new Map(
-      documentsOf<FundLineDocument>(documents, dashboardCollections.fundLines).map((line) => [line.fundId, line] as const),
+      documentsOf<FundLineDocument>(documents, dashboardCollections.fundLines).map(
+        (line) => [line.fundId, line] as const,
+      ),
     );
     const nowIso = '2024-04-10T12:00:00.000Z';
-    const idlePools = findDocuments<PoolDocument>(documents, dashboardCollections.pools, idlePoolsQuery(fuyuan)).items;
-    const view = dashboardView(dashboard(documents, fuyuan), { nowIso, idleDays: 30, funds, fundLines, idlePools });
+    const idlePools = findDocuments<PoolDocument>(
+      documents,
+      dashboardCollections.pools,
+      idlePoolsQuery(fuyuan),
+    ).items;
+    const view = dashboardView(dashboard(documents, fuyuan), {
+      nowIso,
+      idleDays: 30,
+      funds,
+      fundLines,
+      idlePools,
+    });
     expect(view).toMatchObject({
       divisionCode: fuyuan,
       divisionName: '富源县',
@@ -301,15 +401,31 @@ describe('dashboards projection', () => {
         beneficiaryCountExact: true,
       },
     });
-    expect(view.byFund.map((fund) => [fund.fundId, fund.purposeCategory, fund.fiscalYear, fund.balance, fund.idle])).toEqual([
+    expect(
+      view.byFund.map((fund) => [
+        fund.fundId,
+        fund.purposeCategory,
+        fund.fiscalYear,
+        fund.balance,
+        fund.idle,
+      ]),
+    ).toEqual([
       [fundA, '产业发展', 2024, '1990000.00', '1827000.00'],
       [fundB, '危房改造', 2023, '480000.00', '480000.00'],
     ]);
-    expect(view.byPurpose.map((group) => [group.purposeCategory, group.received, group.beneficiaryCount])).toEqual([
+    expect(
+      view.byPurpose.map((group) => [
+        group.purposeCategory,
+        group.received,
+        group.beneficiaryCount,
+      ]),
+    ).toEqual([
       ['产业发展', '2000000.00', 2],
       ['危房改造', '500000.00', 1],
     ]);
-    expect(view.byFiscalYear.map((group) => [group.fiscalYear, group.disbursed, group.idle])).toEqual([
+    expect(
+      view.byFiscalYear.map((group) => [group.fiscalYear, group.disbursed, group.idle]),
+    ).toEqual([
       [2023, '20000.00', '480000.00'],
       [2024, '15000.00', '1827000.00'],
     ]);
@@ -327,7 +443,11 @@ describe('dashboards projection', () => {
     expect(paid && projection.keysOf(paid)).toEqual([]);
     const stranger: RecordedEvent = { ...allEvents[2], type: 'PoolRenamed' };
     expect(projection.keysOf(stranger)).toEqual([]);
-    const household: RecordedEvent = { ...allEvents[2], streamName: 'household-530325102202-0001', type: 'HouseholdRegistered' };
+    const household: RecordedEvent = {
+      ...allEvents[2],
+      streamName: 'household-530325102202-0001',
+      type: 'HouseholdRegistered',
+    };
     expect(projection.keysOf(household)).toEqual([]);
   });
 });

@@ -7,7 +7,12 @@ import { addDistinct, type DistinctCount, emptyDistinctCount } from './distinct-
 import { applyFiguresDelta, type Figures, subtreeDelta, zeroFigures } from './figures';
 import { type FundLineDocument, fundLineDocumentOf } from './fund-lines';
 import { fundLineCreatedOf, poolEventOf, poolIdOf, recordedAtOf } from './funds-events';
-import { applyToPool, awaitingBeneficiaryKey, type PoolDocument, poolDocumentKeysOf } from './pool-account';
+import {
+  applyToPool,
+  awaitingBeneficiaryKey,
+  type PoolDocument,
+  poolDocumentKeysOf,
+} from './pool-account';
 
 /*
  * Dashboards for every division that money reaches (province, prefecture, county, township and,
@@ -105,20 +110,35 @@ export function dashboardsProjection(registry: DivisionRegistry): Projection {
 
     keysOf(event: RecordedEvent): DocumentKey[] {
       const created = fundLineCreatedOf(event);
-      if (created !== undefined) return [{ collection: dashboardCollections.fundLines, id: created.data.fundId }];
+      if (created !== undefined)
+        return [{ collection: dashboardCollections.fundLines, id: created.data.fundId }];
       const poolEvent = poolEventOf(event);
       // A payment settling changes no figure here; the payments history records it.
       if (poolEvent === undefined || poolEvent.type === 'DisbursementPaid') return [];
       const { fundId } = poolEvent.data;
       const chain = divisionChainOf(registry, poolEvent.data.divisionCode);
       return [
-        ...chain.map((division) => ({ collection: dashboardCollections.dashboards, id: division.code })),
-        ...chain.map((division) => ({ collection: dashboardCollections.dashboardFunds, id: dashboardFundId(division.code, fundId) })),
-        ...poolDocumentKeysOf(poolEvent).map((id) => ({ collection: dashboardCollections.pools, id })),
+        ...chain.map((division) => ({
+          collection: dashboardCollections.dashboards,
+          id: division.code,
+        })),
+        ...chain.map((division) => ({
+          collection: dashboardCollections.dashboardFunds,
+          id: dashboardFundId(division.code, fundId),
+        })),
+        ...poolDocumentKeysOf(poolEvent).map((id) => ({
+          collection: dashboardCollections.pools,
+          id,
+        })),
       ];
     },
 
-    apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey, before: DocumentsBefore): Omit<ReadDocument, 'lastPosition'> {
+    apply(
+      current: ReadDocument | undefined,
+      event: RecordedEvent,
+      key: DocumentKey,
+      before: DocumentsBefore,
+    ): Omit<ReadDocument, 'lastPosition'> {
       if (key.collection === dashboardCollections.fundLines) {
         const created = fundLineCreatedOf(event);
         invariant(created !== undefined, `${event.type} routed to fundLines/${key.id}`);
@@ -129,9 +149,22 @@ export function dashboardsProjection(registry: DivisionRegistry): Projection {
       invariant(poolEvent !== undefined, `${event.type} routed to ${key.collection}/${key.id}`);
       switch (key.collection) {
         case dashboardCollections.dashboards:
-          return applyToDashboard(registry, current as DashboardDocument | undefined, poolEvent, event, key.id);
+          return applyToDashboard(
+            registry,
+            current as DashboardDocument | undefined,
+            poolEvent,
+            event,
+            key.id,
+          );
         case dashboardCollections.dashboardFunds:
-          return applyToFundDashboard(registry, current as DashboardFundDocument | undefined, poolEvent, event, key.id, before);
+          return applyToFundDashboard(
+            registry,
+            current as DashboardFundDocument | undefined,
+            poolEvent,
+            event,
+            key.id,
+            before,
+          );
         case dashboardCollections.pools:
           return applyToPool(current as PoolDocument | undefined, poolEvent, event, key.id);
         default:
@@ -150,7 +183,11 @@ function applyToDashboard(
 ): DashboardDraft {
   const base = current === undefined ? emptyDashboard(divisionOf(registry, divisionCode)) : current;
   const ownDivision = divisionCode === event.data.divisionCode;
-  const totals = applyFiguresDelta(base.totals, subtreeDelta(event, ownDivision), `dashboard ${divisionCode}`);
+  const totals = applyFiguresDelta(
+    base.totals,
+    subtreeDelta(event, ownDivision),
+    `dashboard ${divisionCode}`,
+  );
   return { ...base, totals, sort: sortKeysOf(totals), updatedAt: recordedAtOf(recorded) };
 }
 
@@ -179,20 +216,35 @@ function applyToFundDashboard(
 ): DashboardFundDraft {
   const { fundId, divisionCode: poolDivisionCode, transferId } = event.data;
   const divisionCode = id.slice(0, id.indexOf('/'));
-  invariant(id === dashboardFundId(divisionCode, fundId), `${event.type} of fund ${fundId} routed to dashboardFunds/${id}`);
-  const base = current === undefined ? emptyFundDashboard(divisionOf(registry, divisionCode), fundId) : current;
+  invariant(
+    id === dashboardFundId(divisionCode, fundId),
+    `${event.type} of fund ${fundId} routed to dashboardFunds/${id}`,
+  );
+  const base =
+    current === undefined
+      ? emptyFundDashboard(divisionOf(registry, divisionCode), fundId)
+      : current;
   let { beneficiaries } = base;
   if (event.type === 'DisbursementApproved') {
     // An approval does not repeat whom it pays; the pool's pending disbursement does.
     const poolId = poolIdOf(fundId, poolDivisionCode);
-    const pool = before({ collection: dashboardCollections.pools, id: poolId }) as PoolDocument | undefined;
-    const beneficiaryKey = pool === undefined ? undefined : awaitingBeneficiaryKey(pool, transferId);
-    invariant(beneficiaryKey !== undefined, `disbursement ${transferId} of pool ${poolId} approved but never requested`);
+    const pool = before({ collection: dashboardCollections.pools, id: poolId }) as
+      PoolDocument | undefined;
+    const beneficiaryKey =
+      pool === undefined ? undefined : awaitingBeneficiaryKey(pool, transferId);
+    invariant(
+      beneficiaryKey !== undefined,
+      `disbursement ${transferId} of pool ${poolId} approved but never requested`,
+    );
     beneficiaries = addDistinct(beneficiaries, beneficiaryKey);
   }
   return {
     ...base,
-    figures: applyFiguresDelta(base.figures, subtreeDelta(event, divisionCode === poolDivisionCode), `dashboardFunds ${id}`),
+    figures: applyFiguresDelta(
+      base.figures,
+      subtreeDelta(event, divisionCode === poolDivisionCode),
+      `dashboardFunds ${id}`,
+    ),
     beneficiaries,
     updatedAt: recordedAtOf(recorded),
   };
@@ -201,7 +253,13 @@ function applyToFundDashboard(
 type DivisionInfo = { code: string; name: string; level: DivisionLevel; parentCode: string | null };
 
 const divisionCodeLengths = [12, 9, 6, 4, 2] as const;
-const levelByCodeLength: Readonly<Record<number, DivisionLevel>> = { 2: 'province', 4: 'prefecture', 6: 'county', 9: 'township', 12: 'village' };
+const levelByCodeLength: Readonly<Record<number, DivisionLevel>> = {
+  2: 'province',
+  4: 'prefecture',
+  6: 'county',
+  9: 'township',
+  12: 'village',
+};
 
 /**
  * The division, or, for a code the registry does not hold (a log written under another edition
@@ -211,15 +269,24 @@ const levelByCodeLength: Readonly<Record<number, DivisionLevel>> = { 2: 'provinc
 function divisionOf(registry: DivisionRegistry, code: string): DivisionInfo {
   const known = registry.get(code);
   if (known !== undefined) return known;
-  const parentCode = divisionCodeLengths.map((length) => code.slice(0, length)).find((prefix) => prefix.length < code.length && registry.has(prefix));
-  return { code, name: '', level: levelByCodeLength[code.length] ?? 'village_group', parentCode: parentCode ?? null };
+  const parentCode = divisionCodeLengths
+    .map((length) => code.slice(0, length))
+    .find((prefix) => prefix.length < code.length && registry.has(prefix));
+  return {
+    code,
+    name: '',
+    level: levelByCodeLength[code.length] ?? 'village_group',
+    parentCode: parentCode ?? null,
+  };
 }
 
 /** The division and its ancestors, province first. */
 function divisionChainOf(registry: DivisionRegistry, code: string): DivisionInfo[] {
   const division = divisionOf(registry, code);
   if (division.parentCode === null) return [division];
-  const ancestors = registry.has(code) ? registry.ancestorsOf(code) : divisionChainOf(registry, division.parentCode);
+  const ancestors = registry.has(code)
+    ? registry.ancestorsOf(code)
+    : divisionChainOf(registry, division.parentCode);
   return [...ancestors, division];
 }
 
@@ -250,6 +317,5 @@ function emptyFundDashboard(division: DivisionInfo, fundId: string): DashboardFu
     updatedAt: '',
   };
 }
-
 
 export type { FundLineDocument, PoolDocument };

@@ -22,11 +22,21 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 /** The per-fund documents of one division, a page at a time. */
 export function dashboardFundsQuery(divisionCode: string, offset = 0): FindQuery {
-  return { where: { divisionCode }, sortBy: 'fundId', direction: 'asc', limit: findLimitMax, offset };
+  return {
+    where: { divisionCode },
+    sortBy: 'fundId',
+    direction: 'asc',
+    limit: findLimitMax,
+    offset,
+  };
 }
 
 /** The pools in a division's subtree that hold money, oldest money first, a page at a time. */
-export function idlePoolsQuery(divisionCode: string, offset = 0, limit: number = findLimitMax): FindQuery {
+export function idlePoolsQuery(
+  divisionCode: string,
+  offset = 0,
+  limit: number = findLimitMax,
+): FindQuery {
   return {
     where: { divisionCode: { prefix: divisionCode }, holdsMoney: true },
     sortBy: 'oldestLotAt',
@@ -42,7 +52,8 @@ export function idleCutoff(nowIso: string, idleDays: number = idleDaysDefault): 
     throw new RangeError(`idleDays must be an integer from 1 to ${idleDaysMax}, got ${idleDays}`);
   }
   const nowMs = Date.parse(nowIso);
-  if (Number.isNaN(nowMs)) throw new RangeError(`nowIso ${JSON.stringify(nowIso)} is not a timestamp`);
+  if (Number.isNaN(nowMs))
+    throw new RangeError(`nowIso ${JSON.stringify(nowIso)} is not a timestamp`);
   return new Date(nowMs - idleDays * dayMs).toISOString();
 }
 
@@ -50,9 +61,18 @@ export function idleCutoff(nowIso: string, idleDays: number = idleDaysDefault): 
  * True once a page of `idlePoolsQuery` shows that later pages hold no idle money: it was short,
  * or its last pool's oldest money is younger than the cutoff.
  */
-export function idleScanFinished(page: readonly PoolDocument[], cutoffIso: string, limit: number = findLimitMax): boolean {
+export function idleScanFinished(
+  page: readonly PoolDocument[],
+  cutoffIso: string,
+  limit: number = findLimitMax,
+): boolean {
   const last = page[page.length - 1];
-  return page.length < limit || last === undefined || last.oldestLotAt === null || !isBefore(last.oldestLotAt, cutoffIso);
+  return (
+    page.length < limit ||
+    last === undefined ||
+    last.oldestLotAt === null ||
+    !isBefore(last.oldestLotAt, cutoffIso)
+  );
 }
 
 export type IdleSummary = {
@@ -65,12 +85,19 @@ export type IdleSummary = {
 };
 
 /** Sums the idle lots of the given pools (any order, any subset of the scan). */
-export function idleSummary(pools: readonly PoolDocument[], cutoffIso: string, complete = true): IdleSummary {
+export function idleSummary(
+  pools: readonly PoolDocument[],
+  cutoffIso: string,
+  complete = true,
+): IdleSummary {
   const byFund = new Map<string, bigint>();
   let idleFen = 0n;
   let idlePoolCount = 0;
   for (const pool of pools) {
-    const poolIdleFen = pool.lots.reduce((sum, [at, amountFen]) => (isBefore(at, cutoffIso) ? sum + fenFromString(amountFen) : sum), 0n);
+    const poolIdleFen = pool.lots.reduce(
+      (sum, [at, amountFen]) => (isBefore(at, cutoffIso) ? sum + fenFromString(amountFen) : sum),
+      0n,
+    );
     if (poolIdleFen === 0n) continue;
     idleFen += poolIdleFen;
     idlePoolCount += 1;
@@ -89,7 +116,10 @@ export type Breakdown = { figures: Figures; beneficiaries: DistinctCount; fundId
 export function breakdownByPurposeAndYear(
   funds: readonly DashboardFundDocument[],
   fundLines: ReadonlyMap<string, Pick<FundLineDocument, 'purposeCategory' | 'fiscalYear'>>,
-): { byPurpose: Map<PurposeCategory | null, Breakdown>; byFiscalYear: Map<number | null, Breakdown> } {
+): {
+  byPurpose: Map<PurposeCategory | null, Breakdown>;
+  byFiscalYear: Map<number | null, Breakdown>;
+} {
   const byPurpose = new Map<PurposeCategory | null, DashboardFundDocument[]>();
   const byFiscalYear = new Map<number | null, DashboardFundDocument[]>();
   for (const fund of funds) {
@@ -100,7 +130,11 @@ export function breakdownByPurposeAndYear(
   return { byPurpose: breakdowns(byPurpose), byFiscalYear: breakdowns(byFiscalYear) };
 }
 
-function addTo<Key>(groups: Map<Key, DashboardFundDocument[]>, key: Key, fund: DashboardFundDocument): void {
+function addTo<Key>(
+  groups: Map<Key, DashboardFundDocument[]>,
+  key: Key,
+  fund: DashboardFundDocument,
+): void {
   const group = groups.get(key);
   if (group === undefined) groups.set(key, [fund]);
   else group.push(fund);
@@ -146,7 +180,12 @@ export type DashboardView = {
   /** False when the idle scan was cut short: idle figures are then lower bounds. */
   idleComplete: boolean;
   totals: FiguresView;
-  byFund: (FiguresView & { fundId: string; name: string | null; fiscalYear: number | null; purposeCategory: PurposeCategory | null })[];
+  byFund: (FiguresView & {
+    fundId: string;
+    name: string | null;
+    fiscalYear: number | null;
+    purposeCategory: PurposeCategory | null;
+  })[];
   byPurpose: (FiguresView & { purposeCategory: PurposeCategory | null })[];
   byFiscalYear: (FiguresView & { fiscalYear: number | null })[];
   householdCount: number;
@@ -172,7 +211,8 @@ export function dashboardView(doc: DashboardDocument, input: DashboardViewInput)
   const idleDays = input.idleDays ?? idleDaysDefault;
   const cutoffIso = idleCutoff(input.nowIso, idleDays);
   const idle = idleSummary(input.idlePools, cutoffIso, input.idleScanComplete ?? true);
-  const idleOf = (fundIds: readonly string[]): bigint => fundIds.reduce((sum, fundId) => sum + (idle.byFund.get(fundId) ?? 0n), 0n);
+  const idleOf = (fundIds: readonly string[]): bigint =>
+    fundIds.reduce((sum, fundId) => sum + (idle.byFund.get(fundId) ?? 0n), 0n);
   const allBeneficiaries = mergeAllDistinct(input.funds.map((fund) => fund.beneficiaries));
   const { byPurpose, byFiscalYear } = breakdownByPurposeAndYear(input.funds, input.fundLines);
   return {
@@ -200,7 +240,10 @@ export function dashboardView(doc: DashboardDocument, input: DashboardViewInput)
     })),
     byFiscalYear: [...byFiscalYear]
       .sort(([left], [right]) => (left ?? 0) - (right ?? 0))
-      .map(([fiscalYear, group]) => ({ fiscalYear, ...figuresView(group.figures, idleOf(group.fundIds), group.beneficiaries) })),
+      .map(([fiscalYear, group]) => ({
+        fiscalYear,
+        ...figuresView(group.figures, idleOf(group.fundIds), group.beneficiaries),
+      })),
     householdCount: doc.householdCount,
     projectCount: doc.projectCount,
     findingCount: doc.findingCount,
@@ -208,7 +251,11 @@ export function dashboardView(doc: DashboardDocument, input: DashboardViewInput)
   };
 }
 
-export function figuresView(figures: Figures, idleFen: bigint, beneficiaries: DistinctCount): FiguresView {
+export function figuresView(
+  figures: Figures,
+  idleFen: bigint,
+  beneficiaries: DistinctCount,
+): FiguresView {
   const yuan = (text: string): string => formatYuan(fenFromString(text));
   const beneficiaryCount = distinctSize(beneficiaries);
   return {

@@ -14,7 +14,8 @@ import {
 const keysFor = (from: number, count: number): string[] =>
   Array.from({ length: count }, (_, index) => distinctKeyOf(`id:5303251980010${from + index}`));
 
-const countOf = (keys: readonly string[]): DistinctCount => keys.reduce((count, key) => addDistinct(count, key), emptyDistinctCount());
+const countOf = (keys: readonly string[]): DistinctCount =>
+  keys.reduce((count, key) => addDistinct(count, key), emptyDistinctCount());
 
 describe('distinct count', () => {
   it('is exact and sorted below the cap, and ignores repeats', () => {
@@ -29,13 +30,16 @@ describe('distinct count', () => {
     expect(addDistinct(count, keysFor(3, 1)[0] ?? '')).toBe(count);
   });
 
-  it.each([distinctKeysExactMax + 1, 20_000, 200_000])('becomes a fixed-size sketch within 5 %% for %i people', (people) => {
-    const count = countOf(keysFor(0, people));
-    const size = distinctSize(count);
-    expect(size.exact).toBe(false);
-    expect(Math.abs(size.value - people) / people).toBeLessThan(0.05);
-    expect(JSON.stringify(count).length).toBeLessThan(4200);
-  });
+  it.each([distinctKeysExactMax + 1, 20_000, 200_000])(
+    'becomes a fixed-size sketch within 5 %% for %i people',
+    (people) => {
+      const count = countOf(keysFor(0, people));
+      const size = distinctSize(count);
+      expect(size.exact).toBe(false);
+      expect(Math.abs(size.value - people) / people).toBeLessThan(0.05);
+      expect(JSON.stringify(count).length).toBeLessThan(4200);
+    },
+  );
 
   it('counts a person once however many payments and sets they appear in', () => {
     const township = countOf(keysFor(0, 3000));
@@ -46,13 +50,17 @@ describe('distinct count', () => {
 
   it('merges exact sets into their exact union, in any order', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat(400), { maxLength: 200 }), fc.array(fc.nat(400), { maxLength: 200 }), (left, right) => {
-        const a = countOf(left.map((n) => keysFor(n, 1)[0] ?? ''));
-        const b = countOf(right.map((n) => keysFor(n, 1)[0] ?? ''));
-        const union = new Set([...left, ...right]).size;
-        expect(distinctSize(mergeDistinct(a, b))).toEqual({ value: union, exact: true });
-        expect(mergeDistinct(a, b)).toEqual(mergeDistinct(b, a));
-      }),
+      fc.property(
+        fc.array(fc.nat(400), { maxLength: 200 }),
+        fc.array(fc.nat(400), { maxLength: 200 }),
+        (left, right) => {
+          const a = countOf(left.map((n) => keysFor(n, 1)[0] ?? ''));
+          const b = countOf(right.map((n) => keysFor(n, 1)[0] ?? ''));
+          const union = new Set([...left, ...right]).size;
+          expect(distinctSize(mergeDistinct(a, b))).toEqual({ value: union, exact: true });
+          expect(mergeDistinct(a, b)).toEqual(mergeDistinct(b, a));
+        },
+      ),
     );
   });
 
@@ -63,7 +71,9 @@ describe('distinct count', () => {
     expect(mergeDistinct(a, b)).toEqual(mergeDistinct(b, a));
     expect(mergeDistinct(a, small)).toEqual(mergeDistinct(small, a));
     expect(Math.abs(distinctSize(mergeDistinct(a, b)).value - 15_000) / 15_000).toBeLessThan(0.05);
-    expect(mergeDistinct(mergeDistinct(a, b), small)).toEqual(mergeDistinct(a, mergeDistinct(b, small)));
+    expect(mergeDistinct(mergeDistinct(a, b), small)).toEqual(
+      mergeDistinct(a, mergeDistinct(b, small)),
+    );
   });
 
   it('merges into exactly the sketch that adding every key one by one builds', () => {
@@ -76,13 +86,19 @@ describe('distinct count', () => {
   });
 
   it('merges many at once into exactly what merging them one by one gives', () => {
-    const oneByOne = (counts: DistinctCount[]) => counts.reduce(mergeDistinct, emptyDistinctCount());
+    const oneByOne = (counts: DistinctCount[]) =>
+      counts.reduce(mergeDistinct, emptyDistinctCount());
     const cases: DistinctCount[][] = [
       [],
       [countOf(keysFor(0, 10)), countOf(keysFor(5, 10))],
       // Exact sets whose union passes the cap become a sketch.
       [countOf(keysFor(0, 1_500)), countOf(keysFor(1_000, 1_500))],
-      [countOf(keysFor(0, 3_000)), countOf(keysFor(100, 20)), countOf(keysFor(2_000, 4_000)), emptyDistinctCount()],
+      [
+        countOf(keysFor(0, 3_000)),
+        countOf(keysFor(100, 20)),
+        countOf(keysFor(2_000, 4_000)),
+        emptyDistinctCount(),
+      ],
     ];
     for (const counts of cases) {
       expect(mergeAllDistinct(counts)).toEqual(oneByOne(counts));

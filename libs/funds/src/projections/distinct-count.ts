@@ -68,7 +68,9 @@ export function mergeDistinct(left: DistinctCount, right: DistinctCount): Distin
  */
 export function mergeAllDistinct(counts: readonly DistinctCount[]): DistinctCount {
   if (counts.every((count) => 'keys' in count)) {
-    const keys = [...new Set(counts.flatMap((count) => ('keys' in count ? count.keys : [])))].sort();
+    const keys = [
+      ...new Set(counts.flatMap((count) => ('keys' in count ? count.keys : []))),
+    ].sort();
     return keys.length > distinctKeysExactMax ? sketchOf(keys) : { keys };
   }
   // Register by register in a byte array: string concatenation per register (or per key, for
@@ -79,7 +81,9 @@ export function mergeAllDistinct(counts: readonly DistinctCount[]): DistinctCoun
       for (const key of count.keys) raiseRank(merged, key);
     } else {
       const other = ranksOf(count.registers);
-      for (let index = 0; index < registerCount; index += 1) if ((other[index] as number) > (merged[index] as number)) merged[index] = other[index] as number;
+      for (let index = 0; index < registerCount; index += 1)
+        if ((other[index] as number) > (merged[index] as number))
+          merged[index] = other[index] as number;
     }
   }
   return { registers: registersOf(merged) };
@@ -98,7 +102,10 @@ function sketchOf(keys: readonly string[]): DistinctCount {
 }
 
 function raiseRegister(registers: string, key: string): string {
-  invariant(registers.length === registerCount, `a sketch has ${registers.length} registers, not ${registerCount}`);
+  invariant(
+    registers.length === registerCount,
+    `a sketch has ${registers.length} registers, not ${registerCount}`,
+  );
   const index = Number.parseInt(key.slice(0, indexHexLength), 16);
   const rank = rankOf(Number.parseInt(key.slice(indexHexLength), 16));
   if (rank <= rankOfChar(registers[index] ?? '0')) return registers;
@@ -115,7 +122,10 @@ function raiseRank(ranks: Uint8Array, key: string): void {
 // Sketches are converted by character code through tables: a province's dashboard converts
 // hundreds of them, and a call per register made that most of its time.
 function ranksOf(registers: string): Uint8Array {
-  invariant(registers.length === registerCount, `a sketch has ${registers.length} registers, not ${registerCount}`);
+  invariant(
+    registers.length === registerCount,
+    `a sketch has ${registers.length} registers, not ${registerCount}`,
+  );
   const ranks = new Uint8Array(registerCount);
   let valid = true;
   for (let index = 0; index < registerCount; index += 1) {
@@ -132,7 +142,8 @@ const rankCharCodes = Uint8Array.from(rankAlphabet, (char) => char.charCodeAt(0)
 
 function registersOf(ranks: Uint8Array): string {
   const codes = new Uint8Array(registerCount);
-  for (let index = 0; index < registerCount; index += 1) codes[index] = rankCharCodes[ranks[index] as number] as number;
+  for (let index = 0; index < registerCount; index += 1)
+    codes[index] = rankCharCodes[ranks[index] as number] as number;
   return Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).toString('latin1');
 }
 
@@ -153,7 +164,8 @@ const inversePowers = Float64Array.from(rankAlphabet, (_, rank) => 2 ** -rank);
 /** Rank by character code; -1 for a character that is not a rank. */
 const rankByCharCode = (() => {
   const ranks = new Int8Array(128).fill(-1);
-  for (let rank = 0; rank < rankAlphabet.length; rank += 1) ranks[rankAlphabet.charCodeAt(rank)] = rank;
+  for (let rank = 0; rank < rankAlphabet.length; rank += 1)
+    ranks[rankAlphabet.charCodeAt(rank)] = rank;
   return ranks;
 })();
 

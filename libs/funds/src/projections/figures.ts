@@ -37,7 +37,9 @@ export const fenFigureNames = [
 ] as const;
 export type FenFigureName = (typeof fenFigureNames)[number];
 
-export type FiguresDelta = { readonly [Name in FenFigureName]?: bigint } & { readonly disbursementCount?: number };
+export type FiguresDelta = { readonly [Name in FenFigureName]?: bigint } & {
+  readonly disbursementCount?: number;
+};
 
 export function zeroFigures(): Figures {
   return {
@@ -56,7 +58,8 @@ export function applyFiguresDelta(figures: Figures, delta: FiguresDelta, where: 
   const next = { ...figures };
   for (const name of fenFigureNames) {
     const change = delta[name];
-    if (change !== undefined && change !== 0n) next[name] = addFen(figures[name], change, where, name);
+    if (change !== undefined && change !== 0n)
+      next[name] = addFen(figures[name], change, where, name);
   }
   if (delta.disbursementCount !== undefined) {
     next.disbursementCount = figures.disbursementCount + delta.disbursementCount;
@@ -87,7 +90,11 @@ export function subtreeDelta(event: PoolEvent, ownDivision: boolean): FiguresDel
   return delta;
 }
 
-let lastDeltas: { of: PoolEvent | undefined; own: FiguresDelta | undefined; ancestor: FiguresDelta | undefined } = {
+let lastDeltas: {
+  of: PoolEvent | undefined;
+  own: FiguresDelta | undefined;
+  ancestor: FiguresDelta | undefined;
+} = {
   of: undefined,
   own: undefined,
   ancestor: undefined,
@@ -105,7 +112,9 @@ function deltaOf(event: PoolEvent, ownDivision: boolean): FiguresDelta {
     case 'AllocationReceived':
       // For the receiving division the money enters from its parent; for every ancestor it was
       // already inside, in transit from the sending pool.
-      return ownDivision ? { receivedFen: amountFen, balanceFen: amountFen } : { inTransitFen: -amountFen, balanceFen: amountFen };
+      return ownDivision
+        ? { receivedFen: amountFen, balanceFen: amountFen }
+        : { inTransitFen: -amountFen, balanceFen: amountFen };
     case 'DisbursementRequested':
       return { pendingFen: amountFen, balanceFen: -amountFen };
     case 'DisbursementApproved':

@@ -25,7 +25,10 @@ export type FundLineDocument = {
 
 export type FundLineDraft = Omit<FundLineDocument, 'lastPosition'>;
 
-export function fundLineDocumentOf(created: FundLineCreated, recorded: RecordedEvent): FundLineDraft {
+export function fundLineDocumentOf(
+  created: FundLineCreated,
+  recorded: RecordedEvent,
+): FundLineDraft {
   const { fundId, name, fiscalYear, purposeCategory, source, appropriation } = created.data;
   const actor = recorded.metadata['actor'] as { id?: unknown } | undefined;
   return {

@@ -38,5 +38,10 @@ export {
 export { type FundLineDocument } from './fund-lines';
 export { poolLotsMax, type Lot, type PoolDocument } from './pool-account';
 export { type Figures } from './figures';
-export { distinctKeysExactMax, distinctSize, mergeDistinct, type DistinctCount } from './distinct-count';
+export {
+  distinctKeysExactMax,
+  distinctSize,
+  mergeDistinct,
+  type DistinctCount,
+} from './distinct-count';
 export { fundsReadIndexes } from './read-indexes';

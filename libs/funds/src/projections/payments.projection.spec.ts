@@ -1,8 +1,23 @@
 // Proves the payments history finds every payment to an ID number across funds and villages, in log order, with who requested, approved, rejected or settled it and every return.
 import { loadDivisionRegistry } from '@sunlight/geo';
-import { paymentsByIdNumberQuery, paymentsCollection, type PaymentDocument, paymentsProjection } from './payments.projection';
+import {
+  paymentsByIdNumberQuery,
+  paymentsCollection,
+  type PaymentDocument,
+  paymentsProjection,
+} from './payments.projection';
 import { documentOf, findDocuments, foldProjection } from './testing/fold';
-import { dasuVillage, fundA, fundB, liSi, season, wangWu, yingshang, yingshangVillage, zhangSan } from './testing/scenario';
+import {
+  dasuVillage,
+  fundA,
+  fundB,
+  liSi,
+  season,
+  wangWu,
+  yingshang,
+  yingshangVillage,
+  zhangSan,
+} from './testing/scenario';
 
 const registry = loadDivisionRegistry();
 
@@ -10,7 +25,11 @@ describe('payments projection', () => {
   const { ledger } = season(registry);
   const documents = foldProjection(paymentsProjection, ledger.events);
   const paymentsTo = (idNumber: string) =>
-    findDocuments<PaymentDocument>(documents, paymentsCollection, paymentsByIdNumberQuery(idNumber, 50)).items;
+    findDocuments<PaymentDocument>(
+      documents,
+      paymentsCollection,
+      paymentsByIdNumberQuery(idNumber, 50),
+    ).items;
 
   it('keeps one document per disbursement and nothing for allocations', () => {
     expect([...documents.keys()].sort()).toEqual(
@@ -28,20 +47,38 @@ describe('payments projection', () => {
   it('finds every payment to one ID number, in any fund and village, in log order', () => {
     // 张三's number ends in X; the lookup is case-blind to it.
     const payments = paymentsTo(zhangSan.idNumber!.toLowerCase());
-    expect(payments.map((payment) => [payment.divisionCode, payment.transferId, payment.status, payment.amountFen, payment.returnedFen])).toEqual([
+    expect(
+      payments.map((payment) => [
+        payment.divisionCode,
+        payment.transferId,
+        payment.status,
+        payment.amountFen,
+        payment.returnedFen,
+      ]),
+    ).toEqual([
       [yingshang, 'd1', 'paid', '1000000', '200000'],
       [yingshangVillage, 'd4', 'reversed', '300000', '300000'],
       [dasuVillage, 'd5', 'paid', '200000', '0'],
     ]);
-    expect(payments.map((payment) => payment.requestedPosition)).toEqual([...payments.map((payment) => payment.requestedPosition)].sort());
-    expect(paymentsTo(liSi.idNumber!).map((payment) => [payment.fundId, payment.transferId, payment.status])).toEqual([
+    expect(payments.map((payment) => payment.requestedPosition)).toEqual(
+      [...payments.map((payment) => payment.requestedPosition)].sort(),
+    );
+    expect(
+      paymentsTo(liSi.idNumber!).map((payment) => [
+        payment.fundId,
+        payment.transferId,
+        payment.status,
+      ]),
+    ).toEqual([
       [fundB, 'db1', 'paid'],
       [fundA, 'd2', 'failed'],
     ]);
   });
 
   it('records who requested and approved a payment, the bank outcome and when', () => {
-    expect(documentOf<PaymentDocument>(documents, paymentsCollection, `${fundA}.${yingshang}/d1`)).toMatchObject({
+    expect(
+      documentOf<PaymentDocument>(documents, paymentsCollection, `${fundA}.${yingshang}/d1`),
+    ).toMatchObject({
       fundId: fundA,
       idNumber: zhangSan.idNumber,
       beneficiaryKind: 'household',
@@ -71,9 +108,17 @@ describe('payments projection', () => {
 
   it('records a rejection with who rejected it and why, and a failed payment with the bank reason', () => {
     expect(paymentsTo(wangWu.idNumber!)).toEqual([
-      expect.objectContaining({ status: 'rejected', rejectedBy: 'u-checker', rejectionReason: '花名册信息与档案不符', approvedBy: null, paidAt: null }),
+      expect.objectContaining({
+        status: 'rejected',
+        rejectedBy: 'u-checker',
+        rejectionReason: '花名册信息与档案不符',
+        approvedBy: null,
+        paidAt: null,
+      }),
     ]);
-    expect(documentOf<PaymentDocument>(documents, paymentsCollection, `${fundA}.${yingshang}/d2`)).toMatchObject({
+    expect(
+      documentOf<PaymentDocument>(documents, paymentsCollection, `${fundA}.${yingshang}/d2`),
+    ).toMatchObject({
       status: 'failed',
       approvedBy: 'u-checker',
       failureReason: '账户已销户',
@@ -82,11 +127,22 @@ describe('payments projection', () => {
   });
 
   it('lists the position of every event behind a payment, and those are the events that named it', () => {
-    const payment = documentOf<PaymentDocument>(documents, paymentsCollection, `${fundA}.${yingshangVillage}/d4`);
+    const payment = documentOf<PaymentDocument>(
+      documents,
+      paymentsCollection,
+      `${fundA}.${yingshangVillage}/d4`,
+    );
     const named = ledger.events
       .filter((event) => event.streamName === `pool-${fundA}.${yingshangVillage}`)
-      .filter((event) => event.data['transferId'] === 'd4' || event.data['originalTransferId'] === 'd4');
-    expect(named.map((event) => event.type)).toEqual(['DisbursementRequested', 'DisbursementApproved', 'DisbursementPaid', 'TransferReversed']);
+      .filter(
+        (event) => event.data['transferId'] === 'd4' || event.data['originalTransferId'] === 'd4',
+      );
+    expect(named.map((event) => event.type)).toEqual([
+      'DisbursementRequested',
+      'DisbursementApproved',
+      'DisbursementPaid',
+      'TransferReversed',
+    ]);
     expect(payment.positions).toEqual(named.map((event) => event.position));
     expect(payment.lastPosition).toBe(named[named.length - 1]?.position);
   });
@@ -94,7 +150,9 @@ describe('payments projection', () => {
   it('shows a full recovery as recovered and applies nothing twice', () => {
     ledger.at(30).recover(fundA, dasuVillage, 'r2', 'd5', 2_000_00n);
     const after = foldProjection(paymentsProjection, ledger.events, documents);
-    expect(documentOf<PaymentDocument>(after, paymentsCollection, `${fundA}.${dasuVillage}/d5`)).toMatchObject({
+    expect(
+      documentOf<PaymentDocument>(after, paymentsCollection, `${fundA}.${dasuVillage}/d5`),
+    ).toMatchObject({
       status: 'recovered',
       returnedFen: '200000',
     });

@@ -95,7 +95,9 @@ const paymentEventTypes: readonly PoolEvent['type'][] = [
 export function paymentIdOf(event: PoolEvent): string {
   const { fundId, divisionCode } = event.data;
   const transferId =
-    event.type === 'TransferReversed' || event.type === 'FundsRecovered' ? event.data.originalTransferId : event.data.transferId;
+    event.type === 'TransferReversed' || event.type === 'FundsRecovered'
+      ? event.data.originalTransferId
+      : event.data.transferId;
   return transferKeyOf(fundId, divisionCode, transferId);
 }
 
@@ -110,9 +112,16 @@ export const paymentsProjection: Projection = {
     return [{ collection: paymentsCollection, id: paymentIdOf(poolEvent) }];
   },
 
-  apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey): Omit<ReadDocument, 'lastPosition'> {
+  apply(
+    current: ReadDocument | undefined,
+    event: RecordedEvent,
+    key: DocumentKey,
+  ): Omit<ReadDocument, 'lastPosition'> {
     const poolEvent = poolEventOf(event);
-    invariant(poolEvent !== undefined && key.id === paymentIdOf(poolEvent), `${event.type} routed to payments/${key.id}`);
+    invariant(
+      poolEvent !== undefined && key.id === paymentIdOf(poolEvent),
+      `${event.type} routed to payments/${key.id}`,
+    );
     return applyToPayment(current as PaymentDocument | undefined, poolEvent, event, key.id);
   },
 };
@@ -128,7 +137,12 @@ export function paymentsByIdNumberQuery(idNumber: string, limit: number, offset 
   };
 }
 
-function applyToPayment(current: PaymentDocument | undefined, event: PoolEvent, recorded: RecordedEvent, id: string): PaymentDraft {
+function applyToPayment(
+  current: PaymentDocument | undefined,
+  event: PoolEvent,
+  recorded: RecordedEvent,
+  id: string,
+): PaymentDraft {
   const at = recordedAtOf(recorded);
   const position = recorded.position;
   if (event.type === 'DisbursementRequested') {
@@ -167,25 +181,53 @@ function applyToPayment(current: PaymentDocument | undefined, event: PoolEvent, 
       updatedAt: at,
     };
   }
-  invariant(current !== undefined, `${event.type} for disbursement ${id}, which was never requested`);
+  invariant(
+    current !== undefined,
+    `${event.type} for disbursement ${id}, which was never requested`,
+  );
   // The old lastPosition is carried along; the runner replaces it.
   const previous = current;
-  const base: PaymentDraft = { ...previous, positions: [...previous.positions, position], updatedAt: at };
+  const base: PaymentDraft = {
+    ...previous,
+    positions: [...previous.positions, position],
+    updatedAt: at,
+  };
   const expect = (status: DisbursementStatus): void =>
-    invariant(previous.status === status, `${event.type} for disbursement ${id}, which is ${previous.status}`);
+    invariant(
+      previous.status === status,
+      `${event.type} for disbursement ${id}, which is ${previous.status}`,
+    );
   switch (event.type) {
     case 'DisbursementApproved':
       expect('requested');
       return { ...base, status: 'approved', approvedBy: event.data.approvedBy, approvedAt: at };
     case 'DisbursementRejected':
       expect('requested');
-      return { ...base, status: 'rejected', rejectedBy: event.data.rejectedBy, rejectionReason: event.data.reason, rejectedAt: at };
+      return {
+        ...base,
+        status: 'rejected',
+        rejectedBy: event.data.rejectedBy,
+        rejectionReason: event.data.reason,
+        rejectedAt: at,
+      };
     case 'DisbursementPaid':
       expect('approved');
-      return { ...base, status: 'paid', bankReference: event.data.bankReference, settledBy: actorIdOf(recorded), paidAt: at };
+      return {
+        ...base,
+        status: 'paid',
+        bankReference: event.data.bankReference,
+        settledBy: actorIdOf(recorded),
+        paidAt: at,
+      };
     case 'DisbursementFailed':
       expect('approved');
-      return { ...base, status: 'failed', failureReason: event.data.reason, settledBy: actorIdOf(recorded), failedAt: at };
+      return {
+        ...base,
+        status: 'failed',
+        failureReason: event.data.reason,
+        settledBy: actorIdOf(recorded),
+        failedAt: at,
+      };
     case 'TransferReversed':
     case 'FundsRecovered': {
       expect('paid');
@@ -195,7 +237,12 @@ function applyToPayment(current: PaymentDocument | undefined, event: PoolEvent, 
       const kind = event.type === 'TransferReversed' ? 'reversal' : 'recovery';
       return {
         ...base,
-        status: event.type === 'TransferReversed' ? 'reversed' : returnedFen === paidFen ? 'recovered' : 'paid',
+        status:
+          event.type === 'TransferReversed'
+            ? 'reversed'
+            : returnedFen === paidFen
+              ? 'recovered'
+              : 'paid',
         returnedFen: fenToString(returnedFen),
         returns: [
           ...previous.returns,

@@ -49,8 +49,12 @@ export type PoolDocument = {
 export type AwaitingApproval = [transferId: string, beneficiaryKey: string];
 
 /** Whom a pool's pending disbursement pays; undefined when it is not pending. */
-export function awaitingBeneficiaryKey(pool: Pick<PoolDocument, 'awaitingApproval'>, transferId: string): string | undefined {
-  for (const [pending, beneficiaryKey] of pool.awaitingApproval) if (pending === transferId) return beneficiaryKey;
+export function awaitingBeneficiaryKey(
+  pool: Pick<PoolDocument, 'awaitingApproval'>,
+  transferId: string,
+): string | undefined {
+  for (const [pending, beneficiaryKey] of pool.awaitingApproval)
+    if (pending === transferId) return beneficiaryKey;
   return undefined;
 }
 
@@ -65,15 +69,24 @@ export const poolLotsMax = 62;
 
 export function poolDocumentKeysOf(event: PoolEvent): string[] {
   const ids = [poolIdOf(event.data.fundId, event.data.divisionCode)];
-  if (event.type === 'AllocationReceived') ids.push(poolIdOf(event.data.fundId, event.data.fromDivisionCode));
+  if (event.type === 'AllocationReceived')
+    ids.push(poolIdOf(event.data.fundId, event.data.fromDivisionCode));
   return ids;
 }
 
-export function applyToPool(current: PoolDocument | undefined, event: PoolEvent, recorded: RecordedEvent, id: string): PoolDraft {
+export function applyToPool(
+  current: PoolDocument | undefined,
+  event: PoolEvent,
+  recorded: RecordedEvent,
+  id: string,
+): PoolDraft {
   const { fundId, divisionCode } = event.data;
   if (id !== poolIdOf(fundId, divisionCode)) {
     // The sending pool hears of the receipt only to close its transfer.
-    invariant(event.type === 'AllocationReceived' && current !== undefined, `${event.type} routed to foreign pool ${id}`);
+    invariant(
+      event.type === 'AllocationReceived' && current !== undefined,
+      `${event.type} routed to foreign pool ${id}`,
+    );
     return {
       ...current,
       figures: applyFiguresDelta(current.figures, { inTransitFen: -amountOf(event) }, `pool ${id}`),
@@ -84,23 +97,39 @@ export function applyToPool(current: PoolDocument | undefined, event: PoolEvent,
   const figures = applyFiguresDelta(base.figures, subtreeDelta(event, true), `pool ${id}`);
   const lots = moveLots(base.lots, event, recordedAtOf(recorded));
   const lotsFen = lots.reduce((sum, [, amountFen]) => sum + fenFromString(amountFen), 0n);
-  invariant(lotsFen === fenFromString(figures.balanceFen), `pool ${id} lots hold ${lotsFen} fen but its balance is ${figures.balanceFen}`);
+  invariant(
+    lotsFen === fenFromString(figures.balanceFen),
+    `pool ${id} lots hold ${lotsFen} fen but its balance is ${figures.balanceFen}`,
+  );
   return {
     ...base,
     figures,
     awaitingApproval: awaitingAfter(base.awaitingApproval, event, id),
     lots,
-    oldestLotAt: lots.reduce<string | null>((oldest, [at]) => (oldest === null || at < oldest ? at : oldest), null),
+    oldestLotAt: lots.reduce<string | null>(
+      (oldest, [at]) => (oldest === null || at < oldest ? at : oldest),
+      null,
+    ),
     holdsMoney: lots.length > 0,
     updatedAt: recordedAtOf(recorded),
   };
 }
 
-function awaitingAfter(awaiting: AwaitingApproval[], event: PoolEvent, id: string): AwaitingApproval[] {
+function awaitingAfter(
+  awaiting: AwaitingApproval[],
+  event: PoolEvent,
+  id: string,
+): AwaitingApproval[] {
   const { transferId } = event.data;
   if (event.type === 'DisbursementRequested') {
-    invariant(awaitingBeneficiaryKey({ awaitingApproval: awaiting }, transferId) === undefined, `disbursement ${transferId} of pool ${id} requested twice`);
-    return [...awaiting, [transferId, distinctKeyOf(beneficiaryIdentityOf(event.data.beneficiary))]];
+    invariant(
+      awaitingBeneficiaryKey({ awaitingApproval: awaiting }, transferId) === undefined,
+      `disbursement ${transferId} of pool ${id} requested twice`,
+    );
+    return [
+      ...awaiting,
+      [transferId, distinctKeyOf(beneficiaryIdentityOf(event.data.beneficiary))],
+    ];
   }
   if (event.type === 'DisbursementApproved' || event.type === 'DisbursementRejected') {
     const index = awaiting.findIndex(([pending]) => pending === transferId);
@@ -160,6 +189,15 @@ function takeOldest(lots: readonly Lot[], amountFen: bigint): Lot[] {
 }
 
 function emptyPool(id: string, fundId: string, divisionCode: string): PoolDraft {
-  return { id, fundId, divisionCode, figures: zeroFigures(), lots: [], oldestLotAt: null, holdsMoney: false, awaitingApproval: [], updatedAt: '' };
+  return {
+    id,
+    fundId,
+    divisionCode,
+    figures: zeroFigures(),
+    lots: [],
+    oldestLotAt: null,
+    holdsMoney: false,
+    awaitingApproval: [],
+    updatedAt: '',
+  };
 }
-

@@ -9,7 +9,11 @@ import {
   villageGroupsStreamName,
   type VillageGroupsState,
 } from './village-group.decider';
-import { InvalidVillageGroupCommandError, NotAVillageError, VillageGroupConflictError } from './village-group.errors';
+import {
+  InvalidVillageGroupCommandError,
+  NotAVillageError,
+  VillageGroupConflictError,
+} from './village-group.errors';
 
 const villageCode = '530325001001';
 
@@ -37,11 +41,16 @@ function given(events: readonly VillageGroupEvent[]) {
         expect(actual).toStrictEqual(expected);
         return actual.reduce(villageGroupsDecider.evolve, state);
       },
-      thenThrows(errorClass: new (...args: never[]) => Error, properties: Record<string, unknown> = {}): void {
+      thenThrows(
+        errorClass: new (...args: never[]) => Error,
+        properties: Record<string, unknown> = {},
+      ): void {
         let thrown: unknown;
         try {
           const produced = villageGroupsDecider.decide(command, state);
-          throw new Error(`expected ${errorClass.name} but decide returned ${JSON.stringify(produced)}`);
+          throw new Error(
+            `expected ${errorClass.name} but decide returned ${JSON.stringify(produced)}`,
+          );
         } catch (error) {
           thrown = error;
         }
@@ -59,18 +68,29 @@ describe('RegisterVillageGroup', () => {
   });
 
   it('stores the name trimmed, as the registry shows it', () => {
-    given([]).when({ ...register, name: '  第三村民小组 ' }).then([registered]);
+    given([])
+      .when({ ...register, name: '  第三村民小组 ' })
+      .then([registered]);
   });
 
   it('registers another number beside an existing one', () => {
     given([registered])
       .when({ ...register, groupNumber: 10, name: '第十村民小组' })
-      .then([{ type: 'VillageGroupRegistered', data: { villageCode, groupNumber: 10, code: `${villageCode}-10`, name: '第十村民小组' } }]);
+      .then([
+        {
+          type: 'VillageGroupRegistered',
+          data: { villageCode, groupNumber: 10, code: `${villageCode}-10`, name: '第十村民小组' },
+        },
+      ]);
   });
 
   it('writes nothing for an identical repeat, whoever sends it and whenever', () => {
     given([registered])
-      .when({ ...register, actor: { id: 'f1', role: 'finance', division: '53' }, occurredAt: '2026-04-01T00:00:00.000Z' })
+      .when({
+        ...register,
+        actor: { id: 'f1', role: 'finance', division: '53' },
+        occurredAt: '2026-04-01T00:00:00.000Z',
+      })
       .then([]);
   });
 
@@ -88,38 +108,68 @@ describe('RegisterVillageGroup', () => {
   it('refuses a code the application did not find as a village with a 422', () => {
     given([])
       .when({ ...register, villageExists: false })
-      .thenThrows(NotAVillageError, { code: 'GEO.NOT_A_VILLAGE', httpStatus: 422, field: 'villageCode', villageCode });
+      .thenThrows(NotAVillageError, {
+        code: 'GEO.NOT_A_VILLAGE',
+        httpStatus: 422,
+        field: 'villageCode',
+        villageCode,
+      });
   });
 
   it('refuses a code that cannot be a village even when told it exists', () => {
-    given([]).when({ ...register, villageCode: '530325001' }).thenThrows(NotAVillageError, { villageCode: '530325001' });
+    given([])
+      .when({ ...register, villageCode: '530325001' })
+      .thenThrows(NotAVillageError, { villageCode: '530325001' });
   });
 
-  it.each([0, -1, villageGroupNumberMax + 1, 2.5, Number.NaN])('refuses group number %p', (groupNumber) => {
-    given([])
-      .when({ ...register, groupNumber })
-      .thenThrows(InvalidVillageGroupCommandError, { code: 'GEO.INVALID_VILLAGE_GROUP', httpStatus: 422, field: 'groupNumber' });
-  });
+  it.each([0, -1, villageGroupNumberMax + 1, 2.5, Number.NaN])(
+    'refuses group number %p',
+    (groupNumber) => {
+      given([])
+        .when({ ...register, groupNumber })
+        .thenThrows(InvalidVillageGroupCommandError, {
+          code: 'GEO.INVALID_VILLAGE_GROUP',
+          httpStatus: 422,
+          field: 'groupNumber',
+        });
+    },
+  );
 
   it(`accepts group numbers 1 and ${villageGroupNumberMax}`, () => {
-    given([]).when({ ...register, groupNumber: 1 }).then([
-      { type: 'VillageGroupRegistered', data: { villageCode, groupNumber: 1, code: `${villageCode}-1`, name: '第三村民小组' } },
-    ]);
-    given([]).when({ ...register, groupNumber: villageGroupNumberMax }).then([
-      {
-        type: 'VillageGroupRegistered',
-        data: { villageCode, groupNumber: villageGroupNumberMax, code: `${villageCode}-${villageGroupNumberMax}`, name: '第三村民小组' },
-      },
-    ]);
+    given([])
+      .when({ ...register, groupNumber: 1 })
+      .then([
+        {
+          type: 'VillageGroupRegistered',
+          data: { villageCode, groupNumber: 1, code: `${villageCode}-1`, name: '第三村民小组' },
+        },
+      ]);
+    given([])
+      .when({ ...register, groupNumber: villageGroupNumberMax })
+      .then([
+        {
+          type: 'VillageGroupRegistered',
+          data: {
+            villageCode,
+            groupNumber: villageGroupNumberMax,
+            code: `${villageCode}-${villageGroupNumberMax}`,
+            name: '第三村民小组',
+          },
+        },
+      ]);
   });
 
   it.each(['', '   ', '组'.repeat(villageGroupNameLengthMax + 1)])('refuses name %p', (name) => {
-    given([]).when({ ...register, name }).thenThrows(InvalidVillageGroupCommandError, { field: 'name' });
+    given([])
+      .when({ ...register, name })
+      .thenThrows(InvalidVillageGroupCommandError, { field: 'name' });
   });
 
   it(`counts the name limit in characters: ${villageGroupNameLengthMax} Chinese characters pass`, () => {
     const name = '组'.repeat(villageGroupNameLengthMax);
-    given([]).when({ ...register, name }).then([{ type: 'VillageGroupRegistered', data: { ...registered.data, name } }]);
+    given([])
+      .when({ ...register, name })
+      .then([{ type: 'VillageGroupRegistered', data: { ...registered.data, name } }]);
   });
 });
 
@@ -129,6 +179,8 @@ describe('village group stream', () => {
   });
 
   it('refuses to fold the same number twice, which decide never produces', () => {
-    expect(() => given([registered, registered])).toThrow(/invariant: village group 530325001001-3 registered twice/);
+    expect(() => given([registered, registered])).toThrow(
+      /invariant: village group 530325001001-3 registered twice/,
+    );
   });
 });

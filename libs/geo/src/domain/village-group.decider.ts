@@ -1,7 +1,15 @@
 import type { Decider, DomainEvent } from '@sunlight/event-store/decider';
 import { divisionCodeLengthByLevel } from '../division';
-import { isValidVillageGroupNumber, villageGroupCode, villageGroupNumberMax } from '../village-group';
-import { InvalidVillageGroupCommandError, NotAVillageError, VillageGroupConflictError } from './village-group.errors';
+import {
+  isValidVillageGroupNumber,
+  villageGroupCode,
+  villageGroupNumberMax,
+} from '../village-group';
+import {
+  InvalidVillageGroupCommandError,
+  NotAVillageError,
+  VillageGroupConflictError,
+} from './village-group.errors';
 
 /*
  * Village groups (村民小组) have no national code, so they are registered by event: one stream per
@@ -65,7 +73,10 @@ export function villageGroupsStreamName(villageCode: string): string {
 
 const villageCodePattern = new RegExp(`^\\d{${divisionCodeLengthByLevel.village}}$`);
 
-export function decideVillageGroups(command: VillageGroupCommand, state: VillageGroupsState): VillageGroupEvent[] {
+export function decideVillageGroups(
+  command: VillageGroupCommand,
+  state: VillageGroupsState,
+): VillageGroupEvent[] {
   switch (command.type) {
     case 'RegisterVillageGroup':
       return registerVillageGroup(command, state);
@@ -74,12 +85,18 @@ export function decideVillageGroups(command: VillageGroupCommand, state: Village
   }
 }
 
-function registerVillageGroup(command: RegisterVillageGroup, state: VillageGroupsState): VillageGroupEvent[] {
+function registerVillageGroup(
+  command: RegisterVillageGroup,
+  state: VillageGroupsState,
+): VillageGroupEvent[] {
   if (command.villageExists !== true || !villageCodePattern.test(command.villageCode)) {
     throw new NotAVillageError(command.villageCode);
   }
   if (!isValidVillageGroupNumber(command.groupNumber)) {
-    throw new InvalidVillageGroupCommandError('groupNumber', `must be an integer from 1 to ${villageGroupNumberMax}`);
+    throw new InvalidVillageGroupCommandError(
+      'groupNumber',
+      `must be an integer from 1 to ${villageGroupNumberMax}`,
+    );
   }
   const name = validName(command.name);
   const code = villageGroupCode(command.villageCode, command.groupNumber);
@@ -89,20 +106,32 @@ function registerVillageGroup(command: RegisterVillageGroup, state: VillageGroup
     if (registeredName === name) return [];
     throw new VillageGroupConflictError(code, registeredName);
   }
-  return [{ type: 'VillageGroupRegistered', data: { villageCode: command.villageCode, groupNumber: command.groupNumber, code, name } }];
+  return [
+    {
+      type: 'VillageGroupRegistered',
+      data: { villageCode: command.villageCode, groupNumber: command.groupNumber, code, name },
+    },
+  ];
 }
 
 // Trimmed, because the registry trims too and the event must say exactly what the registry shows.
 function validName(value: unknown): string {
   const name = typeof value === 'string' ? value.trim() : '';
-  if (name === '') throw new InvalidVillageGroupCommandError('name', 'is required and must not be blank');
+  if (name === '')
+    throw new InvalidVillageGroupCommandError('name', 'is required and must not be blank');
   if ([...name].length > villageGroupNameLengthMax) {
-    throw new InvalidVillageGroupCommandError('name', `must be at most ${villageGroupNameLengthMax} characters`);
+    throw new InvalidVillageGroupCommandError(
+      'name',
+      `must be at most ${villageGroupNameLengthMax} characters`,
+    );
   }
   return name;
 }
 
-export function evolveVillageGroups(state: VillageGroupsState, event: VillageGroupEvent): VillageGroupsState {
+export function evolveVillageGroups(
+  state: VillageGroupsState,
+  event: VillageGroupEvent,
+): VillageGroupsState {
   switch (event.type) {
     case 'VillageGroupRegistered': {
       const { groupNumber, name, code } = event.data;
@@ -116,7 +145,11 @@ export function evolveVillageGroups(state: VillageGroupsState, event: VillageGro
   }
 }
 
-export const villageGroupsDecider: Decider<VillageGroupsState, VillageGroupCommand, VillageGroupEvent> = {
+export const villageGroupsDecider: Decider<
+  VillageGroupsState,
+  VillageGroupCommand,
+  VillageGroupEvent
+> = {
   initialState: initialVillageGroupsState,
   decide: decideVillageGroups,
   evolve: evolveVillageGroups,

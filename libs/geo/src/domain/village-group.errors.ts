@@ -16,7 +16,9 @@ export class NotAVillageError extends VillageGroupError {
   readonly field = 'villageCode';
 
   constructor(readonly villageCode: string) {
-    super(`Village groups (村民小组) are registered under a village (村), but ${villageCode} is not a known village code.`);
+    super(
+      `Village groups (村民小组) are registered under a village (村), but ${villageCode} is not a known village code.`,
+    );
   }
 }
 
@@ -30,7 +32,9 @@ export class VillageGroupConflictError extends VillageGroupError {
     readonly villageGroupCode: string,
     readonly registeredName: string,
   ) {
-    super(`Village group ${villageGroupCode} is already registered as ${JSON.stringify(registeredName)}; a group is never renamed by registering it again.`);
+    super(
+      `Village group ${villageGroupCode} is already registered as ${JSON.stringify(registeredName)}; a group is never renamed by registering it again.`,
+    );
   }
 }
 

@@ -9,7 +9,11 @@ import {
   type Filter,
   type Sort,
 } from 'mongodb';
-import { ProjectionVersionActiveError, ProjectionVersionRetiredError, ReadStoreUnavailableError } from '../errors';
+import {
+  ProjectionVersionActiveError,
+  ProjectionVersionRetiredError,
+  ReadStoreUnavailableError,
+} from '../errors';
 import {
   keyOf,
   type DocumentKey,
@@ -84,7 +88,10 @@ interface ActiveVersionEntry {
  */
 export class MongoReadStore implements ReadStore {
   private readonly ensured = new Set<string>();
-  private readonly activeVersions = new Map<string, { version: number | undefined; readAtMs: number }>();
+  private readonly activeVersions = new Map<
+    string,
+    { version: number | undefined; readAtMs: number }
+  >();
   private readonly collections: Collection<CollectionEntry>;
   private readonly checkpoints: Collection<CheckpointEntry>;
   private readonly active: Collection<ActiveVersionEntry>;
@@ -116,7 +123,13 @@ export class MongoReadStore implements ReadStore {
         throw toUnavailable(error, 'could not connect to the read store');
       }
     }
-    const store = new MongoReadStore(client, client.db(options.databaseName), ownsClient, indexes, options.activeVersionCacheMs ?? activeVersionCacheMsDefault);
+    const store = new MongoReadStore(
+      client,
+      client.db(options.databaseName),
+      ownsClient,
+      indexes,
+      options.activeVersionCacheMs ?? activeVersionCacheMsDefault,
+    );
     if (options.migrate ?? true) {
       try {
         await store.createDeclaredIndexes();
@@ -128,7 +141,11 @@ export class MongoReadStore implements ReadStore {
     return store;
   }
 
-  async getMany(projection: string, version: number, keys: readonly DocumentKey[]): Promise<Map<string, ReadDocument>> {
+  async getMany(
+    projection: string,
+    version: number,
+    keys: readonly DocumentKey[],
+  ): Promise<Map<string, ReadDocument>> {
     assertProjectionName(projection);
     assertVersion(version);
     assertKeys(keys);
@@ -142,8 +159,11 @@ export class MongoReadStore implements ReadStore {
     await this.guard(async () => {
       await Promise.all(
         [...idsByCollection].map(async ([collection, ids]) => {
-          const stored = await this.collection(projection, version, collection).find({ _id: { $in: [...ids] } }).toArray();
-          for (const document of stored) result.set(keyOf({ collection, id: document._id }), fromStored(document));
+          const stored = await this.collection(projection, version, collection)
+            .find({ _id: { $in: [...ids] } })
+            .toArray();
+          for (const document of stored)
+            result.set(keyOf({ collection, id: document._id }), fromStored(document));
         }),
       );
     });
@@ -169,16 +189,26 @@ export class MongoReadStore implements ReadStore {
     const normalized = normalizeFindQuery(query);
     const filter: Filter<StoredDocument> = {};
     for (const { field, condition } of normalized.where) {
-      (filter as Record<string, unknown>)[field === 'id' ? '_id' : field] = conditionFilter(condition);
+      (filter as Record<string, unknown>)[field === 'id' ? '_id' : field] =
+        conditionFilter(condition);
     }
     const direction = normalized.direction === 'asc' ? 1 : -1;
     const sort: Sort =
-      normalized.sortBy === undefined || normalized.sortBy === 'id' ? { _id: direction } : { [normalized.sortBy]: direction, _id: direction };
+      normalized.sortBy === undefined || normalized.sortBy === 'id'
+        ? { _id: direction }
+        : { [normalized.sortBy]: direction, _id: direction };
     const run = async (version: number): Promise<FindResult> => {
       const target = this.collection(projection, version, collection);
       const [total, stored] = await Promise.all([
         target.countDocuments(filter),
-        normalized.limit === 0 ? Promise.resolve([]) : target.find(filter).sort(sort).skip(normalized.offset).limit(normalized.limit).toArray(),
+        normalized.limit === 0
+          ? Promise.resolve([])
+          : target
+              .find(filter)
+              .sort(sort)
+              .skip(normalized.offset)
+              .limit(normalized.limit)
+              .toArray(),
       ]);
       return { items: stored.map(fromStored), total };
     };
@@ -186,7 +216,10 @@ export class MongoReadStore implements ReadStore {
       const version = normalized.version;
       return this.guard(() => run(version));
     }
-    return this.readActive(projection, run, (result) => result.total === 0, { items: [], total: 0 });
+    return this.readActive(projection, run, (result) => result.total === 0, {
+      items: [],
+      total: 0,
+    });
   }
 
   async commitBatch(batch: ProjectionBatch): Promise<void> {
@@ -194,7 +227,8 @@ export class MongoReadStore implements ReadStore {
     const { projection, version } = batch;
     await this.guard(async () => {
       const active = (await this.active.findOne({ _id: projection }))?.version;
-      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(projection, version, active);
+      if (active !== undefined && active > version)
+        throw new ProjectionVersionRetiredError(projection, version, active);
       await this.writeDocuments(batch, groups);
       await this.moveCheckpoint(projection, version, batch.position);
     });
@@ -208,7 +242,10 @@ export class MongoReadStore implements ReadStore {
     await Promise.all(
       [...groups].map(async ([collection, entries]) => {
         const target = await this.ensureCollection(batch.projection, batch.version, collection);
-        await writeGuarded(target, entries.map((entry) => toStored(entry.document)));
+        await writeGuarded(
+          target,
+          entries.map((entry) => toStored(entry.document)),
+        );
       }),
     );
   }
@@ -216,7 +253,9 @@ export class MongoReadStore implements ReadStore {
   async checkpoint(projection: string, version: number): Promise<ProjectionCheckpoint> {
     assertProjectionName(projection);
     assertVersion(version);
-    const entry = await this.guard(() => this.checkpoints.findOne({ _id: checkpointId(projection, version) }));
+    const entry = await this.guard(() =>
+      this.checkpoints.findOne({ _id: checkpointId(projection, version) }),
+    );
     return { position: entry?.position, version };
   }
 
@@ -234,7 +273,10 @@ export class MongoReadStore implements ReadStore {
       // Only ever forwards: the filter refuses a lower version even against a concurrent switch.
       const moved = await upsertIgnoringDuplicate(() =>
         this.active.updateOne(
-          { _id: projection, $or: [{ version: { $lte: version } }, { version: { $exists: false } }] },
+          {
+            _id: projection,
+            $or: [{ version: { $lte: version } }, { version: { $exists: false } }],
+          },
           { $set: { version, activatedAt: new Date() } },
           { upsert: true },
         ),
@@ -253,7 +295,8 @@ export class MongoReadStore implements ReadStore {
     assertVersion(version);
     await this.guard(async () => {
       const active = (await this.active.findOne({ _id: projection }))?.version;
-      if (active === version) throw new ProjectionVersionActiveError(projection, version, 'drop it');
+      if (active === version)
+        throw new ProjectionVersionActiveError(projection, version, 'drop it');
       await this.dropVersions(projection, version);
     });
   }
@@ -264,18 +307,30 @@ export class MongoReadStore implements ReadStore {
     if (this.ownsClient) await this.client.close();
   }
 
-  private collection(projection: string, version: number, collection: string): Collection<StoredDocument> {
+  private collection(
+    projection: string,
+    version: number,
+    collection: string,
+  ): Collection<StoredDocument> {
     if (this.closed) throw new ReadStoreUnavailableError('the read store is closed');
     return this.db.collection<StoredDocument>(collectionName(projection, version, collection));
   }
 
   /** Registers a collection on its first write and gives it the declared indexes. */
-  private async ensureCollection(projection: string, version: number, collection: string): Promise<Collection<StoredDocument>> {
+  private async ensureCollection(
+    projection: string,
+    version: number,
+    collection: string,
+  ): Promise<Collection<StoredDocument>> {
     const name = collectionName(projection, version, collection);
     const target = this.collection(projection, version, collection);
     if (this.ensured.has(name)) return target;
     await upsertIgnoringDuplicate(() =>
-      this.collections.updateOne({ _id: name }, { $setOnInsert: { projection, version, collection } }, { upsert: true }),
+      this.collections.updateOne(
+        { _id: name },
+        { $setOnInsert: { projection, version, collection } },
+        { upsert: true },
+      ),
     );
     await this.createIndexes(target, projection, collection);
     this.ensured.add(name);
@@ -284,22 +339,45 @@ export class MongoReadStore implements ReadStore {
 
   private async createDeclaredIndexes(): Promise<void> {
     for (const index of this.indexes) {
-      const entries = await this.collections.find({ projection: index.projection, collection: index.collection }).toArray();
-      for (const entry of entries) await this.createIndexes(this.collection(entry.projection, entry.version, entry.collection), index.projection, index.collection);
+      const entries = await this.collections
+        .find({ projection: index.projection, collection: index.collection })
+        .toArray();
+      for (const entry of entries)
+        await this.createIndexes(
+          this.collection(entry.projection, entry.version, entry.collection),
+          index.projection,
+          index.collection,
+        );
     }
   }
 
-  private async createIndexes(target: Collection<StoredDocument>, projection: string, collection: string): Promise<void> {
+  private async createIndexes(
+    target: Collection<StoredDocument>,
+    projection: string,
+    collection: string,
+  ): Promise<void> {
     const specs = this.indexes
       .filter((index) => index.projection === projection && index.collection === collection)
-      .map((index) => ({ key: Object.fromEntries([...index.fields.map((field) => [field.name, 1] as const), ['_id', 1] as const]) }));
+      .map((index) => ({
+        key: Object.fromEntries([
+          ...index.fields.map((field) => [field.name, 1] as const),
+          ['_id', 1] as const,
+        ]),
+      }));
     if (specs.length > 0) await target.createIndexes(specs);
   }
 
-  private async moveCheckpoint(projection: string, version: number, position: string): Promise<void> {
+  private async moveCheckpoint(
+    projection: string,
+    version: number,
+    position: string,
+  ): Promise<void> {
     await upsertIgnoringDuplicate(() =>
       this.checkpoints.updateOne(
-        { _id: checkpointId(projection, version), $or: [{ position: { $lt: position } }, { position: { $exists: false } }] },
+        {
+          _id: checkpointId(projection, version),
+          $or: [{ position: { $lt: position } }, { position: { $exists: false } }],
+        },
         { $set: { projection, version, position, updatedAt: new Date() } },
         { upsert: true },
       ),
@@ -316,9 +394,12 @@ export class MongoReadStore implements ReadStore {
     await this.checkpoints.deleteMany({ projection, version });
   }
 
-  private async readVersion(projection: string): Promise<{ version: number | undefined; cached: boolean }> {
+  private async readVersion(
+    projection: string,
+  ): Promise<{ version: number | undefined; cached: boolean }> {
     const cached = this.activeVersions.get(projection);
-    if (cached && Date.now() - cached.readAtMs < this.activeVersionCacheMs) return { version: cached.version, cached: true };
+    if (cached && Date.now() - cached.readAtMs < this.activeVersionCacheMs)
+      return { version: cached.version, cached: true };
     return { version: await this.activeVersion(projection), cached: false };
   }
 
@@ -326,7 +407,12 @@ export class MongoReadStore implements ReadStore {
    * Reads the active version. A miss on a cached version looks once more at the active version:
    * another instance may have switched, and dropped the collections this one still read.
    */
-  private async readActive<T>(projection: string, read: (version: number) => Promise<T>, isMiss: (result: T) => boolean, none?: T): Promise<T> {
+  private async readActive<T>(
+    projection: string,
+    read: (version: number) => Promise<T>,
+    isMiss: (result: T) => boolean,
+    none?: T,
+  ): Promise<T> {
     return this.guard(async () => {
       const first = await this.readVersion(projection);
       const result = first.version === undefined ? (none as T) : await read(first.version);
@@ -376,9 +462,17 @@ function olderThan(position: string): Filter<StoredDocument> {
  * duplicate key means another writer got there first: those documents are retried as filtered
  * replacements, and a duplicate key on that retry means the stored one is at least as new.
  */
-async function writeGuarded(target: Collection<StoredDocument>, documents: StoredDocument[]): Promise<void> {
+async function writeGuarded(
+  target: Collection<StoredDocument>,
+  documents: StoredDocument[],
+): Promise<void> {
   const stored = new Map<string, unknown>();
-  for (const entry of await target.find({ _id: { $in: documents.map((document) => document._id) } }, { projection: { lastPosition: 1 } }).toArray()) {
+  for (const entry of await target
+    .find(
+      { _id: { $in: documents.map((document) => document._id) } },
+      { projection: { lastPosition: 1 } },
+    )
+    .toArray()) {
     stored.set(entry._id, entry.lastPosition);
   }
   const pending = documents.filter((document) => {
@@ -388,7 +482,13 @@ async function writeGuarded(target: Collection<StoredDocument>, documents: Store
   if (pending.length === 0) return;
   const operations: AnyBulkWriteOperation<StoredDocument>[] = pending.map((document) =>
     stored.has(document._id)
-      ? { replaceOne: { filter: { _id: document._id, ...olderThan(document.lastPosition) }, replacement: document, upsert: true } }
+      ? {
+          replaceOne: {
+            filter: { _id: document._id, ...olderThan(document.lastPosition) },
+            replacement: document,
+            upsert: true,
+          },
+        }
       : { insertOne: { document } },
   );
   let retry: StoredDocument[] = [];
@@ -402,7 +502,11 @@ async function writeGuarded(target: Collection<StoredDocument>, documents: Store
     retry = failed === 'all' ? pending : failed.map((index) => pending[index]);
   }
   for (const document of retry) {
-    await upsertIgnoringDuplicate(() => target.replaceOne({ _id: document._id, ...olderThan(document.lastPosition) }, document, { upsert: true }));
+    await upsertIgnoringDuplicate(() =>
+      target.replaceOne({ _id: document._id, ...olderThan(document.lastPosition) }, document, {
+        upsert: true,
+      }),
+    );
   }
 }
 
@@ -411,7 +515,9 @@ function duplicateKeyIndexes(error: unknown): number[] | 'all' | undefined {
   if (error instanceof MongoBulkWriteError) {
     const writeErrors = ([] as { code: number; index: number }[]).concat(error.writeErrors ?? []);
     if (writeErrors.length > 0) {
-      return writeErrors.every((writeError) => writeError.code === duplicateKey) && !error.err ? writeErrors.map((writeError) => writeError.index) : undefined;
+      return writeErrors.every((writeError) => writeError.code === duplicateKey) && !error.err
+        ? writeErrors.map((writeError) => writeError.index)
+        : undefined;
     }
   }
   return (error as { code?: unknown }).code === duplicateKey ? 'all' : undefined;
@@ -448,7 +554,9 @@ function conditionFilter(condition: NormalizedCondition): unknown {
     case 'equals':
       return condition.value;
     case 'prefix':
-      return condition.prefix.length === 0 ? { $type: 'string' } : { $regex: `^${escapeRegex(condition.prefix)}` };
+      return condition.prefix.length === 0
+        ? { $type: 'string' }
+        : { $regex: `^${escapeRegex(condition.prefix)}` };
     case 'in':
       return { $in: [...condition.strings, ...condition.numbers] };
   }

@@ -64,13 +64,18 @@ export const readStoreMigrations: readonly ReadStoreMigration[] = [
 ];
 
 /** Runs pending migrations, then `alsoLocked` (e.g. creating newly declared indexes) under the same lock. */
-export async function runReadStoreMigrations(client: PoolClient, alsoLocked?: () => Promise<void>): Promise<number[]> {
+export async function runReadStoreMigrations(
+  client: PoolClient,
+  alsoLocked?: () => Promise<void>,
+): Promise<number[]> {
   await client.query('SELECT pg_advisory_lock($1)', [readStoreMigrationLockKey]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS read_store_migrations (
       version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied = new Set(
-      (await client.query<{ version: number }>('SELECT version FROM read_store_migrations')).rows.map((row) => row.version),
+      (
+        await client.query<{ version: number }>('SELECT version FROM read_store_migrations')
+      ).rows.map((row) => row.version),
     );
     const ran: number[] = [];
     for (const migration of readStoreMigrations) {
@@ -78,7 +83,10 @@ export async function runReadStoreMigrations(client: PoolClient, alsoLocked?: ()
       await client.query('BEGIN');
       try {
         await client.query(migration.sql);
-        await client.query('INSERT INTO read_store_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+        await client.query('INSERT INTO read_store_migrations (version, name) VALUES ($1, $2)', [
+          migration.version,
+          migration.name,
+        ]);
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
-import { ProjectionVersionActiveError, ProjectionVersionRetiredError, ReadStoreUnavailableError } from '../errors';
+import {
+  ProjectionVersionActiveError,
+  ProjectionVersionRetiredError,
+  ReadStoreUnavailableError,
+} from '../errors';
 import {
   keyOf,
   type DocumentKey,
@@ -49,7 +53,18 @@ const activeVersionCacheMsDefault = 1_000;
 const closeDrainMsMax = 10_000;
 const undefinedTable = '42P01';
 // Connection-level failures: the store is unreachable, not the request wrong.
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300', '08006', '08001', '08004']);
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '53300',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 interface DocumentRow {
   doc: ReadDocument;
@@ -67,7 +82,10 @@ interface DocumentRow {
  */
 export class PostgresReadStore implements ReadStore {
   private readonly tables = new Map<string, string>();
-  private readonly activeVersions = new Map<string, { version: number | undefined; readAtMs: number }>();
+  private readonly activeVersions = new Map<
+    string,
+    { version: number | undefined; readAtMs: number }
+  >();
   private closed = false;
 
   private constructor(
@@ -89,7 +107,11 @@ export class PostgresReadStore implements ReadStore {
     // A checked-out client that loses its server between queries emits 'error' on itself; the
     // next query fails with it anyway, so the event must not crash the process.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const store = new PostgresReadStore(pool, indexes, options.activeVersionCacheMs ?? activeVersionCacheMsDefault);
+    const store = new PostgresReadStore(
+      pool,
+      indexes,
+      options.activeVersionCacheMs ?? activeVersionCacheMsDefault,
+    );
     if (options.migrate ?? true) {
       try {
         const client = await pool.connect();
@@ -106,7 +128,11 @@ export class PostgresReadStore implements ReadStore {
     return store;
   }
 
-  async getMany(projection: string, version: number, keys: readonly DocumentKey[]): Promise<Map<string, ReadDocument>> {
+  async getMany(
+    projection: string,
+    version: number,
+    keys: readonly DocumentKey[],
+  ): Promise<Map<string, ReadDocument>> {
     assertProjectionName(projection);
     assertVersion(version);
     assertKeys(keys);
@@ -127,12 +153,18 @@ export class PostgresReadStore implements ReadStore {
         if (table === undefined) continue;
         collections.push(collection);
         values.push([...ids]);
-        parts.push(`SELECT ${collections.length - 1} AS c, doc FROM ${quote(table)} WHERE id = ANY($${values.length}::text[])`);
+        parts.push(
+          `SELECT ${collections.length - 1} AS c, doc FROM ${quote(table)} WHERE id = ANY($${values.length}::text[])`,
+        );
       }
       result.clear();
       if (parts.length === 0) return result;
-      const { rows } = await this.query<DocumentRow & { c: number }>(parts.join(' UNION ALL '), values);
-      for (const row of rows) result.set(keyOf({ collection: collections[row.c], id: row.doc.id }), row.doc);
+      const { rows } = await this.query<DocumentRow & { c: number }>(
+        parts.join(' UNION ALL '),
+        values,
+      );
+      for (const row of rows)
+        result.set(keyOf({ collection: collections[row.c], id: row.doc.id }), row.doc);
       return result;
     });
   }
@@ -145,7 +177,10 @@ export class PostgresReadStore implements ReadStore {
       if (version === undefined) return undefined;
       const table = await this.tableFor(projection, version, collection, false);
       if (table === undefined) return undefined;
-      const { rows } = await this.query<DocumentRow>(`SELECT doc FROM ${quote(table)} WHERE id = $1`, [id]);
+      const { rows } = await this.query<DocumentRow>(
+        `SELECT doc FROM ${quote(table)} WHERE id = $1`,
+        [id],
+      );
       return rows[0]?.doc;
     });
   }
@@ -172,7 +207,8 @@ export class PostgresReadStore implements ReadStore {
     const { projection, version } = batch;
     for (let attempt = 1; ; attempt += 1) {
       const tables: string[] = [];
-      for (const [collection] of groups) tables.push((await this.tableFor(projection, version, collection, true)) as string);
+      for (const [collection] of groups)
+        tables.push((await this.tableFor(projection, version, collection, true)) as string);
       const values: unknown[] = [projection, version, batch.position];
       const writes = groups.map(([, documents], index) => {
         values.push(JSON.stringify(documents.map((entry) => entry.document)));
@@ -197,7 +233,11 @@ export class PostgresReadStore implements ReadStore {
       } catch (error) {
         const code = (error as { code?: string }).code;
         if (code === retiredVersionSqlState) {
-          throw new ProjectionVersionRetiredError(projection, version, Number((error as { detail?: string }).detail));
+          throw new ProjectionVersionRetiredError(
+            projection,
+            version,
+            Number((error as { detail?: string }).detail),
+          );
         }
         // Another instance dropped a table this one had cached: look again (and be refused if
         // the version was retired meanwhile).
@@ -222,7 +262,10 @@ export class PostgresReadStore implements ReadStore {
 
   async activeVersion(projection: string): Promise<number | undefined> {
     assertProjectionName(projection);
-    const { rows } = await this.query<{ version: number }>('SELECT version FROM read_active_versions WHERE projection = $1', [projection]);
+    const { rows } = await this.query<{ version: number }>(
+      'SELECT version FROM read_active_versions WHERE projection = $1',
+      [projection],
+    );
     const version = rows[0]?.version;
     this.activeVersions.set(projection, { version, readAtMs: Date.now() });
     return version;
@@ -232,7 +275,8 @@ export class PostgresReadStore implements ReadStore {
     assertProjectionName(projection);
     assertVersion(version);
     await this.transaction(projection, async (client, active) => {
-      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(projection, version, active);
+      if (active !== undefined && active > version)
+        throw new ProjectionVersionRetiredError(projection, version, active);
       await client.query(
         `INSERT INTO read_active_versions (projection, version, activated_at) VALUES ($1, $2, now())
          ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, activated_at = EXCLUDED.activated_at`,
@@ -251,7 +295,8 @@ export class PostgresReadStore implements ReadStore {
     assertProjectionName(projection);
     assertVersion(version);
     await this.transaction(projection, async (client, active) => {
-      if (active === version) throw new ProjectionVersionActiveError(projection, version, 'drop it');
+      if (active === version)
+        throw new ProjectionVersionActiveError(projection, version, 'drop it');
       await dropVersions(client, projection, '=', version);
     });
     this.forgetTables(projection, version);
@@ -260,7 +305,10 @@ export class PostgresReadStore implements ReadStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.race([this.pool.end(), new Promise((resolve) => setTimeout(resolve, closeDrainMsMax).unref())]);
+    await Promise.race([
+      this.pool.end(),
+      new Promise((resolve) => setTimeout(resolve, closeDrainMsMax).unref()),
+    ]);
   }
 
   /** Creates the declared indexes on tables that already exist (an index added in a later release). */
@@ -275,7 +323,12 @@ export class PostgresReadStore implements ReadStore {
   }
 
   /** The table of a collection; with `create`, makes it (and its indexes) on first use. */
-  private async tableFor(projection: string, version: number, collection: string, create: boolean): Promise<string | undefined> {
+  private async tableFor(
+    projection: string,
+    version: number,
+    collection: string,
+    create: boolean,
+  ): Promise<string | undefined> {
     const key = `${projection}/${version}/${collection}`;
     const cached = this.tables.get(key);
     if (cached !== undefined) return cached;
@@ -290,9 +343,13 @@ export class PostgresReadStore implements ReadStore {
     const client = await this.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [collectionLockKey, key]);
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        collectionLockKey,
+        key,
+      ]);
       const active = await readActiveVersion(client, projection);
-      if (active !== undefined && active > version) throw new ProjectionVersionRetiredError(projection, version, active);
+      if (active !== undefined && active > version)
+        throw new ProjectionVersionRetiredError(projection, version, active);
       const { rows } = await client.query<{ table_name: string }>(
         'SELECT table_name FROM read_collections WHERE projection = $1 AND version = $2 AND collection = $3',
         [projection, version, collection],
@@ -307,7 +364,8 @@ export class PostgresReadStore implements ReadStore {
              doc           jsonb NOT NULL)`,
         );
         for (const index of this.indexes) {
-          if (index.projection === projection && index.collection === collection) await client.query(createIndexSql(table, index));
+          if (index.projection === projection && index.collection === collection)
+            await client.query(createIndexSql(table, index));
         }
         await client.query(
           'INSERT INTO read_collections (projection, version, collection, table_name) VALUES ($1, $2, $3, $4)',
@@ -328,7 +386,8 @@ export class PostgresReadStore implements ReadStore {
   private forgetTables(projection: string, version?: number): void {
     for (const key of [...this.tables.keys()]) {
       const [name, tableVersion] = key.split('/');
-      if (name === projection && (version === undefined || Number(tableVersion) === version)) this.tables.delete(key);
+      if (name === projection && (version === undefined || Number(tableVersion) === version))
+        this.tables.delete(key);
     }
   }
 
@@ -354,11 +413,17 @@ export class PostgresReadStore implements ReadStore {
   }
 
   /** A transaction holding the projection's lock and its active version (locked against change). */
-  private async transaction(projection: string, work: (client: PoolClient, active: number | undefined) => Promise<void>): Promise<void> {
+  private async transaction(
+    projection: string,
+    work: (client: PoolClient, active: number | undefined) => Promise<void>,
+  ): Promise<void> {
     const client = await this.connect();
     try {
       await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [collectionLockKey, `projection:${projection}`]);
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        collectionLockKey,
+        `projection:${projection}`,
+      ]);
       await work(client, await readActiveVersion(client, projection));
       await client.query('COMMIT');
     } catch (error) {
@@ -379,7 +444,10 @@ export class PostgresReadStore implements ReadStore {
   }
 
   /** Every statement is prepared under a name derived from its text, once per connection. */
-  private async query<Row extends object>(text: string, values: unknown[]): Promise<{ rows: Row[] }> {
+  private async query<Row extends object>(
+    text: string,
+    values: unknown[],
+  ): Promise<{ rows: Row[] }> {
     if (this.closed) throw new ReadStoreUnavailableError('the read store is closed');
     try {
       return await this.pool.query<Row>({ name: statementName(text), text, values });
@@ -389,18 +457,32 @@ export class PostgresReadStore implements ReadStore {
   }
 }
 
-async function readActiveVersion(client: PoolClient, projection: string): Promise<number | undefined> {
-  const { rows } = await client.query<{ version: number }>('SELECT version FROM read_active_versions WHERE projection = $1', [projection]);
+async function readActiveVersion(
+  client: PoolClient,
+  projection: string,
+): Promise<number | undefined> {
+  const { rows } = await client.query<{ version: number }>(
+    'SELECT version FROM read_active_versions WHERE projection = $1',
+    [projection],
+  );
   return rows[0]?.version;
 }
 
-async function dropVersions(client: PoolClient, projection: string, comparison: '<' | '=', version: number): Promise<void> {
+async function dropVersions(
+  client: PoolClient,
+  projection: string,
+  comparison: '<' | '=',
+  version: number,
+): Promise<void> {
   const { rows } = await client.query<{ table_name: string }>(
     `DELETE FROM read_collections WHERE projection = $1 AND version ${comparison} $2 RETURNING table_name`,
     [projection, version],
   );
   for (const row of rows) await client.query(`DROP TABLE IF EXISTS ${quote(row.table_name)}`);
-  await client.query(`DELETE FROM read_checkpoints WHERE projection = $1 AND version ${comparison} $2`, [projection, version]);
+  await client.query(
+    `DELETE FROM read_checkpoints WHERE projection = $1 AND version ${comparison} $2`,
+    [projection, version],
+  );
 }
 
 function quote(identifier: string): string {
@@ -417,7 +499,11 @@ function statementName(text: string): string {
 
 /** Readable and unique within PostgreSQL's 63-byte identifiers: `rs_<projection>_v<N>_<collection>_<hash>`. */
 export function tableName(projection: string, version: number, collection: string): string {
-  const slug = (name: string, length: number) => name.toLowerCase().replace(/[^a-z0-9]/g, '_').slice(0, length);
+  const slug = (name: string, length: number) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '_')
+      .slice(0, length);
   return `rs_${slug(projection, 18)}_v${version}_${slug(collection, 14)}_${hashHex(`${projection}/${version}/${collection}`, 6)}`;
 }
 
@@ -429,7 +515,9 @@ function json(field: string): string {
 }
 
 function text(field: string): string {
-  return field.includes('.') ? `(doc #>> '{${field.split('.').join(',')}}')` : `(doc ->> '${field}')`;
+  return field.includes('.')
+    ? `(doc #>> '{${field.split('.').join(',')}}')`
+    : `(doc ->> '${field}')`;
 }
 
 function stringKey(field: string): string {
@@ -445,7 +533,10 @@ function isString(field: string): string {
 }
 
 function createIndexSql(table: string, index: NormalizedIndex): string {
-  const columns = index.fields.map((field) => `${field.type === 'number' ? numberKey(field.name) : stringKey(field.name)} NULLS FIRST`);
+  const columns = index.fields.map(
+    (field) =>
+      `${field.type === 'number' ? numberKey(field.name) : stringKey(field.name)} NULLS FIRST`,
+  );
   const name = `${table}_${hashHex(JSON.stringify(index.fields), 6)}`;
   return `CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${quote(table)} (${columns.join(', ')}, id)`;
 }
@@ -464,11 +555,14 @@ export function findStatement(
     values.push(value);
     return `$${values.length}::${cast}`;
   };
-  const conditions = query.where.map(({ field, condition }) => conditionSql(field, condition, types.get(field), parameter));
+  const conditions = query.where.map(({ field, condition }) =>
+    conditionSql(field, condition, types.get(field), parameter),
+  );
   const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
   const from = quote(table);
   const count = `(SELECT count(*)::int AS total FROM ${from} ${where}) c`;
-  if (query.limit === 0) return { text: `SELECT c.total, NULL::jsonb AS doc FROM ${count}`, values };
+  if (query.limit === 0)
+    return { text: `SELECT c.total, NULL::jsonb AS doc FROM ${count}`, values };
   const order = orderSql(query.sortBy, types.get(query.sortBy ?? ''), query.direction);
   const limit = parameter(query.limit, 'int');
   const offset = parameter(query.offset, 'int');
@@ -491,7 +585,10 @@ function conditionSql(
   switch (condition.kind) {
     case 'equals': {
       const { value } = condition;
-      if (typeof value === 'string') return [`${stringKey(field)} = ${parameter(value, 'text')}`, ...stringTypeCheck].join(' AND ');
+      if (typeof value === 'string')
+        return [`${stringKey(field)} = ${parameter(value, 'text')}`, ...stringTypeCheck].join(
+          ' AND ',
+        );
       if (isId) return 'false';
       if (typeof value === 'number') return `${numberKey(field)} = ${parameter(value, 'numeric')}`;
       // A boolean's text is `true` or `false`, so a declared field's index serves it too.
@@ -504,17 +601,23 @@ function conditionSql(
     }
     case 'prefix': {
       const parts = [...stringTypeCheck];
-      if (condition.prefix.length === 0 && !isId && stringTypeCheck.length === 0) parts.push(isString(field));
-      if (condition.prefix.length > 0) parts.push(`${stringKey(field)} >= ${parameter(condition.prefix, 'text')}`);
-      if (condition.prefix.length > 0 && condition.upperBound !== undefined) parts.push(`${stringKey(field)} < ${parameter(condition.upperBound, 'text')}`);
+      if (condition.prefix.length === 0 && !isId && stringTypeCheck.length === 0)
+        parts.push(isString(field));
+      if (condition.prefix.length > 0)
+        parts.push(`${stringKey(field)} >= ${parameter(condition.prefix, 'text')}`);
+      if (condition.prefix.length > 0 && condition.upperBound !== undefined)
+        parts.push(`${stringKey(field)} < ${parameter(condition.upperBound, 'text')}`);
       return parts.length > 0 ? `(${parts.join(' AND ')})` : 'true';
     }
     case 'in': {
       const parts: string[] = [];
       if (condition.strings.length > 0) {
-        parts.push(`(${[`${stringKey(field)} = ANY(${parameter(condition.strings, 'text[]')})`, ...stringTypeCheck].join(' AND ')})`);
+        parts.push(
+          `(${[`${stringKey(field)} = ANY(${parameter(condition.strings, 'text[]')})`, ...stringTypeCheck].join(' AND ')})`,
+        );
       }
-      if (condition.numbers.length > 0 && !isId) parts.push(`${numberKey(field)} = ANY(${parameter(condition.numbers, 'numeric[]')})`);
+      if (condition.numbers.length > 0 && !isId)
+        parts.push(`${numberKey(field)} = ANY(${parameter(condition.numbers, 'numeric[]')})`);
       return parts.length > 0 ? `(${parts.join(' OR ')})` : 'false';
     }
   }
@@ -524,17 +627,26 @@ function conditionSql(
  * Ascending puts missing values first (as MongoDB does); descending is its exact reverse, so a
  * backward scan of an index `(key NULLS FIRST, id)` serves both.
  */
-function orderSql(sortBy: string | undefined, declared: 'string' | 'number' | undefined, direction: 'asc' | 'desc'): string {
+function orderSql(
+  sortBy: string | undefined,
+  declared: 'string' | 'number' | undefined,
+  direction: 'asc' | 'desc',
+): string {
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
   const nulls = direction === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
   if (sortBy === undefined || sortBy === 'id') return `id ${dir}`;
   const keys =
-    declared === 'number' ? [numberKey(sortBy)] : declared === 'string' ? [stringKey(sortBy)] : [numberKey(sortBy), stringKey(sortBy)];
+    declared === 'number'
+      ? [numberKey(sortBy)]
+      : declared === 'string'
+        ? [stringKey(sortBy)]
+        : [numberKey(sortBy), stringKey(sortBy)];
   return [...keys.map((key) => `${key} ${dir} ${nulls}`), `id ${dir}`].join(', ');
 }
 
 function toUnavailable(error: unknown, message: string): unknown {
   const code = (error as { code?: string } | undefined)?.code;
-  if (code !== undefined && unavailableCodes.has(code)) return new ReadStoreUnavailableError(`${message}: ${(error as Error).message}`, error);
+  if (code !== undefined && unavailableCodes.has(code))
+    return new ReadStoreUnavailableError(`${message}: ${(error as Error).message}`, error);
   return error;
 }

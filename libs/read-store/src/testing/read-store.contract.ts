@@ -4,8 +4,18 @@
  * checkpoint, the lastPosition guard, versions that fill beside the active one and switch, and
  * Unicode. Adapters call `describeReadStoreContract` from their own spec file.
  */
-import { InvalidFindQueryError, ProjectionVersionActiveError, ProjectionVersionRetiredError } from '../errors';
-import { keyOf, type FindQuery, type ReadDocument, type ReadIndex, type ReadStore } from '../read-store.port';
+import {
+  InvalidFindQueryError,
+  ProjectionVersionActiveError,
+  ProjectionVersionRetiredError,
+} from '../errors';
+import {
+  keyOf,
+  type FindQuery,
+  type ReadDocument,
+  type ReadIndex,
+  type ReadStore,
+} from '../read-store.port';
 
 export interface ReadStoreContractHarness {
   /** A new, empty database; the returned handle (URL or name) is what `openStore` takes. */
@@ -22,10 +32,18 @@ export interface ReadStoreContractHarness {
 export const projection = 'dashboards';
 export const divisions = 'divisions';
 export const contractIndexes: readonly ReadIndex[] = [
-  { projection, collection: divisions, fields: ['parentCode', { name: 'disbursedFen', type: 'number' }] },
+  {
+    projection,
+    collection: divisions,
+    fields: ['parentCode', { name: 'disbursedFen', type: 'number' }],
+  },
   { projection, collection: divisions, fields: ['name'] },
   { projection, collection: divisions, fields: ['code'] },
-  { projection, collection: divisions, fields: ['parentCode', { name: 'sort.disbursedFen', type: 'number' }] },
+  {
+    projection,
+    collection: divisions,
+    fields: ['parentCode', { name: 'sort.disbursedFen', type: 'number' }],
+  },
   { projection, collection: divisions, fields: ['holdsMoney', 'code'] },
 ];
 
@@ -47,7 +65,13 @@ function document(id: string, fields: Record<string, unknown>, at: number): Read
   return { id, lastPosition: position(at), ...fields };
 }
 
-async function commit(store: ReadStore, version: number, documents: ReadDocument[], at: number, collection = divisions): Promise<void> {
+async function commit(
+  store: ReadStore,
+  version: number,
+  documents: ReadDocument[],
+  at: number,
+  collection = divisions,
+): Promise<void> {
   await store.commitBatch({
     projection,
     version,
@@ -65,7 +89,8 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
       await Promise.all(opened.splice(0).map((store) => store.close()));
     });
     afterAll(async () => {
-      if (harness.dropDatabase) for (const database of databases.splice(0)) await harness.dropDatabase(database);
+      if (harness.dropDatabase)
+        for (const database of databases.splice(0)) await harness.dropDatabase(database);
     });
 
     const freshDatabase = async (): Promise<string> => {
@@ -73,7 +98,10 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
       databases.push(database);
       return database;
     };
-    const open = async (database: string, indexes: readonly ReadIndex[] = contractIndexes): Promise<ReadStore> => {
+    const open = async (
+      database: string,
+      indexes: readonly ReadIndex[] = contractIndexes,
+    ): Promise<ReadStore> => {
       const store = await harness.openStore(database, indexes);
       opened.push(store);
       return store;
@@ -83,8 +111,21 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
     describe('documents by key', () => {
       it('get and getMany return what a batch wrote, and leave missing keys out', async () => {
         const store = await freshStore();
-        const a = document('530325', { name: '富源县', parentCode: '5303', disbursedFen: 360000, nested: { list: [1, 'two', null], flag: true } }, 3);
-        const b = document('530302', { name: '麒麟区', parentCode: '5303', disbursedFen: 0, note: null }, 4);
+        const a = document(
+          '530325',
+          {
+            name: '富源县',
+            parentCode: '5303',
+            disbursedFen: 360000,
+            nested: { list: [1, 'two', null], flag: true },
+          },
+          3,
+        );
+        const b = document(
+          '530302',
+          { name: '麒麟区', parentCode: '5303', disbursedFen: 0, note: null },
+          4,
+        );
         const total = document('all', { count: 2 }, 4);
         await commit(store, 1, [a, b], 4);
         await commit(store, 1, [total], 4, 'totals');
@@ -115,8 +156,12 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         await commit(store, 1, [document('a', { parentCode: 'p' }, 1)], 1);
         expect(await store.activeVersion(projection)).toBeUndefined();
         expect(await store.get(projection, divisions, 'a')).toBeUndefined();
-        expect(await store.find(projection, divisions, { where: { parentCode: 'p' }, limit: 10 })).toEqual({ items: [], total: 0 });
-        expect((await store.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).size).toBe(1);
+        expect(
+          await store.find(projection, divisions, { where: { parentCode: 'p' }, limit: 10 }),
+        ).toEqual({ items: [], total: 0 });
+        expect(
+          (await store.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).size,
+        ).toBe(1);
         expect((await store.find(projection, divisions, { limit: 10, version: 1 })).total).toBe(1);
       });
     });
@@ -158,16 +203,58 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
               parentCode: '5303',
               level: 3,
               ...(amounts[code] === undefined ? {} : { disbursedFen: amounts[code] }),
-              sort: { label: names[code], ...(amounts[code] === undefined ? {} : { disbursedFen: amounts[code] }) },
+              sort: {
+                label: names[code],
+                ...(amounts[code] === undefined ? {} : { disbursedFen: amounts[code] }),
+              },
             },
             i + 1,
           ),
         );
         const others = [
-          document('5303', { code: '5303', name: '曲靖市', parentCode: '53', level: 2, disbursedFen: 5, holdsMoney: true }, 20),
-          document('5301', { code: '5301', name: '昆明市', parentCode: '53', level: 2, disbursedFen: 10, active: true, holdsMoney: false }, 21),
-          document('530102', { code: '530102', name: '五华区', parentCode: '5301', level: 3, disbursedFen: '10', active: false, holdsMoney: true }, 22),
-          document('53', { code: '53', name: '云南省', parentCode: null, level: 1, disbursedFen: 1 }, 23),
+          document(
+            '5303',
+            {
+              code: '5303',
+              name: '曲靖市',
+              parentCode: '53',
+              level: 2,
+              disbursedFen: 5,
+              holdsMoney: true,
+            },
+            20,
+          ),
+          document(
+            '5301',
+            {
+              code: '5301',
+              name: '昆明市',
+              parentCode: '53',
+              level: 2,
+              disbursedFen: 10,
+              active: true,
+              holdsMoney: false,
+            },
+            21,
+          ),
+          document(
+            '530102',
+            {
+              code: '530102',
+              name: '五华区',
+              parentCode: '5301',
+              level: 3,
+              disbursedFen: '10',
+              active: false,
+              holdsMoney: true,
+            },
+            22,
+          ),
+          document(
+            '53',
+            { code: '53', name: '云南省', parentCode: null, level: 1, disbursedFen: 1 },
+            23,
+          ),
         ];
         await commit(store, 1, [...children, ...others], 30);
         await store.activateVersion(projection, 1);
@@ -186,42 +273,85 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
 
       it('matches by equality and sorts numerically, ascending and descending, ties by id, missing values first', async () => {
         const { store, children } = await seed();
-        const asc = await store.find(projection, divisions, { where: { parentCode: '5303' }, sortBy: 'disbursedFen', limit: 50 });
+        const asc = await store.find(projection, divisions, {
+          where: { parentCode: '5303' },
+          sortBy: 'disbursedFen',
+          limit: 50,
+        });
         expect(ids(asc)).toEqual(byAmountThenId(children, 1));
         expect(asc.total).toBe(children.length);
         expect(asc.items[0]).toEqual(children.find((child) => child.id === '530328'));
-        const desc = await store.find(projection, divisions, { where: { parentCode: '5303' }, sortBy: 'disbursedFen', direction: 'desc', limit: 50 });
+        const desc = await store.find(projection, divisions, {
+          where: { parentCode: '5303' },
+          sortBy: 'disbursedFen',
+          direction: 'desc',
+          limit: 50,
+        });
         expect(ids(desc)).toEqual(byAmountThenId(children, -1));
       });
 
       it('pages with limit and offset, each document once, with the same total on every page', async () => {
         const { store, children } = await seed();
-        const query = (offset: number): FindQuery => ({ where: { parentCode: '5303' }, sortBy: 'disbursedFen', direction: 'desc', limit: 3, offset });
-        const pages = await Promise.all([0, 3, 6, 9, 12].map((offset) => store.find(projection, divisions, query(offset))));
+        const query = (offset: number): FindQuery => ({
+          where: { parentCode: '5303' },
+          sortBy: 'disbursedFen',
+          direction: 'desc',
+          limit: 3,
+          offset,
+        });
+        const pages = await Promise.all(
+          [0, 3, 6, 9, 12].map((offset) => store.find(projection, divisions, query(offset))),
+        );
         expect(pages.flatMap(ids)).toEqual(byAmountThenId(children, -1));
         expect(pages.map((page) => page.total)).toEqual([10, 10, 10, 10, 10]);
         expect(pages.map((page) => page.items.length)).toEqual([3, 3, 3, 1, 0]);
-        expect(await store.find(projection, divisions, { where: { parentCode: '5303' }, limit: 0 })).toEqual({ items: [], total: 10 });
+        expect(
+          await store.find(projection, divisions, { where: { parentCode: '5303' }, limit: 0 }),
+        ).toEqual({ items: [], total: 10 });
       });
 
       it('matches by prefix, in and type-strict equality', async () => {
         const { store } = await seed();
-        const find = (query: Omit<FindQuery, 'limit'>) => store.find(projection, divisions, { limit: 100, sortBy: 'id', ...query }).then(ids);
-        expect(await find({ where: { code: { prefix: '53030' } } })).toEqual(['530302', '530303', '530304']);
+        const find = (query: Omit<FindQuery, 'limit'>) =>
+          store.find(projection, divisions, { limit: 100, sortBy: 'id', ...query }).then(ids);
+        expect(await find({ where: { code: { prefix: '53030' } } })).toEqual([
+          '530302',
+          '530303',
+          '530304',
+        ]);
         expect(await find({ where: { code: { prefix: '5301' } } })).toEqual(['5301', '530102']);
         expect(await find({ where: { name: { prefix: '富源' } } })).toEqual(['530325']);
         expect(await find({ where: { id: { prefix: '5303' }, level: 2 } })).toEqual(['5303']);
-        expect(await find({ where: { parentCode: { in: ['53', '5301'] } } })).toEqual(['5301', '530102', '5303']);
-        expect(await find({ where: { disbursedFen: { in: [10, 2.5] } } })).toEqual(['5301', '530303', '530322', '530326', '530381']);
-        expect(await find({ where: { disbursedFen: { in: ['10', 9] } } })).toEqual(['530102', '530302']);
+        expect(await find({ where: { parentCode: { in: ['53', '5301'] } } })).toEqual([
+          '5301',
+          '530102',
+          '5303',
+        ]);
+        expect(await find({ where: { disbursedFen: { in: [10, 2.5] } } })).toEqual([
+          '5301',
+          '530303',
+          '530322',
+          '530326',
+          '530381',
+        ]);
+        expect(await find({ where: { disbursedFen: { in: ['10', 9] } } })).toEqual([
+          '530102',
+          '530302',
+        ]);
         expect(await find({ where: { disbursedFen: { in: [] } } })).toEqual([]);
-        expect(await find({ where: { disbursedFen: 10, parentCode: '5303' } })).toEqual(['530303', '530326', '530381']);
+        expect(await find({ where: { disbursedFen: 10, parentCode: '5303' } })).toEqual([
+          '530303',
+          '530326',
+          '530381',
+        ]);
         expect(await find({ where: { disbursedFen: '10' } })).toEqual(['530102']);
         expect(await find({ where: { active: true } })).toEqual(['5301']);
         expect(await find({ where: { active: false } })).toEqual(['530102']);
         expect(await find({ where: { holdsMoney: true } })).toEqual(['530102', '5303']);
         expect(await find({ where: { holdsMoney: false } })).toEqual(['5301']);
-        expect(await find({ where: { holdsMoney: true, code: { prefix: '5301' } } })).toEqual(['530102']);
+        expect(await find({ where: { holdsMoney: true, code: { prefix: '5301' } } })).toEqual([
+          '530102',
+        ]);
         expect(await find({ where: { parentCode: null } })).toEqual(['53']);
         expect(await find({ where: { id: '530325' } })).toEqual(['530325']);
         expect(await find({ where: { id: { in: ['53', 'nope'] } } })).toEqual(['53']);
@@ -233,32 +363,80 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         const all = await store.find(projection, divisions, { limit: 100 });
         const expectedIds = all.items.map((item) => item.id).sort(compareCodePoints);
         expect(ids(all)).toEqual(expectedIds);
-        expect(ids(await store.find(projection, divisions, { limit: 100, direction: 'desc' }))).toEqual([...expectedIds].reverse());
+        expect(
+          ids(await store.find(projection, divisions, { limit: 100, direction: 'desc' })),
+        ).toEqual([...expectedIds].reverse());
         const byName = await store.find(projection, divisions, { sortBy: 'name', limit: 100 });
-        expect(byName.items.map((item) => item.name)).toEqual(all.items.map((item) => item.name as string).sort(compareCodePoints));
-        const byLevel = await store.find(projection, divisions, { sortBy: 'level', direction: 'desc', limit: 2 });
+        expect(byName.items.map((item) => item.name)).toEqual(
+          all.items.map((item) => item.name as string).sort(compareCodePoints),
+        );
+        const byLevel = await store.find(projection, divisions, {
+          sortBy: 'level',
+          direction: 'desc',
+          limit: 2,
+        });
         expect(byLevel.items.map((item) => item.level)).toEqual([3, 3]);
       });
 
       it('matches and sorts by dotted paths into nested objects', async () => {
         const { store, children } = await seed();
-        const desc = await store.find(projection, divisions, { where: { parentCode: '5303' }, sortBy: 'sort.disbursedFen', direction: 'desc', limit: 50 });
+        const desc = await store.find(projection, divisions, {
+          where: { parentCode: '5303' },
+          sortBy: 'sort.disbursedFen',
+          direction: 'desc',
+          limit: 50,
+        });
         expect(ids(desc)).toEqual(byAmountThenId(children, -1));
-        const asc = await store.find(projection, divisions, { where: { parentCode: '5303' }, sortBy: 'sort.disbursedFen', limit: 50 });
+        const asc = await store.find(projection, divisions, {
+          where: { parentCode: '5303' },
+          sortBy: 'sort.disbursedFen',
+          limit: 50,
+        });
         expect(ids(asc)).toEqual(byAmountThenId(children, 1));
-        expect(ids(await store.find(projection, divisions, { where: { 'sort.label': { prefix: '富' } }, limit: 10 }))).toEqual(['530325']);
-        expect(ids(await store.find(projection, divisions, { where: { 'sort.disbursedFen': 10, parentCode: '5303' }, limit: 10 }))).toEqual(['530303', '530326', '530381']);
-        expect(ids(await store.find(projection, divisions, { where: { 'sort.missing': null, level: 2 }, limit: 10 }))).toEqual(['5301', '5303']);
+        expect(
+          ids(
+            await store.find(projection, divisions, {
+              where: { 'sort.label': { prefix: '富' } },
+              limit: 10,
+            }),
+          ),
+        ).toEqual(['530325']);
+        expect(
+          ids(
+            await store.find(projection, divisions, {
+              where: { 'sort.disbursedFen': 10, parentCode: '5303' },
+              limit: 10,
+            }),
+          ),
+        ).toEqual(['530303', '530326', '530381']);
+        expect(
+          ids(
+            await store.find(projection, divisions, {
+              where: { 'sort.missing': null, level: 2 },
+              limit: 10,
+            }),
+          ),
+        ).toEqual(['5301', '5303']);
       });
 
       it('escapes nothing into patterns: prefixes with regex and LIKE characters match literally', async () => {
         const store = await freshStore();
         const codes = ['a.b', 'aXb', 'a%b', 'a_b', 'a(b', 'a\\b', 'a*b', 'a[b]', 'ab'];
-        await commit(store, 1, codes.map((code, i) => document(`d${i}`, { code }, i + 1)), 20);
+        await commit(
+          store,
+          1,
+          codes.map((code, i) => document(`d${i}`, { code }, i + 1)),
+          20,
+        );
         await store.activateVersion(projection, 1);
         for (const prefix of ['a.', 'a%', 'a_', 'a(', 'a\\', 'a*', 'a[']) {
-          const found = await store.find(projection, divisions, { where: { code: { prefix } }, limit: 50 });
-          expect(found.items.map((item) => item.code)).toEqual(codes.filter((code) => code.startsWith(prefix)));
+          const found = await store.find(projection, divisions, {
+            where: { code: { prefix } },
+            limit: 50,
+          });
+          expect(found.items.map((item) => item.code)).toEqual(
+            codes.filter((code) => code.startsWith(prefix)),
+          );
         }
       });
 
@@ -291,7 +469,9 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
           { limit: 10, direction: 'up' as 'asc' },
         ];
         for (const query of bad) {
-          await expect(store.find(projection, divisions, query)).rejects.toBeInstanceOf(InvalidFindQueryError);
+          await expect(store.find(projection, divisions, query)).rejects.toBeInstanceOf(
+            InvalidFindQueryError,
+          );
         }
       });
     });
@@ -301,9 +481,15 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         const store = await freshStore();
         expect(await store.checkpoint(projection, 1)).toEqual({ position: undefined, version: 1 });
         await commit(store, 1, [document('a', { n: 1 }, 5)], 5);
-        expect(await store.checkpoint(projection, 1)).toEqual({ position: position(5), version: 1 });
+        expect(await store.checkpoint(projection, 1)).toEqual({
+          position: position(5),
+          version: 1,
+        });
         await commit(store, 1, [], 9);
-        expect(await store.checkpoint(projection, 1)).toEqual({ position: position(9), version: 1 });
+        expect(await store.checkpoint(projection, 1)).toEqual({
+          position: position(9),
+          version: 1,
+        });
         expect(await store.checkpoint(projection, 2)).toEqual({ position: undefined, version: 2 });
       });
 
@@ -318,7 +504,10 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
               documents: [
                 { collection: divisions, document: document('a', { n: 2 }, 2) },
                 { collection: divisions, document: document('b', { n: 2 }, 2) },
-                { collection: 'totals', document: document('c', { bad: harness.unwritableValue }, 2) },
+                {
+                  collection: 'totals',
+                  document: document('c', { bad: harness.unwritableValue }, 2),
+                },
               ],
               position: position(2),
             }),
@@ -337,36 +526,64 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         const store = await freshStore();
         await commit(store, 1, [document('a', { n: 5 }, 5)], 5);
         await commit(store, 1, [document('a', { n: 3 }, 3), document('b', { n: 3 }, 3)], 3);
-        const key = [{ collection: divisions, id: 'a' }, { collection: divisions, id: 'b' }];
-        expect([...(await store.getMany(projection, 1, key)).values()].sort((x, y) => x.id.localeCompare(y.id))).toEqual([
-          document('a', { n: 5 }, 5),
-          document('b', { n: 3 }, 3),
-        ]);
+        const key = [
+          { collection: divisions, id: 'a' },
+          { collection: divisions, id: 'b' },
+        ];
+        expect(
+          [...(await store.getMany(projection, 1, key)).values()].sort((x, y) =>
+            x.id.localeCompare(y.id),
+          ),
+        ).toEqual([document('a', { n: 5 }, 5), document('b', { n: 3 }, 3)]);
         expect((await store.checkpoint(projection, 1)).position).toBe(position(5));
         await commit(store, 1, [document('a', { n: 5.5 }, 5)], 5);
-        expect((await store.getMany(projection, 1, key)).get('divisions/a')).toEqual(document('a', { n: 5 }, 5));
+        expect((await store.getMany(projection, 1, key)).get('divisions/a')).toEqual(
+          document('a', { n: 5 }, 5),
+        );
         await commit(store, 1, [document('a', { n: 7 }, 7)], 7);
-        expect((await store.getMany(projection, 1, key)).get('divisions/a')).toEqual(document('a', { n: 7 }, 7));
+        expect((await store.getMany(projection, 1, key)).get('divisions/a')).toEqual(
+          document('a', { n: 7 }, 7),
+        );
         expect((await store.checkpoint(projection, 1)).position).toBe(position(7));
       });
 
       it('keeps the newest of one key given twice in a batch', async () => {
         const store = await freshStore();
-        await commit(store, 1, [document('a', { n: 2 }, 2), document('a', { n: 3 }, 3), document('a', { n: 1 }, 1)], 3);
-        expect((await store.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).get('divisions/a')).toEqual(document('a', { n: 3 }, 3));
+        await commit(
+          store,
+          1,
+          [document('a', { n: 2 }, 2), document('a', { n: 3 }, 3), document('a', { n: 1 }, 1)],
+          3,
+        );
+        expect(
+          (await store.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).get(
+            'divisions/a',
+          ),
+        ).toEqual(document('a', { n: 3 }, 3));
       });
 
       it('ends with the newest document when writers race on the same keys', async () => {
         const database = await freshDatabase();
         const writers = [await open(database), await open(database)];
         const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
-        const positions = Array.from({ length: 24 }, (_, i) => i + 1).sort(() => Math.random() - 0.5);
+        const positions = Array.from({ length: 24 }, (_, i) => i + 1).sort(
+          () => Math.random() - 0.5,
+        );
         await Promise.all(
           positions.map((at, i) =>
-            commit(writers[i % 2], 1, keys.map((id) => document(id, { writtenAt: at }, at)), at),
+            commit(
+              writers[i % 2],
+              1,
+              keys.map((id) => document(id, { writtenAt: at }, at)),
+              at,
+            ),
           ),
         );
-        const stored = await writers[0].getMany(projection, 1, keys.map((id) => ({ collection: divisions, id })));
+        const stored = await writers[0].getMany(
+          projection,
+          1,
+          keys.map((id) => ({ collection: divisions, id })),
+        );
         expect([...stored.values()].map((doc) => doc.writtenAt)).toEqual([24, 24, 24, 24, 24]);
         expect((await writers[1].checkpoint(projection, 1)).position).toBe(position(24));
       });
@@ -374,19 +591,40 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
       it('writes and reads a batch of 5,000 documents', async () => {
         const store = await freshStore();
         const documents = Array.from({ length: 5_000 }, (_, i) =>
-          document(`h-${String(i).padStart(5, '0')}`, { parentCode: `p${i % 7}`, disbursedFen: (i * 7919) % 5_003, name: `户${i}` }, 1 + (i % 50)),
+          document(
+            `h-${String(i).padStart(5, '0')}`,
+            { parentCode: `p${i % 7}`, disbursedFen: (i * 7919) % 5_003, name: `户${i}` },
+            1 + (i % 50),
+          ),
         );
         await commit(store, 1, documents, 100);
         await store.activateVersion(projection, 1);
-        const stored = await store.getMany(projection, 1, documents.map((doc) => ({ collection: divisions, id: doc.id })));
+        const stored = await store.getMany(
+          projection,
+          1,
+          documents.map((doc) => ({ collection: divisions, id: doc.id })),
+        );
         expect(stored.size).toBe(5_000);
         expect(stored.get('divisions/h-04999')).toEqual(documents[4_999]);
-        const page = await store.find(projection, divisions, { where: { parentCode: 'p3' }, sortBy: 'disbursedFen', direction: 'desc', limit: 5, offset: 10 });
+        const page = await store.find(projection, divisions, {
+          where: { parentCode: 'p3' },
+          sortBy: 'disbursedFen',
+          direction: 'desc',
+          limit: 5,
+          offset: 10,
+        });
         const expected = documents
           .filter((doc) => doc.parentCode === 'p3')
-          .sort((x, y) => (y.disbursedFen as number) - (x.disbursedFen as number) || compareCodePoints(y.id, x.id))
+          .sort(
+            (x, y) =>
+              (y.disbursedFen as number) - (x.disbursedFen as number) ||
+              compareCodePoints(y.id, x.id),
+          )
           .slice(10, 15);
-        expect(page).toEqual({ items: expected, total: documents.filter((doc) => doc.parentCode === 'p3').length });
+        expect(page).toEqual({
+          items: expected,
+          total: documents.filter((doc) => doc.parentCode === 'p3').length,
+        });
         expect((await store.find(projection, divisions, { limit: 0 })).total).toBe(5_000);
       });
 
@@ -397,7 +635,10 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         await first.activateVersion(projection, 1);
         await first.close();
         const second = await open(database);
-        expect(await second.checkpoint(projection, 1)).toEqual({ position: position(6), version: 1 });
+        expect(await second.checkpoint(projection, 1)).toEqual({
+          position: position(6),
+          version: 1,
+        });
         expect(await second.activeVersion(projection)).toBe(1);
         expect(await second.get(projection, divisions, 'a')).toEqual(document('a', { n: 1 }, 4));
       });
@@ -406,7 +647,9 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         const database = await freshDatabase();
         const [one, two] = await Promise.all([open(database), open(database)]);
         await commit(one, 1, [document('a', { n: 1 }, 1)], 1);
-        expect((await two.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).size).toBe(1);
+        expect((await two.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).size).toBe(
+          1,
+        );
       });
     });
 
@@ -415,18 +658,34 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         const store = await freshStore();
         await commit(store, 1, [document('a', { v: 1, parentCode: 'p' }, 1)], 1);
         await store.activateVersion(projection, 1);
-        await commit(store, 2, [document('a', { v: 2, parentCode: 'p' }, 1), document('b', { v: 2, parentCode: 'p' }, 2)], 2);
+        await commit(
+          store,
+          2,
+          [
+            document('a', { v: 2, parentCode: 'p' }, 1),
+            document('b', { v: 2, parentCode: 'p' }, 2),
+          ],
+          2,
+        );
 
         expect(await store.get(projection, divisions, 'a')).toMatchObject({ v: 1 });
         expect(await store.get(projection, divisions, 'b')).toBeUndefined();
-        expect((await store.find(projection, divisions, { where: { parentCode: 'p' }, limit: 10 })).total).toBe(1);
+        expect(
+          (await store.find(projection, divisions, { where: { parentCode: 'p' }, limit: 10 }))
+            .total,
+        ).toBe(1);
         expect((await store.checkpoint(projection, 2)).position).toBe(position(2));
 
         await store.activateVersion(projection, 2);
         expect(await store.activeVersion(projection)).toBe(2);
         expect(await store.get(projection, divisions, 'a')).toMatchObject({ v: 2 });
-        expect((await store.find(projection, divisions, { where: { parentCode: 'p' }, limit: 10 })).total).toBe(2);
-        expect((await store.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).size).toBe(0);
+        expect(
+          (await store.find(projection, divisions, { where: { parentCode: 'p' }, limit: 10 }))
+            .total,
+        ).toBe(2);
+        expect(
+          (await store.getMany(projection, 1, [{ collection: divisions, id: 'a' }])).size,
+        ).toBe(0);
         expect(await store.checkpoint(projection, 1)).toEqual({ position: undefined, version: 1 });
       });
 
@@ -434,10 +693,16 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         const store = await freshStore();
         await commit(store, 2, [document('a', { v: 2 }, 1)], 1);
         await store.activateVersion(projection, 2);
-        await expect(store.activateVersion(projection, 1)).rejects.toBeInstanceOf(ProjectionVersionRetiredError);
-        await expect(commit(store, 1, [document('a', { v: 1 }, 1)], 1)).rejects.toBeInstanceOf(ProjectionVersionRetiredError);
+        await expect(store.activateVersion(projection, 1)).rejects.toBeInstanceOf(
+          ProjectionVersionRetiredError,
+        );
+        await expect(commit(store, 1, [document('a', { v: 1 }, 1)], 1)).rejects.toBeInstanceOf(
+          ProjectionVersionRetiredError,
+        );
         await expect(commit(store, 1, [], 1)).rejects.toBeInstanceOf(ProjectionVersionRetiredError);
-        await expect(store.dropVersion(projection, 2)).rejects.toBeInstanceOf(ProjectionVersionActiveError);
+        await expect(store.dropVersion(projection, 2)).rejects.toBeInstanceOf(
+          ProjectionVersionActiveError,
+        );
         expect(await store.get(projection, divisions, 'a')).toMatchObject({ v: 2 });
         await store.activateVersion(projection, 2);
         expect(await store.activeVersion(projection)).toBe(2);
@@ -449,9 +714,20 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         await commit(store, 3, [document('t', { v: 3 }, 1)], 8, 'totals');
         await store.dropVersion(projection, 3);
         expect(await store.checkpoint(projection, 3)).toEqual({ position: undefined, version: 3 });
-        expect((await store.getMany(projection, 3, [{ collection: divisions, id: 'a' }, { collection: 'totals', id: 't' }])).size).toBe(0);
+        expect(
+          (
+            await store.getMany(projection, 3, [
+              { collection: divisions, id: 'a' },
+              { collection: 'totals', id: 't' },
+            ])
+          ).size,
+        ).toBe(0);
         await commit(store, 3, [document('b', { v: 3 }, 9)], 9);
-        expect((await store.find(projection, divisions, { limit: 10, version: 3 })).items.map((item) => item.id)).toEqual(['b']);
+        expect(
+          (await store.find(projection, divisions, { limit: 10, version: 3 })).items.map(
+            (item) => item.id,
+          ),
+        ).toEqual(['b']);
       });
 
       it('lets another instance that read version 1 see version 2 after the switch', async () => {
@@ -464,25 +740,63 @@ export function describeReadStoreContract(label: string, harness: ReadStoreContr
         await commit(switcher, 2, [document('a', { v: 2, parentCode: 'p' }, 1)], 1);
         await switcher.activateVersion(projection, 2);
         expect(await reader.get(projection, divisions, 'a')).toMatchObject({ v: 2 });
-        expect((await reader.find(projection, divisions, { where: { parentCode: 'p' }, limit: 5 })).items).toMatchObject([{ v: 2 }]);
+        expect(
+          (await reader.find(projection, divisions, { where: { parentCode: 'p' }, limit: 5 }))
+            .items,
+        ).toMatchObject([{ v: 2 }]);
       });
     });
 
     describe('Unicode', () => {
       it('stores, finds and sorts Chinese, emoji and punctuation in ids and values', async () => {
         const store = await freshStore();
-        const ids = ['云南省/曲靖市·富源县', '户主 张三 (530325198001011232)', 'emoji-😀-户', "quote'\"\\", 'ascii'];
-        const docs = ids.map((id, i) => document(id, { name: `${id}的明白卡`, parentCode: '村民小组', remark: '资金你清楚 ✓ 😀', disbursedFen: i }, i + 1));
+        const ids = [
+          '云南省/曲靖市·富源县',
+          '户主 张三 (530325198001011232)',
+          'emoji-😀-户',
+          'quote\'"\\',
+          'ascii',
+        ];
+        const docs = ids.map((id, i) =>
+          document(
+            id,
+            {
+              name: `${id}的明白卡`,
+              parentCode: '村民小组',
+              remark: '资金你清楚 ✓ 😀',
+              disbursedFen: i,
+            },
+            i + 1,
+          ),
+        );
         await commit(store, 1, docs, 10);
         await store.activateVersion(projection, 1);
         for (const doc of docs) expect(await store.get(projection, divisions, doc.id)).toEqual(doc);
-        const found = await store.find(projection, divisions, { where: { parentCode: '村民小组', name: { prefix: '云南省/' } }, limit: 10 });
+        const found = await store.find(projection, divisions, {
+          where: { parentCode: '村民小组', name: { prefix: '云南省/' } },
+          limit: 10,
+        });
         expect(found.items).toEqual([docs[0]]);
-        const sorted = await store.find(projection, divisions, { sortBy: 'name', direction: 'desc', limit: 10 });
+        const sorted = await store.find(projection, divisions, {
+          sortBy: 'name',
+          direction: 'desc',
+          limit: 10,
+        });
         expect(sorted.items.map((item) => item.id)).toEqual(
-          docs.map((doc) => doc.name as string).sort(compareCodePoints).reverse().map((name) => name.replace(/的明白卡$/, '')),
+          docs
+            .map((doc) => doc.name as string)
+            .sort(compareCodePoints)
+            .reverse()
+            .map((name) => name.replace(/的明白卡$/, '')),
         );
-        expect((await store.find(projection, divisions, { where: { id: { prefix: 'emoji-😀' } }, limit: 10 })).total).toBe(1);
+        expect(
+          (
+            await store.find(projection, divisions, {
+              where: { id: { prefix: 'emoji-😀' } },
+              limit: 10,
+            })
+          ).total,
+        ).toBe(1);
       });
     });
   });

@@ -16,8 +16,13 @@ export function tallyProjection(version = 1): Projection {
     filter: { on: 'streamName', prefixes: ['tally-'] },
     keysOf(event: RecordedEvent): DocumentKey[] {
       const code = String(event.data.code);
-      const ancestors = [2, 4, 6].filter((length) => length <= code.length).map((length) => code.slice(0, length));
-      return [...ancestors.map((id) => ({ collection: 'divisions', id })), { collection: 'totals', id: 'all' }];
+      const ancestors = [2, 4, 6]
+        .filter((length) => length <= code.length)
+        .map((length) => code.slice(0, length));
+      return [
+        ...ancestors.map((id) => ({ collection: 'divisions', id })),
+        { collection: 'totals', id: 'all' },
+      ];
     },
     apply(current: ReadDocument | undefined, event: RecordedEvent, key: DocumentKey) {
       const sign = event.type === 'Uncounted' ? -1 : 1;
@@ -28,7 +33,9 @@ export function tallyProjection(version = 1): Projection {
         id: key.id,
         count,
         amountFen,
-        ...(key.collection === 'divisions' ? { parentCode: key.id.length > 2 ? key.id.slice(0, -2) : null } : {}),
+        ...(key.collection === 'divisions'
+          ? { parentCode: key.id.length > 2 ? key.id.slice(0, -2) : null }
+          : {}),
       };
       return version === 1 ? base : { ...base, amountYuan: (amountFen / 100).toFixed(2), version };
     },

@@ -35,7 +35,8 @@ export function IsResidentIdNumber(options?: ValidationOptions): PropertyDecorat
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: '$property must be an 18-character resident ID number with a valid date, province and check character',
+        message:
+          '$property must be an 18-character resident ID number with a valid date, province and check character',
         ...options,
       },
       validator: {

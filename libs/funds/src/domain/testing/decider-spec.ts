@@ -10,18 +10,23 @@ import type { Decider } from '@sunlight/event-store/decider';
  * `then` also folds the produced events, so every scenario proves its events apply cleanly
  * (evolve asserts the invariants), and returns the resulting state for further checks.
  */
-type ErrorClass<E extends Error> = abstract new (...args: any[]) => E;
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
 export interface DeciderScenario<State, Event> {
   then(expectedEvents: readonly Event[]): State;
-  thenThrows<E extends Error>(errorClass: ErrorClass<E>, expectedProperties?: Partial<Record<keyof E, unknown>>): E;
+  thenThrows<E extends Error>(
+    errorClass: ErrorClass<E>,
+    expectedProperties?: Partial<Record<keyof E, unknown>>,
+  ): E;
 }
 
 export interface DeciderSpec<State, Command, Event> {
   given(events: readonly Event[]): { when(command: Command): DeciderScenario<State, Event> };
 }
 
-export function deciderSpec<State, Command, Event>(decider: Decider<State, Command, Event>): DeciderSpec<State, Command, Event> {
+export function deciderSpec<State, Command, Event>(
+  decider: Decider<State, Command, Event>,
+): DeciderSpec<State, Command, Event> {
   const fold = (state: State, events: readonly Event[]): State =>
     events.reduce((current, event) => decider.evolve(current, event), state);
 
@@ -47,7 +52,9 @@ export function deciderSpec<State, Command, Event>(decider: Decider<State, Comma
               thrown = error;
             }
             if (produced !== undefined) {
-              throw new Error(`expected ${errorClass.name} but decide returned ${stringify(produced)}`);
+              throw new Error(
+                `expected ${errorClass.name} but decide returned ${stringify(produced)}`,
+              );
             }
             expect(thrown).toBeInstanceOf(errorClass);
             if (expectedProperties !== undefined) expect(thrown).toMatchObject(expectedProperties);

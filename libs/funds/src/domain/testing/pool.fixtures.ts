@@ -54,7 +54,12 @@ export const command = {
     transferId,
     amountFen,
   }),
-  send: (transferId: string, amountFen: bigint, toDivisionCode = township, targetIsDirectChild = true): SendAllocation => ({
+  send: (
+    transferId: string,
+    amountFen: bigint,
+    toDivisionCode = township,
+    targetIsDirectChild = true,
+  ): SendAllocation => ({
     type: 'SendAllocation',
     ...commandBase,
     actor: maker,
@@ -63,7 +68,11 @@ export const command = {
     amountFen,
     targetIsDirectChild,
   }),
-  receive: (transferId: string, amountFen: bigint, fromDivisionCode = prefecture): ReceiveAllocation => ({
+  receive: (
+    transferId: string,
+    amountFen: bigint,
+    fromDivisionCode = prefecture,
+  ): ReceiveAllocation => ({
     type: 'ReceiveAllocation',
     ...commandBase,
     actor: relay,
@@ -74,7 +83,12 @@ export const command = {
   request: (
     transferId: string,
     amountFen: bigint,
-    extra: Partial<Pick<RequestDisbursement, 'allocationRef' | 'rosterEntryRef' | 'purpose' | 'beneficiary' | 'actor'>> = {},
+    extra: Partial<
+      Pick<
+        RequestDisbursement,
+        'allocationRef' | 'rosterEntryRef' | 'purpose' | 'beneficiary' | 'actor'
+      >
+    > = {},
   ): RequestDisbursement => ({
     type: 'RequestDisbursement',
     ...commandBase,
@@ -90,7 +104,11 @@ export const command = {
     actor,
     transferId,
   }),
-  reject: (transferId: string, reason = '花名册信息与档案不符', actor: Actor = checker): RejectDisbursement => ({
+  reject: (
+    transferId: string,
+    reason = '花名册信息与档案不符',
+    actor: Actor = checker,
+  ): RejectDisbursement => ({
     type: 'RejectDisbursement',
     ...commandBase,
     actor,
@@ -113,7 +131,11 @@ export const command = {
     outcome: 'failed',
     failureReason,
   }),
-  reverse: (transferId: string, originalTransferId: string, reason = '银行退回'): ReverseTransfer => ({
+  reverse: (
+    transferId: string,
+    originalTransferId: string,
+    reason = '银行退回',
+  ): ReverseTransfer => ({
     type: 'ReverseTransfer',
     ...commandBase,
     actor: maker,
@@ -121,7 +143,12 @@ export const command = {
     originalTransferId,
     reason,
   }),
-  recover: (transferId: string, originalTransferId: string, amountFen: bigint, reason = '冒领追回'): RecoverFunds => ({
+  recover: (
+    transferId: string,
+    originalTransferId: string,
+    amountFen: bigint,
+    reason = '冒领追回',
+  ): RecoverFunds => ({
     type: 'RecoverFunds',
     ...commandBase,
     actor: maker,
@@ -141,27 +168,57 @@ export const event = {
     type: 'AllocationSent',
     data: { transferId, ...eventBase, toDivisionCode, amountFen },
   }),
-  received: (transferId: string, amountFen: string, fromDivisionCode = prefecture): AllocationReceived => ({
+  received: (
+    transferId: string,
+    amountFen: string,
+    fromDivisionCode = prefecture,
+  ): AllocationReceived => ({
     type: 'AllocationReceived',
     data: { transferId, ...eventBase, fromDivisionCode, amountFen },
   }),
   requested: (
     transferId: string,
     amountFen: string,
-    extra: Partial<Pick<DisbursementRequested['data'], 'allocationRef' | 'rosterEntryRef' | 'purpose' | 'beneficiary' | 'requestedBy'>> = {},
+    extra: Partial<
+      Pick<
+        DisbursementRequested['data'],
+        'allocationRef' | 'rosterEntryRef' | 'purpose' | 'beneficiary' | 'requestedBy'
+      >
+    > = {},
   ): DisbursementRequested => ({
     type: 'DisbursementRequested',
-    data: { transferId, ...eventBase, beneficiary: household, amountFen, requestedBy: maker.id, ...extra },
+    data: {
+      transferId,
+      ...eventBase,
+      beneficiary: household,
+      amountFen,
+      requestedBy: maker.id,
+      ...extra,
+    },
   }),
-  approved: (transferId: string, amountFen: string, approvedBy = checker.id, requestedBy = maker.id): DisbursementApproved => ({
+  approved: (
+    transferId: string,
+    amountFen: string,
+    approvedBy = checker.id,
+    requestedBy = maker.id,
+  ): DisbursementApproved => ({
     type: 'DisbursementApproved',
     data: { transferId, ...eventBase, amountFen, requestedBy, approvedBy },
   }),
-  rejected: (transferId: string, amountFen: string, reason = '花名册信息与档案不符', rejectedBy = checker.id): DisbursementRejected => ({
+  rejected: (
+    transferId: string,
+    amountFen: string,
+    reason = '花名册信息与档案不符',
+    rejectedBy = checker.id,
+  ): DisbursementRejected => ({
     type: 'DisbursementRejected',
     data: { transferId, ...eventBase, amountFen, rejectedBy, reason },
   }),
-  paid: (transferId: string, amountFen: string, bankReference = 'BK-20240301-0001'): DisbursementPaid => ({
+  paid: (
+    transferId: string,
+    amountFen: string,
+    bankReference = 'BK-20240301-0001',
+  ): DisbursementPaid => ({
     type: 'DisbursementPaid',
     data: { transferId, ...eventBase, amountFen, bankReference },
   }),
@@ -169,11 +226,21 @@ export const event = {
     type: 'DisbursementFailed',
     data: { transferId, ...eventBase, amountFen, reason },
   }),
-  reversed: (transferId: string, originalTransferId: string, amountFen: string, reason = '银行退回'): TransferReversed => ({
+  reversed: (
+    transferId: string,
+    originalTransferId: string,
+    amountFen: string,
+    reason = '银行退回',
+  ): TransferReversed => ({
     type: 'TransferReversed',
     data: { transferId, ...eventBase, originalTransferId, amountFen, reason },
   }),
-  recovered: (transferId: string, originalTransferId: string, amountFen: string, reason = '冒领追回'): FundsRecovered => ({
+  recovered: (
+    transferId: string,
+    originalTransferId: string,
+    amountFen: string,
+    reason = '冒领追回',
+  ): FundsRecovered => ({
     type: 'FundsRecovered',
     data: { transferId, ...eventBase, originalTransferId, amountFen, reason },
   }),

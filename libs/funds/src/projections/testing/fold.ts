@@ -1,6 +1,12 @@
 import type { AllFilter, RecordedEvent } from '@sunlight/event-store';
 import type { Projection } from '../../../../read-store/src/projection';
-import { type DocumentKey, type FieldCondition, type FindQuery, keyOf, type ReadDocument } from '../../../../read-store/src/read-store.port';
+import {
+  type DocumentKey,
+  type FieldCondition,
+  type FindQuery,
+  keyOf,
+  type ReadDocument,
+} from '../../../../read-store/src/read-store.port';
 
 /**
  * A projection folded in memory the way the runner does it: the filter, `keysOf`, the skip rule
@@ -24,7 +30,9 @@ export function foldProjection(
       const current = folded.get(keyOf(key));
       if (current !== undefined && current.lastPosition >= event.position) continue;
       const next = projection.apply(current, frozenEvent, key, before);
-      const stored = JSON.parse(JSON.stringify({ ...next, id: key.id, lastPosition: event.position })) as ReadDocument;
+      const stored = JSON.parse(
+        JSON.stringify({ ...next, id: key.id, lastPosition: event.position }),
+      ) as ReadDocument;
       folded.set(keyOf(key), deepFreeze(stored));
     }
   }
@@ -32,14 +40,21 @@ export function foldProjection(
 }
 
 /** The documents of one collection, as `find` would list them (by id). */
-export function documentsOf<Document>(documents: ReadonlyMap<string, ReadDocument>, collection: string): Document[] {
+export function documentsOf<Document>(
+  documents: ReadonlyMap<string, ReadDocument>,
+  collection: string,
+): Document[] {
   return [...documents.entries()]
     .filter(([key]) => key.startsWith(`${collection}/`))
     .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
     .map(([, document]) => document as unknown as Document);
 }
 
-export function documentOf<Document>(documents: ReadonlyMap<string, ReadDocument>, collection: string, id: string): Document {
+export function documentOf<Document>(
+  documents: ReadonlyMap<string, ReadDocument>,
+  collection: string,
+  id: string,
+): Document {
   const document = documents.get(keyOf({ collection, id }));
   if (document === undefined) throw new Error(`no document ${collection}/${id}`);
   return document as unknown as Document;
@@ -52,7 +67,9 @@ export function findDocuments<Document>(
   query: FindQuery,
 ): { items: Document[]; total: number } {
   const matching = documentsOf<ReadDocument>(documents, collection).filter((document) =>
-    Object.entries(query.where ?? {}).every(([field, condition]) => satisfies(document[field], condition)),
+    Object.entries(query.where ?? {}).every(([field, condition]) =>
+      satisfies(document[field], condition),
+    ),
   );
   if (query.sortBy !== undefined) {
     const field = query.sortBy;
@@ -60,12 +77,16 @@ export function findDocuments<Document>(
     matching.sort((left, right) => sign * compare(left[field], right[field]));
   }
   const offset = query.offset ?? 0;
-  return { items: matching.slice(offset, offset + query.limit) as unknown as Document[], total: matching.length };
+  return {
+    items: matching.slice(offset, offset + query.limit) as unknown as Document[],
+    total: matching.length,
+  };
 }
 
 function satisfies(value: unknown, condition: FieldCondition): boolean {
   if (condition !== null && typeof condition === 'object') {
-    if ('prefix' in condition) return typeof value === 'string' && value.startsWith(condition.prefix);
+    if ('prefix' in condition)
+      return typeof value === 'string' && value.startsWith(condition.prefix);
     return (condition.in as readonly unknown[]).includes(value);
   }
   return value === condition;

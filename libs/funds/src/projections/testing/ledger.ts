@@ -94,7 +94,13 @@ export class TestLedger {
     return this;
   }
 
-  send(fundId: string, from: string, to: string, amountFen: bigint, transferId = `alloc-${from}-${to}-${this.events.length}`): string {
+  send(
+    fundId: string,
+    from: string,
+    to: string,
+    amountFen: bigint,
+    transferId = `alloc-${from}-${to}-${this.events.length}`,
+  ): string {
     this.run({
       type: 'SendAllocation',
       ...this.base(fundId, from, transferId, maker),
@@ -108,7 +114,10 @@ export class TestLedger {
   /** What the relay does for an `AllocationSent`. */
   receive(fundId: string, transferId: string): this {
     const sent = this.events.find(
-      (event) => event.type === 'AllocationSent' && event.data['fundId'] === fundId && event.data['transferId'] === transferId,
+      (event) =>
+        event.type === 'AllocationSent' &&
+        event.data['fundId'] === fundId &&
+        event.data['transferId'] === transferId,
     );
     if (sent === undefined) throw new Error(`no AllocationSent ${transferId}`);
     this.run({
@@ -120,7 +129,14 @@ export class TestLedger {
     return this;
   }
 
-  request(fundId: string, division: string, transferId: string, beneficiary: Beneficiary, amountFen: bigint, requester = maker): this {
+  request(
+    fundId: string,
+    division: string,
+    transferId: string,
+    beneficiary: Beneficiary,
+    amountFen: bigint,
+    requester = maker,
+  ): this {
     this.run({
       type: 'RequestDisbursement',
       ...this.base(fundId, division, transferId, requester),
@@ -136,28 +152,64 @@ export class TestLedger {
     return this;
   }
 
-  reject(fundId: string, division: string, transferId: string, reason = '花名册信息与档案不符'): this {
-    this.run({ type: 'RejectDisbursement', ...this.base(fundId, division, transferId, checker), reason });
+  reject(
+    fundId: string,
+    division: string,
+    transferId: string,
+    reason = '花名册信息与档案不符',
+  ): this {
+    this.run({
+      type: 'RejectDisbursement',
+      ...this.base(fundId, division, transferId, checker),
+      reason,
+    });
     return this;
   }
 
   pay(fundId: string, division: string, transferId: string): this {
-    this.run({ type: 'SettleDisbursement', ...this.base(fundId, division, transferId, bank), outcome: 'paid', bankReference: `BK-${transferId}` });
+    this.run({
+      type: 'SettleDisbursement',
+      ...this.base(fundId, division, transferId, bank),
+      outcome: 'paid',
+      bankReference: `BK-${transferId}`,
+    });
     return this;
   }
 
   fail(fundId: string, division: string, transferId: string): this {
-    this.run({ type: 'SettleDisbursement', ...this.base(fundId, division, transferId, bank), outcome: 'failed', failureReason: '账户已销户' });
+    this.run({
+      type: 'SettleDisbursement',
+      ...this.base(fundId, division, transferId, bank),
+      outcome: 'failed',
+      failureReason: '账户已销户',
+    });
     return this;
   }
 
   reverse(fundId: string, division: string, transferId: string, originalTransferId: string): this {
-    this.run({ type: 'ReverseTransfer', ...this.base(fundId, division, transferId, maker), originalTransferId, reason: '银行退回' });
+    this.run({
+      type: 'ReverseTransfer',
+      ...this.base(fundId, division, transferId, maker),
+      originalTransferId,
+      reason: '银行退回',
+    });
     return this;
   }
 
-  recover(fundId: string, division: string, transferId: string, originalTransferId: string, amountFen: bigint): this {
-    this.run({ type: 'RecoverFunds', ...this.base(fundId, division, transferId, checker), originalTransferId, amountFen, reason: '冒领追回' });
+  recover(
+    fundId: string,
+    division: string,
+    transferId: string,
+    originalTransferId: string,
+    amountFen: bigint,
+  ): this {
+    this.run({
+      type: 'RecoverFunds',
+      ...this.base(fundId, division, transferId, checker),
+      originalTransferId,
+      amountFen,
+      reason: '冒领追回',
+    });
     return this;
   }
 

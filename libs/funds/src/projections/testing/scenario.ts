@@ -36,8 +36,18 @@ export const zhangSan: Beneficiary = {
   idNumber: '53032519800101001X',
   bankAccount: '6228480000000000001',
 };
-export const liSi: Beneficiary = { kind: 'person', id: 'person-530325102203-0007', name: '李四', idNumber: '530325197505050022' };
-export const wangWu: Beneficiary = { kind: 'person', id: 'person-530325102202-0042', name: '王五', idNumber: '530325196003030013' };
+export const liSi: Beneficiary = {
+  kind: 'person',
+  id: 'person-530325102203-0007',
+  name: '李四',
+  idNumber: '530325197505050022',
+};
+export const wangWu: Beneficiary = {
+  kind: 'person',
+  id: 'person-530325102202-0042',
+  name: '王五',
+  idNumber: '530325196003030013',
+};
 
 export const yuan = (amount: number): bigint => BigInt(amount) * 100n;
 
@@ -53,7 +63,12 @@ export function season(registry: DivisionRegistry): Season {
   const day = (n: number) => ledger.at(n);
 
   day(0);
-  ledger.createFund({ fundId: fundA, divisionCode: province, amountFen: yuan(10_000_000), name: '2024年中央财政衔接推进乡村振兴补助资金' });
+  ledger.createFund({
+    fundId: fundA,
+    divisionCode: province,
+    amountFen: yuan(10_000_000),
+    name: '2024年中央财政衔接推进乡村振兴补助资金',
+  });
   day(1);
   ledger.createFund({
     fundId: fundB,
@@ -69,7 +84,10 @@ export function season(registry: DivisionRegistry): Season {
   day(3);
   ledger.receive(fundB, ledger.send(fundB, fuyuan, yingshang, yuan(200_000), 'b1'));
   day(4);
-  ledger.request(fundB, yingshang, 'db1', liSi, yuan(20_000)).approve(fundB, yingshang, 'db1').pay(fundB, yingshang, 'db1');
+  ledger
+    .request(fundB, yingshang, 'db1', liSi, yuan(20_000))
+    .approve(fundB, yingshang, 'db1')
+    .pay(fundB, yingshang, 'db1');
   day(5);
   ledger.receive(fundA, ledger.send(fundA, qujing, fuyuan, yuan(2_000_000), 'a2'));
   const huizeTransferId = ledger.send(fundA, qujing, huize, yuan(1_500_000), 'a3');
@@ -88,8 +106,14 @@ export function season(registry: DivisionRegistry): Season {
     .reject(fundA, yingshang, 'd3')
     .pay(fundA, yingshang, 'd1')
     .fail(fundA, yingshang, 'd2');
-  ledger.request(fundA, yingshangVillage, 'd4', zhangSan, yuan(3_000)).approve(fundA, yingshangVillage, 'd4').pay(fundA, yingshangVillage, 'd4');
-  ledger.request(fundA, dasuVillage, 'd5', zhangSan, yuan(2_000)).approve(fundA, dasuVillage, 'd5').pay(fundA, dasuVillage, 'd5');
+  ledger
+    .request(fundA, yingshangVillage, 'd4', zhangSan, yuan(3_000))
+    .approve(fundA, yingshangVillage, 'd4')
+    .pay(fundA, yingshangVillage, 'd4');
+  ledger
+    .request(fundA, dasuVillage, 'd5', zhangSan, yuan(2_000))
+    .approve(fundA, dasuVillage, 'd5')
+    .pay(fundA, dasuVillage, 'd5');
   day(20);
   ledger.recover(fundA, yingshang, 'r1', 'd1', yuan(2_000));
   ledger.reverse(fundA, yingshangVillage, 'rv1', 'd4');

@@ -4,7 +4,11 @@
  * returns without writing when the decider has nothing to do, and loads from snapshot + tail.
  */
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../test/support/test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../test/support/test-database';
 import type { Decider } from './decider';
 import { deterministicUuid, handleCommand, loadState, type SnapshotPolicy } from './handle-command';
 import { StateCache } from './state-cache';
@@ -23,8 +27,13 @@ interface CounterState {
 const counter: Decider<CounterState, CounterCommand, CounterEvent> = {
   initialState: () => ({ total: 0, keys: [] }),
   decide: (command, state) =>
-    state.keys.includes(command.key) ? [] : [{ type: 'Added', data: { by: command.by, key: command.key } }],
-  evolve: (state, event) => ({ total: state.total + event.data.by, keys: [...state.keys, event.data.key] }),
+    state.keys.includes(command.key)
+      ? []
+      : [{ type: 'Added', data: { by: command.by, key: command.key } }],
+  evolve: (state, event) => ({
+    total: state.total + event.data.by,
+    keys: [...state.keys, event.data.key],
+  }),
 };
 
 describe('handleCommand', () => {
@@ -42,7 +51,12 @@ describe('handleCommand', () => {
     await dropTestDatabase(databaseUrl);
   });
 
-  const add = (streamName: string, by: number, key: string = randomUUID(), snapshotPolicy?: SnapshotPolicy<CounterState>) =>
+  const add = (
+    streamName: string,
+    by: number,
+    key: string = randomUUID(),
+    snapshotPolicy?: SnapshotPolicy<CounterState>,
+  ) =>
     handleCommand({
       store,
       decider: counter,
@@ -93,11 +107,25 @@ describe('handleCommand', () => {
     const snapshot = await snapshots.load(stream, 1);
     expect(snapshot?.revision).toBe(19n);
     // A doctored snapshot shows that loading really starts from it rather than from revision 0.
-    await snapshots.save({ ...(snapshot as NonNullable<typeof snapshot>), revision: 20n, state: { total: 1000, keys: [] } });
-    const fromSnapshot = await loadState({ store, decider: counter, streamName: stream, snapshots: policy });
+    await snapshots.save({
+      ...(snapshot as NonNullable<typeof snapshot>),
+      revision: 20n,
+      state: { total: 1000, keys: [] },
+    });
+    const fromSnapshot = await loadState({
+      store,
+      decider: counter,
+      streamName: stream,
+      snapshots: policy,
+    });
     expect(fromSnapshot.state.total).toBe(1004);
     expect(fromSnapshot.revision).toBe(24n);
-    const otherVersion = await loadState({ store, decider: counter, streamName: stream, snapshots: { ...policy, schemaVersion: 2 } });
+    const otherVersion = await loadState({
+      store,
+      decider: counter,
+      streamName: stream,
+      snapshots: { ...policy, schemaVersion: 2 },
+    });
     expect(otherVersion.state.total).toBe(25);
   });
 
@@ -124,6 +152,8 @@ describe('handleCommand', () => {
   it('derives event ids from the command id, so a re-sent command is a store-level repeat', () => {
     expect(deterministicUuid('c1/0')).toBe(deterministicUuid('c1/0'));
     expect(deterministicUuid('c1/0')).not.toBe(deterministicUuid('c1/1'));
-    expect(deterministicUuid('c1/0')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(deterministicUuid('c1/0')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 });

@@ -4,7 +4,11 @@ import { PostgresEventStore, type EventToAppend } from '@sunlight/event-store';
 import { newEvent } from '@sunlight/event-store/testing/event-store.contract';
 import { eventually } from '../../../test/support/async';
 import { mongoTargets } from '../../../test/support/mongo-server';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../test/support/test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../test/support/test-database';
 import { ProjectionVersionActiveError, ProjectionVersionRetiredError } from './errors';
 import { MongoReadStore } from './mongodb/mongodb-read-store';
 import { PostgresReadStore } from './postgres/postgres-read-store';
@@ -32,14 +36,20 @@ const targets: RunnerTarget[] = [
     eventsAdminUrl: target.adminUrl,
     atomic: true,
     // The read model lives in the event store's database, as in the default deployment.
-    openReadStore: (eventsDatabaseUrl: string) => PostgresReadStore.open({ connectionString: eventsDatabaseUrl, poolSize: 4 }),
+    openReadStore: (eventsDatabaseUrl: string) =>
+      PostgresReadStore.open({ connectionString: eventsDatabaseUrl, poolSize: 4 }),
   })),
   ...mongoTargets().map((target) => ({
     label: target.label,
     eventsAdminUrl: embeddedAdminUrl,
     atomic: false,
-    openReadStore: () => MongoReadStore.open({ url: target.url, databaseName: `sunlight_test_runner_${randomBytes(4).toString('hex')}` }),
-    writeDocumentsOnly: (store: ReadStore, batch: ProjectionBatch) => (store as MongoReadStore).writeDocuments(batch),
+    openReadStore: () =>
+      MongoReadStore.open({
+        url: target.url,
+        databaseName: `sunlight_test_runner_${randomBytes(4).toString('hex')}`,
+      }),
+    writeDocumentsOnly: (store: ReadStore, batch: ProjectionBatch) =>
+      (store as MongoReadStore).writeDocuments(batch),
   })),
 ];
 
@@ -56,7 +66,10 @@ class CrashingReadStore implements ReadStore {
   constructor(
     private readonly inner: ReadStore,
     private readonly crashOnCommit: number,
-    private readonly writeDocumentsOnly?: (store: ReadStore, batch: ProjectionBatch) => Promise<void>,
+    private readonly writeDocumentsOnly?: (
+      store: ReadStore,
+      batch: ProjectionBatch,
+    ) => Promise<void>,
   ) {}
 
   async commitBatch(batch: ProjectionBatch): Promise<void> {
@@ -86,7 +99,10 @@ const codes = ['530325102', '530325103', '530302', '532301', '5303', '530381'];
 function tallyEvent(i: number): { stream: string; event: EventToAppend } {
   const code = codes[i % codes.length];
   const type = i % 7 === 6 ? 'Uncounted' : 'Counted';
-  return { stream: `tally-${code}`, event: newEvent(type, { code, amount: 100 + ((i * 37) % 900) }) };
+  return {
+    stream: `tally-${code}`,
+    event: newEvent(type, { code, amount: 100 + ((i * 37) % 900) }),
+  };
 }
 
 for (const target of targets) {
@@ -99,7 +115,10 @@ for (const target of targets) {
 
     beforeEach(async () => {
       eventsDatabaseUrl = await createTestDatabase(target.eventsAdminUrl, 'runner');
-      events = await PostgresEventStore.open({ connectionString: eventsDatabaseUrl, pollIntervalMs: 100 });
+      events = await PostgresEventStore.open({
+        connectionString: eventsDatabaseUrl,
+        pollIntervalMs: 100,
+      });
       readStore = await target.openReadStore(eventsDatabaseUrl);
       appended = 0;
     });
@@ -135,12 +154,20 @@ for (const target of targets) {
         const { stream, event } = tallyEvent(appended);
         appended += 1;
         await events.appendToStream(stream, [event], { expectedRevision: 'any' });
-        if (i % noiseEvery === 0) await events.appendToStream(`other-${i % 4}`, [newEvent('Unrelated', { i })], { expectedRevision: 'any' });
+        if (i % noiseEvery === 0)
+          await events.appendToStream(`other-${i % 4}`, [newEvent('Unrelated', { i })], {
+            expectedRevision: 'any',
+          });
       }
     };
     const expectMatchesTheLog = async (projection: Projection) => {
       const expected = await recompute(projection, events.readAll());
-      const { checked, differences } = await compareWithStore({ readStore, projection: projection.name, version: projection.version, expected });
+      const { checked, differences } = await compareWithStore({
+        readStore,
+        projection: projection.name,
+        version: projection.version,
+        expected,
+      });
       expect(differences).toEqual([]);
       expect(checked).toBe(expected.size);
       return expected;
@@ -155,7 +182,15 @@ for (const target of targets) {
       expect(await readStore.activeVersion('tally')).toBe(1);
       const expected = await expectMatchesTheLog(tallyProjection(1));
       expect(expected.get('totals/all')).toMatchObject({ count: 40 - 2 * Math.floor(40 / 7) });
-      expect(await live.status()).toMatchObject({ projection: 'tally', version: 1, state: 'live', position: await events.headPosition(), lagEvents: 0, lagMs: 0, eventsApplied: 40 });
+      expect(await live.status()).toMatchObject({
+        projection: 'tally',
+        version: 1,
+        state: 'live',
+        position: await events.headPosition(),
+        lagEvents: 0,
+        lagMs: 0,
+        eventsApplied: 40,
+      });
 
       await appendTallies(12);
       const head = await events.headPosition();
@@ -167,7 +202,11 @@ for (const target of targets) {
     it('catches up in large batches, then follows the log in small ones', async () => {
       await appendTallies(30);
       const counting = new CrashingReadStore(readStore, Number.POSITIVE_INFINITY);
-      const live = runner(tallyProjection(1), { readStore: counting, catchUpBatchSizeMax: 1_000, catchUpBatchWaitMs: 1_000 });
+      const live = runner(tallyProjection(1), {
+        readStore: counting,
+        catchUpBatchSizeMax: 1_000,
+        catchUpBatchWaitMs: 1_000,
+      });
       await live.start();
       await live.whenCaughtUp();
       // All 30 events (and the unrelated ones between them) in one batch of documents.
@@ -186,7 +225,12 @@ for (const target of targets) {
     it('reads back the documents its cache evicted, losing and repeating nothing, while catching up and live', async () => {
       await appendTallies(60);
       // Two documents cached of the ten the tallies touch: most are evicted between batches.
-      const live = runner(tallyProjection(1), { catchUpDocumentCacheMax: 2, documentCacheMax: 2, catchUpBatchSizeMax: 3, batchSizeMax: 2 });
+      const live = runner(tallyProjection(1), {
+        catchUpDocumentCacheMax: 2,
+        documentCacheMax: 2,
+        catchUpBatchSizeMax: 3,
+        batchSizeMax: 2,
+      });
       await live.start();
       await live.whenCaughtUp();
       await expectMatchesTheLog(tallyProjection(1));
@@ -222,23 +266,30 @@ for (const target of targets) {
 
     // The first batch: restarting, the version has no checkpoint and reads nothing back (whatever
     // a non-atomic store kept of the crashed batch is rebuilt and overwritten).
-    it.each([1, 3])(`recovers from a crash in batch %i (${target.atomic ? 'rolled back' : 'documents written, checkpoint not'}) when restarted`, async (crashOnCommit) => {
-      await appendTallies(40);
-      const crashing = new CrashingReadStore(readStore, crashOnCommit, target.writeDocumentsOnly);
-      const first = runner(tallyProjection(1), { readStore: crashing, retryDelayMsMin: 60_000, retryDelayMsMax: 60_000 });
-      await first.start();
-      await eventually(async () => expect((await first.status()).state).toBe('retrying'));
-      expect(crashing.crashed).toBe(true);
-      expect((await first.status()).lastError).toMatch(/simulated crash/);
-      await first.stop();
+    it.each([1, 3])(
+      `recovers from a crash in batch %i (${target.atomic ? 'rolled back' : 'documents written, checkpoint not'}) when restarted`,
+      async (crashOnCommit) => {
+        await appendTallies(40);
+        const crashing = new CrashingReadStore(readStore, crashOnCommit, target.writeDocumentsOnly);
+        const first = runner(tallyProjection(1), {
+          readStore: crashing,
+          retryDelayMsMin: 60_000,
+          retryDelayMsMax: 60_000,
+        });
+        await first.start();
+        await eventually(async () => expect((await first.status()).state).toBe('retrying'));
+        expect(crashing.crashed).toBe(true);
+        expect((await first.status()).lastError).toMatch(/simulated crash/);
+        await first.stop();
 
-      // Larger batches on restart, so the replay's batches straddle the crashed one: without the
-      // skip rule its events would count twice in documents that then move past them.
-      const second = runner(tallyProjection(1), { batchSizeMax: 50, catchUpBatchSizeMax: 50 });
-      await second.start();
-      await second.whenCaughtUp();
-      await expectMatchesTheLog(tallyProjection(1));
-    });
+        // Larger batches on restart, so the replay's batches straddle the crashed one: without the
+        // skip rule its events would count twice in documents that then move past them.
+        const second = runner(tallyProjection(1), { batchSizeMax: 50, catchUpBatchSizeMax: 50 });
+        await second.start();
+        await second.whenCaughtUp();
+        await expectMatchesTheLog(tallyProjection(1));
+      },
+    );
 
     it('retries a failed batch by itself from its checkpoint and ends equal to the log', async () => {
       await appendTallies(30);
@@ -268,9 +319,12 @@ for (const target of targets) {
       expect(result.events).toBe(30);
       expect(result.ms).toBeGreaterThan(0);
       expect(progress.length).toBeGreaterThan(1);
-      expect(progress.map(([count]) => count)).toEqual([...progress.map(([count]) => count)].sort((a, b) => a - b));
+      expect(progress.map(([count]) => count)).toEqual(
+        [...progress.map(([count]) => count)].sort((a, b) => a - b),
+      );
       expect(progress[progress.length - 1]).toEqual([30, await events.headPosition()]);
-      for (const served of await Promise.all(servedDuringRebuild)) expect(served).not.toHaveProperty('version');
+      for (const served of await Promise.all(servedDuringRebuild))
+        expect(served).not.toHaveProperty('version');
 
       expect(await readStore.activeVersion('tally')).toBe(2);
       expect(await readStore.get('tally', 'totals', 'all')).toMatchObject({ version: 2 });
@@ -281,8 +335,12 @@ for (const target of targets) {
       await appendTallies(1);
       await eventually(async () => expect((await v1.status()).state).toBe('retired'));
       expect((await v1.status()).lastError).toMatch(/ProjectionVersionRetiredError/);
-      await expect(runner(tallyProjection(1)).start()).rejects.toBeInstanceOf(ProjectionVersionRetiredError);
-      await expect(runner(tallyProjection(2)).rebuild()).rejects.toBeInstanceOf(ProjectionVersionActiveError);
+      await expect(runner(tallyProjection(1)).start()).rejects.toBeInstanceOf(
+        ProjectionVersionRetiredError,
+      );
+      await expect(runner(tallyProjection(2)).rebuild()).rejects.toBeInstanceOf(
+        ProjectionVersionActiveError,
+      );
 
       // Started on the active version 2, a runner resumes from the rebuild's checkpoint.
       const v2 = runner(tallyProjection(2));
@@ -330,10 +388,14 @@ for (const target of targets) {
       committed.length = 0;
       const unrelated = Array.from({ length: 200 }, (_, i) => newEvent('Unrelated', { i }));
       for (let i = 0; i < unrelated.length; i += 50) {
-        await events.appendToStream('other-bulk', unrelated.slice(i, i + 50), { expectedRevision: 'any' });
+        await events.appendToStream('other-bulk', unrelated.slice(i, i + 50), {
+          expectedRevision: 'any',
+        });
       }
       const head = await events.headPosition();
-      await eventually(async () => expect((await readStore.checkpoint('tally', 1)).position).toBe(head));
+      await eventually(async () =>
+        expect((await readStore.checkpoint('tally', 1)).position).toBe(head),
+      );
       expect(committed.every((batch) => batch.documents.length === 0)).toBe(true);
       expect(committed.length).toBeGreaterThan(0);
       expect((await live.status()).lagEvents).toBe(0);
@@ -347,10 +409,24 @@ for (const target of targets) {
       await live.stop();
       const expected = await recompute(tallyProjection(1), events.readAll());
       const head = (await events.headPosition()) as string;
-      const tampered = { ...(expected.get('divisions/53') as ReadDocument), count: 999, lastPosition: head };
-      await readStore.commitBatch({ projection: 'tally', version: 1, documents: [{ collection: 'divisions', document: tampered }], position: head });
+      const tampered = {
+        ...(expected.get('divisions/53') as ReadDocument),
+        count: 999,
+        lastPosition: head,
+      };
+      await readStore.commitBatch({
+        projection: 'tally',
+        version: 1,
+        documents: [{ collection: 'divisions', document: tampered }],
+        position: head,
+      });
       expected.set('divisions/99', { id: '99', lastPosition: head, count: 1 });
-      const { differences } = await compareWithStore({ readStore, projection: 'tally', version: 1, expected });
+      const { differences } = await compareWithStore({
+        readStore,
+        projection: 'tally',
+        version: 1,
+        expected,
+      });
       expect(differences.map((difference) => [difference.key, difference.kind])).toEqual([
         ['divisions/53', 'different'],
         ['divisions/99', 'missing'],

@@ -1,7 +1,17 @@
 // Proves the PostgreSQL read store honours the shared ReadStore contract (embedded PostgreSQL 18 always, DATABASE_URL's server when set) and serves "children of a division by a numeric field, paged" from the declared index.
 import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
-import { contractIndexes, describeReadStoreContract, divisions, position, projection } from '../testing/read-store.contract';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../../test/support/test-database';
+import {
+  contractIndexes,
+  describeReadStoreContract,
+  divisions,
+  position,
+  projection,
+} from '../testing/read-store.contract';
 import type { FindQuery } from '../read-store.port';
 import { declaredFieldTypes, normalizeFindQuery, normalizeIndexes } from '../validation';
 import { findStatement, PostgresReadStore } from './postgres-read-store';
@@ -9,7 +19,8 @@ import { findStatement, PostgresReadStore } from './postgres-read-store';
 for (const target of postgresTargets()) {
   describeReadStoreContract(target.label, {
     createDatabase: () => createTestDatabase(target.adminUrl, 'read_store'),
-    openStore: (connectionString, indexes) => PostgresReadStore.open({ connectionString, indexes, poolSize: 4 }),
+    openStore: (connectionString, indexes) =>
+      PostgresReadStore.open({ connectionString, indexes, poolSize: 4 }),
     dropDatabase: dropTestDatabase,
     atomicBatches: true,
     // JSONB cannot hold U+0000, so this document fails its batch inside the database.
@@ -21,7 +32,10 @@ for (const target of postgresTargets()) {
     let store: PostgresReadStore;
     beforeAll(async () => {
       databaseUrl = await createTestDatabase(target.adminUrl, 'read_store_plans');
-      store = await PostgresReadStore.open({ connectionString: databaseUrl, indexes: contractIndexes });
+      store = await PostgresReadStore.open({
+        connectionString: databaseUrl,
+        indexes: contractIndexes,
+      });
     });
     afterAll(async () => {
       await store.close();
@@ -43,10 +57,21 @@ for (const target of postgresTargets()) {
         },
       }));
       for (let i = 0; i < documents.length; i += 5_000) {
-        await store.commitBatch({ projection, version: 1, documents: documents.slice(i, i + 5_000), position: position(1) });
+        await store.commitBatch({
+          projection,
+          version: 1,
+          documents: documents.slice(i, i + 5_000),
+          position: position(1),
+        });
       }
       await store.activateVersion(projection, 1);
-      const { items, total } = await store.find(projection, divisions, { where: { parentCode: 'p7' }, sortBy: 'disbursedFen', direction: 'desc', limit: 10, offset: 10 });
+      const { items, total } = await store.find(projection, divisions, {
+        where: { parentCode: 'p7' },
+        sortBy: 'disbursedFen',
+        direction: 'desc',
+        limit: 10,
+        offset: 10,
+      });
       expect(total).toBe(50);
       expect(items).toHaveLength(10);
 
@@ -54,20 +79,36 @@ for (const target of postgresTargets()) {
       await client.connect();
       try {
         await client.query('ANALYZE');
-        const { rows } = await client.query<{ table_name: string }>('SELECT table_name FROM read_collections');
+        const { rows } = await client.query<{ table_name: string }>(
+          'SELECT table_name FROM read_collections',
+        );
         const types = declaredFieldTypes(normalizeIndexes(contractIndexes), projection, divisions);
         const plan = async (query: FindQuery) => {
           const statement = findStatement(rows[0].table_name, normalizeFindQuery(query), types);
           const explained = await client.query(`EXPLAIN ${statement.text}`, statement.values);
           return explained.rows.map((row) => row['QUERY PLAN'] as string).join('\n');
         };
-        const children = await plan({ where: { parentCode: 'p7' }, sortBy: 'disbursedFen', direction: 'desc', limit: 10, offset: 10 });
+        const children = await plan({
+          where: { parentCode: 'p7' },
+          sortBy: 'disbursedFen',
+          direction: 'desc',
+          limit: 10,
+          offset: 10,
+        });
         expect(children).toMatch(/Index Scan Backward using/);
         expect(children).not.toMatch(/Sort|Seq Scan/);
-        const nested = await plan({ where: { parentCode: 'p7' }, sortBy: 'sort.disbursedFen', limit: 10 });
+        const nested = await plan({
+          where: { parentCode: 'p7' },
+          sortBy: 'sort.disbursedFen',
+          limit: 10,
+        });
         expect(nested).toMatch(/Index Scan using/);
         expect(nested).not.toMatch(/Sort|Seq Scan/);
-        const holding = await plan({ where: { holdsMoney: true, code: { prefix: 'd12' } }, sortBy: 'code', limit: 10 });
+        const holding = await plan({
+          where: { holdsMoney: true, code: { prefix: 'd12' } },
+          sortBy: 'code',
+          limit: 10,
+        });
         expect(holding).toMatch(/Index/);
         expect(holding).not.toMatch(/Seq Scan/);
         const prefix = await plan({ where: { code: { prefix: 'd123' } }, limit: 10 });

@@ -15,7 +15,10 @@ const guardedPath = '/api/v1/divisions/530325';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
+    );
   return value;
 }
 
@@ -61,7 +64,11 @@ function expectUnauthorized(response: request.Response, type: string, detail: Re
   expect(response.status).toBe(401);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="sunlight"/);
-  expect(response.body).toMatchObject({ type: `https://sunlight.example/problems/${type}`, status: 401, instance: guardedPath });
+  expect(response.body).toMatchObject({
+    type: `https://sunlight.example/problems/${type}`,
+    status: 401,
+    instance: guardedPath,
+  });
   expect(response.body.detail).toMatch(detail);
 }
 
@@ -87,9 +94,13 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
   });
 
   it('a token signed with another key → 401 invalid-token naming the signature', async () => {
-    const forged = signAccessToken('not-the-server-key'.padEnd(48, 'y'), { actor: { id: 'mallory', role: 'admin', division: '53' } });
+    const forged = signAccessToken('not-the-server-key'.padEnd(48, 'y'), {
+      actor: { id: 'mallory', role: 'admin', division: '53' },
+    });
 
-    const response = await request(server).get(guardedPath).set('Authorization', `Bearer ${forged}`);
+    const response = await request(server)
+      .get(guardedPath)
+      .set('Authorization', `Bearer ${forged}`);
 
     expectUnauthorized(response, 'invalid-token', /signature does not match/);
     expect(response.headers['www-authenticate']).toContain('error="invalid_token"');
@@ -102,19 +113,25 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
       nowMs: Date.now() - 10 * 3600 * 1000,
     });
 
-    const response = await request(server).get(guardedPath).set('Authorization', `Bearer ${expired}`);
+    const response = await request(server)
+      .get(guardedPath)
+      .set('Authorization', `Bearer ${expired}`);
 
     expectUnauthorized(response, 'token-expired', /expired at \d{4}-\d\d-\d\dT/);
   });
 
   it('a non-Bearer Authorization header → 401 invalid-token', async () => {
-    const response = await request(server).get(guardedPath).set('Authorization', 'Basic dTE6cGFzc3dvcmQ=');
+    const response = await request(server)
+      .get(guardedPath)
+      .set('Authorization', 'Basic dTE6cGFzc3dvcmQ=');
 
     expectUnauthorized(response, 'invalid-token', /Bearer <token>/);
   });
 
   it('a correctly signed token for an unknown division → 401 invalid-token naming the division', async () => {
-    const token = signAccessToken(jwtSecret, { actor: { id: 'u1', role: 'finance', division: '539999' } });
+    const token = signAccessToken(jwtSecret, {
+      actor: { id: 'u1', role: 'finance', division: '539999' },
+    });
 
     const response = await request(server).get(guardedPath).set('Authorization', `Bearer ${token}`);
 
@@ -122,9 +139,22 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
   });
 
   it('a token printed by `sunlight token` → 200', async () => {
-    const token = await cliToken({ JWT_SECRET: jwtSecret }, '--user', 'u1', '--role', 'commission', '--division', '530325', '--name', '张三');
+    const token = await cliToken(
+      { JWT_SECRET: jwtSecret },
+      '--user',
+      'u1',
+      '--role',
+      'commission',
+      '--division',
+      '530325',
+      '--name',
+      '张三',
+    );
 
-    const response = await request(server).get(guardedPath).set('Authorization', `Bearer ${token}`).expect(200);
+    const response = await request(server)
+      .get(guardedPath)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
 
     expect(response.body).toMatchObject({ code: '530325', name: '富源县' });
   });
@@ -135,12 +165,20 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
     await request(server).get('/docs').redirects(1).expect(200);
     const docs = await request(server).get('/docs-json').expect(200);
     expect(docs.body.paths).toHaveProperty('/health');
-    expect(docs.body.paths).toHaveProperty(['/api/v1/divisions/{code}', 'get', 'security'], [{ bearer: [] }]);
+    expect(docs.body.paths).toHaveProperty(
+      ['/api/v1/divisions/{code}', 'get', 'security'],
+      [{ bearer: [] }],
+    );
   });
 
   it('the API lives under /api/v1: the unprefixed path is an unknown route', async () => {
-    const token = signAccessToken(jwtSecret, { actor: { id: 'u1', role: 'finance', division: '530325' } });
-    await request(server).get('/divisions/530325').set('Authorization', `Bearer ${token}`).expect(404);
+    const token = signAccessToken(jwtSecret, {
+      actor: { id: 'u1', role: 'finance', division: '530325' },
+    });
+    await request(server)
+      .get('/divisions/530325')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(404);
     await request(server).get('/api/v1/health').expect(404);
   });
 });
@@ -160,13 +198,34 @@ describe('authentication over HTTP (embedded default: no JWT_SECRET)', () => {
   });
 
   it('a token from `sunlight token` on the same SUNLIGHT_DATA_DIR → 200, one from elsewhere → 401', async () => {
-    const token = await cliToken({ SUNLIGHT_DATA_DIR: dataDir }, '--user', 'u1', '--role', 'finance', '--division', '530325');
+    const token = await cliToken(
+      { SUNLIGHT_DATA_DIR: dataDir },
+      '--user',
+      'u1',
+      '--role',
+      'finance',
+      '--division',
+      '530325',
+    );
     const otherDir = await mkdtemp(path.join(tmpdir(), 'sunlight-auth-e2e-other-'));
-    const foreign = await cliToken({ SUNLIGHT_DATA_DIR: otherDir }, '--user', 'u1', '--role', 'finance', '--division', '530325');
+    const foreign = await cliToken(
+      { SUNLIGHT_DATA_DIR: otherDir },
+      '--user',
+      'u1',
+      '--role',
+      'finance',
+      '--division',
+      '530325',
+    );
     await rm(otherDir, { recursive: true, force: true });
 
-    await request(app!.getHttpServer()).get(guardedPath).set('Authorization', `Bearer ${token}`).expect(200);
-    const refused = await request(app!.getHttpServer()).get(guardedPath).set('Authorization', `Bearer ${foreign}`);
+    await request(app!.getHttpServer())
+      .get(guardedPath)
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    const refused = await request(app!.getHttpServer())
+      .get(guardedPath)
+      .set('Authorization', `Bearer ${foreign}`);
     expectUnauthorized(refused, 'invalid-token', /signature does not match/);
   });
 });

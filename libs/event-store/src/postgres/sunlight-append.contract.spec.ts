@@ -6,7 +6,11 @@
  * per-append results, positions and chain, whatever the timing of the store's group commit.
  */
 import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../../test/support/test-database';
 import { validateAppend } from '../append-validation';
 import type { EventToAppend, ExpectedRevision } from '../event-store.port';
 import { newEvent } from '../testing/event-store.contract';
@@ -54,7 +58,9 @@ for (const target of postgresTargets()) {
       return rows.map((row) => ({ ...row, item: Number(row.item) }));
     };
     const head = async (): Promise<number> => {
-      const { rows } = await app.query<{ head: string | null }>('SELECT max(position) AS head FROM events');
+      const { rows } = await app.query<{ head: string | null }>(
+        'SELECT max(position) AS head FROM events',
+      );
       return Number(rows[0].head ?? 0);
     };
     const streamOf = async (stream: string) => {
@@ -62,11 +68,17 @@ for (const target of postgresTargets()) {
         'SELECT position, revision, event_id FROM events WHERE stream_name = $1 ORDER BY revision',
         [stream],
       );
-      return rows.map((row) => ({ position: Number(row.position), revision: Number(row.revision), eventId: row.event_id }));
+      return rows.map((row) => ({
+        position: Number(row.position),
+        revision: Number(row.revision),
+        eventId: row.event_id,
+      }));
     };
 
     it('writes distinct new streams in call order, with gapless positions and revisions', async () => {
-      await store.appendToStream('pool-a.53', [newEvent('Seed')], { expectedRevision: 'no_stream' });
+      await store.appendToStream('pool-a.53', [newEvent('Seed')], {
+        expectedRevision: 'no_stream',
+      });
       const start = await head();
       const b = [newEvent('B1'), newEvent('B2'), newEvent('B3')];
       const rows = await call([
@@ -77,12 +89,37 @@ for (const target of postgresTargets()) {
       const recordedAt = rows[0].recorded_at;
       expect(recordedAt).toBeInstanceOf(Date);
       expect(rows).toEqual([
-        { item: 1, result: 'ok', last_revision: '1', last_position: String(start + 1), actual_revision: '0', recorded_at: recordedAt },
-        { item: 2, result: 'ok', last_revision: '2', last_position: String(start + 4), actual_revision: null, recorded_at: recordedAt },
-        { item: 3, result: 'ok', last_revision: '0', last_position: String(start + 5), actual_revision: null, recorded_at: recordedAt },
+        {
+          item: 1,
+          result: 'ok',
+          last_revision: '1',
+          last_position: String(start + 1),
+          actual_revision: '0',
+          recorded_at: recordedAt,
+        },
+        {
+          item: 2,
+          result: 'ok',
+          last_revision: '2',
+          last_position: String(start + 4),
+          actual_revision: null,
+          recorded_at: recordedAt,
+        },
+        {
+          item: 3,
+          result: 'ok',
+          last_revision: '0',
+          last_position: String(start + 5),
+          actual_revision: null,
+          recorded_at: recordedAt,
+        },
       ]);
       expect(await streamOf('pool-b.53')).toEqual(
-        b.map((event, index) => ({ position: start + 2 + index, revision: index, eventId: event.eventId })),
+        b.map((event, index) => ({
+          position: start + 2 + index,
+          revision: index,
+          eventId: event.eventId,
+        })),
       );
       expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
     });
@@ -97,7 +134,15 @@ for (const target of postgresTargets()) {
         ['pool-d.53x', [newEvent('G1')], 5n],
         ['pool-h.53', [newEvent('H1')], 'no_stream'],
       ]);
-      expect(rows.map((row) => [row.item, row.result, row.last_position, row.actual_revision, row.recorded_at !== null])).toEqual([
+      expect(
+        rows.map((row) => [
+          row.item,
+          row.result,
+          row.last_position,
+          row.actual_revision,
+          row.recorded_at !== null,
+        ]),
+      ).toEqual([
         [1, 'wrong_version', null, '0', false],
         [2, 'ok', String(start + 2), null, true],
         [3, 'wrong_version', null, null, false],
@@ -148,7 +193,9 @@ for (const target of postgresTargets()) {
       const before = { ...store.appendCalls };
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, index) =>
-          store.appendToStream(`pool-group-${index}.53`, [newEvent('Grouped')], { expectedRevision: 'no_stream' }),
+          store.appendToStream(`pool-group-${index}.53`, [newEvent('Grouped')], {
+            expectedRevision: 'no_stream',
+          }),
         ),
       );
       // The first goes out at once; the other seven wait for it and share the next call.
@@ -160,19 +207,30 @@ for (const target of postgresTargets()) {
     });
 
     it('tells each caller its events as recorded, the same as a reader sees them; a repeat is not told', async () => {
-      const events = [newEvent('R1', { amountFen: '180000', 名: '富源县' }), newEvent('R2', { nested: { list: [1, 'two'] } })];
+      const events = [
+        newEvent('R1', { amountFen: '180000', 名: '富源县' }),
+        newEvent('R2', { nested: { list: [1, 'two'] } }),
+      ];
       const [first, second, alone] = await Promise.all([
         store.appendToStream('pool-r.53', events, { expectedRevision: 'no_stream' }),
         store.appendToStream('pool-s.53', [newEvent('S1')], { expectedRevision: 'any' }),
-        store.appendToStream('pool-r2.53', [newEvent('R2-alone')], { expectedRevision: 'no_stream' }),
+        store.appendToStream('pool-r2.53', [newEvent('R2-alone')], {
+          expectedRevision: 'no_stream',
+        }),
       ]);
-      for (const [stream, result] of [['pool-r.53', first], ['pool-s.53', second], ['pool-r2.53', alone]] as const) {
+      for (const [stream, result] of [
+        ['pool-r.53', first],
+        ['pool-s.53', second],
+        ['pool-r2.53', alone],
+      ] as const) {
         const read = [];
         for await (const event of store.readStream(stream)) read.push(event);
         expect(result.recorded).toEqual(read);
         expect(result.position).toBe(read[read.length - 1].position);
       }
-      const repeat = await store.appendToStream('pool-r.53', events, { expectedRevision: 'no_stream' });
+      const repeat = await store.appendToStream('pool-r.53', events, {
+        expectedRevision: 'no_stream',
+      });
       expect(repeat.position).toBe(first.position);
       expect(repeat.recorded).toBeUndefined();
     });
@@ -193,11 +251,16 @@ for (const target of postgresTargets()) {
         const before = { ...store.appendCalls };
         const [first, poisoned, neighbour] = await Promise.allSettled([
           store.appendToStream('pool-t.53', [newEvent('T1')], { expectedRevision: 'no_stream' }),
-          store.appendToStream('pool-u.53', [newEvent('Poison')], { expectedRevision: 'no_stream' }),
+          store.appendToStream('pool-u.53', [newEvent('Poison')], {
+            expectedRevision: 'no_stream',
+          }),
           store.appendToStream('pool-v.53', [newEvent('V1')], { expectedRevision: 'no_stream' }),
         ]);
         expect(first.status).toBe('fulfilled');
-        expect(poisoned).toMatchObject({ status: 'rejected', reason: { message: 'poisoned event refused' } });
+        expect(poisoned).toMatchObject({
+          status: 'rejected',
+          reason: { message: 'poisoned event refused' },
+        });
         expect(neighbour.status).toBe('fulfilled');
         // The first alone, the failed call of the other two, then each of them again.
         expect(store.appendCalls.calls - before.calls).toBe(4);
@@ -222,18 +285,32 @@ for (const target of postgresTargets()) {
       expect(rows.map((row) => row.result)).toEqual(['ok', 'ok']);
       const read = [];
       for await (const event of store.readStream('pool-p.53')) read.push(event);
-      expect(read.map((event) => [event.data, event.metadata])).toEqual(tricky.map((event) => [event.data, event.metadata]));
+      expect(read.map((event) => [event.data, event.metadata])).toEqual(
+        tricky.map((event) => [event.data, event.metadata]),
+      );
       expect((await verifyPostgresLog({ connectionString: databaseUrl })).ok).toBe(true);
     });
 
     it('refuses a call whose binary arrays are cut short or malformed, and writes nothing', async () => {
-      const append = validateAppend('pool-w.53', [newEvent('W1'), newEvent('W2')], { expectedRevision: 'no_stream' });
+      const append = validateAppend('pool-w.53', [newEvent('W1'), newEvent('W2')], {
+        expectedRevision: 'no_stream',
+      });
       const start = await head();
-      const parameters = appendCallParameters([{ append, expected: 'no_stream' }, { append: validateAppend('pool-w2.53', [newEvent('W3')], { expectedRevision: 'no_stream' }), expected: 'no_stream' }]);
+      const parameters = appendCallParameters([
+        { append, expected: 'no_stream' },
+        {
+          append: validateAppend('pool-w2.53', [newEvent('W3')], { expectedRevision: 'no_stream' }),
+          expected: 'no_stream',
+        },
+      ]);
       const metadataOfTwo = binaryTextArray(['{}', '{}']);
-      await expect(app.query(appendSql, [...parameters.slice(0, 8), metadataOfTwo])).rejects.toThrow(/null value/);
+      await expect(
+        app.query(appendSql, [...parameters.slice(0, 8), metadataOfTwo]),
+      ).rejects.toThrow(/null value/);
       const truncated = (parameters[7] as Buffer).subarray(0, (parameters[7] as Buffer).length - 1);
-      await expect(app.query(appendSql, [...parameters.slice(0, 7), truncated, parameters[8]])).rejects.toThrow(/insufficient data/);
+      await expect(
+        app.query(appendSql, [...parameters.slice(0, 7), truncated, parameters[8]]),
+      ).rejects.toThrow(/insufficient data/);
       expect(await head()).toBe(start);
     });
 
@@ -267,7 +344,11 @@ for (const target of postgresTargets()) {
        * Calls `stream`'s original again with `expected`, beside a new append to `neighbour`, while
        * the original is written but not committed; commits it once the call waits for the lock.
        */
-      const repeatWhileOriginalCommits = async (stream: string, expected: ExpectedRevision, neighbour: string) => {
+      const repeatWhileOriginalCommits = async (
+        stream: string,
+        expected: ExpectedRevision,
+        neighbour: string,
+      ) => {
         const original = [newEvent('Original')];
         const start = await head();
         await holdOriginal(stream, original);
@@ -282,7 +363,11 @@ for (const target of postgresTargets()) {
       };
 
       it('answers a repeat refused for its expectation as a duplicate, after looking again under the lock', async () => {
-        const { start, racing } = await repeatWhileOriginalCommits('pool-x.53', 'no_stream', 'pool-y.53');
+        const { start, racing } = await repeatWhileOriginalCommits(
+          'pool-x.53',
+          'no_stream',
+          'pool-y.53',
+        );
         expect((await racing).map((row) => [row.result, row.last_position])).toEqual([
           ['duplicate', String(start + 1)],
           ['ok', String(start + 2)],
@@ -291,8 +376,15 @@ for (const target of postgresTargets()) {
       });
 
       it('fails a call whose expectations hold on the unique index, and it writes nothing', async () => {
-        const { start, racing } = await repeatWhileOriginalCommits('pool-x2.53', 'any', 'pool-y2.53');
-        await expect(racing).rejects.toMatchObject({ code: '23505', constraint: 'events_stream_event_id_key' });
+        const { start, racing } = await repeatWhileOriginalCommits(
+          'pool-x2.53',
+          'any',
+          'pool-y2.53',
+        );
+        await expect(racing).rejects.toMatchObject({
+          code: '23505',
+          constraint: 'events_stream_event_id_key',
+        });
         expect(await head()).toBe(start + 1);
         expect(await streamOf('pool-x2.53')).toHaveLength(1);
         expect(await streamOf('pool-y2.53')).toEqual([]);
@@ -303,14 +395,24 @@ for (const target of postgresTargets()) {
         await holdOriginal('pool-z.53', original);
         const before = { ...store.appendCalls };
         // The first append goes out alone; the next two travel together once 100 events wait.
-        const alone = store.appendToStream('pool-z-alone.53', [newEvent('A1')], { expectedRevision: 'no_stream' });
-        const repeat = store.appendToStream('pool-z.53', original, { expectedRevision: 'any' });
-        const neighbour = store.appendToStream('pool-z-big.53', Array.from({ length: 100 }, () => newEvent('B')), {
+        const alone = store.appendToStream('pool-z-alone.53', [newEvent('A1')], {
           expectedRevision: 'no_stream',
         });
+        const repeat = store.appendToStream('pool-z.53', original, { expectedRevision: 'any' });
+        const neighbour = store.appendToStream(
+          'pool-z-big.53',
+          Array.from({ length: 100 }, () => newEvent('B')),
+          {
+            expectedRevision: 'no_stream',
+          },
+        );
         await lockWaiters(2);
         await holder.query('COMMIT');
-        const [aloneResult, repeatResult, neighbourResult] = await Promise.all([alone, repeat, neighbour]);
+        const [aloneResult, repeatResult, neighbourResult] = await Promise.all([
+          alone,
+          repeat,
+          neighbour,
+        ]);
         const [originalRow] = await streamOf('pool-z.53');
         expect(repeatResult.position).toBe(encodePosition(originalRow.position));
         expect(repeatResult.recorded).toBeUndefined();
@@ -328,7 +430,9 @@ for (const target of postgresTargets()) {
       await call([['pool-m.53', [earlier], 'no_stream']]);
       const start = await head();
       const overlapping: Append = ['pool-m.53', [earlier, newEvent('M2')], 'any'];
-      await expect(call([['pool-n.53', [newEvent('N1')], 'no_stream'], overlapping])).rejects.toMatchObject({
+      await expect(
+        call([['pool-n.53', [newEvent('N1')], 'no_stream'], overlapping]),
+      ).rejects.toMatchObject({
         code: '23505',
         constraint: 'events_stream_event_id_key',
       });

@@ -8,7 +8,8 @@ import { MongoReadStore } from './mongodb-read-store';
 for (const target of mongoTargets()) {
   describeReadStoreContract(target.label, {
     createDatabase: async () => `sunlight_test_rs_${randomBytes(4).toString('hex')}`,
-    openStore: (databaseName, indexes) => MongoReadStore.open({ url: target.url, databaseName, indexes }),
+    openStore: (databaseName, indexes) =>
+      MongoReadStore.open({ url: target.url, databaseName, indexes }),
     dropDatabase: async (databaseName) => {
       const client = new MongoClient(target.url);
       try {

@@ -9,7 +9,10 @@ const jwtSecret = 'divisions-e2e-secret-'.padEnd(48, 'z');
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
+    );
   return value;
 }
 
@@ -18,7 +21,8 @@ describe('divisions over HTTP', () => {
   let server: ReturnType<NestExpressApplication['getHttpServer']>;
   const villageStaff = `Bearer ${signAccessToken(jwtSecret, { actor: { id: 'v1', role: 'village_staff', division: '530325' } })}`;
 
-  const get = (path: string, authorization = villageStaff) => request(server).get(path).set('Authorization', authorization);
+  const get = (path: string, authorization = villageStaff) =>
+    request(server).get(path).set('Authorization', authorization);
 
   beforeAll(async () => {
     const config = loadAppConfig({
@@ -55,7 +59,13 @@ describe('divisions over HTTP', () => {
 
   it('GET /api/v1/divisions/53 → the province, with no parent and no ancestors', async () => {
     const response = await get('/api/v1/divisions/53').expect(200);
-    expect(response.body).toEqual({ code: '53', name: '云南省', level: 'province', parentCode: null, ancestors: [] });
+    expect(response.body).toEqual({
+      code: '53',
+      name: '云南省',
+      level: 'province',
+      parentCode: null,
+      ancestors: [],
+    });
   });
 
   it("GET /api/v1/divisions/5303/children → 曲靖市's nine counties in code order, 530325 富源县 among them", async () => {
@@ -63,15 +73,31 @@ describe('divisions over HTTP', () => {
 
     expect(response.body.code).toBe('5303');
     expect(response.body.children.map((child: { code: string }) => child.code)).toEqual([
-      '530302', '530303', '530304', '530322', '530323', '530324', '530325', '530326', '530381',
+      '530302',
+      '530303',
+      '530304',
+      '530322',
+      '530323',
+      '530324',
+      '530325',
+      '530326',
+      '530381',
     ]);
-    expect(response.body.children).toContainEqual({ code: '530325', name: '富源县', level: 'county' });
+    expect(response.body.children).toContainEqual({
+      code: '530325',
+      name: '富源县',
+      level: 'county',
+    });
   });
 
   it('GET children of a county → its townships, each one level down', async () => {
     const response = await get('/api/v1/divisions/530325/children').expect(200);
     expect(response.body.children.length).toBeGreaterThan(0);
-    for (const child of response.body.children) expect(child).toMatchObject({ code: expect.stringMatching(/^530325\d{3}$/), level: 'township' });
+    for (const child of response.body.children)
+      expect(child).toMatchObject({
+        code: expect.stringMatching(/^530325\d{3}$/),
+        level: 'township',
+      });
   });
 
   it('every token role may read divisions, whatever its jurisdiction', async () => {
@@ -81,28 +107,40 @@ describe('divisions over HTTP', () => {
     }
   });
 
-  it.each(['/api/v1/divisions/539999', '/api/v1/divisions/539999/children', '/api/v1/divisions/530325100201-7'])(
-    'GET %s → 404 problem+json naming the code',
-    async (path) => {
-      const response = await get(path).expect(404);
-      const code = path.split('/')[4];
+  it.each([
+    '/api/v1/divisions/539999',
+    '/api/v1/divisions/539999/children',
+    '/api/v1/divisions/530325100201-7',
+  ])('GET %s → 404 problem+json naming the code', async (path) => {
+    const response = await get(path).expect(404);
+    const code = path.split('/')[4];
 
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ type: 'https://sunlight.example/problems/unknown-division', status: 404, title: 'No such division' });
-      expect(response.body.detail).toContain(`code ${code}`);
-    },
-  );
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      type: 'https://sunlight.example/problems/unknown-division',
+      status: 404,
+      title: 'No such division',
+    });
+    expect(response.body.detail).toContain(`code ${code}`);
+  });
 
-  it.each(['/api/v1/divisions/fuyuan', '/api/v1/divisions/53032', '/api/v1/divisions/530325-1/children', '/api/v1/divisions/530325100201-0'])(
-    'GET %s → 400 problem+json naming the field code',
-    async (path) => {
-      const response = await get(path).expect(400);
+  it.each([
+    '/api/v1/divisions/fuyuan',
+    '/api/v1/divisions/53032',
+    '/api/v1/divisions/530325-1/children',
+    '/api/v1/divisions/530325100201-0',
+  ])('GET %s → 400 problem+json naming the field code', async (path) => {
+    const response = await get(path).expect(400);
 
-      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(response.body).toMatchObject({ type: 'https://sunlight.example/problems/validation-failed', status: 400 });
-      expect(response.body.errors).toEqual([{ field: 'code', message: expect.stringContaining('must be a division code') }]);
-    },
-  );
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({
+      type: 'https://sunlight.example/problems/validation-failed',
+      status: 400,
+    });
+    expect(response.body.errors).toEqual([
+      { field: 'code', message: expect.stringContaining('must be a division code') },
+    ]);
+  });
 
   it('without a token → 401', async () => {
     await request(server).get('/api/v1/divisions/530325').expect(401);
@@ -112,8 +150,13 @@ describe('divisions over HTTP', () => {
   it('the OpenAPI document lists both routes under the divisions tag', async () => {
     const response = await request(server).get('/docs-json').expect(200);
 
-    expect(response.body.paths['/api/v1/divisions/{code}'].get).toMatchObject({ tags: ['divisions'], summary: expect.stringContaining('行政区划') });
-    expect(response.body.paths['/api/v1/divisions/{code}/children'].get).toMatchObject({ tags: ['divisions'] });
+    expect(response.body.paths['/api/v1/divisions/{code}'].get).toMatchObject({
+      tags: ['divisions'],
+      summary: expect.stringContaining('行政区划'),
+    });
+    expect(response.body.paths['/api/v1/divisions/{code}/children'].get).toMatchObject({
+      tags: ['divisions'],
+    });
     expect(response.body.components.schemas.DivisionDto.properties.name.example).toBe('富源县');
   });
 });

@@ -58,7 +58,12 @@ const people: readonly Actor[] = [
 ];
 const bank: Actor = { id: 'system:bank-gateway', role: 'system', division: '' };
 const beneficiaries: readonly Beneficiary[] = [
-  { kind: 'household', id: 'household-5303251000010001', name: '张三', bankAccount: '6228480000000000001' },
+  {
+    kind: 'household',
+    id: 'household-5303251000010001',
+    name: '张三',
+    bankAccount: '6228480000000000001',
+  },
   { kind: 'person', id: 'person-5303251000010002', name: '李四', idNumber: '53032519800101001X' },
   { kind: 'project', id: 'project-fy-road-01', name: '富源县村道硬化一期' },
 ];
@@ -119,11 +124,25 @@ type Op =
       readonly beneficiary: number;
       readonly linked: boolean;
     }
-  | { readonly kind: 'approve'; readonly target: DisbursementPick; readonly byRequester: boolean; readonly approver: number }
+  | {
+      readonly kind: 'approve';
+      readonly target: DisbursementPick;
+      readonly byRequester: boolean;
+      readonly approver: number;
+    }
   | { readonly kind: 'reject'; readonly target: DisbursementPick; readonly rejecter: number }
-  | { readonly kind: 'settle'; readonly target: DisbursementPick; readonly outcome: 'paid' | 'failed' }
+  | {
+      readonly kind: 'settle';
+      readonly target: DisbursementPick;
+      readonly outcome: 'paid' | 'failed';
+    }
   | { readonly kind: 'reverse'; readonly target: DisbursementPick }
-  | { readonly kind: 'recover'; readonly target: DisbursementPick; readonly sharePermille: number; readonly exceed: boolean }
+  | {
+      readonly kind: 'recover';
+      readonly target: DisbursementPick;
+      readonly sharePermille: number;
+      readonly exceed: boolean;
+    }
   | { readonly kind: 'resend'; readonly n: number; readonly sameCommandId: boolean }
   | { readonly kind: 'conflict'; readonly n: number; readonly otherKind: boolean };
 
@@ -142,11 +161,17 @@ type Step =
 
 /** True once in `outOf` draws. */
 const oneIn = (outOf: number) =>
-  fc.oneof({ weight: outOf - 1, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+  fc.oneof(
+    { weight: outOf - 1, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
+  );
 const mostly = (outOf: number) => oneIn(outOf).map((rare) => !rare);
 const kind = <K extends string>(name: K) => fc.constant(name);
 const poolPick: fc.Arbitrary<PoolPick> = fc.record({ funded: mostly(5), n: fc.nat(99) });
-const disbursementPick: fc.Arbitrary<DisbursementPick> = fc.record({ n: fc.nat(99), anyStatus: oneIn(6) });
+const disbursementPick: fc.Arbitrary<DisbursementPick> = fc.record({
+  n: fc.nat(99),
+  anyStatus: oneIn(6),
+});
 const sharePermille = fc.integer({ min: 1, max: 1000 });
 const person = fc.nat(people.length - 1);
 const settlement = fc.oneof(
@@ -178,13 +203,41 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       linked: fc.boolean(),
     }),
   },
-  { weight: 5, arbitrary: fc.record({ kind: kind('approve'), target: disbursementPick, byRequester: oneIn(5), approver: person }) },
-  { weight: 1, arbitrary: fc.record({ kind: kind('reject'), target: disbursementPick, rejecter: person }) },
-  { weight: 4, arbitrary: fc.record({ kind: kind('settle'), target: disbursementPick, outcome: settlement }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: kind('approve'),
+      target: disbursementPick,
+      byRequester: oneIn(5),
+      approver: person,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: kind('reject'), target: disbursementPick, rejecter: person }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: kind('settle'), target: disbursementPick, outcome: settlement }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: kind('reverse'), target: disbursementPick }) },
-  { weight: 3, arbitrary: fc.record({ kind: kind('recover'), target: disbursementPick, sharePermille, exceed: oneIn(5) }) },
-  { weight: 3, arbitrary: fc.record({ kind: kind('resend'), n: fc.nat(999), sameCommandId: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ kind: kind('conflict'), n: fc.nat(999), otherKind: oneIn(3) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: kind('recover'),
+      target: disbursementPick,
+      sharePermille,
+      exceed: oneIn(5),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: kind('resend'), n: fc.nat(999), sameCommandId: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: kind('conflict'), n: fc.nat(999), otherKind: oneIn(3) }),
+  },
 );
 const batchOp: fc.Arbitrary<BatchOp> = fc.oneof(
   { weight: 5, arbitrary: op },
@@ -199,7 +252,10 @@ const step: fc.Arbitrary<Step> = fc.noShrink(
       arbitrary: fc.record({
         mode: kind('batch'),
         focus: poolPick,
-        ops: fc.array(fc.record({ op: batchOp, onFocus: mostly(4) }), { minLength: 2, maxLength: batchSizeMax }),
+        ops: fc.array(fc.record({ op: batchOp, onFocus: mostly(4) }), {
+          minLength: 2,
+          maxLength: batchSizeMax,
+        }),
       }),
     },
   ),
@@ -245,7 +301,13 @@ interface HistoryEntry {
 }
 
 /** Commands that start a new transfer, whose transferId a conflict may reuse. */
-const newTransferTypes = ['AppropriateFunds', 'SendAllocation', 'RequestDisbursement', 'ReverseTransfer', 'RecoverFunds'] as const;
+const newTransferTypes = [
+  'AppropriateFunds',
+  'SendAllocation',
+  'RequestDisbursement',
+  'ReverseTransfer',
+  'RecoverFunds',
+] as const;
 type NewTransferCommand = Extract<PoolCommand, { type: (typeof newTransferTypes)[number] }>;
 
 function isNewTransfer(command: PoolCommand): command is NewTransferCommand {
@@ -272,7 +334,11 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
 
   beforeAll(async () => {
     const registry = loadDivisionRegistry();
-    for (const parent of tree) children.set(parent, tree.filter((child) => registry.isDirectChild(parent, child)));
+    for (const parent of tree)
+      children.set(
+        parent,
+        tree.filter((child) => registry.isDirectChild(parent, child)),
+      );
     // The shape the generator relies on; a change to the registry data should fail here, not as noise below.
     expect(Object.fromEntries(children)).toEqual({
       '53': ['5303', '5301'],
@@ -285,9 +351,18 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     });
     databaseUrl = await createTestDatabase(process.env.SUNLIGHT_TEST_PG_ADMIN_URL!, 'ledger_prop');
     store = await PostgresEventStore.open({ connectionString: databaseUrl, pollIntervalMs: 100 });
-    runner = new PoolCommandRunner(store, new PostgresSnapshotStore(store.pool), new PostgresTransferIndex(store.pool));
+    runner = new PoolCommandRunner(
+      store,
+      new PostgresSnapshotStore(store.pool),
+      new PostgresTransferIndex(store.pool),
+    );
     fundLines = new FundLineRunner(store, runner);
-    processor = new FundsProcessor(store, new PostgresProcessorCheckpoints(store.pool), runner, fundLines);
+    processor = new FundsProcessor(
+      store,
+      new PostgresProcessorCheckpoints(store.pool),
+      runner,
+      fundLines,
+    );
     processor.start();
   });
 
@@ -301,7 +376,10 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
   async function viewPool(fundId: string, division: string): Promise<PoolView> {
     const { state, revision } = await runner.state(fundId, division);
     const streamName = `pool-${fundId}.${division}`;
-    const events = revision === undefined ? [] : await collect(store.readStream(streamName, { maxCount: Number(revision) + 1 }));
+    const events =
+      revision === undefined
+        ? []
+        : await collect(store.readStream(streamName, { maxCount: Number(revision) + 1 }));
     return { division, state, revision, events };
   }
 
@@ -310,9 +388,14 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
    * meanwhile, and it only moves money from in transit into a child's balance, so each pool's
    * state and its own received events, taken together, see that move on one side or the other.
    */
-  async function observe(fundId: string, appropriationFen: bigint, where: string): Promise<LedgerView> {
+  async function observe(
+    fundId: string,
+    appropriationFen: bigint,
+    where: string,
+  ): Promise<LedgerView> {
     const pools = new Map<string, PoolView>();
-    for (const view of await Promise.all(tree.map((division) => viewPool(fundId, division)))) pools.set(view.division, view);
+    for (const view of await Promise.all(tree.map((division) => viewPool(fundId, division))))
+      pools.set(view.division, view);
 
     const sent = new Map<string, { from: string; to: string; amountFen: bigint }>();
     const received = new Map<string, { from: string; to: string; amountFen: bigint }>();
@@ -336,18 +419,37 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
         recoveredFen: state.recoveredFen,
         balanceFen: state.balanceFen,
       };
-      if (Object.entries(totals).some(([key, value]) => fromState[key as keyof typeof fromState] !== value)) {
-        throw new Error(`${where}: pool ${view.division} state ${show(fromState)} disagrees with its events ${show(totals)}`);
+      if (
+        Object.entries(totals).some(
+          ([key, value]) => fromState[key as keyof typeof fromState] !== value,
+        )
+      ) {
+        throw new Error(
+          `${where}: pool ${view.division} state ${show(fromState)} disagrees with its events ${show(totals)}`,
+        );
       }
       for (const event of view.events) {
         const { transferId, toDivisionCode, fromDivisionCode, amountFen } = event.data;
         if (event.type === 'AllocationSent') {
-          sent.set(transferId as string, { from: view.division, to: toDivisionCode as string, amountFen: fen(amountFen) });
+          sent.set(transferId as string, {
+            from: view.division,
+            to: toDivisionCode as string,
+            amountFen: fen(amountFen),
+          });
         } else if (event.type === 'AllocationReceived') {
-          received.set(transferId as string, { from: fromDivisionCode as string, to: view.division, amountFen: fen(amountFen) });
+          received.set(transferId as string, {
+            from: fromDivisionCode as string,
+            to: view.division,
+            amountFen: fen(amountFen),
+          });
         }
       }
-      heldFen += state.balanceFen + state.reservedFen + state.disbursedFen - state.reversedFen - state.recoveredFen;
+      heldFen +=
+        state.balanceFen +
+        state.reservedFen +
+        state.disbursedFen -
+        state.reversedFen -
+        state.recoveredFen;
     }
     for (const [transferId, arrival] of received) {
       const departure = sent.get(transferId);
@@ -357,7 +459,9 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
         departure.to === arrival.to &&
         departure.amountFen === arrival.amountFen;
       if (!matches) {
-        throw new Error(`${where}: AllocationReceived ${transferId} ${show(arrival)} matches no AllocationSent (${show(departure)})`);
+        throw new Error(
+          `${where}: AllocationReceived ${transferId} ${show(arrival)} matches no AllocationSent (${show(departure)})`,
+        );
       }
     }
     const inTransit = new Map<string, { to: string; amountFen: bigint }>();
@@ -384,7 +488,9 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
       const view = await observe(fundId, appropriationFen, 'after the run');
       if (view.inTransit.size === 0) return;
       if (Date.now() > deadline) {
-        throw new Error(`the relay did not deliver ${[...view.inTransit.keys()].join(', ')} within ${relayCatchUpMsMax} ms`);
+        throw new Error(
+          `the relay did not deliver ${[...view.inTransit.keys()].join(', ')} within ${relayCatchUpMsMax} ms`,
+        );
       }
       await sleep(50);
     }
@@ -399,14 +505,21 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     for (const event of all) {
       if (event.type === 'AllocationSent') sent.push(event);
       if (event.type === 'AllocationReceived') received.push(event);
-      if (event.type === 'DisbursementApproved' && event.data.approvedBy === event.data.requestedBy) {
-        throw new Error(`${event.data.requestedBy} approved their own disbursement ${event.data.transferId as string}`);
+      if (
+        event.type === 'DisbursementApproved' &&
+        event.data.approvedBy === event.data.requestedBy
+      ) {
+        throw new Error(
+          `${event.data.requestedBy} approved their own disbursement ${event.data.transferId as string}`,
+        );
       }
       if (event.streamName.startsWith('pool-')) {
         // Every event type records at most one fact per transfer in its pool, however often it was asked for.
         const key = `${event.streamName}|${event.type}|${event.data.transferId as string}`;
         if (onePerPool.has(key)) {
-          throw new Error(`${event.type} ${event.data.transferId as string} written twice in ${event.streamName}`);
+          throw new Error(
+            `${event.type} ${event.data.transferId as string} written twice in ${event.streamName}`,
+          );
         }
         onePerPool.add(key);
       }
@@ -419,20 +532,36 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
       s.data.toDivisionCode === r.data.divisionCode;
     for (const r of received) {
       const matches = sent.filter((s) => sameTransfer(s, r));
-      if (matches.length !== 1 || r.streamName !== `pool-${r.data.fundId as string}.${r.data.divisionCode as string}`) {
-        throw new Error(`AllocationReceived at ${r.position} in ${r.streamName} matches ${matches.length} AllocationSent`);
+      if (
+        matches.length !== 1 ||
+        r.streamName !== `pool-${r.data.fundId as string}.${r.data.divisionCode as string}`
+      ) {
+        throw new Error(
+          `AllocationReceived at ${r.position} in ${r.streamName} matches ${matches.length} AllocationSent`,
+        );
       }
-      if (!writtenByRelay(r)) throw new Error(`AllocationReceived at ${r.position} was not written by the relay`);
+      if (!writtenByRelay(r))
+        throw new Error(`AllocationReceived at ${r.position} was not written by the relay`);
     }
     for (const s of sent.filter((event) => event.data.fundId === fundId)) {
       const matches = received.filter((r) => sameTransfer(s, r));
-      if (matches.length !== 1) throw new Error(`AllocationSent at ${s.position} has ${matches.length} AllocationReceived`);
+      if (matches.length !== 1)
+        throw new Error(`AllocationSent at ${s.position} has ${matches.length} AllocationReceived`);
     }
-    const appropriations = all.filter((event) => event.type === 'FundsAppropriated' && event.data.fundId === fundId);
-    if (appropriations.length !== 1) throw new Error(`fund ${fundId} was appropriated ${appropriations.length} times`);
+    const appropriations = all.filter(
+      (event) => event.type === 'FundsAppropriated' && event.data.fundId === fundId,
+    );
+    if (appropriations.length !== 1)
+      throw new Error(`fund ${fundId} was appropriated ${appropriations.length} times`);
   }
 
-  async function runScenario({ appropriationFen, steps }: { appropriationFen: bigint; steps: readonly Step[] }): Promise<void> {
+  async function runScenario({
+    appropriationFen,
+    steps,
+  }: {
+    appropriationFen: bigint;
+    steps: readonly Step[];
+  }): Promise<void> {
     runNumber += 1;
     const fundId = `ledger-${runNumber}-${randomBytes(3).toString('hex')}`;
     let commandCount = 0;
@@ -482,7 +611,9 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     });
 
     function choosePool(pick: PoolPick, among: readonly string[] = tree): string {
-      const funded = among.filter((division) => (view.pools.get(division)?.state.balanceFen ?? 0n) > 0n);
+      const funded = among.filter(
+        (division) => (view.pools.get(division)?.state.balanceFen ?? 0n) > 0n,
+      );
       const candidates = pick.funded && funded.length > 0 ? funded : among;
       return candidates[pick.n % candidates.length];
     }
@@ -493,7 +624,10 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
       return share > 0n ? share : 1n;
     }
 
-    const actionable: Record<'approve' | 'reject' | 'settle' | 'reverse' | 'recover', DisbursementStatus> = {
+    const actionable: Record<
+      'approve' | 'reject' | 'settle' | 'reverse' | 'recover',
+      DisbursementStatus
+    > = {
       approve: 'requested',
       reject: 'requested',
       settle: 'approved',
@@ -501,14 +635,25 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
       recover: 'paid',
     };
 
-    function chooseDisbursement(kind: keyof typeof actionable, pick: DisbursementPick, focus: string | undefined) {
-      const all: { division: string; transferId: string; entry: Extract<TransferEntry, { kind: 'disbursement' }> }[] = [];
+    function chooseDisbursement(
+      kind: keyof typeof actionable,
+      pick: DisbursementPick,
+      focus: string | undefined,
+    ) {
+      const all: {
+        division: string;
+        transferId: string;
+        entry: Extract<TransferEntry, { kind: 'disbursement' }>;
+      }[] = [];
       for (const pool of view.pools.values()) {
         for (const [transferId, entry] of transferEntries(pool.state.transfers)) {
-          if (entry.kind === 'disbursement') all.push({ division: pool.division, transferId, entry });
+          if (entry.kind === 'disbursement')
+            all.push({ division: pool.division, transferId, entry });
         }
       }
-      const fitting = pick.anyStatus ? all : all.filter((candidate) => candidate.entry.status === actionable[kind]);
+      const fitting = pick.anyStatus
+        ? all
+        : all.filter((candidate) => candidate.entry.status === actionable[kind]);
       const focused = fitting.filter((candidate) => candidate.division === focus);
       const candidates = focused.length > 0 ? focused : fitting;
       return candidates.length === 0 ? undefined : candidates[pick.n % candidates.length];
@@ -518,11 +663,18 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     function plan(next: Op, sequential: boolean, focus: string | undefined): Planned | undefined {
       switch (next.kind) {
         case 'allocate': {
-          const from = focus ?? choosePool(next.from, tree.filter((division) => (children.get(division) ?? []).length > 0));
+          const from =
+            focus ??
+            choosePool(
+              next.from,
+              tree.filter((division) => (children.get(division) ?? []).length > 0),
+            );
           const directChildren = children.get(from) ?? [];
           const others = tree.filter((division) => !directChildren.includes(division));
           const toChild = next.toChild && directChildren.length > 0;
-          const to = toChild ? directChildren[next.to % directChildren.length] : others[next.to % others.length];
+          const to = toChild
+            ? directChildren[next.to % directChildren.length]
+            : others[next.to % others.length];
           const balanceFen = view.pools.get(from)?.state.balanceFen ?? 0n;
           const command: PoolCommand = {
             type: 'SendAllocation',
@@ -531,21 +683,29 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
             amountFen: amountOf(balanceFen, next.sharePermille, next.overdraw),
             targetIsDirectChild: children.get(from)?.includes(to) ?? false,
           };
-          if (!toChild) return { command, ids: nextIds(), expect: { refusal: NotADirectChildError } };
+          if (!toChild)
+            return { command, ids: nextIds(), expect: { refusal: NotADirectChildError } };
           const noneIncoming = ![...view.inTransit.values()].some((move) => move.to === from);
           return {
             command,
             ids: nextIds(),
-            ...(sequential && next.overdraw && noneIncoming ? { expect: { refusal: InsufficientFundsError } } : {}),
+            ...(sequential && next.overdraw && noneIncoming
+              ? { expect: { refusal: InsufficientFundsError } }
+              : {}),
           };
         }
         case 'request': {
           const at = focus ?? choosePool(next.at);
           const pool = view.pools.get(at);
-          const sources = transferEntries(pool?.state.transfers ?? emptyTransferBook<TransferEntry>()).filter(
+          const sources = transferEntries(
+            pool?.state.transfers ?? emptyTransferBook<TransferEntry>(),
+          ).filter(
             ([, entry]) => entry.kind === 'allocationReceived' || entry.kind === 'appropriation',
           );
-          const allocationRef = next.linked && sources.length > 0 ? sources[next.beneficiary % sources.length][0] : undefined;
+          const allocationRef =
+            next.linked && sources.length > 0
+              ? sources[next.beneficiary % sources.length][0]
+              : undefined;
           const command: PoolCommand = {
             type: 'RequestDisbursement',
             ...base(at, people[next.requester], nextTransferId('d')),
@@ -558,7 +718,9 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
           return {
             command,
             ids: nextIds(),
-            ...(sequential && next.overdraw && noneIncoming ? { expect: { refusal: InsufficientFundsError } } : {}),
+            ...(sequential && next.overdraw && noneIncoming
+              ? { expect: { refusal: InsufficientFundsError } }
+              : {}),
           };
         }
         case 'approve':
@@ -583,7 +745,11 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
           }
           if (next.kind === 'reject') {
             return {
-              command: { type: 'RejectDisbursement', ...base(division, people[next.rejecter], transferId), reason: '花名册信息与档案不符' },
+              command: {
+                type: 'RejectDisbursement',
+                ...base(division, people[next.rejecter], transferId),
+                reason: '花名册信息与档案不符',
+              },
               ids: nextIds(),
             };
           }
@@ -624,7 +790,9 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
               reason: '冒领追回',
             },
             ids: nextIds(),
-            ...(exceed && sequential ? { expect: { refusal: RecoveryExceedsOutstandingError } } : {}),
+            ...(exceed && sequential
+              ? { expect: { refusal: RecoveryExceedsOutstandingError } }
+              : {}),
           };
         }
         case 'resend': {
@@ -633,12 +801,18 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
           return {
             command: original.command,
             ids: next.sameCommandId ? original.ids : nextIds(),
-            ...(original.outcome.accepted ? { expect: { replayOf: original.outcome.eventId } } : {}),
+            ...(original.outcome.accepted
+              ? { expect: { replayOf: original.outcome.eventId } }
+              : {}),
           };
         }
         case 'conflict': {
           const original = newTransfers[next.n % newTransfers.length];
-          return { command: conflicting(original, next.otherKind), ids: nextIds(), expect: { refusal: TransferConflictError } };
+          return {
+            command: conflicting(original, next.otherKind),
+            ids: nextIds(),
+            expect: { refusal: TransferConflictError },
+          };
         }
       }
     }
@@ -646,7 +820,8 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     /** The same transferId in the same pool with other content: another amount, reason or kind. */
     function conflicting(original: NewTransferCommand, otherKind: boolean): PoolCommand {
       if (otherKind || original.type === 'AppropriateFunds') {
-        const kind = original.type === 'RequestDisbursement' ? 'SendAllocation' : 'RequestDisbursement';
+        const kind =
+          original.type === 'RequestDisbursement' ? 'SendAllocation' : 'RequestDisbursement';
         if (kind === 'RequestDisbursement') {
           return {
             type: 'RequestDisbursement',
@@ -679,11 +854,16 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
         const outcome = await runner.run(planned.command, planned.ids);
         return { accepted: true, replayed: outcome.replayed, eventId: outcome.event.eventId };
       } catch (error) {
-        if (error instanceof DomainError && expectedRefusals.some((refusal) => error instanceof refusal)) {
+        if (
+          error instanceof DomainError &&
+          expectedRefusals.some((refusal) => error instanceof refusal)
+        ) {
           return { accepted: false, error };
         }
         const { type, transferId } = planned.command;
-        throw new Error(`${type} ${transferId} failed unexpectedly: ${String(error)}`, { cause: error });
+        throw new Error(`${type} ${transferId} failed unexpectedly: ${String(error)}`, {
+          cause: error,
+        });
       }
     }
 
@@ -696,22 +876,35 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
       const label = `${command.type} ${command.divisionCode}/${command.transferId}`;
       if ('replayOf' in expectation) {
         if (!outcome.accepted || !outcome.replayed || outcome.eventId !== expectation.replayOf) {
-          throw new Error(`resent ${label} was not a replay of ${expectation.replayOf}: ${describeOutcome(outcome)}`);
+          throw new Error(
+            `resent ${label} was not a replay of ${expectation.replayOf}: ${describeOutcome(outcome)}`,
+          );
         }
       } else if (outcome.accepted || !refusedAs(outcome.error, expectation.refusal)) {
-        throw new Error(`${label} should have been refused with ${expectation.refusal.name}: ${describeOutcome(outcome)}`);
+        throw new Error(
+          `${label} should have been refused with ${expectation.refusal.name}: ${describeOutcome(outcome)}`,
+        );
       }
     }
 
     /** A refused or replayed command writes nothing: whatever its pool gained meanwhile came from the relay. */
-    async function assertWroteNothing(planned: Planned, revisionBefore: bigint | undefined): Promise<void> {
+    async function assertWroteNothing(
+      planned: Planned,
+      revisionBefore: bigint | undefined,
+    ): Promise<void> {
       const { fundId: fund, divisionCode } = planned.command;
       const fromRevision = revisionBefore === undefined ? 0n : revisionBefore + 1n;
-      const later = await collect(store.readStream(`pool-${fund}.${divisionCode}`, { fromRevision }));
-      const foreign = later.filter((event) => event.type !== 'AllocationReceived' || !writtenByRelay(event));
+      const later = await collect(
+        store.readStream(`pool-${fund}.${divisionCode}`, { fromRevision }),
+      );
+      const foreign = later.filter(
+        (event) => event.type !== 'AllocationReceived' || !writtenByRelay(event),
+      );
       if (foreign.length > 0) {
         const { type, transferId } = planned.command;
-        throw new Error(`${type} ${transferId} wrote nothing by its answer, yet ${foreign.map((e) => e.type).join(', ')} appeared`);
+        throw new Error(
+          `${type} ${transferId} wrote nothing by its answer, yet ${foreign.map((e) => e.type).join(', ')} appeared`,
+        );
       }
     }
 
@@ -721,11 +914,15 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
         const planned = plan(current.op, true, undefined);
         if (planned !== undefined) {
           const [before] = await collect(
-            store.readStream(`pool-${fundId}.${planned.command.divisionCode}`, { direction: 'backwards', maxCount: 1 }),
+            store.readStream(`pool-${fundId}.${planned.command.divisionCode}`, {
+              direction: 'backwards',
+              maxCount: 1,
+            }),
           );
           const outcome = await execute(planned);
           record(planned, outcome);
-          if (!outcome.accepted || outcome.replayed) await assertWroteNothing(planned, before?.revision);
+          if (!outcome.accepted || outcome.replayed)
+            await assertWroteNothing(planned, before?.revision);
         }
       } else {
         const focus = choosePool(current.focus);
@@ -734,7 +931,11 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
           if (next.kind === 'twin') {
             const previous = batch[batch.length - 1];
             if (previous === undefined) continue;
-            batch.push({ command: previous.command, ids: next.sameCommandId ? previous.ids : nextIds(), twinOf: batch.length - 1 });
+            batch.push({
+              command: previous.command,
+              ids: next.sameCommandId ? previous.ids : nextIds(),
+              twinOf: batch.length - 1,
+            });
             continue;
           }
           const planned = plan(next, false, onFocus ? focus : undefined);
@@ -742,21 +943,35 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
         }
         const outcomes = await Promise.all(batch.map(execute));
         batch.forEach((planned, i) => record(planned, outcomes[i]));
-        const acceptedCommandIds = new Set(batch.filter((_, i) => outcomes[i].accepted).map((planned) => planned.ids.commandId));
+        const acceptedCommandIds = new Set(
+          batch.filter((_, i) => outcomes[i].accepted).map((planned) => planned.ids.commandId),
+        );
         const written = new Set(
-          [...(await Promise.all(tree.map((division) => collect(store.readStream(`pool-${fundId}.${division}`))))).flat()].map(
-            (event) => event.metadata.commandId as string,
-          ),
+          [
+            ...(
+              await Promise.all(
+                tree.map((division) => collect(store.readStream(`pool-${fundId}.${division}`))),
+              )
+            ).flat(),
+          ].map((event) => event.metadata.commandId as string),
         );
         batch.forEach((planned, i) => {
           const outcome = outcomes[i];
-          if (!outcome.accepted && !acceptedCommandIds.has(planned.ids.commandId) && written.has(planned.ids.commandId)) {
-            throw new Error(`${where}: refused ${planned.command.type} ${planned.command.transferId} wrote events nonetheless`);
+          if (
+            !outcome.accepted &&
+            !acceptedCommandIds.has(planned.ids.commandId) &&
+            written.has(planned.ids.commandId)
+          ) {
+            throw new Error(
+              `${where}: refused ${planned.command.type} ${planned.command.transferId} wrote events nonetheless`,
+            );
           }
           const twin = planned.twinOf === undefined ? undefined : outcomes[planned.twinOf];
           if (twin?.accepted && outcome.accepted && twin.eventId !== outcome.eventId) {
             const { type, transferId } = planned.command;
-            throw new Error(`${where}: concurrent twins of ${type} ${transferId} answered with different events`);
+            throw new Error(
+              `${where}: concurrent twins of ${type} ${transferId} answered with different events`,
+            );
           }
         });
       }
@@ -767,7 +982,8 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     await checkWholeLog(fundId);
     // 4. The hash chain over the whole log, relay writes and all, still verifies.
     const verification = await verifyPostgresLog({ connectionString: databaseUrl });
-    if (!verification.ok) throw new Error(`the log does not verify: ${show(verification.firstBreak)}`);
+    if (!verification.ok)
+      throw new Error(`the log does not verify: ${show(verification.firstBreak)}`);
   }
 
   it(
@@ -825,7 +1041,12 @@ function totalsOf(events: readonly RecordedEvent[]) {
     }
   }
   totals.balanceFen =
-    totals.receivedFen - totals.sentFen - totals.reservedFen - totals.disbursedFen + totals.reversedFen + totals.recoveredFen;
+    totals.receivedFen -
+    totals.sentFen -
+    totals.reservedFen -
+    totals.disbursedFen +
+    totals.reversedFen +
+    totals.recoveredFen;
   return totals;
 }
 

@@ -27,11 +27,23 @@ describe('transfer ids across pools', () => {
   const fundId = `tid-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase(process.env.SUNLIGHT_TEST_PG_ADMIN_URL as string, 'transfer_ids');
+    databaseUrl = await createTestDatabase(
+      process.env.SUNLIGHT_TEST_PG_ADMIN_URL as string,
+      'transfer_ids',
+    );
     store = await PostgresEventStore.open({ connectionString: databaseUrl, pollIntervalMs: 100 });
-    runner = new PoolCommandRunner(store, new PostgresSnapshotStore(store.pool), new PostgresTransferIndex(store.pool));
+    runner = new PoolCommandRunner(
+      store,
+      new PostgresSnapshotStore(store.pool),
+      new PostgresTransferIndex(store.pool),
+    );
     const fundLines = new FundLineRunner(store, runner);
-    processor = new FundsProcessor(store, new PostgresProcessorCheckpoints(store.pool), runner, fundLines);
+    processor = new FundsProcessor(
+      store,
+      new PostgresProcessorCheckpoints(store.pool),
+      runner,
+      fundLines,
+    );
     processor.start();
     await fundLines.create(
       {
@@ -66,9 +78,11 @@ describe('transfer ids across pools', () => {
     actor: finance,
     occurredAt: new Date().toISOString(),
   });
-  const received = async (division: string) => (await runner.state(fundId, division)).state.receivedFen;
+  const received = async (division: string) =>
+    (await runner.state(fundId, division)).state.receivedFen;
   const eventually = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < 100 && !(await check()); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await check()).toBe(true);
   };
 
@@ -79,10 +93,14 @@ describe('transfer ids across pools', () => {
     // The relay writes the receiving side in the background; the head must be still to compare it.
     await eventually(async () => (await received('530325')) === 10_000n);
     const head = await store.headPosition();
-    await expect(runner.run(send('x', '53', '5301', 10_000n), ids())).rejects.toBeInstanceOf(TransferIdTakenError);
+    await expect(runner.run(send('x', '53', '5301', 10_000n), ids())).rejects.toBeInstanceOf(
+      TransferIdTakenError,
+    );
     expect(await store.headPosition()).toBe(head);
     // The allocation's own receiving twin is not a clash: a repeat of a1 is still a replay.
-    await expect(runner.run(send('a1', '53', '5303', 100_000n), ids())).resolves.toMatchObject({ replayed: true });
+    await expect(runner.run(send('a1', '53', '5303', 100_000n), ids())).resolves.toMatchObject({
+      replayed: true,
+    });
   });
 
   it('parks an allocation the relay cannot apply and goes on with the next one', async () => {
@@ -102,15 +120,30 @@ describe('transfer ids across pools', () => {
       },
       ids(),
     );
-    const sent = await collectFirst(store.readStream(poolStreamName(fundId, '53'), { direction: 'backwards', maxCount: 1 }));
+    const sent = await collectFirst(
+      store.readStream(poolStreamName(fundId, '53'), { direction: 'backwards', maxCount: 1 }),
+    );
     await store.appendToStream(
       poolStreamName(fundId, '53'),
-      [{
-        eventId: randomUUID(),
-        type: 'AllocationSent',
-        data: { transferId: 'clash', fundId, divisionCode: '53', toDivisionCode: '5301', amountFen: '5' },
-        metadata: { actor: finance, occurredAt: new Date().toISOString(), commandId: randomUUID(), schemaVersion: 1 },
-      }],
+      [
+        {
+          eventId: randomUUID(),
+          type: 'AllocationSent',
+          data: {
+            transferId: 'clash',
+            fundId,
+            divisionCode: '53',
+            toDivisionCode: '5301',
+            amountFen: '5',
+          },
+          metadata: {
+            actor: finance,
+            occurredAt: new Date().toISOString(),
+            commandId: randomUUID(),
+            schemaVersion: 1,
+          },
+        },
+      ],
       { expectedRevision: sent?.revision as bigint },
     );
     await runner.run(send('after-clash', '53', '5303', 7n), ids());

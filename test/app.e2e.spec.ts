@@ -7,7 +7,10 @@ import { createTestDatabase, dropTestDatabase } from './support/test-database';
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
+    );
   return value;
 }
 
@@ -46,7 +49,10 @@ describe('the app over HTTP', () => {
   it('GET /docs-json serves the OpenAPI document with the title and bearer auth', async () => {
     const response = await request(server).get('/docs-json').expect(200);
     expect(response.body.info.title).toBe('Sunlight (阳光) API');
-    expect(response.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(response.body.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(response.body.paths).toHaveProperty('/health');
   });
 
@@ -61,14 +67,21 @@ describe('the app over HTTP', () => {
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toMatch(/^sunlight_event_store_head_position \d+$/m);
     expect(response.text).toContain('http_request_duration_seconds_bucket');
-    expect(response.text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/);
+    expect(response.text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/health",status="200"\} \d+/,
+    );
     expect(response.text).toContain('process_cpu_seconds_total');
   });
 
   it('an unknown route answers 404 problem+json', async () => {
     const response = await request(server).get('/no/such/route').expect(404);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, instance: '/no/such/route' });
+    expect(response.body).toMatchObject({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      instance: '/no/such/route',
+    });
   });
 
   it('a malformed JSON body answers 400 problem+json, not 500', async () => {
@@ -78,7 +91,10 @@ describe('the app over HTTP', () => {
       .send('{"amountFen": 100,')
       .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ type: 'https://sunlight.example/problems/malformed-json', status: 400 });
+    expect(response.body).toMatchObject({
+      type: 'https://sunlight.example/problems/malformed-json',
+      status: 400,
+    });
   });
 
   it('a body over the size limit answers 413 problem+json', async () => {
@@ -93,7 +109,9 @@ describe('the app over HTTP', () => {
   it('echoes a plain incoming X-Request-Id and invents one otherwise', async () => {
     const echoed = await request(server).get('/health').set('X-Request-Id', 'audit-42');
     expect(echoed.headers['x-request-id']).toBe('audit-42');
-    const invented = await request(server).get('/health').set('X-Request-Id', '<script>{"level":60}');
+    const invented = await request(server)
+      .get('/health')
+      .set('X-Request-Id', '<script>{"level":60}');
     expect(invented.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -109,7 +127,10 @@ describe('the app when its database goes away', () => {
 
       const response = await request(app.getHttpServer()).get('/health').expect(503);
 
-      expect(response.body).toMatchObject({ status: 'error', error: { eventStore: { status: 'down' } } });
+      expect(response.body).toMatchObject({
+        status: 'error',
+        error: { eventStore: { status: 'down' } },
+      });
     } finally {
       await app.close();
     }

@@ -16,7 +16,10 @@ const groupsPath = (code: string) => `/api/v1/divisions/${code}/groups`;
 
 function requireEnv(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`);
+  if (!value)
+    throw new Error(
+      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
+    );
   return value;
 }
 
@@ -51,17 +54,27 @@ describe('village groups over HTTP', () => {
 
   const server = () => app.getHttpServer();
   const post = (code: string, body: unknown, authorization = villageStaff) =>
-    request(server()).post(groupsPath(code)).set('Authorization', authorization).send(body as object);
-  const get = (path: string, target = app) => request(target.getHttpServer()).get(path).set('Authorization', villageStaff);
+    request(server())
+      .post(groupsPath(code))
+      .set('Authorization', authorization)
+      .send(body as object);
+  const get = (path: string, target = app) =>
+    request(target.getHttpServer()).get(path).set('Authorization', villageStaff);
   const eventCount = async (streamName?: string): Promise<number> => {
-    const result = streamName === undefined
-      ? await db.query<{ count: string }>('SELECT count(*) FROM events')
-      : await db.query<{ count: string }>('SELECT count(*) FROM events WHERE stream_name = $1', [streamName]);
+    const result =
+      streamName === undefined
+        ? await db.query<{ count: string }>('SELECT count(*) FROM events')
+        : await db.query<{ count: string }>('SELECT count(*) FROM events WHERE stream_name = $1', [
+            streamName,
+          ]);
     return Number(result.rows[0]?.count);
   };
 
   beforeAll(async () => {
-    databaseUrl = await createTestDatabase(requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL'), 'village_groups');
+    databaseUrl = await createTestDatabase(
+      requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL'),
+      'village_groups',
+    );
     app = await startApp(databaseUrl);
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
@@ -76,7 +89,9 @@ describe('village groups over HTTP', () => {
   let registered: Record<string, unknown>;
 
   it('POST /divisions/<village>/groups → 201 with VillageGroupRegistered as stored', async () => {
-    const response = await post(village, { groupNumber: 3, name: '第三村民小组' }).set('X-Correlation-Id', 'e2e-groups-1').expect(201);
+    const response = await post(village, { groupNumber: 3, name: '第三村民小组' })
+      .set('X-Correlation-Id', 'e2e-groups-1')
+      .expect(201);
 
     expect(response.headers['idempotent-replayed']).toBe('false');
     expect(response.body).toEqual({
@@ -101,17 +116,34 @@ describe('village groups over HTTP', () => {
 
   it('GET the group and the village children at once: level village_group under its village', async () => {
     const group = await get(`/api/v1/divisions/${village}-3`).expect(200);
-    expect(group.body).toMatchObject({ code: `${village}-3`, name: '第三村民小组', level: 'village_group', parentCode: village });
-    expect(group.body.ancestors.map((ancestor: { code: string }) => ancestor.code)).toEqual(['53', '5303', '530325', township, village]);
+    expect(group.body).toMatchObject({
+      code: `${village}-3`,
+      name: '第三村民小组',
+      level: 'village_group',
+      parentCode: village,
+    });
+    expect(group.body.ancestors.map((ancestor: { code: string }) => ancestor.code)).toEqual([
+      '53',
+      '5303',
+      '530325',
+      township,
+      village,
+    ]);
 
     const children = await get(`/api/v1/divisions/${village}/children`).expect(200);
-    expect(children.body.children).toEqual([{ code: `${village}-3`, name: '第三村民小组', level: 'village_group' }]);
+    expect(children.body.children).toEqual([
+      { code: `${village}-3`, name: '第三村民小组', level: 'village_group' },
+    ]);
   });
 
   it('an identical repeat, by another allowed user → 200 Idempotent-Replayed with the same event, nothing new written', async () => {
     const before = await eventCount();
 
-    const response = await post(village, { groupNumber: 3, name: ' 第三村民小组 ' }, finance).expect(200);
+    const response = await post(
+      village,
+      { groupNumber: 3, name: ' 第三村民小组 ' },
+      finance,
+    ).expect(200);
 
     expect(response.headers['idempotent-replayed']).toBe('true');
     expect(response.body).toEqual(registered);
@@ -122,9 +154,14 @@ describe('village groups over HTTP', () => {
     const response = await post(village, { groupNumber: 3, name: '第四村民小组' }).expect(409);
 
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ type: 'https://sunlight.example/problems/geo-village_group_conflict', status: 409 });
+    expect(response.body).toMatchObject({
+      type: 'https://sunlight.example/problems/geo-village_group_conflict',
+      status: 409,
+    });
     expect(response.body.detail).toContain('第三村民小组');
-    expect((await get(`/api/v1/divisions/${village}-3`).expect(200)).body.name).toBe('第三村民小组');
+    expect((await get(`/api/v1/divisions/${village}-3`).expect(200)).body.name).toBe(
+      '第三村民小组',
+    );
     expect(await eventCount(`villagegroups-${village}`)).toBe(1);
   });
 
@@ -133,7 +170,11 @@ describe('village groups over HTTP', () => {
     await post(village, { groupNumber: 2, name: '第二村民小组' }).expect(201);
 
     const children = await get(`/api/v1/divisions/${village}/children`).expect(200);
-    expect(children.body.children.map((child: { code: string }) => child.code)).toEqual([`${village}-2`, `${village}-3`, `${village}-10`]);
+    expect(children.body.children.map((child: { code: string }) => child.code)).toEqual([
+      `${village}-2`,
+      `${village}-3`,
+      `${village}-10`,
+    ]);
   });
 
   it('a township code → 422 GEO.NOT_A_VILLAGE naming villageCode, and nothing is written', async () => {
@@ -151,14 +192,28 @@ describe('village groups over HTTP', () => {
     await get(`/api/v1/divisions/${township}-1`).expect(400);
   });
 
-  it('a village outside the caller\'s jurisdiction → 403 forbidden-jurisdiction; a role not allowed → 403 forbidden-role', async () => {
+  it("a village outside the caller's jurisdiction → 403 forbidden-jurisdiction; a role not allowed → 403 forbidden-role", async () => {
     const before = await eventCount();
 
-    const outside = await post(otherVillage, { groupNumber: 1, name: '第一村民小组' }, outsider).expect(403);
-    expect(outside.body).toMatchObject({ type: 'https://sunlight.example/problems/forbidden-jurisdiction', status: 403 });
+    const outside = await post(
+      otherVillage,
+      { groupNumber: 1, name: '第一村民小组' },
+      outsider,
+    ).expect(403);
+    expect(outside.body).toMatchObject({
+      type: 'https://sunlight.example/problems/forbidden-jurisdiction',
+      status: 403,
+    });
 
-    const role = await post(otherVillage, { groupNumber: 1, name: '第一村民小组' }, approver).expect(403);
-    expect(role.body).toMatchObject({ type: 'https://sunlight.example/problems/forbidden-role', status: 403 });
+    const role = await post(
+      otherVillage,
+      { groupNumber: 1, name: '第一村民小组' },
+      approver,
+    ).expect(403);
+    expect(role.body).toMatchObject({
+      type: 'https://sunlight.example/problems/forbidden-role',
+      status: 403,
+    });
 
     expect(await eventCount()).toBe(before);
     await get(`/api/v1/divisions/${otherVillage}-1`).expect(404);
@@ -174,16 +229,24 @@ describe('village groups over HTTP', () => {
   ])('bad body %j → 400 naming %s', async (body, field) => {
     const response = await post(otherVillage, body).expect(400);
 
-    expect(response.body).toMatchObject({ type: 'https://sunlight.example/problems/validation-failed', status: 400 });
+    expect(response.body).toMatchObject({
+      type: 'https://sunlight.example/problems/validation-failed',
+      status: 400,
+    });
     expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);
   });
 
   it('a malformed code → 400 naming villageCode; an unknown one → 404; no token → 401', async () => {
     const malformed = await post('fuyuan', { groupNumber: 1, name: '第一村民小组' }).expect(400);
-    expect(malformed.body.errors).toEqual([{ field: 'villageCode', message: expect.stringContaining('must be a division code') }]);
+    expect(malformed.body.errors).toEqual([
+      { field: 'villageCode', message: expect.stringContaining('must be a division code') },
+    ]);
 
     await post('530325001999', { groupNumber: 1, name: '第一村民小组' }).expect(404);
-    await request(server()).post(groupsPath(otherVillage)).send({ groupNumber: 1, name: '第一村民小组' }).expect(401);
+    await request(server())
+      .post(groupsPath(otherVillage))
+      .send({ groupNumber: 1, name: '第一村民小组' })
+      .expect(401);
   });
 
   it('a second app on the same database learns a new group from the log while it runs', async () => {
@@ -208,9 +271,18 @@ describe('village groups over HTTP', () => {
     app = await startApp(databaseUrl);
 
     const group = await get(`/api/v1/divisions/${village}-3`).expect(200);
-    expect(group.body).toMatchObject({ code: `${village}-3`, name: '第三村民小组', level: 'village_group', parentCode: village });
+    expect(group.body).toMatchObject({
+      code: `${village}-3`,
+      name: '第三村民小组',
+      level: 'village_group',
+      parentCode: village,
+    });
     const children = await get(`/api/v1/divisions/${village}/children`).expect(200);
-    expect(children.body.children.map((child: { code: string }) => child.code)).toEqual([`${village}-2`, `${village}-3`, `${village}-10`]);
+    expect(children.body.children.map((child: { code: string }) => child.code)).toEqual([
+      `${village}-2`,
+      `${village}-3`,
+      `${village}-10`,
+    ]);
     await get(`/api/v1/divisions/${otherVillage}-1`).expect(200);
 
     const repeat = await post(village, { groupNumber: 3, name: '第三村民小组' }).expect(200);

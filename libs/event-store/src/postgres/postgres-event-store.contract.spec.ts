@@ -3,7 +3,11 @@
  * PostgreSQL 18 always and on DATABASE_URL's server (PostgreSQL 15 in CI) when it is set.
  */
 import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../../test/support/test-database';
 import { validateAppend } from '../append-validation';
 import type { EventToAppend } from '../event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
@@ -21,7 +25,10 @@ for (const target of postgresTargets()) {
     await dropTestDatabase(databaseUrl);
   });
 
-  const withClient = async <T>(role: 'application' | 'owner', work: (client: Client) => Promise<T>): Promise<T> => {
+  const withClient = async <T>(
+    role: 'application' | 'owner',
+    work: (client: Client) => Promise<T>,
+  ): Promise<T> => {
     const client = new Client({
       connectionString: databaseUrl,
       options: role === 'application' ? `-c role=${appRoleName}` : undefined,
@@ -42,7 +49,13 @@ for (const target of postgresTargets()) {
     appendSlowly: (stream: string, events: EventToAppend[], holdMs: number) =>
       withClient('application', async (client) => {
         await client.query('BEGIN');
-        const { rows } = await client.query(appendSql, singleAppendParameters(validateAppend(stream, events, { expectedRevision: "any" }), "any"));
+        const { rows } = await client.query(
+          appendSql,
+          singleAppendParameters(
+            validateAppend(stream, events, { expectedRevision: 'any' }),
+            'any',
+          ),
+        );
         if (rows[0].result !== 'ok') throw new Error(`slow append failed: ${rows[0].result}`);
         await client.query('SELECT pg_sleep($1)', [holdMs / 1000]);
         await client.query('COMMIT');

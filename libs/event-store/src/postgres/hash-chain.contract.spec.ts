@@ -6,7 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { canonicalEventText, chainHash, genesisHash } from '@sunlight/integrity';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../../test/support/test-database';
 import { newEvent } from '../testing/event-store.contract';
 import { PostgresEventStore } from './postgres-event-store';
 import { verifyPostgresLog } from './verify-postgres-log';
@@ -24,13 +28,21 @@ describe('hash chain on PostgreSQL', () => {
     owner = new Client({ connectionString: databaseUrl });
     await owner.connect();
     for (let i = 0; i < 5; i += 1) {
-      await store.appendToStream(`pool-f1.5303${i % 2}`, [newEvent('AllocationSent', { amountFen: `${1000 + i}`, 名: '富源县' })], {
-        expectedRevision: 'any',
-      });
+      await store.appendToStream(
+        `pool-f1.5303${i % 2}`,
+        [newEvent('AllocationSent', { amountFen: `${1000 + i}`, 名: '富源县' })],
+        {
+          expectedRevision: 'any',
+        },
+      );
     }
-    await store.appendToStream('fund-f1', [newEvent('FundLineCreated'), newEvent('FundsAppropriated', { n: 1.5 })], {
-      expectedRevision: 'any',
-    });
+    await store.appendToStream(
+      'fund-f1',
+      [newEvent('FundLineCreated'), newEvent('FundsAppropriated', { n: 1.5 })],
+      {
+        expectedRevision: 'any',
+      },
+    );
   });
   afterEach(async () => {
     await owner.end();
@@ -70,30 +82,46 @@ describe('hash chain on PostgreSQL', () => {
 
   it('verifies an untouched log', async () => {
     const progress: number[] = [];
-    const result = await verifyPostgresLog({ connectionString: databaseUrl, onProgress: (n) => progress.push(n) });
+    const result = await verifyPostgresLog({
+      connectionString: databaseUrl,
+      onProgress: (n) => progress.push(n),
+    });
     expect(result).toMatchObject({ ok: true, eventsChecked: 7, headPosition: '7' });
     expect(progress[progress.length - 1]).toBe(7);
   });
 
   it('names the position of an altered event', async () => {
-    await tamper(`UPDATE events SET data = jsonb_set(data, '{amountFen}', '"9999"') WHERE position = 3`);
+    await tamper(
+      `UPDATE events SET data = jsonb_set(data, '{amountFen}', '"9999"') WHERE position = 3`,
+    );
     const result = await verifyPostgresLog({ connectionString: databaseUrl });
-    expect(result).toMatchObject({ ok: false, firstBreak: { kind: 'hash_mismatch', position: '3' } });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBreak: { kind: 'hash_mismatch', position: '3' },
+    });
   });
 
   it('names the position of a removed event', async () => {
     await tamper('DELETE FROM events WHERE position = 4');
     const result = await verifyPostgresLog({ connectionString: databaseUrl });
-    expect(result).toMatchObject({ ok: false, firstBreak: { kind: 'position_gap', position: '4' } });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBreak: { kind: 'position_gap', position: '4' },
+    });
   });
 
   it('names the position of an inserted event even when positions were renumbered', async () => {
     await tamper('ALTER TABLE events DROP CONSTRAINT events_stream_revision_key');
     await tamper('UPDATE events SET position = position + 1000 WHERE position >= 3');
     await tamper('UPDATE events SET position = position - 999 WHERE position >= 1003');
-    await tamper(`INSERT INTO events SELECT 3, stream_name, revision, '${randomUUID()}', type, data, metadata, recorded_at, hash FROM events WHERE position = 2`);
+    await tamper(
+      `INSERT INTO events SELECT 3, stream_name, revision, '${randomUUID()}', type, data, metadata, recorded_at, hash FROM events WHERE position = 2`,
+    );
     const result = await verifyPostgresLog({ connectionString: databaseUrl });
-    expect(result).toMatchObject({ ok: false, firstBreak: { kind: 'hash_mismatch', position: '3' } });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBreak: { kind: 'hash_mismatch', position: '3' },
+    });
   });
 
   it('names the first position of two swapped events', async () => {
@@ -101,6 +129,9 @@ describe('hash chain on PostgreSQL', () => {
     await tamper('UPDATE events SET position = 6 WHERE position = 10005');
     await tamper('UPDATE events SET position = 5 WHERE position = 10006');
     const result = await verifyPostgresLog({ connectionString: databaseUrl });
-    expect(result).toMatchObject({ ok: false, firstBreak: { kind: 'hash_mismatch', position: '5' } });
+    expect(result).toMatchObject({
+      ok: false,
+      firstBreak: { kind: 'hash_mismatch', position: '5' },
+    });
   });
 });

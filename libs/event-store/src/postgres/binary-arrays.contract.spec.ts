@@ -4,7 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, dropTestDatabase, postgresTargets } from '../../../../test/support/test-database';
+import {
+  createTestDatabase,
+  dropTestDatabase,
+  postgresTargets,
+} from '../../../../test/support/test-database';
 import { binaryTextArray, binaryUuidArray } from './binary-arrays';
 
 for (const target of postgresTargets()) {
@@ -26,28 +30,56 @@ for (const target of postgresTargets()) {
       (await client.query<{ value: unknown }>(sql, [parameter])).rows[0].value;
 
     it('carries texts byte for byte: quotes, backslashes, braces, multi-byte characters, empty ones', async () => {
-      const texts = ['{"name":"张三","note":"quote \\" backslash \\\\"}', '', 'a,b', '{', '😀 富源县', 'NULL', ' padded '];
+      const texts = [
+        '{"name":"张三","note":"quote \\" backslash \\\\"}',
+        '',
+        'a,b',
+        '{',
+        '😀 富源县',
+        'NULL',
+        ' padded ',
+      ];
       expect(await roundTrip('SELECT $1::text[] AS value', binaryTextArray(texts))).toEqual(texts);
-      expect(await roundTrip('SELECT array_length($1::text[], 1) AS value', binaryTextArray(texts))).toBe(texts.length);
+      expect(
+        await roundTrip('SELECT array_length($1::text[], 1) AS value', binaryTextArray(texts)),
+      ).toBe(texts.length);
     });
 
-    it('uses the byte lengths it is given, which must be the texts\' UTF-8 lengths', async () => {
+    it("uses the byte lengths it is given, which must be the texts' UTF-8 lengths", async () => {
       const texts = ['名', 'ab'];
-      const exact = binaryTextArray(texts, texts.map((text) => Buffer.byteLength(text)));
+      const exact = binaryTextArray(
+        texts,
+        texts.map((text) => Buffer.byteLength(text)),
+      );
       expect(exact.equals(binaryTextArray(texts))).toBe(true);
-      await expect(roundTrip('SELECT $1::text[] AS value', binaryTextArray(texts, [1, 2]))).rejects.toThrow();
+      await expect(
+        roundTrip('SELECT $1::text[] AS value', binaryTextArray(texts, [1, 2])),
+      ).rejects.toThrow();
     });
 
     it('carries uuids, whatever case they were written in', async () => {
-      const ids = [randomUUID(), randomUUID(), '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
-      expect(await roundTrip('SELECT $1::uuid[]::text[] AS value', binaryUuidArray(ids))).toEqual(ids);
+      const ids = [
+        randomUUID(),
+        randomUUID(),
+        '00000000-0000-0000-0000-000000000000',
+        'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      ];
+      expect(await roundTrip('SELECT $1::uuid[]::text[] AS value', binaryUuidArray(ids))).toEqual(
+        ids,
+      );
       const upper = randomUUID().toUpperCase();
-      expect(await roundTrip('SELECT ($1::uuid[])[1]::text AS value', binaryUuidArray([upper]))).toBe(upper.toLowerCase());
+      expect(
+        await roundTrip('SELECT ($1::uuid[])[1]::text AS value', binaryUuidArray([upper])),
+      ).toBe(upper.toLowerCase());
     });
 
     it('writes an empty array as one of no dimensions', async () => {
-      expect(await roundTrip('SELECT cardinality($1::text[]) AS value', binaryTextArray([]))).toBe(0);
-      expect(await roundTrip('SELECT cardinality($1::uuid[]) AS value', binaryUuidArray([]))).toBe(0);
+      expect(await roundTrip('SELECT cardinality($1::text[]) AS value', binaryTextArray([]))).toBe(
+        0,
+      );
+      expect(await roundTrip('SELECT cardinality($1::uuid[]) AS value', binaryUuidArray([]))).toBe(
+        0,
+      );
     });
   });
 }
