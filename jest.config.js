@@ -1,4 +1,4 @@
-// Type checking happens once in `npm run build`; Jest only transpiles, which keeps the run fast.
+// Type checking happens in `npm run build` and `npm run typecheck`; Jest only transpiles.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
@@ -8,10 +8,8 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '.*\\.spec\\.ts$',
   transform: {
-    '^.+\\.ts$': [
-      'ts-jest',
-      { isolatedModules: true, tsconfig: { ...compilerOptions, isolatedModules: true } },
-    ],
+    // isolatedModules (in tsconfig.json) makes ts-jest transpile each file on its own.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: compilerOptions }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),

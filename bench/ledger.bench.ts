@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
-import { signAccessToken, type Actor } from '@sunlight/auth';
+import { signAccessToken } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
 import {
   PostgresEventStore,
   PostgresSnapshotStore,
@@ -16,16 +17,15 @@ import {
 } from '@sunlight/event-store';
 import { loadDivisionRegistry, makeIdNumber } from '@sunlight/geo';
 import {
-  CreateFundLineCommand,
   initialPoolState,
   poolDecider,
   poolSnapshotSchemaVersion,
   poolStateToSnapshot,
   poolStreamName,
-  RunPoolCommand,
   type PoolCommand,
   type PoolEvent,
 } from '@sunlight/funds';
+import { CreateFundLineCommand, RunPoolCommand } from '@sunlight/funds/application/funds.commands';
 import { loadAppConfig } from '../src/config/app-config';
 import { createApp } from '../src/main';
 import { benchDatabase } from './support/bench-database';
@@ -246,7 +246,7 @@ async function seedLongPool(
       batch.push({
         eventId: randomUUID(),
         type: event.type,
-        data: event.data as unknown as Record<string, unknown>,
+        data: { ...event.data },
         metadata: {
           actor: command.actor,
           occurredAt: command.occurredAt,
@@ -284,7 +284,7 @@ async function seedLongPool(
     streamName: stream,
     revision: revision as bigint,
     schemaVersion: poolSnapshotSchemaVersion,
-    state: poolStateToSnapshot(state) as unknown as Record<string, unknown>,
+    state: { ...poolStateToSnapshot(state) },
   });
 }
 

@@ -38,7 +38,8 @@ import {
   type EventStore,
   type GlobalPosition,
 } from '@sunlight/event-store';
-import { FundsProcessor, fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
+import { FundsProcessor } from '@sunlight/funds/application/funds.processor';
 import { loadDivisionRegistry, type DivisionRegistry } from '@sunlight/geo';
 import {
   MongoReadStore,

@@ -1,12 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
-import { FundsModule } from '@sunlight/funds';
+import { FundsModule } from '@sunlight/funds/funds.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { EventStoreModule } from './event-store.module';
-import { GeoModule } from './geo/geo.module';
+import { GeoModule } from '@sunlight/geo/geo.module';
 import { HealthModule } from './health/health.module';
 import { loggerParams } from './logging/logger.params';
 import { MetricsModule } from './metrics/metrics.module';

@@ -1,38 +1,15 @@
 // Proves that the real app, listening on a real port against a real PostgreSQL, serves health, OpenAPI docs and Prometheus metrics, and answers failures as RFC 9457 problem+json.
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { loadAppConfig } from '../src/config/app-config';
-import { createApp } from '../src/main';
+import { requireEnv, startTestApp } from './support/test-app';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
-    );
-  return value;
-}
-
-async function startApp(databaseUrl: string): Promise<NestExpressApplication> {
-  const config = loadAppConfig({
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PG_POOL_SIZE: '4',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-  });
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
-  return app;
-}
 
 describe('the app over HTTP', () => {
   let app: NestExpressApplication;
   let server: ReturnType<NestExpressApplication['getHttpServer']>;
 
   beforeAll(async () => {
-    app = await startApp(requireEnv('SUNLIGHT_TEST_DATABASE_URL'));
+    app = (await startTestApp()).app;
     server = app.getHttpServer();
   });
 
@@ -92,7 +69,7 @@ describe('the app over HTTP', () => {
       .expect(400);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({
-      type: 'https://sunlight.example/problems/malformed-json',
+      type: 'https://sunlight.example/problems/request/malformed-json',
       status: 400,
     });
   });
@@ -103,7 +80,7 @@ describe('the app over HTTP', () => {
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }))
       .expect(413);
-    expect(response.body.type).toBe('https://sunlight.example/problems/body-too-large');
+    expect(response.body.type).toBe('https://sunlight.example/problems/request/body-too-large');
   });
 
   it('echoes a plain incoming X-Request-Id and invents one otherwise', async () => {
@@ -120,7 +97,7 @@ describe('the app when its database goes away', () => {
   it('GET /health answers 503 with the event store down', async () => {
     const adminUrl = requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL');
     const databaseUrl = await createTestDatabase(adminUrl, 'health_down');
-    const app = await startApp(databaseUrl);
+    const { app } = await startTestApp({ DATABASE_URL: databaseUrl });
     try {
       await request(app.getHttpServer()).get('/health').expect(200);
       await dropTestDatabase(databaseUrl);

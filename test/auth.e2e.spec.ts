@@ -7,34 +7,10 @@ import request from 'supertest';
 import { signAccessToken } from '@sunlight/auth';
 import { runCli } from '../src/cli';
 import type { CliContext } from '../src/cli/cli-context';
-import { loadAppConfig } from '../src/config/app-config';
-import { createApp } from '../src/main';
+import { startTestApp } from './support/test-app';
 
 const jwtSecret = 'e2e-secret-'.padEnd(48, 'x');
 const guardedPath = '/api/v1/divisions/530325';
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
-    );
-  return value;
-}
-
-async function startApp(env: Record<string, string>): Promise<NestExpressApplication> {
-  const config = loadAppConfig({
-    DATABASE_URL: requireEnv('SUNLIGHT_TEST_DATABASE_URL'),
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PG_POOL_SIZE: '2',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-    ...env,
-  });
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
-  return app;
-}
 
 /** Runs `sunlight token …` in-process and returns what it printed on stdout. */
 async function cliToken(env: CliContext['env'], ...args: string[]): Promise<string> {
@@ -65,7 +41,7 @@ function expectUnauthorized(response: request.Response, type: string, detail: Re
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="sunlight"/);
   expect(response.body).toMatchObject({
-    type: `https://sunlight.example/problems/${type}`,
+    type: `https://sunlight.example/problems/auth/${type}`,
     status: 401,
     instance: guardedPath,
   });
@@ -77,7 +53,7 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
   let server: ReturnType<NestExpressApplication['getHttpServer']>;
 
   beforeAll(async () => {
-    app = await startApp({ JWT_SECRET: jwtSecret });
+    ({ app } = await startTestApp({ PG_POOL_SIZE: '2', JWT_SECRET: jwtSecret }));
     server = app.getHttpServer();
   });
 
@@ -189,7 +165,7 @@ describe('authentication over HTTP (embedded default: no JWT_SECRET)', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'sunlight-auth-e2e-'));
-    app = await startApp({ SUNLIGHT_DATA_DIR: dataDir });
+    ({ app } = await startTestApp({ PG_POOL_SIZE: '2', SUNLIGHT_DATA_DIR: dataDir }));
   });
 
   afterAll(async () => {

@@ -2,19 +2,9 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { roles, signAccessToken } from '@sunlight/auth';
-import { loadAppConfig } from '../src/config/app-config';
-import { createApp } from '../src/main';
+import { startTestApp } from './support/test-app';
 
 const jwtSecret = 'divisions-e2e-secret-'.padEnd(48, 'z');
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
-    );
-  return value;
-}
 
 describe('divisions over HTTP', () => {
   let app: NestExpressApplication;
@@ -25,17 +15,7 @@ describe('divisions over HTTP', () => {
     request(server).get(path).set('Authorization', authorization);
 
   beforeAll(async () => {
-    const config = loadAppConfig({
-      DATABASE_URL: requireEnv('SUNLIGHT_TEST_DATABASE_URL'),
-      PORT: '0',
-      HOST: '127.0.0.1',
-      PG_POOL_SIZE: '2',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
-      JWT_SECRET: jwtSecret,
-    });
-    app = await createApp(config);
-    await app.listen(config.port, config.host);
-    server = app.getHttpServer();
+    ({ app, server } = await startTestApp({ PG_POOL_SIZE: '2', JWT_SECRET: jwtSecret }));
   });
 
   afterAll(async () => {
@@ -117,7 +97,7 @@ describe('divisions over HTTP', () => {
 
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({
-      type: 'https://sunlight.example/problems/unknown-division',
+      type: 'https://sunlight.example/problems/geo/unknown-division',
       status: 404,
       title: 'No such division',
     });
@@ -134,7 +114,7 @@ describe('divisions over HTTP', () => {
 
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({
-      type: 'https://sunlight.example/problems/validation-failed',
+      type: 'https://sunlight.example/problems/request/validation-failed',
       status: 400,
     });
     expect(response.body.errors).toEqual([

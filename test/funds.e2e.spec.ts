@@ -6,11 +6,10 @@ import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
-import type { Actor } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
 import { verifyPostgresLog } from '@sunlight/event-store';
 import { makeIdNumber } from '@sunlight/geo';
-import { loadAppConfig } from '../src/config/app-config';
-import { createApp } from '../src/main';
+import { requireEnv, startTestApp } from './support/test-app';
 import { actorClients, expectProblem, type ActorClient } from './support/api-client';
 import { eventually, mapConcurrently } from './support/async';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
@@ -18,15 +17,6 @@ import { createTestDatabase, dropTestDatabase } from './support/test-database';
 const jwtSecret = 'funds-e2e-secret-'.padEnd(48, 'f');
 const repoRoot = path.resolve(__dirname, '..');
 const problemType = (code: string) => `https://sunlight.example/problems/${code}`;
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
-    );
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Money, computed here in integer fen and formatted here, so the app's arithmetic is checked
@@ -274,17 +264,11 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase(requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL'), 'funds');
-    const config = loadAppConfig({
+    ({ app, server } = await startTestApp({
       DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
       PG_POOL_SIZE: '6',
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       JWT_SECRET: jwtSecret,
-    });
-    app = await createApp(config);
-    await app.listen(config.port, config.host);
-    server = app.getHttpServer();
+    }));
     as = actorClients(server, jwtSecret);
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
@@ -572,7 +556,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
     ledger.request(township, liSiRequest.amountFen);
 
     await expectRefused(post.approve(liSiAsApprover, liSiRequest.transferId), 422, {
-      type: problemType('funds-self_approval'),
+      type: problemType('funds/self-approval'),
     });
 
     const approver = approvers[51]!;
@@ -675,12 +659,12 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
           appropriation: { divisionCode: '53', amount: '10000000.01' },
         }),
       409,
-      { type: problemType('funds-fund_already_exists') },
+      { type: problemType('funds/fund-already-exists') },
     );
     await expectRefused(
       post.allocation(users.county, { ...allocationBody(townshipAllocation), amount: '1.00' }),
       409,
-      { type: problemType('funds-transfer_conflict') },
+      { type: problemType('funds/transfer-conflict') },
     );
     await expectRefused(
       post.disbursement(users.township, {
@@ -688,7 +672,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         amount: yuan(households[0]!.amountFen + 1n),
       }),
       409,
-      { type: problemType('funds-transfer_conflict') },
+      { type: problemType('funds/transfer-conflict') },
     );
     // A transfer id names one movement: reusing a disbursement's id for a new one is a conflict too.
     await expectRefused(
@@ -697,22 +681,22 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         transferId: households[1]!.transferId,
       }),
       409,
-      { type: problemType('funds-transfer_conflict') },
+      { type: problemType('funds/transfer-conflict') },
     );
     await expectRefused(
       post.recover(users.county, recovered.transferId, { ...recoveryBody, amount: '2.00' }),
       409,
-      { type: problemType('funds-transfer_conflict') },
+      { type: problemType('funds/transfer-conflict') },
     );
   });
 
   it('refuses the wrong role, the wrong county and no token, writing nothing', async () => {
     const newRequest = disbursementBody(household(61, 10_000n));
     await expectRefused(post.disbursement(approvers[0]!, newRequest), 403, {
-      type: problemType('forbidden-role'),
+      type: problemType('auth/forbidden-role'),
     });
     await expectRefused(post.approve(users.township, households[1]!.transferId), 403, {
-      type: problemType('forbidden-role'),
+      type: problemType('auth/forbidden-role'),
     });
     await expectRefused(
       post.settle(users.township, households[1]!.transferId, {
@@ -721,12 +705,12 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
       }),
       403,
       {
-        type: problemType('forbidden-role'),
+        type: problemType('auth/forbidden-role'),
       },
     );
 
     await expectRefused(post.disbursement(users.neighbour, newRequest), 403, {
-      type: problemType('forbidden-jurisdiction'),
+      type: problemType('auth/forbidden-jurisdiction'),
     });
     await expectRefused(
       post.allocation(users.neighbour, {
@@ -736,7 +720,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         amount: '1.00',
       }),
       403,
-      { type: problemType('forbidden-jurisdiction') },
+      { type: problemType('auth/forbidden-jurisdiction') },
     );
     await expectRefused(
       post.reverse(users.neighbour, households[2]!.transferId, {
@@ -744,16 +728,16 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         reason: '越权',
       }),
       403,
-      { type: problemType('forbidden-jurisdiction') },
+      { type: problemType('auth/forbidden-jurisdiction') },
     );
     await expectRefused(() => as(users.neighbour).get(`/pools/${fundId}/${county}`), 403, {
-      type: problemType('forbidden-jurisdiction'),
+      type: problemType('auth/forbidden-jurisdiction'),
     });
     await expectRefused(
       () => as(users.neighbour).get(`/streams/pool-${fundId}.${county}/events`),
       403,
       {
-        type: problemType('forbidden-jurisdiction'),
+        type: problemType('auth/forbidden-jurisdiction'),
       },
     );
     // A county approver cannot approve in the neighbouring county's name either.
@@ -761,7 +745,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
       post.approve(person('appr-530302-01', 'approver', '530302'), households[1]!.transferId),
       403,
       {
-        type: problemType('forbidden-jurisdiction'),
+        type: problemType('auth/forbidden-jurisdiction'),
       },
     );
 
@@ -769,7 +753,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
       () => request(server).post(`/api/v1/funds/${fundId}/disbursements`).send(newRequest),
       401,
       {
-        type: problemType('authentication-required'),
+        type: problemType('auth/authentication-required'),
       },
     );
     await expectRefused(() => request(server).get(`/api/v1/pools/${fundId}/${township}`), 401);
@@ -781,7 +765,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
       post.disbursement(users.township, { ...disbursementBody(household(62, balanceFen + 1n)) }),
       422,
       {
-        type: problemType('funds-insufficient_funds'),
+        type: problemType('funds/insufficient-funds'),
       },
     );
     expect(overdraft.body.detail).toContain(`balance ${balanceFen} fen`);
@@ -793,7 +777,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         amount: yuan(ledger.pool('53').balance + 1n),
       }),
       422,
-      { type: problemType('funds-insufficient_funds') },
+      { type: problemType('funds/insufficient-funds') },
     );
     await expectRefused(
       post.allocation(users.province, {
@@ -803,7 +787,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         amount: '1000.00',
       }),
       422,
-      { type: problemType('funds-not_a_direct_child') },
+      { type: problemType('funds/not-a-direct-child') },
     );
     await expectRefused(
       post.recover(users.county, recovered.transferId, {
@@ -812,7 +796,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
         reason: '超额追回',
       }),
       422,
-      { type: problemType('funds-recovery_exceeds_outstanding') },
+      { type: problemType('funds/recovery-exceeds-outstanding') },
     );
     await expectRefused(
       post.reverse(users.bank, reversed.transferId, {
@@ -821,14 +805,14 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
       }),
       409,
       {
-        type: problemType('funds-invalid_transfer_state'),
+        type: problemType('funds/invalid-transfer-state'),
       },
     );
     await expectRefused(
       post.reject(approvers[3]!, households[3]!.transferId, '已付款后驳回'),
       409,
       {
-        type: problemType('funds-invalid_transfer_state'),
+        type: problemType('funds/invalid-transfer-state'),
       },
     );
     await expectRefused(post.approve(approvers[0]!, 'disb-530325102-9999'), 404);

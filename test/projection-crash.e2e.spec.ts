@@ -1,6 +1,7 @@
 // Proves that an app killed with SIGKILL while its projections work through a large backlog loses and double-counts nothing: the half-built read models are consistent with the log up to their checkpoint, and after a restart they equal an in-memory recompute of the whole log (`sunlight projections check` exits 0) and the dashboards equal figures folded independently from the raw events.
 import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
-import { signAccessToken, type Actor } from '@sunlight/auth';
+import { signAccessToken } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
 import { dashboardsProjection, fundsReadIndexes, paymentsProjection } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import {

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MongoClient } from 'mongodb';
 import { Client } from 'pg';
 import request from 'supertest';
-import type { Actor } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
 import { loadDivisionRegistry, makeIdNumber } from '@sunlight/geo';
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '@sunlight/event-store';
 import { dashboardsProjection, dashboardsProjectionVersion } from '@sunlight/funds';
@@ -18,8 +18,7 @@ import {
   READ_STORE,
   type ReadStore,
 } from '@sunlight/read-store';
-import { loadAppConfig } from '../src/config/app-config';
-import { createApp } from '../src/main';
+import { requireEnv, startTestApp } from './support/test-app';
 import { ProjectionsSupervisor } from '../src/read-models/projections.supervisor';
 import { actorClients, expectProblem, type ActorClient } from './support/api-client';
 import { eventually, mapConcurrently } from './support/async';
@@ -42,15 +41,6 @@ const dashboardsStorage = (generation: number) =>
 
 const jwtSecret = 'read-models-e2e-secret-'.padEnd(48, 'r');
 const problemType = (code: string) => `https://sunlight.example/problems/${code}`;
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the tests through jest.config.js (its globalSetup starts the servers)`,
-    );
-  return value;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The scenario: two fund lines, province → prefecture → county → two townships.
@@ -267,19 +257,13 @@ describe.each(readStoreKinds)(
         LOG_LEVEL: 'silent',
         ...(mongoUrl === undefined ? {} : { MONGODB_URL: mongoUrl }),
       };
-      const config = loadAppConfig({
+      ({ app, server } = await startTestApp({
         DATABASE_URL: databaseUrl,
-        PORT: '0',
-        HOST: '127.0.0.1',
         PG_POOL_SIZE: '6',
-        LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
         JWT_SECRET: jwtSecret,
         READ_STORE: readStore,
         ...(mongoUrl === undefined ? {} : { MONGODB_URL: mongoUrl }),
-      });
-      app = await createApp(config);
-      await app.listen(config.port, config.host);
-      server = app.getHttpServer();
+      }));
       as = actorClients(server, jwtSecret);
       db = new Client({ connectionString: databaseUrl });
       await db.connect();
@@ -636,7 +620,7 @@ describe.each(readStoreKinds)(
     });
 
     it("refuses divisions outside the caller's jurisdiction with 403 and a bad idleDays with 400 naming it", async () => {
-      const forbidden = { type: problemType('forbidden-jurisdiction') };
+      const forbidden = { type: problemType('auth/forbidden-jurisdiction') };
       for (const send of [
         () => as(users.neighbour).get(`/dashboards/${county}`),
         () => as(users.neighbour).get(`/dashboards/${county}/children`),

@@ -3,8 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
 import { signAccessToken } from '@sunlight/auth';
-import { loadAppConfig } from '../src/config/app-config';
-import { createApp } from '../src/main';
+import { requireEnv, startTestApp } from './support/test-app';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
 
 const jwtSecret = 'village-groups-e2e-secret-'.padEnd(48, 'v');
@@ -13,15 +12,6 @@ const village = '530325001001';
 const otherVillage = '530325001002';
 const township = '530325001';
 const groupsPath = (code: string) => `/api/v1/divisions/${code}/groups`;
-
-function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the tests through jest.config.js (its globalSetup starts PostgreSQL)`,
-    );
-  return value;
-}
 
 function bearer(id: string, role: string, division: string): string {
   return `Bearer ${signAccessToken(jwtSecret, { actor: { id, role: role as never, division } })}`;
@@ -34,17 +24,12 @@ const outsider = bearer('v2', 'village_staff', '530402');
 const approver = bearer('p1', 'approver', '530325');
 
 async function startApp(databaseUrl: string): Promise<NestExpressApplication> {
-  const config = loadAppConfig({
+  const started = await startTestApp({
     DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
     PG_POOL_SIZE: '2',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     JWT_SECRET: jwtSecret,
   });
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
-  return app;
+  return started.app;
 }
 
 describe('village groups over HTTP', () => {
@@ -155,7 +140,7 @@ describe('village groups over HTTP', () => {
 
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({
-      type: 'https://sunlight.example/problems/geo-village_group_conflict',
+      type: 'https://sunlight.example/problems/geo/village-group-conflict',
       status: 409,
     });
     expect(response.body.detail).toContain('第三村民小组');
@@ -183,7 +168,7 @@ describe('village groups over HTTP', () => {
     const response = await post(township, { groupNumber: 1, name: '第一村民小组' }).expect(422);
 
     expect(response.body).toMatchObject({
-      type: 'https://sunlight.example/problems/geo-not_a_village',
+      type: 'https://sunlight.example/problems/geo/not-a-village',
       status: 422,
       errors: [{ field: 'villageCode', message: expect.stringContaining(township) }],
     });
@@ -201,7 +186,7 @@ describe('village groups over HTTP', () => {
       outsider,
     ).expect(403);
     expect(outside.body).toMatchObject({
-      type: 'https://sunlight.example/problems/forbidden-jurisdiction',
+      type: 'https://sunlight.example/problems/auth/forbidden-jurisdiction',
       status: 403,
     });
 
@@ -211,7 +196,7 @@ describe('village groups over HTTP', () => {
       approver,
     ).expect(403);
     expect(role.body).toMatchObject({
-      type: 'https://sunlight.example/problems/forbidden-role',
+      type: 'https://sunlight.example/problems/auth/forbidden-role',
       status: 403,
     });
 
@@ -230,7 +215,7 @@ describe('village groups over HTTP', () => {
     const response = await post(otherVillage, body).expect(400);
 
     expect(response.body).toMatchObject({
-      type: 'https://sunlight.example/problems/validation-failed',
+      type: 'https://sunlight.example/problems/request/validation-failed',
       status: 400,
     });
     expect(response.body.errors.map((error: { field: string }) => error.field)).toContain(field);

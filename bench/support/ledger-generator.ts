@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EventToAppend, ExpectedRevision, JsonObject } from '@sunlight/event-store';
+import { commandMetadata, type EventToAppend, type ExpectedRevision } from '@sunlight/event-store';
+import type { Actor } from '@sunlight/kernel';
 import {
   appropriateFundsFor,
-  commandMetadata,
   fundLineDecider,
   fundStreamName,
   poolCommandReason,
   poolDecider,
   poolStreamName,
-  type Actor,
   type Beneficiary,
   type CreateFundLine,
   type FundLineCreated,
@@ -452,7 +451,7 @@ export class LedgerGenerator {
     const event = {
       eventId: randomUUID(),
       type: created.type,
-      data: created.data as unknown as JsonObject,
+      data: { ...created.data },
       metadata: commandMetadata(command, newIds()),
     };
     const streamName = fundStreamName(fund.fundId);
@@ -743,7 +742,7 @@ export class LedgerGenerator {
         event: {
           eventId: randomUUID(),
           type: event.type,
-          data: event.data as unknown as JsonObject,
+          data: { ...event.data },
           metadata,
         },
       };

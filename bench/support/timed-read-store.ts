@@ -58,12 +58,20 @@ export class TimedReadStore implements ReadStore {
     }
   }
 
-  get(projection: string, collection: string, id: string): Promise<ReadDocument | undefined> {
-    return this.inner.get(projection, collection, id);
+  get<D extends ReadDocument = ReadDocument>(
+    projection: string,
+    collection: string,
+    id: string,
+  ): Promise<D | undefined> {
+    return this.inner.get<D>(projection, collection, id);
   }
 
-  find(projection: string, collection: string, query: FindQuery): Promise<FindResult> {
-    return this.inner.find(projection, collection, query);
+  find<D extends ReadDocument = ReadDocument>(
+    projection: string,
+    collection: string,
+    query: FindQuery,
+  ): Promise<FindResult<D>> {
+    return this.inner.find<D>(projection, collection, query);
   }
 
   checkpoint(projection: string, version: number): Promise<ProjectionCheckpoint> {

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { RUN_PROCESSORS } from '@sunlight/event-store';
 import { APP_CONFIG, type AppConfig } from './app-config';
 
 /** Makes the already-validated config injectable everywhere as `APP_CONFIG`. */
@@ -8,8 +9,11 @@ export class AppConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppConfigModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: RUN_PROCESSORS, useValue: config.runProcessors },
+      ],
+      exports: [APP_CONFIG, RUN_PROCESSORS],
     };
   }
 }

@@ -13,6 +13,7 @@ describe('loadAppConfig', () => {
       readStore: 'postgres',
       idleDays: 30,
       runProjections: true,
+      runProcessors: true,
     });
   });
 
@@ -23,6 +24,7 @@ describe('loadAppConfig', () => {
       MONGODB_URL: 'mongodb://mongo:27017/sunlight',
       IDLE_DAYS: '45',
       RUN_PROJECTIONS: 'false',
+      RUN_PROCESSORS: 'false',
       HOST: '127.0.0.1',
       DATABASE_URL: 'postgres://sunlight:secret@db:5432/sunlight',
       SUNLIGHT_DATA_DIR: '/var/lib/sunlight',
@@ -43,6 +45,7 @@ describe('loadAppConfig', () => {
       mongodbUrl: 'mongodb://mongo:27017/sunlight',
       idleDays: 45,
       runProjections: false,
+      runProcessors: false,
       jwtSecret: 'x'.repeat(32),
     });
   });
@@ -79,6 +82,8 @@ describe('loadAppConfig', () => {
       /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
     ],
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 characters/],
+    ['RUN_PROJECTIONS', 'yes', /RUN_PROJECTIONS must be true or false \(got "yes"\)/],
+    ['RUN_PROCESSORS', '0', /RUN_PROCESSORS must be true or false \(got "0"\)/],
   ])('given %s=%s, when loaded, then the error names the variable', (name, value, message) => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(message);
   });

@@ -31,6 +31,12 @@ export interface AppConfig {
    * keeps the read models, so command traffic and read-model work do not share one event loop.
    */
   runProjections: boolean;
+  /**
+   * Whether this instance runs the processors that write events following the log (the funds
+   * relay: AllocationSent → AllocationReceived, FundLineCreated → FundsAppropriated). Off on API
+   * instances when a worker instance runs them; at least one instance must.
+   */
+  runProcessors: boolean;
   /** Absent: a random key is generated once and kept in `<dataDir>/jwt-secret` (see libs/auth/src/jwt-secret.ts). */
   jwtSecret?: string;
 }
@@ -73,10 +79,17 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   const dataDir = read('SUNLIGHT_DATA_DIR') ?? './.sunlight';
 
   const idleDays = integer('IDLE_DAYS', 30, 1, 3650);
-  const runProjectionsRaw = read('RUN_PROJECTIONS') ?? 'true';
-  if (runProjectionsRaw !== 'true' && runProjectionsRaw !== 'false') {
-    problems.push(`RUN_PROJECTIONS must be true or false (got "${runProjectionsRaw}")`);
-  }
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (raw !== 'true' && raw !== 'false') {
+      problems.push(`${name} must be true or false (got "${raw}")`);
+      return fallback;
+    }
+    return raw === 'true';
+  };
+  const runProjections = boolean('RUN_PROJECTIONS', true);
+  const runProcessors = boolean('RUN_PROCESSORS', true);
   const readStoreRaw = read('READ_STORE') ?? 'postgres';
   if (readStoreRaw !== 'postgres' && readStoreRaw !== 'mongodb') {
     problems.push(`READ_STORE must be postgres or mongodb (got "${readStoreRaw}")`);
@@ -118,7 +131,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     readStore: readStoreRaw === 'mongodb' ? 'mongodb' : 'postgres',
     ...(mongodbUrl === undefined ? {} : { mongodbUrl }),
     idleDays,
-    runProjections: runProjectionsRaw !== 'false',
+    runProjections,
+    runProcessors,
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
   };
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { withTimeout } from '../common/with-timeout';
-import { EVENT_STORE, type EventStoreProbe } from '../event-store.tokens';
+import { EVENT_STORE, type EventStoreProbe } from '@sunlight/event-store';
 
 // A probe that hangs is worse than one that fails: orchestrators time out and restart blindly.
 export const eventStorePingTimeoutMs = 2_000;

@@ -16,7 +16,7 @@ describe('auth errors as problem+json', () => {
     ['token-expired', 'The bearer token has expired'],
   ] as const)('given AuthenticationError %s, then a 401 of that type', (code, title) => {
     expect(problemOf(new AuthenticationError(code, 'why'))).toEqual({
-      type: `https://sunlight.example/problems/${code}`,
+      type: `https://sunlight.example/problems/auth/${code}`,
       title,
       status: 401,
       detail: 'why',
@@ -25,7 +25,7 @@ describe('auth errors as problem+json', () => {
 
   it('given ForbiddenRoleError, then a 403 forbidden-role naming the role and the roles allowed', () => {
     expect(problemOf(new ForbiddenRoleError('bank', ['finance']))).toEqual({
-      type: 'https://sunlight.example/problems/forbidden-role',
+      type: 'https://sunlight.example/problems/auth/forbidden-role',
       title: 'Your role may not do this',
       status: 403,
       detail: 'Role "bank" may not call this route; it needs one of: finance, admin.',
@@ -42,7 +42,7 @@ describe('auth errors as problem+json', () => {
         ),
       ),
     ).toEqual({
-      type: 'https://sunlight.example/problems/forbidden-jurisdiction',
+      type: 'https://sunlight.example/problems/auth/forbidden-jurisdiction',
       title: 'The division is outside your jurisdiction',
       status: 403,
       detail: 'Division 530302 (麒麟区) is outside your jurisdiction 530325 (富源县).',

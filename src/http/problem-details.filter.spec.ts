@@ -8,6 +8,7 @@ import {
   InvalidAppendError,
   WrongExpectedVersionError,
 } from '@sunlight/event-store';
+import { AppError } from '@sunlight/kernel';
 import { RequestBodyError } from './json-body';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ProblemDetails } from './problem-details';
@@ -78,7 +79,7 @@ describe('ProblemDetailsFilter', () => {
     expect(status).toBe(400);
     expect(headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(body).toMatchObject({
-      type: 'https://sunlight.example/problems/validation-failed',
+      type: 'https://sunlight.example/problems/request/validation-failed',
       status: 400,
       instance: '/v1/disbursements',
     });
@@ -124,7 +125,7 @@ describe('ProblemDetailsFilter', () => {
       const { status, body } = respond(error);
       expect(status).toBe(400);
       expect(body).toMatchObject({
-        type: 'https://sunlight.example/problems/malformed-json',
+        type: 'https://sunlight.example/problems/request/malformed-json',
         status: 400,
       });
       expect(body?.detail).toContain('position 1');
@@ -136,7 +137,7 @@ describe('ProblemDetailsFilter', () => {
       new RequestBodyError(413, 'entity.too.large', 'request entity too large'),
     );
     expect(status).toBe(413);
-    expect(body?.type).toBe('https://sunlight.example/problems/body-too-large');
+    expect(body?.type).toBe('https://sunlight.example/problems/request/body-too-large');
   });
 
   it('given a Nest HttpException, when filtered, then its status with about:blank and the status phrase', () => {
@@ -151,14 +152,18 @@ describe('ProblemDetailsFilter', () => {
   });
 
   it('given a domain error with httpStatus and code, when filtered, then its status and a type derived from the code', () => {
-    const overdraft = Object.assign(new Error('Pool 5303 has 100 fen, 500 requested'), {
-      httpStatus: 422,
-      code: 'Funds.Overdraft',
-      title: 'The fund pool cannot cover this allocation',
-    });
+    class OverdraftError extends AppError {
+      readonly httpStatus = 422;
+      readonly code = 'FUNDS.OVERDRAFT';
+      override readonly title = 'The fund pool cannot cover this allocation';
+      constructor() {
+        super('Pool 5303 has 100 fen, 500 requested');
+      }
+    }
+    const overdraft = new OverdraftError();
 
     expect(respond(overdraft).body).toEqual({
-      type: 'https://sunlight.example/problems/funds-overdraft',
+      type: 'https://sunlight.example/problems/funds/overdraft',
       title: 'The fund pool cannot cover this allocation',
       status: 422,
       detail: 'Pool 5303 has 100 fen, 500 requested',
@@ -167,9 +172,14 @@ describe('ProblemDetailsFilter', () => {
   });
 
   it('given a domain error with a nonsense status, when filtered, then it is a logged 500', () => {
-    const { status, logged } = respond(
-      Object.assign(new Error('x'), { httpStatus: 200, code: 'Oops' }),
-    );
+    class OopsError extends AppError {
+      readonly httpStatus = 200;
+      readonly code = 'TEST.OOPS';
+      constructor() {
+        super('x');
+      }
+    }
+    const { status, logged } = respond(new OopsError());
     expect(status).toBe(500);
     expect(logged).toHaveLength(1);
   });
@@ -177,7 +187,7 @@ describe('ProblemDetailsFilter', () => {
   it('given a concurrent write, when filtered, then 409 wrong-expected-version', () => {
     const { status, body } = respond(new WrongExpectedVersionError('pool-5303', 3n, 4n));
     expect(status).toBe(409);
-    expect(body?.type).toBe('https://sunlight.example/problems/wrong-expected-version');
+    expect(body?.type).toBe('https://sunlight.example/problems/event-store/wrong-expected-version');
     expect(body?.detail).toContain('pool-5303');
   });
 

@@ -6,20 +6,8 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import {
-  EventStoreUnavailableError,
-  InvalidAppendError,
-  WrongExpectedVersionError,
-} from '@sunlight/event-store';
-import {
-  isHttpMappedError,
-  problemContentType,
-  problemTypeBase,
-  problemTypeFor,
-  type FieldError,
-  type ProblemDetails,
-} from './problem-details';
-import { RequestValidationError } from './request-validation.error';
+import { AppError } from '@sunlight/kernel';
+import { problemContentType, problemTypeFor, type ProblemDetails } from './problem-details';
 
 /** The parts of an Express request and response the filter touches; Express's types are not installed. */
 interface ProblemRequest {
@@ -69,47 +57,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   toProblem(exception: unknown, request: ProblemRequest): Problem {
-    if (exception instanceof RequestValidationError) {
-      return {
-        type: `${problemTypeBase}validation-failed`,
-        title: 'The request is not valid',
-        status: 400,
-        detail: describeFields(exception.errors),
-        errors: exception.errors,
-      };
-    }
-    if (exception instanceof WrongExpectedVersionError) {
-      return {
-        type: `${problemTypeBase}wrong-expected-version`,
-        title: 'The record was changed by someone else; reload it and retry',
-        status: 409,
-        detail: exception.message,
-      };
-    }
-    if (exception instanceof InvalidAppendError) {
-      return {
-        type: `${problemTypeBase}invalid-append`,
-        title: 'The events to append are not valid',
-        status: 400,
-        detail: exception.message,
-        errors: [{ field: exception.field, message: exception.reason }],
-      };
-    }
-    if (exception instanceof EventStoreUnavailableError) {
-      this.logUnexpected(exception, request, 503);
-      return {
-        type: `${problemTypeBase}event-store-unavailable`,
-        title: 'The event store is unavailable',
-        status: 503,
-        detail: 'The event store cannot be reached right now; nothing was written. Retry later.',
-      };
-    }
-    if (isHttpMappedError(exception)) {
-      return this.fromMappedError(exception, request);
-    }
-    if (exception instanceof HttpException) {
-      return fromHttpException(exception);
-    }
+    if (exception instanceof AppError) return this.fromAppError(exception, request);
+    if (exception instanceof HttpException) return fromHttpException(exception);
     const bodyError = asBodyParserError(exception);
     if (bodyError) {
       // The body parser runs before the request logger is attached, so without this line a
@@ -123,30 +72,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     return internalError();
   }
 
-  private fromMappedError(
-    error: { httpStatus: number; code: string; message: string; title?: unknown; errors?: unknown },
-    request: ProblemRequest,
-  ): Problem {
-    // A status outside 4xx/5xx is a bug in the domain error, not something to send to a client.
+  private fromAppError(error: AppError, request: ProblemRequest): Problem {
+    // A status outside 4xx/5xx is a bug in the error class, not something to send to a client.
     if (!Number.isInteger(error.httpStatus) || error.httpStatus < 400 || error.httpStatus > 599) {
       this.logUnexpected(error, request, 500);
       return internalError();
     }
-    if (error.httpStatus >= 500) this.logUnexpected(error, request, error.httpStatus);
-    // A domain error about one input names it in `field`; clients find it where validation puts it.
-    const field = (error as { field?: unknown }).field;
-    const errors = isFieldErrorList(error.errors)
-      ? error.errors
-      : typeof field === 'string'
-        ? [{ field, message: String(error.message) }]
-        : undefined;
-    return {
+    const base = {
       type: problemTypeFor(error.code),
-      title: typeof error.title === 'string' ? error.title : statusTitle(error.httpStatus),
+      title: error.title ?? statusTitle(error.httpStatus),
       status: error.httpStatus,
-      detail: String(error.message),
-      ...(errors ? { errors } : {}),
     };
+    if (error.httpStatus >= 500) {
+      // A server-side failure's message can name hosts and internals; it goes to the log only.
+      this.logUnexpected(error, request, error.httpStatus);
+      return { ...base, detail: serverErrorDetails[error.code] ?? statusTitle(error.httpStatus) };
+    }
+    // An error about one input names it in `field`; clients find it where validation puts it.
+    const errors =
+      error.errors ??
+      (error.field === undefined ? undefined : [{ field: error.field, message: error.message }]);
+    return { ...base, detail: error.message, ...(errors ? { errors: [...errors] } : {}) };
   }
 
   private logUnexpected(exception: unknown, request: ProblemRequest, status: number): void {
@@ -161,6 +107,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
   }
 }
+
+/** What a client is told of a server-side failure, by code; the rest is in the log. */
+const serverErrorDetails: Readonly<Record<string, string>> = {
+  'EVENT_STORE.UNAVAILABLE':
+    'The event store cannot be reached right now; nothing was written. Retry later.',
+};
 
 function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
@@ -212,7 +164,7 @@ function asBodyParserError(exception: unknown): BodyParserError | undefined {
 function fromBodyParserError(error: BodyParserError): Problem {
   if (error.type === 'entity.parse.failed') {
     return {
-      type: `${problemTypeBase}malformed-json`,
+      type: problemTypeFor('REQUEST.MALFORMED_JSON'),
       title: 'The request body is not valid JSON',
       status: 400,
       detail: `The request body could not be parsed as JSON: ${error.message}`,
@@ -220,7 +172,7 @@ function fromBodyParserError(error: BodyParserError): Problem {
   }
   if (error.type === 'entity.too.large') {
     return {
-      type: `${problemTypeBase}body-too-large`,
+      type: problemTypeFor('REQUEST.BODY_TOO_LARGE'),
       title: 'The request body is too large',
       status: 413,
       detail: error.message,
@@ -238,24 +190,6 @@ function internalError(): Problem {
     status: 500,
     detail: 'An unexpected error occurred. It has been logged; nothing about it is shown here.',
   };
-}
-
-function describeFields(errors: readonly FieldError[]): string {
-  const fields = [...new Set(errors.map((error) => error.field))];
-  return `${fields.length === 1 ? '1 field is' : `${fields.length} fields are`} not valid: ${fields.join(', ')}.`;
-}
-
-function isFieldErrorList(value: unknown): value is FieldError[] {
-  return (
-    Array.isArray(value) &&
-    value.every(
-      (item) =>
-        typeof item === 'object' &&
-        item !== null &&
-        typeof (item as FieldError).field === 'string' &&
-        typeof (item as FieldError).message === 'string',
-    )
-  );
 }
 
 function statusTitle(status: number): string {

@@ -6,11 +6,9 @@
 export const problemTypeBase = 'https://sunlight.example/problems/';
 export const problemContentType = 'application/problem+json';
 
-export interface FieldError {
-  /** Dotted path into the request body, with array indexes in brackets: `members[2].idNumber`. */
-  field: string;
-  message: string;
-}
+import type { FieldError } from '@sunlight/kernel';
+
+export type { FieldError };
 
 export interface ProblemDetails {
   type: string;
@@ -18,28 +16,13 @@ export interface ProblemDetails {
   status: number;
   detail: string;
   instance: string;
-  errors?: FieldError[];
-}
-
-/** `Funds.Overdraft` → `https://sunlight.example/problems/funds-overdraft`. */
-export function problemTypeFor(code: string): string {
-  return problemTypeBase + code.toLowerCase().replace(/\./g, '-');
+  errors?: readonly FieldError[];
 }
 
 /**
- * The contract a domain error meets to be answered precisely instead of as a 500. Domain code
- * stays free of Nest: it only sets two plain properties.
+ * `FUNDS.INSUFFICIENT_FUNDS` → `https://sunlight.example/problems/funds/insufficient-funds`: the
+ * context becomes a path segment, the code a lower-case, dash-separated name.
  */
-export interface HttpMappedError {
-  httpStatus: number;
-  code: string;
-  message: string;
-  title?: string;
-  errors?: FieldError[];
-}
-
-export function isHttpMappedError(value: unknown): value is HttpMappedError {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<HttpMappedError>;
-  return typeof candidate.httpStatus === 'number' && typeof candidate.code === 'string';
+export function problemTypeFor(code: string): string {
+  return problemTypeBase + code.toLowerCase().replace(/_/g, '-').replace(/\./g, '/');
 }

@@ -1,12 +1,5 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import type { FieldError } from './problem-details';
-
-/** Thrown by the global ValidationPipe; carries one entry per failed constraint. */
-export class RequestValidationError extends BadRequestException {
-  constructor(readonly errors: FieldError[]) {
-    super('Request validation failed');
-  }
-}
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { RequestFieldError, type FieldError } from '@sunlight/kernel';
 
 /** class-validator nests errors per object level; clients want one flat list of paths. */
 export function flattenValidationErrors(
@@ -39,6 +32,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     // Rejected values can be personal data (ID numbers); they must not travel into errors or logs.
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
+    exceptionFactory: (errors) => new RequestFieldError(flattenValidationErrors(errors)),
   });
 }

@@ -33,8 +33,8 @@ export function leanRequest(request: IncomingMessage & { id?: unknown }): {
 /**
  * Without access lines (a level above info) a request appears only in an error line. pino-http
  * still builds every request's child logger with the full request (headers copied, then
- * redacted), which cost about 5 % of a request's CPU for lines never written; the lean form
- * carries no headers, so no credential can reach it either.
+ * redacted), a measurable share of a request's CPU for lines never written (docs/performance.md);
+ * the lean form carries no headers, so no credential can reach it either.
  */
 function serializersFor(config: AppConfig): Record<string, unknown> {
   if (accessLogLevels.has(config.logLevel)) return {};

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/with-timeout';
-import { EVENT_STORE, type EventStoreProbe } from '../event-store.tokens';
+import { EVENT_STORE, type EventStoreProbe } from '@sunlight/event-store';
 import { ProjectionsSupervisor } from '../read-models/projections.supervisor';
 
 // A scrape must answer even when PostgreSQL does not; the gauge is then simply absent.

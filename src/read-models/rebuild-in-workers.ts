@@ -37,10 +37,9 @@ export interface RebuildInWorkersOptions extends Omit<RebuildWorkerInput, 'proje
 /**
  * Events per batch while rebuilding, unless the caller says otherwise. A batch writes each
  * document it changed once, so larger batches rewrite the busy documents (a province's, a
- * payment approved soon after its request) less often. On 1,000,000 events, with both funds
- * projections: 10,000 (the app's catch-up size, kept small there so the HTTP thread is never
- * blocked long) took 88–89 µs of machine CPU per event, 30,000 took 73–81 µs, and 50,000 no less
- * (77 µs) for 300 MB more memory.
+ * payment approved soon after its request) less often. The app's catch-up size stays small so
+ * the HTTP thread is never blocked long; a worker has no such constraint. Larger batches than
+ * this saved no CPU for much more memory (docs/performance.md).
  */
 export const rebuildBatchSizeMaxDefault = 30_000;
 

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { signAccessToken, type Actor } from '@sunlight/auth';
+import { signAccessToken } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
 
 export const apiPrefix = '/api/v1';
 

@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import { booksOf } from '@sunlight/funds/testing';
 
 /**
  * Figures folded straight from the rows of the `events` table, with no code of the app's
@@ -179,67 +180,22 @@ export function fundsIn(events: readonly RawEvent[], divisionCode: string): stri
 
 /** One pool's own state after the events of its stream at or before `upTo`, as `/history/streams` folds it. */
 export function poolStateAt(events: readonly RawEvent[], streamName: string, upTo?: bigint) {
-  let received = 0n;
-  let sent = 0n;
-  let pending = 0n;
-  let disbursed = 0n;
-  let returned = 0n;
-  const awaitingApproval = new Set<string>();
-  const awaitingSettlement = new Set<string>();
-  let count = 0;
-  for (const event of events) {
-    if (event.streamName !== streamName || (upTo !== undefined && event.position > upTo)) continue;
-    count += 1;
-    const amount = BigInt(event.data.amountFen ?? '0');
-    const id = event.data.transferId as string;
-    switch (event.type) {
-      case 'FundsAppropriated':
-      case 'AllocationReceived':
-        received += amount;
-        break;
-      case 'AllocationSent':
-        sent += amount;
-        break;
-      case 'DisbursementRequested':
-        pending += amount;
-        awaitingApproval.add(id);
-        break;
-      case 'DisbursementApproved':
-        pending -= amount;
-        disbursed += amount;
-        awaitingApproval.delete(id);
-        awaitingSettlement.add(id);
-        break;
-      case 'DisbursementRejected':
-        pending -= amount;
-        awaitingApproval.delete(id);
-        break;
-      case 'DisbursementPaid':
-        awaitingSettlement.delete(id);
-        break;
-      case 'DisbursementFailed':
-        disbursed -= amount;
-        awaitingSettlement.delete(id);
-        break;
-      case 'TransferReversed':
-      case 'FundsRecovered':
-        returned += amount;
-        break;
-      default:
-        throw new Error(`unexpected pool event ${event.type}`);
-    }
-  }
+  const books = booksOf(
+    events.filter(
+      (event) => event.streamName === streamName && (upTo === undefined || event.position <= upTo),
+    ),
+  );
   return {
-    eventCount: count,
+    eventCount: books.eventCount,
     state: {
-      balance: yuan(received - sent - pending - disbursed + returned),
-      received: yuan(received),
-      sent: yuan(sent),
-      disbursed: yuan(disbursed),
-      pending: yuan(pending),
-      returned: yuan(returned),
-      pendingApprovalCount: awaitingApproval.size,
-      awaitingSettlementCount: awaitingSettlement.size,
+      balance: yuan(books.balanceFen),
+      received: yuan(books.receivedFen),
+      sent: yuan(books.sentFen),
+      disbursed: yuan(books.disbursedFen),
+      pending: yuan(books.reservedFen),
+      returned: yuan(books.reversedFen + books.recoveredFen),
+      pendingApprovalCount: books.awaitingApproval.size,
+      awaitingSettlementCount: books.awaitingSettlement.size,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
 import type { EventToAppend, PostgresEventStore } from '@sunlight/event-store';
 import { makeIdNumber } from '@sunlight/geo';
 import {

@@ -8,7 +8,7 @@ import {
   tokenLifetimeSecondsDefault,
   verifyAccessToken,
 } from './access-token';
-import type { Actor } from './actor';
+import type { Actor } from '@sunlight/kernel';
 import { AuthenticationError } from './auth.errors';
 
 const secret = 's'.repeat(48);
@@ -98,7 +98,7 @@ describe('verifyAccessToken', () => {
 
     const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs }));
 
-    expect(failure).toMatchObject({ httpStatus: 401, code: 'invalid-token' });
+    expect(failure).toMatchObject({ httpStatus: 401, code: 'AUTH.INVALID_TOKEN' });
     expect(failure.message).toContain("signature does not match this server's key");
   });
 
@@ -119,7 +119,7 @@ describe('verifyAccessToken', () => {
 
     expect(failure).toMatchObject({
       httpStatus: 401,
-      code: 'token-expired',
+      code: 'AUTH.TOKEN_EXPIRED',
       title: 'The bearer token has expired',
     });
     expect(failure.message).toContain(new Date(expiredAtMs).toISOString());
@@ -166,7 +166,7 @@ describe('verifyAccessToken', () => {
   ])('given %s, when verified, then invalid-token explains why', (_case, token, message) => {
     const failure = failureOf(() => verifyAccessToken(secret, token, { nowMs }));
 
-    expect(failure).toMatchObject({ httpStatus: 401, code: 'invalid-token' });
+    expect(failure).toMatchObject({ httpStatus: 401, code: 'AUTH.INVALID_TOKEN' });
     expect(failure.message).toMatch(message);
   });
 
@@ -177,7 +177,7 @@ describe('verifyAccessToken', () => {
 
     const failure = failureOf(() => verifyAccessToken('y'.repeat(48), token, { nowMs }));
 
-    expect(failure).toMatchObject({ httpStatus: 401, code: 'invalid-token' });
+    expect(failure).toMatchObject({ httpStatus: 401, code: 'AUTH.INVALID_TOKEN' });
     expect(failure.message).toContain("signature does not match this server's key");
   });
 
@@ -200,7 +200,7 @@ describe('verifyAccessToken', () => {
 
     expect(failureOf(() => verifyAccessToken(secret, forged, { nowMs }))).toMatchObject({
       httpStatus: 401,
-      code: 'invalid-token',
+      code: 'AUTH.INVALID_TOKEN',
     });
   });
 
@@ -224,7 +224,7 @@ describe('parseAuthorizationHeader', () => {
   it('given no header, when parsed, then authentication-required', () => {
     expect(failureOf(() => parseAuthorizationHeader(undefined))).toMatchObject({
       httpStatus: 401,
-      code: 'authentication-required',
+      code: 'AUTH.AUTHENTICATION_REQUIRED',
     });
   });
 
@@ -232,7 +232,7 @@ describe('parseAuthorizationHeader', () => {
     'given %j, when parsed, then invalid-token',
     (header) => {
       expect(failureOf(() => parseAuthorizationHeader(header))).toMatchObject({
-        code: 'invalid-token',
+        code: 'AUTH.INVALID_TOKEN',
       });
     },
   );

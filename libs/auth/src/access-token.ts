@@ -1,9 +1,12 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { JsonWebTokenError, JwtService, NotBeforeError, TokenExpiredError } from '@nestjs/jwt';
-import type { Actor } from './actor';
+import jsonwebtoken, { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
+import type { Actor as KernelActor } from '@sunlight/kernel';
 import { isDivisionCode } from '@sunlight/geo';
 import { AuthenticationError } from './auth.errors';
 import { isRole, roles, type Role } from './roles';
+
+/** A caller proven by a bearer token: its role is one of `roles`. */
+type Actor = KernelActor<Role>;
 
 export const tokenIssuer = 'sunlight';
 // Pinned on both sides: a verifier that trusted the token's own `alg` header could be fed `none`.
@@ -31,7 +34,8 @@ export interface AccessTokenClaims {
 }
 
 export interface IssueAccessToken {
-  actor: Actor;
+  /** Checked here: the role must be one of `roles`. */
+  actor: KernelActor;
   /** A display name (张三) for logs and screens; never used for decisions. */
   name?: string;
   lifetimeSeconds?: number;
@@ -50,8 +54,6 @@ export interface VerifyAccessTokenOptions {
   isKnownDivision?: (code: string) => boolean;
 }
 
-const jwt = new JwtService();
-
 /**
  * jsonwebtoken turns a string secret into a key object on every call, first trying to parse it
  * as a public key; that costs more than the whole rest of a request. The key object is built once.
@@ -59,15 +61,14 @@ const jwt = new JwtService();
 const secretKeys = new Map<string, KeyObject>();
 const secretKeysMax = 8;
 
-function secretKeyOf(secret: string): string {
+function secretKeyOf(secret: string): KeyObject {
   let key = secretKeys.get(secret);
   if (key === undefined) {
     if (secretKeys.size >= secretKeysMax) secretKeys.clear();
     key = createSecretKey(Buffer.from(secret, 'utf8'));
     secretKeys.set(secret, key);
   }
-  // @nestjs/jwt's types say string | Buffer; jsonwebtoken accepts a KeyObject as well.
-  return key as unknown as string;
+  return key;
 }
 
 /** Signs a token; the caller has validated its input, so a bad one here is a bug and throws. */
@@ -83,16 +84,18 @@ export function signAccessToken(secret: string, request: IssueAccessToken): stri
     lifetimeProblem(lifetimeSeconds);
   if (problem !== undefined) throw new RangeError(`Cannot sign an access token: ${problem}`);
 
+  const role = actor.role;
+  if (!isRole(role)) throw new RangeError(`Cannot sign an access token: role ${role}`);
   const claims: AccessTokenClaims = {
     sub: actor.id,
-    role: actor.role,
+    role,
     division: actor.division,
     ...(name === undefined ? {} : { name }),
     iat: issuedAt,
     exp: issuedAt + lifetimeSeconds,
     iss: tokenIssuer,
   };
-  return jwt.sign(claims, { secret: secretKeyOf(secret), algorithm: tokenAlgorithm });
+  return jsonwebtoken.sign(claims, secretKeyOf(secret), { algorithm: tokenAlgorithm });
 }
 
 /** Checks signature, issuer, expiry and claims; every refusal is an AuthenticationError saying why. */
@@ -112,8 +115,7 @@ export function verifyAccessToken(
   if (verified !== undefined) return readClaims(verified, options);
   let payload: unknown;
   try {
-    payload = jwt.verify(token, {
-      secret: secretKeyOf(secret),
+    payload = jsonwebtoken.verify(token, secretKeyOf(secret), {
       algorithms: [tokenAlgorithm],
       issuer: tokenIssuer,
       clockTimestamp: nowSeconds,

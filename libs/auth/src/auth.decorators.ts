@@ -4,8 +4,11 @@ import {
   type CustomDecorator,
   type ExecutionContext,
 } from '@nestjs/common';
-import type { Actor } from './actor';
+import type { Actor as KernelActor } from '@sunlight/kernel';
 import type { Role } from './roles';
+
+/** A caller proven by a bearer token: its role is one of `roles`. */
+type Actor = KernelActor<Role>;
 
 export const IS_PUBLIC_KEY = 'sunlight:isPublic';
 export const ROLES_KEY = 'sunlight:roles';

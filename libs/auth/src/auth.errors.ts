@@ -1,11 +1,14 @@
+import { AppError } from '@sunlight/kernel';
 import type { Role } from './roles';
 
-/*
- * These errors meet the problem+json filter's HttpMappedError contract (`httpStatus` and `code`),
- * so they stay plain classes that pure helpers can throw without importing Nest.
- */
-
+/** Why a caller was not authenticated: no token, a bad one, or an old one. */
 export type AuthenticationFailure = 'authentication-required' | 'invalid-token' | 'token-expired';
+
+const authenticationCodes: Readonly<Record<AuthenticationFailure, string>> = {
+  'authentication-required': 'AUTH.AUTHENTICATION_REQUIRED',
+  'invalid-token': 'AUTH.INVALID_TOKEN',
+  'token-expired': 'AUTH.TOKEN_EXPIRED',
+};
 
 const authenticationTitles: Readonly<Record<AuthenticationFailure, string>> = {
   'authentication-required': 'A bearer token is required',
@@ -13,27 +16,29 @@ const authenticationTitles: Readonly<Record<AuthenticationFailure, string>> = {
   'token-expired': 'The bearer token has expired',
 };
 
-/** 401: the caller did not prove who they are; `code` says whether the token was missing, bad or old. */
-export class AuthenticationError extends Error {
+/** 401: the caller did not prove who they are; `failure` says whether the token was missing, bad or old. */
+export class AuthenticationError extends AppError {
   override readonly name = 'AuthenticationError';
   readonly httpStatus = 401;
-  readonly title: string;
+  readonly code: string;
+  override readonly title: string;
 
   constructor(
-    readonly code: AuthenticationFailure,
+    readonly failure: AuthenticationFailure,
     message: string,
   ) {
     super(message);
-    this.title = authenticationTitles[code];
+    this.code = authenticationCodes[failure];
+    this.title = authenticationTitles[failure];
   }
 }
 
 /** 403: the caller is known, but no role allowed on this route is theirs. */
-export class ForbiddenRoleError extends Error {
+export class ForbiddenRoleError extends AppError {
   override readonly name = 'ForbiddenRoleError';
   readonly httpStatus = 403;
-  readonly code = 'forbidden-role';
-  readonly title = 'Your role may not do this';
+  readonly code = 'AUTH.FORBIDDEN_ROLE';
+  override readonly title = 'Your role may not do this';
 
   constructor(
     readonly role: Role,
@@ -46,11 +51,11 @@ export class ForbiddenRoleError extends Error {
 }
 
 /** 403: the target division lies outside the caller's jurisdiction (管辖范围). */
-export class ForbiddenJurisdictionError extends Error {
+export class ForbiddenJurisdictionError extends AppError {
   override readonly name = 'ForbiddenJurisdictionError';
   readonly httpStatus = 403;
-  readonly code = 'forbidden-jurisdiction';
-  readonly title = 'The division is outside your jurisdiction';
+  readonly code = 'AUTH.FORBIDDEN_JURISDICTION';
+  override readonly title = 'The division is outside your jurisdiction';
 
   constructor(
     readonly divisionCode: string,

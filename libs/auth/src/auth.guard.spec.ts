@@ -2,7 +2,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { signAccessToken } from './access-token';
-import type { Actor } from './actor';
+import type { Actor } from '@sunlight/kernel';
 import { actorOf, Public, Roles, type RequestWithActor } from './auth.decorators';
 import { AuthenticationError, ForbiddenRoleError } from './auth.errors';
 import { AuthGuard } from './auth.guard';
@@ -74,7 +74,10 @@ describe('AuthGuard', () => {
   it('given no token, when a guarded route is called, then 401 authentication-required with a bare Bearer challenge', () => {
     const route = call(OpenRoutes, 'any');
 
-    expect(thrownBy(route.run)).toMatchObject({ httpStatus: 401, code: 'authentication-required' });
+    expect(thrownBy(route.run)).toMatchObject({
+      httpStatus: 401,
+      code: 'AUTH.AUTHENTICATION_REQUIRED',
+    });
     expect(route.headers['WWW-Authenticate']).toBe('Bearer realm="sunlight"');
   });
 
@@ -85,7 +88,7 @@ describe('AuthGuard', () => {
     const error = thrownBy(route.run);
 
     expect(error).toBeInstanceOf(AuthenticationError);
-    expect(error).toMatchObject({ code: 'invalid-token' });
+    expect(error).toMatchObject({ code: 'AUTH.INVALID_TOKEN' });
     expect(route.headers['WWW-Authenticate']).toBe(
       'Bearer realm="sunlight", error="invalid_token", error_description="The bearer token is not valid"',
     );
@@ -93,7 +96,7 @@ describe('AuthGuard', () => {
 
   it('given a token for a division the registry does not know, when called, then 401 invalid-token', () => {
     expect(thrownBy(call(OpenRoutes, 'any', bearer('finance', '539999')).run)).toMatchObject({
-      code: 'invalid-token',
+      code: 'AUTH.INVALID_TOKEN',
     });
   });
 
@@ -112,7 +115,7 @@ describe('AuthGuard', () => {
     const error = thrownBy(call(OpenRoutes, 'approve', bearer('finance')).run);
 
     expect(error).toBeInstanceOf(ForbiddenRoleError);
-    expect(error).toMatchObject({ httpStatus: 403, code: 'forbidden-role' });
+    expect(error).toMatchObject({ httpStatus: 403, code: 'AUTH.FORBIDDEN_ROLE' });
     expect((error as Error).message).toBe(
       'Role "finance" may not call this route; it needs one of: approver, admin.',
     );

@@ -3,11 +3,14 @@ import { Reflector } from '@nestjs/core';
 import type { DivisionRegistry } from '@sunlight/geo';
 import { DIVISION_REGISTRY } from '@sunlight/geo';
 import { parseAuthorizationHeader, verifyAccessToken } from './access-token';
-import type { Actor } from './actor';
+import type { Actor as KernelActor } from '@sunlight/kernel';
 import { IS_PUBLIC_KEY, ROLES_KEY, type RequestWithActor } from './auth.decorators';
 import { AuthenticationError, ForbiddenRoleError } from './auth.errors';
 import { ACCESS_TOKEN_SECRET } from './auth.tokens';
 import { isRoleAllowed, type Role } from './roles';
+
+/** A caller proven by a bearer token: its role is one of `roles`. */
+type Actor = KernelActor<Role>;
 
 interface GuardedRequest extends RequestWithActor {
   headers: Record<string, string | string[] | undefined>;
@@ -69,7 +72,7 @@ export class AuthGuard implements CanActivate {
 
 /** RFC 6750 §3: no error code when no token was sent, `invalid_token` when one was and failed. */
 export function wwwAuthenticate(error: AuthenticationError): string {
-  if (error.code === 'authentication-required') return `Bearer realm="${authRealm}"`;
+  if (error.failure === 'authentication-required') return `Bearer realm="${authRealm}"`;
   // The description is a fixed title: header values must not carry quotes from a client's token.
   return `Bearer realm="${authRealm}", error="invalid_token", error_description="${error.title}"`;
 }

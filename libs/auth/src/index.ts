@@ -1,4 +1,3 @@
-export type { Actor } from './actor';
 export { isRole, isRoleAllowed, roles } from './roles';
 export type { Role } from './roles';
 export { actorOf, CurrentActor, IS_PUBLIC_KEY, Public, Roles, ROLES_KEY } from './auth.decorators';

@@ -1,6 +1,6 @@
 // Proves the jurisdiction rule on the real Yunnan division registry: an actor reaches its own division and everything below it, nothing beside or above it, and a refusal is a 403 naming both divisions.
 import { loadDivisionRegistry } from '@sunlight/geo';
-import type { Actor } from './actor';
+import type { Actor } from '@sunlight/kernel';
 import { ForbiddenJurisdictionError } from './auth.errors';
 import { assertWithinJurisdiction, isWithinJurisdiction } from './jurisdiction';
 
@@ -52,7 +52,7 @@ describe('assertWithinJurisdiction', () => {
     expect(error).toBeInstanceOf(ForbiddenJurisdictionError);
     expect(error).toMatchObject({
       httpStatus: 403,
-      code: 'forbidden-jurisdiction',
+      code: 'AUTH.FORBIDDEN_JURISDICTION',
       divisionCode: '530302',
       jurisdictionCode: '530325',
       message: 'Division 530302 (麒麟区) is outside your jurisdiction 530325 (富源县).',

@@ -1,5 +1,5 @@
 import type { DivisionRegistry } from '@sunlight/geo';
-import type { Actor } from './actor';
+import type { Actor } from '@sunlight/kernel';
 import { ForbiddenJurisdictionError } from './auth.errors';
 
 /** The part of the registry the jurisdiction rule needs, so tests can hand in a small fake. */

@@ -1,29 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import type { CommandContext } from '@sunlight/kernel';
+import type { EventMetadata } from './decider-handler';
 import type { JsonObject, RecordedEvent } from './event-store.port';
 
-/** Ids that tie a command's events to the request and to what caused it (DESIGN.md §4). */
+/** Ids that tie a command's events to the request and to what caused it (docs/design.md §4). */
 export interface CommandIds {
   commandId: string;
   correlationId: string;
   causationId?: string;
 }
 
-/** Who acted, as every event's metadata records it. */
-export interface EnvelopeActor {
-  readonly id: string;
-  readonly role: string;
-  readonly division: string;
-}
-
 export const eventSchemaVersion = 1;
 
-/** The metadata every event of one command carries (DESIGN.md §4). */
+/** The metadata every event of one command carries (docs/design.md §4). */
 export function commandMetadata(
-  command: { actor: EnvelopeActor; occurredAt: string },
+  command: CommandContext,
   ids: CommandIds,
   reason?: string,
-): JsonObject & { commandId: string } {
-  const metadata: JsonObject & { commandId: string } = {
+): EventMetadata {
+  const metadata: EventMetadata = {
     actor: { id: command.actor.id, role: command.actor.role, division: command.actor.division },
     occurredAt: command.occurredAt,
     commandId: ids.commandId,
@@ -45,6 +40,13 @@ export interface EventView {
   data: JsonObject;
   metadata: JsonObject;
   recordedAt: string;
+}
+
+/** What a command answers: the event that records its outcome, and whether it was written just now. */
+export interface CommandOutcome {
+  /** True when the request repeated an earlier one and nothing new was written. */
+  replayed: boolean;
+  event: EventView;
 }
 
 export function toEventView(event: RecordedEvent): EventView {

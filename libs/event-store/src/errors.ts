@@ -1,3 +1,4 @@
+import { AppError, type FieldError } from '@sunlight/kernel';
 import type { ExpectedRevision } from './event-store.port';
 
 export type ActualRevision = bigint | 'no_stream';
@@ -7,8 +8,11 @@ function describeRevision(revision: ExpectedRevision | ActualRevision): string {
 }
 
 /** The stream was not at the revision the writer expected: someone else wrote first. */
-export class WrongExpectedVersionError extends Error {
+export class WrongExpectedVersionError extends AppError {
   override readonly name = 'WrongExpectedVersionError';
+  readonly code = 'EVENT_STORE.WRONG_EXPECTED_VERSION';
+  readonly httpStatus = 409;
+  override readonly title = 'The record was changed by someone else; reload it and retry';
   constructor(
     readonly streamName: string,
     readonly expected: ExpectedRevision,
@@ -23,8 +27,11 @@ export class WrongExpectedVersionError extends Error {
 }
 
 /** The store cannot be reached or refused to serve; the operation may be retried. */
-export class EventStoreUnavailableError extends Error {
+export class EventStoreUnavailableError extends AppError {
   override readonly name = 'EventStoreUnavailableError';
+  readonly code = 'EVENT_STORE.UNAVAILABLE';
+  readonly httpStatus = 503;
+  override readonly title = 'The event store is unavailable';
   constructor(
     message: string,
     override readonly cause?: unknown,
@@ -34,12 +41,17 @@ export class EventStoreUnavailableError extends Error {
 }
 
 /** The append itself is malformed; retrying it will never succeed. */
-export class InvalidAppendError extends Error {
+export class InvalidAppendError extends AppError {
   override readonly name = 'InvalidAppendError';
+  readonly code = 'EVENT_STORE.INVALID_APPEND';
+  readonly httpStatus = 400;
+  override readonly title = 'The events to append are not valid';
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly reason: string,
   ) {
     super(`Invalid append: ${field} ${reason}`);
+    this.errors = [{ field, message: reason }];
   }
+  override readonly errors: readonly FieldError[];
 }

@@ -97,3 +97,14 @@ export interface EventStore {
   subscribeToAll(options: SubscribeOptions): AsyncIterable<SubscriptionMessage>;
   close(): Promise<void>;
 }
+
+/**
+ * What operational plumbing (health, metrics, lag) needs beyond the port. Kept apart from
+ * `EventStore` so deciders never depend on probes, while every adapter still offers them.
+ */
+export interface EventStoreProbe {
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  /** The position of the last event in the log; undefined while the log is empty. */
+  headPosition(): Promise<GlobalPosition | undefined>;
+}

@@ -1,6 +1,5 @@
 export * from './event-store.port';
 export * from './errors';
-export * from './decider';
 export * from './append-validation';
 export {
   PostgresEventStore,
@@ -10,7 +9,7 @@ export { verifyPostgresLog, type VerifyPostgresLogOptions } from './postgres/ver
 export { runMigrations, migrations, appRoleName } from './postgres/migrations';
 export { encodePosition, decodePosition } from './postgres/positions';
 export * from './snapshot-store.port';
-export * from './handle-command';
+export * from './decider-handler';
 export { PostgresSnapshotStore } from './postgres/postgres-snapshot-store';
 export * from './processor-checkpoint.port';
 export * from './tokens';

@@ -1,20 +1,23 @@
 import { Module } from '@nestjs/common';
-import { FundLineRunner } from './application/fund-line.runner';
-import { CreateFundLineHandler, RunPoolCommandHandler } from './application/funds.handlers';
-import { FundsProcessor } from './application/funds.processor';
-import { FundsQueries } from './application/funds.queries';
-import { PoolCommandRunner } from './application/pool-command.runner';
-import { DisbursementsController, TransfersController } from './api/disbursements.controller';
-import { FundsController } from './api/funds.controller';
-import { PoolsController, StreamsController } from './api/pools.controller';
 import { DashboardsController } from './api/dashboards.controller';
+import {
+  DisbursementsController,
+  TransferCommands,
+  TransfersController,
+} from './api/disbursements.controller';
+import { FundsController } from './api/funds.controller';
 import { HistoryController } from './api/history.controller';
+import { PoolsController, StreamsController } from './api/pools.controller';
+import { DashboardsQueries } from './application/dashboards.queries';
+import { HistoryQueries } from './application/history.queries';
+import { FundsApplicationModule } from './funds-application.module';
 
 /**
- * The funds ledger (DESIGN.md §5). Needs, from the app: CqrsModule, the event-store tokens
- * (EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, TRANSFER_INDEX), READ_STORE and DIVISION_REGISTRY.
+ * The funds ledger (docs/design.md §5) over HTTP. Needs, from the app, what
+ * `FundsApplicationModule` needs and READ_STORE.
  */
 @Module({
+  imports: [FundsApplicationModule],
   controllers: [
     FundsController,
     DisbursementsController,
@@ -24,14 +27,7 @@ import { HistoryController } from './api/history.controller';
     DashboardsController,
     HistoryController,
   ],
-  providers: [
-    PoolCommandRunner,
-    FundLineRunner,
-    FundsQueries,
-    FundsProcessor,
-    CreateFundLineHandler,
-    RunPoolCommandHandler,
-  ],
-  exports: [PoolCommandRunner, FundsQueries, FundsProcessor],
+  providers: [TransferCommands, DashboardsQueries, HistoryQueries],
+  exports: [FundsApplicationModule],
 })
 export class FundsModule {}

@@ -1,8 +1,6 @@
+// Pure code only: the domain, the projections and the border to the log. The Nest modules are
+// imported from their own paths (`@sunlight/funds/funds.module`), so a worker thread that
+// rebuilds projections loads no framework.
 export * from './domain';
-export * from './application/command-envelope';
-export * from './application/funds.commands';
-export { FundsQueries, type PoolView, type FundView } from './application/funds.queries';
-export { PoolCommandRunner, poolCommandReason } from './application/pool-command.runner';
-export { FundsProcessor } from './application/funds.processor';
-export { FundsModule } from './funds.module';
 export * from './projections';
+export * from './stored-events';

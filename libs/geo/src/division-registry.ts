@@ -1,3 +1,4 @@
+import { RequestFieldError } from '@sunlight/kernel';
 import {
   Division,
   DivisionDataError,
@@ -227,4 +228,14 @@ export class DivisionRegistry {
     const index = children.findIndex((existing) => compareDivisionCodes(childCode, existing) < 0);
     children.splice(index === -1 ? children.length : index, 0, childCode);
   }
+}
+
+/** Unknown division codes in a request body are bad input (400 naming the field), not a missing resource. */
+export function requireKnownDivision(
+  divisions: DivisionRegistry,
+  code: string,
+  field: string,
+): void {
+  if (divisions.get(code) !== undefined) return;
+  throw new RequestFieldError(field, `${code} is not a known division code`);
 }

@@ -14,7 +14,7 @@ export type {
 } from './division';
 export { divisionCsvHeader, parseDivisionCsv } from './division-csv.parser';
 export type { DivisionRecord } from './division-csv.parser';
-export { DivisionRegistry } from './division-registry';
+export { DivisionRegistry, requireKnownDivision } from './division-registry';
 export type { AddVillageGroup } from './division-registry';
 export {
   defaultDivisionFileName,

@@ -74,8 +74,8 @@ export interface ReadIndex {
   fields: readonly ReadIndexField[];
 }
 
-export interface FindResult {
-  items: ReadDocument[];
+export interface FindResult<D extends ReadDocument = ReadDocument> {
+  items: D[];
   total: number;
 }
 
@@ -102,9 +102,20 @@ export interface ReadStore {
     version: number,
     keys: readonly DocumentKey[],
   ): Promise<Map<string, ReadDocument>>;
-  /** Reads from the active version of the projection. */
-  get(projection: string, collection: string, id: string): Promise<ReadDocument | undefined>;
-  find(projection: string, collection: string, query: FindQuery): Promise<FindResult>;
+  /**
+   * Reads from the active version of the projection. `D` is the shape the caller's projection
+   * writes into that collection; the store does not check it.
+   */
+  get<D extends ReadDocument = ReadDocument>(
+    projection: string,
+    collection: string,
+    id: string,
+  ): Promise<D | undefined>;
+  find<D extends ReadDocument = ReadDocument>(
+    projection: string,
+    collection: string,
+    query: FindQuery,
+  ): Promise<FindResult<D>>;
   /**
    * Writes the batch's documents and moves the checkpoint. PostgreSQL does both in one
    * transaction; MongoDB writes the documents first (each carrying `lastPosition`) and the

@@ -1,23 +1,14 @@
-import {
-  Body,
-  ConflictException,
-  Controller,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Inject, Injectable, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
-import { TRANSFER_INDEX, type TransferIndex } from '@sunlight/event-store';
+import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import type { CommandIds, EventView } from '@sunlight/event-store';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { parsePoolStreamName, parseYuan, transferIdPattern, type PoolCommand } from '../domain';
-import type { TransferOutcome } from '../application/command-envelope';
+import { nowIso, RequestCommandIds, sendOutcome, type OutcomeResponse } from '@sunlight/http';
+import type { Actor } from '@sunlight/kernel';
+import { parseYuan, type PoolCommand, type PoolEvent } from '../domain';
 import { RunPoolCommand } from '../application/funds.commands';
-import { commandIdsOf, nowIso, type CommandRequest } from './command-ids';
+import { TransferLocator, type TransferLocation } from '../application/transfer-locator';
 import {
   ApproveDisbursementDto,
   ReasonDto,
@@ -25,64 +16,39 @@ import {
   ReverseTransferDto,
   SettleDisbursementDto,
 } from './dto/funds.dto';
-import { sendOutcome, type OutcomeResponse } from './responses';
 
 /** Routes that name only a transfer: its pool is found from the log, then jurisdiction is checked. */
-abstract class TransferRoutes {
+@Injectable()
+export class TransferCommands {
   constructor(
-    protected readonly commands: CommandBus,
-    protected readonly transfers: TransferIndex,
-    protected readonly divisions: DivisionRegistry,
+    private readonly commands: CommandBus,
+    private readonly locator: TransferLocator,
+    @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
-  protected async run(
+  async run(
     transferId: string,
-    originType: string,
+    originType: PoolEvent['type'],
     actor: Actor,
-    request: CommandRequest,
+    ids: CommandIds,
     response: OutcomeResponse,
     build: (pool: { fundId: string; divisionCode: string }) => PoolCommand,
-  ): Promise<TransferOutcome['event']> {
-    const pool = transferIdPattern.test(transferId)
-      ? await this.locate(transferId, originType)
-      : undefined;
-    if (pool === undefined)
-      throw new NotFoundException(`No ${originType} with transfer id ${transferId}`);
-    assertWithinJurisdiction(actor, pool.divisionCode, this.divisions);
+  ): Promise<EventView> {
+    const found: TransferLocation = await this.locator.locate(transferId, originType);
+    assertWithinJurisdiction(actor, found.divisionCode, this.divisions);
+    const pool = { fundId: found.fundId, divisionCode: found.divisionCode };
     const outcome = await this.commands.execute(
-      new RunPoolCommand(build(pool), commandIdsOf(request)),
+      new RunPoolCommand(build(pool), ids, found.streamName),
     );
     return sendOutcome(response, outcome);
-  }
-
-  private async locate(
-    transferId: string,
-    originType: string,
-  ): Promise<{ fundId: string; divisionCode: string } | undefined> {
-    const origins = await this.transfers.findByTransferId(transferId, { types: [originType] });
-    const streams = new Set(origins.map((origin) => origin.streamName));
-    if (streams.size > 1) {
-      // Only a race between two pools claiming one id at the same instant gets here; acting on
-      // either would be a guess.
-      throw new ConflictException(
-        `Transfer id ${transferId} names transfers in ${[...streams].join(' and ')}`,
-      );
-    }
-    return origins.length === 0 ? undefined : parsePoolStreamName(origins[0].streamName);
   }
 }
 
 @ApiTags('disbursements (发放)')
 @ApiBearerAuth()
 @Controller('disbursements')
-export class DisbursementsController extends TransferRoutes {
-  constructor(
-    commands: CommandBus,
-    @Inject(TRANSFER_INDEX) transfers: TransferIndex,
-    @Inject(DIVISION_REGISTRY) divisions: DivisionRegistry,
-  ) {
-    super(commands, transfers, divisions);
-  }
+export class DisbursementsController {
+  constructor(private readonly transfers: TransferCommands) {}
 
   @Post(':transferId/approve')
   @Roles('approver')
@@ -97,16 +63,23 @@ export class DisbursementsController extends TransferRoutes {
     @Param('transferId') transferId: string,
     @Body() _body: ApproveDisbursementDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    return this.run(transferId, 'DisbursementRequested', actor, request, response, (pool) => ({
-      type: 'ApproveDisbursement',
-      ...pool,
+  ): Promise<EventView> {
+    return this.transfers.run(
       transferId,
+      'DisbursementRequested',
       actor,
-      occurredAt: nowIso(),
-    }));
+      ids,
+      response,
+      (pool) => ({
+        type: 'ApproveDisbursement',
+        ...pool,
+        transferId,
+        actor,
+        occurredAt: nowIso(),
+      }),
+    );
   }
 
   @Post(':transferId/reject')
@@ -119,17 +92,24 @@ export class DisbursementsController extends TransferRoutes {
     @Param('transferId') transferId: string,
     @Body() body: ReasonDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    return this.run(transferId, 'DisbursementRequested', actor, request, response, (pool) => ({
-      type: 'RejectDisbursement',
-      ...pool,
+  ): Promise<EventView> {
+    return this.transfers.run(
       transferId,
-      reason: body.reason,
+      'DisbursementRequested',
       actor,
-      occurredAt: nowIso(),
-    }));
+      ids,
+      response,
+      (pool) => ({
+        type: 'RejectDisbursement',
+        ...pool,
+        transferId,
+        reason: body.reason,
+        actor,
+        occurredAt: nowIso(),
+      }),
+    );
   }
 
   @Post(':transferId/settle')
@@ -143,33 +123,34 @@ export class DisbursementsController extends TransferRoutes {
     @Param('transferId') transferId: string,
     @Body() body: SettleDisbursementDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    return this.run(transferId, 'DisbursementRequested', actor, request, response, (pool) => ({
-      type: 'SettleDisbursement',
-      ...pool,
+  ): Promise<EventView> {
+    return this.transfers.run(
       transferId,
-      outcome: body.outcome,
-      ...(body.bankReference === undefined ? {} : { bankReference: body.bankReference }),
-      ...(body.failureReason === undefined ? {} : { failureReason: body.failureReason }),
+      'DisbursementRequested',
       actor,
-      occurredAt: nowIso(),
-    }));
+      ids,
+      response,
+      (pool) => ({
+        type: 'SettleDisbursement',
+        ...pool,
+        transferId,
+        outcome: body.outcome,
+        ...(body.bankReference === undefined ? {} : { bankReference: body.bankReference }),
+        ...(body.failureReason === undefined ? {} : { failureReason: body.failureReason }),
+        actor,
+        occurredAt: nowIso(),
+      }),
+    );
   }
 }
 
 @ApiTags('transfers (冲正与追回)')
 @ApiBearerAuth()
 @Controller('transfers')
-export class TransfersController extends TransferRoutes {
-  constructor(
-    commands: CommandBus,
-    @Inject(TRANSFER_INDEX) transfers: TransferIndex,
-    @Inject(DIVISION_REGISTRY) divisions: DivisionRegistry,
-  ) {
-    super(commands, transfers, divisions);
-  }
+export class TransfersController {
+  constructor(private readonly transfers: TransferCommands) {}
 
   @Post(':transferId/reverse')
   @Roles('finance', 'bank')
@@ -188,14 +169,14 @@ export class TransfersController extends TransferRoutes {
     @Param('transferId') originalTransferId: string,
     @Body() body: ReverseTransferDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    return this.run(
+  ): Promise<EventView> {
+    return this.transfers.run(
       originalTransferId,
       'DisbursementRequested',
       actor,
-      request,
+      ids,
       response,
       (pool) => ({
         type: 'ReverseTransfer',
@@ -225,14 +206,14 @@ export class TransfersController extends TransferRoutes {
     @Param('transferId') originalTransferId: string,
     @Body() body: RecoverFundsDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    return this.run(
+  ): Promise<EventView> {
+    return this.transfers.run(
       originalTransferId,
       'DisbursementRequested',
       actor,
-      request,
+      ids,
       response,
       (pool) => ({
         type: 'RecoverFunds',

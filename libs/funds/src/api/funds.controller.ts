@@ -7,20 +7,19 @@ import {
   NotFoundException,
   Param,
   Post,
-  Req,
   Res,
 } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
-import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
+import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import type { CommandIds, EventView } from '@sunlight/event-store';
+import { DIVISION_REGISTRY, requireKnownDivision, type DivisionRegistry } from '@sunlight/geo';
+import { nowIso, RequestCommandIds, sendOutcome, type OutcomeResponse } from '@sunlight/http';
+import type { Actor } from '@sunlight/kernel';
 import { fundIdPattern, parseYuan } from '../domain';
-import type { TransferOutcome } from '../application/command-envelope';
 import { CreateFundLineCommand, RunPoolCommand } from '../application/funds.commands';
 import { FundsQueries, type FundView } from '../application/funds.queries';
-import { commandIdsOf, nowIso, type CommandRequest } from './command-ids';
 import { CreateFundDto, RequestDisbursementDto, SendAllocationDto } from './dto/funds.dto';
-import { requireDivision, sendOutcome, type OutcomeResponse } from './responses';
 
 @ApiTags('funds (资金)')
 @ApiBearerAuth()
@@ -43,10 +42,14 @@ export class FundsController {
   async create(
     @Body() body: CreateFundDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    requireDivision(this.divisions, body.appropriation.divisionCode, 'appropriation.divisionCode');
+  ): Promise<EventView> {
+    requireKnownDivision(
+      this.divisions,
+      body.appropriation.divisionCode,
+      'appropriation.divisionCode',
+    );
     assertWithinJurisdiction(actor, body.appropriation.divisionCode, this.divisions);
     const outcome = await this.commands.execute(
       new CreateFundLineCommand(
@@ -64,7 +67,7 @@ export class FundsController {
           actor,
           occurredAt: nowIso(),
         },
-        commandIdsOf(request),
+        ids,
       ),
     );
     return sendOutcome(response, outcome);
@@ -94,11 +97,11 @@ export class FundsController {
     @Param('fundId') fundId: string,
     @Body() body: SendAllocationDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    requireDivision(this.divisions, body.fromDivisionCode, 'fromDivisionCode');
-    requireDivision(this.divisions, body.toDivisionCode, 'toDivisionCode');
+  ): Promise<EventView> {
+    requireKnownDivision(this.divisions, body.fromDivisionCode, 'fromDivisionCode');
+    requireKnownDivision(this.divisions, body.toDivisionCode, 'toDivisionCode');
     assertWithinJurisdiction(actor, body.fromDivisionCode, this.divisions);
     const outcome = await this.commands.execute(
       new RunPoolCommand(
@@ -116,7 +119,7 @@ export class FundsController {
           actor,
           occurredAt: nowIso(),
         },
-        commandIdsOf(request),
+        ids,
       ),
     );
     return sendOutcome(response, outcome);
@@ -136,10 +139,10 @@ export class FundsController {
     @Param('fundId') fundId: string,
     @Body() body: RequestDisbursementDto,
     @CurrentActor() actor: Actor,
-    @Req() request: CommandRequest,
+    @RequestCommandIds() ids: CommandIds,
     @Res({ passthrough: true }) response: OutcomeResponse,
-  ): Promise<TransferOutcome['event']> {
-    requireDivision(this.divisions, body.divisionCode, 'divisionCode');
+  ): Promise<EventView> {
+    requireKnownDivision(this.divisions, body.divisionCode, 'divisionCode');
     assertWithinJurisdiction(actor, body.divisionCode, this.divisions);
     const outcome = await this.commands.execute(
       new RunPoolCommand(
@@ -166,7 +169,7 @@ export class FundsController {
           actor,
           occurredAt: nowIso(),
         },
-        commandIdsOf(request),
+        ids,
       ),
     );
     return sendOutcome(response, outcome);

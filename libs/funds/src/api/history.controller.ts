@@ -1,43 +1,28 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
-import { EVENT_STORE, type EventStore, type RecordedEvent } from '@sunlight/event-store';
+import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
 import {
   DIVISION_REGISTRY,
   isValidIdNumber,
   normaliseIdNumber,
   type DivisionRegistry,
 } from '@sunlight/geo';
-import { READ_STORE, type ReadStore } from '@sunlight/read-store';
+import { integerQuery } from '@sunlight/http';
+import { RequestFieldError, type Actor } from '@sunlight/kernel';
+import { fundIdPattern, poolStreamName } from '../domain';
+import { assertMayReadStream } from '../application/stream-access';
 import {
-  fundLineDecider,
-  formatYuan,
-  parsePoolStreamName,
-  poolDecider,
-  poolSummary,
-  type FundLineEvent,
-  type PoolEvent,
-} from '../domain';
-import type { EventView } from '../application/command-envelope';
-import { toEventView } from '../application/event-view';
-import {
-  paymentsByIdNumberQuery,
-  paymentsProjectionName,
-  paymentsCollection,
-} from '../projections';
-import { integerQuery, RequestFieldError } from './responses';
-
-/** Events folded by one `asOf` request; a longer stream must be read in pages. */
-export const historyEventsMax = 10_000;
-const personPaymentsMax = 500;
+  HistoryQueries,
+  type PoolHistoryPage,
+  type StreamAsOf,
+} from '../application/history.queries';
 
 @ApiTags('history (历史)')
 @ApiBearerAuth()
 @Controller('history')
 export class HistoryController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly history: HistoryQueries,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
@@ -62,12 +47,7 @@ export class HistoryController {
         'must be an 18-character resident ID number with a valid check character',
       );
     }
-    const query = paymentsByIdNumberQuery(idNumber, personPaymentsMax);
-    const { items } = await this.readStore.find(paymentsProjectionName, paymentsCollection, {
-      ...query,
-      where: { ...query.where, divisionCode: { prefix: actor.division } },
-    });
-    return { idNumber, payments: items };
+    return { idNumber, payments: await this.history.personPayments(idNumber, actor.division) };
   }
 
   @Get('pools/:fundId/:divisionCode')
@@ -86,43 +66,15 @@ export class HistoryController {
     @Query('fromRevision') fromRevisionText: string | undefined,
     @Query('limit') limitText: string | undefined,
     @CurrentActor() actor: Actor,
-  ): Promise<{
-    streamName: string;
-    entries: { event: EventView; balance: string; disbursed: string }[];
-    nextRevision?: string;
-  }> {
-    const streamName = `pool-${fundId}.${divisionCode}`;
-    const pool = parsePoolStreamName(streamName);
-    if (pool === undefined || this.divisions.get(divisionCode) === undefined)
+  ): Promise<PoolHistoryPage> {
+    if (!fundIdPattern.test(fundId) || this.divisions.get(divisionCode) === undefined)
       throw new NotFoundException(`No pool ${fundId}.${divisionCode}`);
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
+    const streamName = poolStreamName(fundId, divisionCode);
     const fromRevision =
       integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = integerQuery('limit', limitText, 1, 500) ?? 100;
-    // The running figures need every event before the page, so the fold starts at revision 0.
-    let state = poolDecider.initialState();
-    const entries: { event: EventView; balance: string; disbursed: string }[] = [];
-    let nextRevision: string | undefined;
-    for await (const event of this.store.readStream(streamName, {
-      maxCount: fromRevision + limit + 1,
-    })) {
-      if (event.revision >= BigInt(fromRevision + limit)) {
-        nextRevision = event.revision.toString();
-        break;
-      }
-      state = poolDecider.evolve(state, {
-        type: event.type,
-        data: event.data,
-      } as unknown as PoolEvent);
-      if (event.revision < BigInt(fromRevision)) continue;
-      const summary = poolSummary(state);
-      entries.push({
-        event: toEventView(event),
-        balance: formatYuan(summary.balanceFen),
-        disbursed: formatYuan(summary.disbursedFen),
-      });
-    }
-    return { streamName, entries, ...(nextRevision === undefined ? {} : { nextRevision }) };
+    return this.history.pool(streamName, fromRevision, limit);
   }
 
   @Get('streams/:streamName')
@@ -140,75 +92,8 @@ export class HistoryController {
     @Param('streamName') streamName: string,
     @Query('asOf') asOf: string | undefined,
     @CurrentActor() actor: Actor,
-  ): Promise<{ streamName: string; asOf: string | null; state: unknown; events: EventView[] }> {
-    const pool = parsePoolStreamName(streamName);
-    if (pool !== undefined) assertWithinJurisdiction(actor, pool.divisionCode, this.divisions);
-    else if (!streamName.startsWith('fund-') && actor.role !== 'admin')
-      throw new NotFoundException(`No readable stream ${streamName}`);
-    const included = asOfFilter(asOf);
-    const events: RecordedEvent[] = [];
-    for await (const event of this.store.readStream(streamName, {
-      maxCount: historyEventsMax + 1,
-    })) {
-      if (!included(event)) break;
-      events.push(event);
-    }
-    if (events.length > historyEventsMax) {
-      throw new RequestFieldError(
-        'asOf',
-        `the stream holds more than ${historyEventsMax} events before that moment; read it in pages`,
-      );
-    }
-    return {
-      streamName,
-      asOf: asOf ?? null,
-      state: foldState(streamName, events),
-      events: events.map(toEventView),
-    };
+  ): Promise<StreamAsOf> {
+    assertMayReadStream(actor, streamName, this.divisions);
+    return this.history.streamAsOf(streamName, asOf);
   }
-}
-
-function asOfFilter(asOf: string | undefined): (event: RecordedEvent) => boolean {
-  if (asOf === undefined) return () => true;
-  if (/^\d{1,20}$/.test(asOf)) {
-    const position = BigInt(asOf);
-    return (event) => BigInt(event.position) <= position;
-  }
-  const atMs = Date.parse(asOf);
-  if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(asOf) || Number.isNaN(atMs)) {
-    throw new RequestFieldError('asOf', 'must be an ISO 8601 time or a log position');
-  }
-  return (event) => event.recordedAt.getTime() <= atMs;
-}
-
-function foldState(streamName: string, events: readonly RecordedEvent[]): unknown {
-  if (parsePoolStreamName(streamName) !== undefined) {
-    const state = events.reduce(
-      (folded, event) =>
-        poolDecider.evolve(folded, { type: event.type, data: event.data } as unknown as PoolEvent),
-      poolDecider.initialState(),
-    );
-    const summary = poolSummary(state);
-    return {
-      balance: formatYuan(summary.balanceFen),
-      received: formatYuan(summary.receivedFen),
-      sent: formatYuan(summary.sentFen),
-      disbursed: formatYuan(summary.disbursedFen),
-      pending: formatYuan(summary.pendingFen),
-      returned: formatYuan(summary.returnedFen),
-      pendingApprovalCount: summary.pendingApprovalCount,
-      awaitingSettlementCount: summary.awaitingSettlementCount,
-    };
-  }
-  if (streamName.startsWith('fund-')) {
-    return events.reduce(
-      (folded, event) =>
-        fundLineDecider.evolve(folded, {
-          type: event.type,
-          data: event.data,
-        } as unknown as FundLineEvent),
-      fundLineDecider.initialState(),
-    ).line;
-  }
-  return null;
 }

@@ -1,13 +1,13 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles, type Actor } from '@sunlight/auth';
-import { EVENT_STORE, type EventStore } from '@sunlight/event-store';
-import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { fundIdPattern, parsePoolStreamName } from '../domain';
-import type { EventView } from '../application/command-envelope';
-import { toEventView } from '../application/event-view';
+import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import type { Actor } from '@sunlight/kernel';
+import { DIVISION_REGISTRY, requireKnownDivision, type DivisionRegistry } from '@sunlight/geo';
+import { integerQuery } from '@sunlight/http';
+import { fundIdPattern } from '../domain';
 import { FundsQueries, type PoolView } from '../application/funds.queries';
-import { integerQuery, requireDivision } from './responses';
+import { HistoryQueries, type StreamPage } from '../application/history.queries';
+import { assertMayReadStream } from '../application/stream-access';
 
 export const streamPageSizeMax = 500;
 const streamPageSizeDefault = 100;
@@ -37,17 +37,10 @@ export class PoolsController {
     @CurrentActor() actor: Actor,
   ): Promise<PoolView> {
     if (!fundIdPattern.test(fundId)) throw new NotFoundException(`No fund line ${fundId}`);
-    requireDivision(this.divisions, divisionCode, 'divisionCode');
+    requireKnownDivision(this.divisions, divisionCode, 'divisionCode');
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
     return this.queries.pool(fundId, divisionCode);
   }
-}
-
-export interface StreamPage {
-  streamName: string;
-  events: EventView[];
-  /** Pass as `fromRevision` for the next page; absent on the last page. */
-  nextRevision?: string;
 }
 
 @ApiTags('streams (事件流)')
@@ -55,7 +48,7 @@ export interface StreamPage {
 @Controller('streams')
 export class StreamsController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly history: HistoryQueries,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
@@ -79,34 +72,7 @@ export class StreamsController {
     const fromRevision =
       integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = integerQuery('limit', limitText, 1, streamPageSizeMax) ?? streamPageSizeDefault;
-    this.assertMayRead(actor, streamName);
-    const events: EventView[] = [];
-    for await (const event of this.store.readStream(streamName, {
-      fromRevision: BigInt(fromRevision),
-      maxCount: limit + 1,
-    })) {
-      events.push(toEventView(event));
-    }
-    const hasMore = events.length > limit;
-    const page = events.slice(0, limit);
-    return {
-      streamName,
-      events: page,
-      ...(hasMore
-        ? { nextRevision: (BigInt(page[page.length - 1].revision) + 1n).toString() }
-        : {}),
-    };
-  }
-
-  private assertMayRead(actor: Actor, streamName: string): void {
-    const pool = parsePoolStreamName(streamName);
-    if (pool !== undefined) {
-      assertWithinJurisdiction(actor, pool.divisionCode, this.divisions);
-      return;
-    }
-    if (streamName.startsWith('fund-')) return;
-    if (actor.role !== 'admin') {
-      throw new NotFoundException(`No readable stream ${streamName}`);
-    }
+    assertMayReadStream(actor, streamName, this.divisions);
+    return this.history.streamPage(streamName, fromRevision, limit);
   }
 }

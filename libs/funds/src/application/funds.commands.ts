@@ -1,9 +1,9 @@
 import { Command } from '@nestjs/cqrs';
+import type { CommandIds, CommandOutcome } from '@sunlight/event-store';
 import type { CreateFundLine, PoolCommand } from '../domain';
-import type { CommandIds, TransferOutcome } from './command-envelope';
 
 /** Creates a fund line and credits its appropriation to the pool of its division. */
-export class CreateFundLineCommand extends Command<TransferOutcome> {
+export class CreateFundLineCommand extends Command<CommandOutcome> {
   constructor(
     readonly command: CreateFundLine,
     readonly ids: CommandIds,
@@ -13,10 +13,12 @@ export class CreateFundLineCommand extends Command<TransferOutcome> {
 }
 
 /** Any command on one pool: allocation, disbursement and its steps, reversal, recovery. */
-export class RunPoolCommand extends Command<TransferOutcome> {
+export class RunPoolCommand extends Command<CommandOutcome> {
   constructor(
     readonly command: PoolCommand,
     readonly ids: CommandIds,
+    /** The pool's stream, when the caller found it in the log (routes that name only a transfer). */
+    readonly streamName?: string,
   ) {
     super();
   }

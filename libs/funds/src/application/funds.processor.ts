@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -9,15 +10,18 @@ import {
   EVENT_STORE,
   EventStoreUnavailableError,
   PROCESSOR_CHECKPOINTS,
+  RUN_PROCESSORS,
   type EventStore,
   type GlobalPosition,
   type ProcessorCheckpointStore,
   type RecordedEvent,
 } from '@sunlight/event-store';
-import type { AllocationSent, FundLineCreated } from '../domain';
-import { DomainError, fenFromString } from '../domain';
-import { FundLineRunner } from './fund-line.runner';
-import { PoolCommandRunner } from './pool-command.runner';
+import { CommandBus } from '@nestjs/cqrs';
+import { AppError, delay } from '@sunlight/kernel';
+import { fenFromString } from '../domain';
+import { toPoolEvent } from '../stored-events';
+import { appropriationOf } from './fund-line.handler';
+import { RunPoolCommand } from './funds.commands';
 
 /** The actor the relay writes as: not a person, so it can never satisfy maker-checker. */
 export const allocationRelayActor = {
@@ -45,12 +49,13 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PROCESSOR_CHECKPOINTS) private readonly checkpoints: ProcessorCheckpointStore,
-    private readonly pools: PoolCommandRunner,
-    private readonly fundLines: FundLineRunner,
+    private readonly commands: CommandBus,
+    @Optional() @Inject(RUN_PROCESSORS) private readonly enabled: boolean = true,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.start();
+    if (this.enabled) this.start();
+    else this.logger.log('RUN_PROCESSORS=false: another instance relays allocations');
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -116,7 +121,8 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
     try {
       await this.handle(event);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      // Only a funds rule is a reason to park; the store's own refusals are retried.
+      if (!(error instanceof AppError) || !error.code.startsWith('FUNDS.')) throw error;
       this.parkedCount += 1;
       this.logger.error(
         `parked ${event.type} at position ${event.position} (${event.streamName}): ${error.code}: ${error.message}`,
@@ -130,46 +136,31 @@ export class FundsProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async handle(event: RecordedEvent): Promise<void> {
-    if (event.type === 'AllocationSent') {
-      const data = event.data as unknown as AllocationSent['data'];
-      await this.pools.run(
-        {
-          type: 'ReceiveAllocation',
-          fundId: data.fundId,
-          divisionCode: data.toDivisionCode,
-          transferId: data.transferId,
-          fromDivisionCode: data.divisionCode,
-          amountFen: fenFromString(data.amountFen),
-          actor: allocationRelayActor,
-          occurredAt:
-            (event.metadata.occurredAt as string | undefined) ?? event.recordedAt.toISOString(),
-        },
-        {
-          commandId: `relay/${event.eventId}`,
-          correlationId: (event.metadata.correlationId as string | undefined) ?? event.eventId,
-          causationId: event.eventId,
-        },
-      );
-    } else if (event.type === 'FundLineCreated') {
-      await this.fundLines.appropriate(
-        event.data as unknown as FundLineCreated['data'],
-        event.metadata,
-        event.eventId,
-      );
+    if (event.type === 'FundLineCreated') {
+      await this.commands.execute(appropriationOf(event));
+      return;
     }
-  }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
+    const allocation = toPoolEvent(event);
+    if (allocation.type !== 'AllocationSent') return;
+    const { data } = allocation;
+    const receive = new RunPoolCommand(
+      {
+        type: 'ReceiveAllocation',
+        fundId: data.fundId,
+        divisionCode: data.toDivisionCode,
+        transferId: data.transferId,
+        fromDivisionCode: data.divisionCode,
+        amountFen: fenFromString(data.amountFen),
+        actor: allocationRelayActor,
+        occurredAt:
+          (event.metadata.occurredAt as string | undefined) ?? event.recordedAt.toISOString(),
       },
-      { once: true },
+      {
+        commandId: `relay/${event.eventId}`,
+        correlationId: (event.metadata.correlationId as string | undefined) ?? event.eventId,
+        causationId: event.eventId,
+      },
     );
-  });
+    await this.commands.execute(receive);
+  }
 }

@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectFirst, EVENT_STORE, type EventStore } from '@sunlight/event-store';
+import {
+  collectFirst,
+  EVENT_STORE,
+  toEventView,
+  type EventStore,
+  type EventView,
+} from '@sunlight/event-store';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { formatYuan, fundStreamName, poolSummary, type FundLineCreated } from '../domain';
-import type { EventView } from './command-envelope';
-import { toEventView } from './event-view';
-import { PoolCommandRunner } from './pool-command.runner';
+import { formatYuan, fundStreamName, poolStreamName, poolSummary, type PoolState } from '../domain';
+import { toFundLineEvent } from '../stored-events';
+import { POOL_COMMANDS, type PoolCommands } from './pool-commands';
 
 export interface PoolView {
   fundId: string;
@@ -43,15 +48,23 @@ export class FundsQueries {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
-    private readonly pools: PoolCommandRunner,
+    @Inject(POOL_COMMANDS) private readonly pools: PoolCommands,
   ) {}
+
+  /** The pool's current state (from cache or snapshot, plus the tail of its stream). */
+  poolState(
+    fundId: string,
+    divisionCode: string,
+  ): Promise<{ state: PoolState; revision: bigint | undefined }> {
+    return this.pools.load(poolStreamName(fundId, divisionCode));
+  }
 
   async fund(fundId: string): Promise<FundView | undefined> {
     const created = await collectFirst(
       this.store.readStream(fundStreamName(fundId), { maxCount: 1 }),
     );
     if (created === undefined) return undefined;
-    const data = created.data as unknown as FundLineCreated['data'];
+    const { data } = toFundLineEvent(created);
     return {
       fundId: data.fundId,
       name: data.name,
@@ -74,13 +87,13 @@ export class FundsQueries {
    * pools too; a division has at most a few dozen direct children.
    */
   async pool(fundId: string, divisionCode: string): Promise<PoolView> {
-    const { state, revision } = await this.pools.state(fundId, divisionCode);
+    const { state, revision } = await this.poolState(fundId, divisionCode);
     const summary = poolSummary(state);
     let receivedByChildrenFen = 0n;
     if (summary.sentFen > 0n) {
       const children = this.divisions.childrenOf(divisionCode);
       const childStates = await Promise.all(
-        children.map((child) => this.pools.state(fundId, child.code)),
+        children.map((child) => this.poolState(fundId, child.code)),
       );
       for (const child of childStates) receivedByChildrenFen += child.state.receivedFen;
     }

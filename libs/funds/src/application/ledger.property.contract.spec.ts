@@ -3,17 +3,15 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import {
   PostgresEventStore,
-  PostgresProcessorCheckpoints,
-  PostgresSnapshotStore,
-  PostgresTransferIndex,
   verifyPostgresLog,
+  type CommandIds,
   type RecordedEvent,
 } from '@sunlight/event-store';
+import { AppError, type Actor } from '@sunlight/kernel';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-database';
 import {
   appropriationTransferId,
-  DomainError,
   emptyTransferBook,
   InsufficientFundsError,
   InvalidTransferStateError,
@@ -25,17 +23,15 @@ import {
   TransferKindMismatchError,
   TransferNotFoundError,
   transferEntries,
-  type Actor,
   type Beneficiary,
   type DisbursementStatus,
   type PoolCommand,
   type PoolState,
   type TransferEntry,
 } from '../domain';
-import type { CommandIds } from './command-envelope';
-import { FundLineRunner } from './fund-line.runner';
-import { allocationRelayActor, FundsProcessor } from './funds.processor';
-import { PoolCommandRunner } from './pool-command.runner';
+import { booksOf } from '../testing';
+import { allocationRelayActor } from './funds.processor';
+import { startFundsApplication, type FundsApplication } from './testing/funds-application';
 
 const runCount = 40;
 const stepsMin = 10;
@@ -292,7 +288,7 @@ interface Planned {
 
 type Outcome =
   | { readonly accepted: true; readonly replayed: boolean; readonly eventId: string }
-  | { readonly accepted: false; readonly error: DomainError };
+  | { readonly accepted: false; readonly error: AppError };
 
 interface HistoryEntry {
   readonly command: PoolCommand;
@@ -326,9 +322,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('the funds ledger on PostgreSQL under random, concurrent and repeated commands', () => {
   let databaseUrl: string;
   let store: PostgresEventStore;
-  let runner: PoolCommandRunner;
-  let fundLines: FundLineRunner;
-  let processor: FundsProcessor;
+  let funds: FundsApplication;
   const children = new Map<string, string[]>();
   let runNumber = 0;
 
@@ -351,30 +345,18 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
     });
     databaseUrl = await createTestDatabase(process.env.SUNLIGHT_TEST_PG_ADMIN_URL!, 'ledger_prop');
     store = await PostgresEventStore.open({ connectionString: databaseUrl, pollIntervalMs: 100 });
-    runner = new PoolCommandRunner(
-      store,
-      new PostgresSnapshotStore(store.pool),
-      new PostgresTransferIndex(store.pool),
-    );
-    fundLines = new FundLineRunner(store, runner);
-    processor = new FundsProcessor(
-      store,
-      new PostgresProcessorCheckpoints(store.pool),
-      runner,
-      fundLines,
-    );
-    processor.start();
+    funds = await startFundsApplication(store);
   });
 
   afterAll(async () => {
-    await processor?.stop();
+    await funds?.close();
     await store?.close();
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   });
 
   /** One pool at one moment: the runner's state, and the stream's events up to the same revision. */
   async function viewPool(fundId: string, division: string): Promise<PoolView> {
-    const { state, revision } = await runner.state(fundId, division);
+    const { state, revision } = await funds.poolState(fundId, division);
     const streamName = `pool-${fundId}.${division}`;
     const events =
       revision === undefined
@@ -586,7 +568,7 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
       },
     ];
 
-    await fundLines.create(
+    await funds.createFundLine(
       {
         type: 'CreateFundLine',
         fundId,
@@ -851,11 +833,11 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
 
     async function execute(planned: Planned): Promise<Outcome> {
       try {
-        const outcome = await runner.run(planned.command, planned.ids);
+        const outcome = await funds.run(planned.command, planned.ids);
         return { accepted: true, replayed: outcome.replayed, eventId: outcome.event.eventId };
       } catch (error) {
         if (
-          error instanceof DomainError &&
+          error instanceof AppError &&
           expectedRefusals.some((refusal) => error instanceof refusal)
         ) {
           return { accepted: false, error };
@@ -998,56 +980,18 @@ describe('the funds ledger on PostgreSQL under random, concurrent and repeated c
   );
 });
 
-/** Totals recomputed from the events alone, independently of evolve's bookkeeping. */
+/** The reference books of a pool's events, in the shape the invariants compare. */
 function totalsOf(events: readonly RecordedEvent[]) {
-  const totals = {
-    receivedFen: 0n,
-    sentFen: 0n,
-    reservedFen: 0n,
-    disbursedFen: 0n,
-    reversedFen: 0n,
-    recoveredFen: 0n,
-    balanceFen: 0n,
+  const books = booksOf(events);
+  return {
+    receivedFen: books.receivedFen,
+    sentFen: books.sentFen,
+    reservedFen: books.reservedFen,
+    disbursedFen: books.disbursedFen,
+    reversedFen: books.reversedFen,
+    recoveredFen: books.recoveredFen,
+    balanceFen: books.balanceFen,
   };
-  for (const event of events) {
-    const amountFen = fen(event.data.amountFen);
-    switch (event.type) {
-      case 'FundsAppropriated':
-      case 'AllocationReceived':
-        totals.receivedFen += amountFen;
-        break;
-      case 'AllocationSent':
-        totals.sentFen += amountFen;
-        break;
-      case 'DisbursementRequested':
-        totals.reservedFen += amountFen;
-        break;
-      case 'DisbursementApproved':
-        totals.reservedFen -= amountFen;
-        totals.disbursedFen += amountFen;
-        break;
-      case 'DisbursementRejected':
-        totals.reservedFen -= amountFen;
-        break;
-      case 'DisbursementFailed':
-        totals.disbursedFen -= amountFen;
-        break;
-      case 'TransferReversed':
-        totals.reversedFen += amountFen;
-        break;
-      case 'FundsRecovered':
-        totals.recoveredFen += amountFen;
-        break;
-    }
-  }
-  totals.balanceFen =
-    totals.receivedFen -
-    totals.sentFen -
-    totals.reservedFen -
-    totals.disbursedFen +
-    totals.reversedFen +
-    totals.recoveredFen;
-  return totals;
 }
 
 function writtenByRelay(event: RecordedEvent): boolean {

@@ -4,26 +4,18 @@
  * later one.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  collectFirst,
-  PostgresEventStore,
-  PostgresProcessorCheckpoints,
-  PostgresSnapshotStore,
-  PostgresTransferIndex,
-} from '@sunlight/event-store';
+import { collectFirst, PostgresEventStore } from '@sunlight/event-store';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-database';
-import { poolStreamName, TransferIdTakenError, type Actor, type PoolCommand } from '../domain';
-import { FundLineRunner } from './fund-line.runner';
-import { FundsProcessor } from './funds.processor';
-import { PoolCommandRunner } from './pool-command.runner';
+import type { Actor } from '@sunlight/kernel';
+import { poolStreamName, TransferIdTakenError, type PoolCommand } from '../domain';
+import { startFundsApplication, type FundsApplication } from './testing/funds-application';
 
 const finance: Actor = { id: 'f1', role: 'finance', division: '53' };
 
 describe('transfer ids across pools', () => {
   let databaseUrl: string;
   let store: PostgresEventStore;
-  let runner: PoolCommandRunner;
-  let processor: FundsProcessor;
+  let funds: FundsApplication;
   const fundId = `tid-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
@@ -32,20 +24,8 @@ describe('transfer ids across pools', () => {
       'transfer_ids',
     );
     store = await PostgresEventStore.open({ connectionString: databaseUrl, pollIntervalMs: 100 });
-    runner = new PoolCommandRunner(
-      store,
-      new PostgresSnapshotStore(store.pool),
-      new PostgresTransferIndex(store.pool),
-    );
-    const fundLines = new FundLineRunner(store, runner);
-    processor = new FundsProcessor(
-      store,
-      new PostgresProcessorCheckpoints(store.pool),
-      runner,
-      fundLines,
-    );
-    processor.start();
-    await fundLines.create(
+    funds = await startFundsApplication(store);
+    await funds.createFundLine(
       {
         type: 'CreateFundLine',
         fundId,
@@ -61,7 +41,7 @@ describe('transfer ids across pools', () => {
     );
   });
   afterAll(async () => {
-    await processor.stop();
+    await funds.close();
     await store.close();
     await dropTestDatabase(databaseUrl);
   });
@@ -79,7 +59,7 @@ describe('transfer ids across pools', () => {
     occurredAt: new Date().toISOString(),
   });
   const received = async (division: string) =>
-    (await runner.state(fundId, division)).state.receivedFen;
+    (await funds.poolState(fundId, division)).state.receivedFen;
   const eventually = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 100 && !(await check()); i += 1)
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -87,27 +67,27 @@ describe('transfer ids across pools', () => {
   };
 
   it('refuses a new transfer whose id another pool already uses, writing nothing', async () => {
-    await runner.run(send('a1', '53', '5303', 100_000n), ids());
+    await funds.run(send('a1', '53', '5303', 100_000n), ids());
     await eventually(async () => (await received('5303')) === 100_000n);
-    await runner.run(send('x', '5303', '530325', 10_000n), ids());
+    await funds.run(send('x', '5303', '530325', 10_000n), ids());
     // The relay writes the receiving side in the background; the head must be still to compare it.
     await eventually(async () => (await received('530325')) === 10_000n);
     const head = await store.headPosition();
-    await expect(runner.run(send('x', '53', '5301', 10_000n), ids())).rejects.toBeInstanceOf(
+    await expect(funds.run(send('x', '53', '5301', 10_000n), ids())).rejects.toBeInstanceOf(
       TransferIdTakenError,
     );
     expect(await store.headPosition()).toBe(head);
     // The allocation's own receiving twin is not a clash: a repeat of a1 is still a replay.
-    await expect(runner.run(send('a1', '53', '5303', 100_000n), ids())).resolves.toMatchObject({
+    await expect(funds.run(send('a1', '53', '5303', 100_000n), ids())).resolves.toMatchObject({
       replayed: true,
     });
   });
 
   it('parks an allocation the relay cannot apply and goes on with the next one', async () => {
     // What a race between two pools claiming one id at the same instant would leave in the log.
-    await runner.run(send('feed', '53', '5301', 50_000n), ids());
+    await funds.run(send('feed', '53', '5301', 50_000n), ids());
     await eventually(async () => (await received('5301')) === 50_000n);
-    await runner.run(
+    await funds.run(
       {
         type: 'RequestDisbursement',
         fundId,
@@ -146,9 +126,9 @@ describe('transfer ids across pools', () => {
       ],
       { expectedRevision: sent?.revision as bigint },
     );
-    await runner.run(send('after-clash', '53', '5303', 7n), ids());
+    await funds.run(send('after-clash', '53', '5303', 7n), ids());
     await eventually(async () => (await received('5303')) === 100_007n);
-    expect(processor.parked).toBe(1);
+    expect(funds.processor.parked).toBe(1);
     expect(await received('5301')).toBe(50_000n);
   });
 });

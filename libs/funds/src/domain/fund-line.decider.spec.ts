@@ -10,8 +10,8 @@ import {
   fundStreamName,
   initialFundLineState,
 } from './fund-line.decider';
-import { poolDecider } from './pool.decider';
-import { deciderSpec } from './testing/decider-spec';
+import { poolDecider } from './pool';
+import { deciderSpec } from '@sunlight/kernel/testing';
 import { checker, county, fundId, maker, occurredAt } from './testing/pool.fixtures';
 
 const { given } = deciderSpec(fundLineDecider);

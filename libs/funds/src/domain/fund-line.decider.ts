@@ -1,17 +1,24 @@
-import type { Decider, DomainEvent } from '@sunlight/event-store/decider';
-import { type Actor, type CommandContext, validateCommandContext } from './actor';
-import { assertNever, invariant } from './assert';
+import {
+  assertNever,
+  invariant,
+  validateCommandContext,
+  type Actor,
+  type CommandContext,
+  type Decider,
+  type DomainEvent,
+} from '@sunlight/kernel';
 import { FundAlreadyExistsError, InvalidCommandError } from './funds.errors';
 import {
   divisionCodePattern,
   fundIdPattern,
+  fundsFieldRules,
   nameLengthMax,
   requireOneOf,
   requirePattern,
   requireText,
 } from './funds.validation';
 import { assertAmountFen, fenFromString, fenToString } from './money';
-import type { AppropriateFunds } from './pool.decider';
+import type { AppropriateFunds } from './pool';
 
 /*
  * A fund line (资金项目) is a named appropriation of one fiscal year, for one purpose, from one
@@ -73,9 +80,11 @@ export function initialFundLineState(): FundLineState {
   return { line: null };
 }
 
+export const fundStreamCategory = 'fund';
+
 export function fundStreamName(fundId: string): string {
   requirePattern('fundId', fundId, fundIdPattern);
-  return `fund-${fundId}`;
+  return `${fundStreamCategory}-${fundId}`;
 }
 
 /** The transferId of a fund line's own appropriation: derived, so the application never invents it twice. */
@@ -111,7 +120,7 @@ export function decideFundLine(command: FundLineCommand, state: FundLineState): 
 }
 
 function createFundLine(command: CreateFundLine, state: FundLineState): FundLineEvent[] {
-  validateCommandContext(command);
+  validateCommandContext(command, fundsFieldRules);
   const data = validFundLine(command);
   if (state.line !== null) {
     // Who sent it and when are metadata; a retry of the same content is the same fund line.

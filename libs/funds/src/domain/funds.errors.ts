@@ -1,28 +1,16 @@
-/**
- * Expected failures of the funds domain. Each carries a stable `code` for clients, an
- * `httpStatus` hint (409 for clashes with the stream's current state, 422 for business rules and
- * invalid input) and JSON-safe `details` so one generic mapper can render problem+json.
+import { AppError } from '@sunlight/kernel';
+
+/*
+ * Expected failures of the funds domain, codes `FUNDS.*`: 409 for clashes with the stream's
+ * current state, 422 for business rules and invalid input.
  */
-export type DomainErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
-
-export abstract class DomainError extends Error {
-  abstract readonly code: string;
-  abstract readonly httpStatus: 409 | 422;
-
-  protected constructor(
-    message: string,
-    readonly details: DomainErrorDetails,
-  ) {
-    super(message);
-  }
-}
 
 const amountEchoLengthMax = 40;
 
 export type InvalidAmountReason = 'malformed' | 'too_many_decimals' | 'not_positive' | 'too_large';
 
 /** A money amount that is not a positive number of fen within the limit, or is badly written. */
-export class InvalidAmountError extends DomainError {
+export class InvalidAmountError extends AppError {
   override readonly name = 'InvalidAmountError';
   readonly code = 'FUNDS.INVALID_AMOUNT';
   readonly httpStatus = 422;
@@ -30,7 +18,7 @@ export class InvalidAmountError extends DomainError {
   readonly input: string;
 
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly reason: InvalidAmountReason,
     input: string,
   ) {
@@ -47,20 +35,20 @@ export class InvalidAmountError extends DomainError {
 }
 
 /** A command field the domain refuses: blank reason, unknown category, malformed id and so on. */
-export class InvalidCommandError extends DomainError {
+export class InvalidCommandError extends AppError {
   override readonly name = 'InvalidCommandError';
   readonly code = 'FUNDS.INVALID_COMMAND';
   readonly httpStatus = 422;
 
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly reason: string,
   ) {
     super(`Invalid ${field}: ${reason}`, { field, reason });
   }
 }
 
-export class FundAlreadyExistsError extends DomainError {
+export class FundAlreadyExistsError extends AppError {
   override readonly name = 'FundAlreadyExistsError';
   readonly code = 'FUNDS.FUND_ALREADY_EXISTS';
   readonly httpStatus = 409;
@@ -70,7 +58,7 @@ export class FundAlreadyExistsError extends DomainError {
   }
 }
 
-export class InsufficientFundsError extends DomainError {
+export class InsufficientFundsError extends AppError {
   override readonly name = 'InsufficientFundsError';
   readonly code = 'FUNDS.INSUFFICIENT_FUNDS';
   readonly httpStatus = 422;
@@ -87,7 +75,7 @@ export class InsufficientFundsError extends DomainError {
 }
 
 /** Allocations only go from a pool to the pool of a division directly below it. */
-export class NotADirectChildError extends DomainError {
+export class NotADirectChildError extends AppError {
   override readonly name = 'NotADirectChildError';
   readonly code = 'FUNDS.NOT_A_DIRECT_CHILD';
   readonly httpStatus = 422;
@@ -104,7 +92,7 @@ export class NotADirectChildError extends DomainError {
 }
 
 /** A client reused a transferId for a different movement; the first one stands. */
-export class TransferConflictError extends DomainError {
+export class TransferConflictError extends AppError {
   override readonly name = 'TransferConflictError';
   readonly code = 'FUNDS.TRANSFER_CONFLICT';
   readonly httpStatus = 409;
@@ -124,7 +112,7 @@ export class TransferConflictError extends DomainError {
  * The command names a transfer this pool has never seen. 422 rather than 404 because the pool
  * exists and the request is well-formed; it refers to something that is not there.
  */
-export class TransferNotFoundError extends DomainError {
+export class TransferNotFoundError extends AppError {
   override readonly name = 'TransferNotFoundError';
   readonly code = 'FUNDS.TRANSFER_NOT_FOUND';
   readonly httpStatus = 422;
@@ -135,7 +123,7 @@ export class TransferNotFoundError extends DomainError {
 }
 
 /** The command names a transfer of the wrong kind, e.g. approving an allocation. */
-export class TransferKindMismatchError extends DomainError {
+export class TransferKindMismatchError extends AppError {
   override readonly name = 'TransferKindMismatchError';
   readonly code = 'FUNDS.TRANSFER_KIND_MISMATCH';
   readonly httpStatus = 422;
@@ -153,7 +141,7 @@ export class TransferKindMismatchError extends DomainError {
   }
 }
 
-export class InvalidTransferStateError extends DomainError {
+export class InvalidTransferStateError extends AppError {
   override readonly name = 'InvalidTransferStateError';
   readonly code = 'FUNDS.INVALID_TRANSFER_STATE';
   readonly httpStatus = 409;
@@ -172,7 +160,7 @@ export class InvalidTransferStateError extends DomainError {
 }
 
 /** Maker-checker: the person who requested a disbursement may not approve it. */
-export class SelfApprovalError extends DomainError {
+export class SelfApprovalError extends AppError {
   override readonly name = 'SelfApprovalError';
   readonly code = 'FUNDS.SELF_APPROVAL';
   readonly httpStatus = 422;
@@ -189,7 +177,7 @@ export class SelfApprovalError extends DomainError {
 }
 
 /** 追回: more cannot be recovered than was paid and has not already come back. */
-export class RecoveryExceedsOutstandingError extends DomainError {
+export class RecoveryExceedsOutstandingError extends AppError {
   override readonly name = 'RecoveryExceedsOutstandingError';
   readonly code = 'FUNDS.RECOVERY_EXCEEDS_OUTSTANDING';
   readonly httpStatus = 422;
@@ -215,11 +203,11 @@ export class RecoveryExceedsOutstandingError extends DomainError {
  * unique across all pools, because routes such as `/disbursements/:transferId/approve` name only
  * the id, and the allocation relay writes the sender's id into the receiving pool.
  */
-export class TransferIdTakenError extends DomainError {
+export class TransferIdTakenError extends AppError {
   override readonly name = 'TransferIdTakenError';
   readonly code = 'FUNDS.TRANSFER_ID_TAKEN';
   readonly httpStatus = 409;
-  readonly field = 'transferId';
+  override readonly field = 'transferId';
 
   constructor(
     readonly transferId: string,

@@ -1,3 +1,4 @@
+import { fieldRules } from '@sunlight/kernel';
 import { InvalidCommandError } from './funds.errors';
 
 /**
@@ -15,38 +16,10 @@ export const reasonLengthMax = 500;
 export const nameLengthMax = 200;
 export const referenceLengthMax = 128;
 
-export function requirePattern(field: string, value: unknown, pattern: RegExp): string {
-  if (typeof value !== 'string' || !pattern.test(value)) {
-    throw new InvalidCommandError(field, `must match ${pattern.source}`);
-  }
-  return value;
-}
-
-/** A required human text: present, not blank, bounded. Stored exactly as given. */
-export function requireText(field: string, value: unknown, lengthMax: number): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidCommandError(field, 'is required and must not be blank');
-  }
-  if (value.length > lengthMax) {
-    throw new InvalidCommandError(field, `must be at most ${lengthMax} characters`);
-  }
-  return value;
-}
-
-export function optionalText(field: string, value: unknown, lengthMax: number): string | undefined {
-  return value === undefined ? undefined : requireText(field, value, lengthMax);
-}
-
-export function requireOneOf<T extends string>(
-  field: string,
-  value: unknown,
-  allowed: readonly T[],
-): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidCommandError(field, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
+export const fundsFieldRules = fieldRules(
+  (field, reason) => new InvalidCommandError(field, reason),
+);
+export const { requirePattern, requireText, optionalText, requireOneOf } = fundsFieldRules;
 
 export function isDivisionAncestor(ancestorCode: string, descendantCode: string): boolean {
   return descendantCode.length > ancestorCode.length && descendantCode.startsWith(ancestorCode);

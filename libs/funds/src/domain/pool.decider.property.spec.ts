@@ -1,7 +1,7 @@
 // Proves, over random command sequences against one pool, that the balance never goes negative, that the state always equals totals recomputed from the events, that no level pays out more than it received, and that repeating any accepted command writes nothing.
 import fc from 'fast-check';
-import type { Actor } from './actor';
-import { DomainError } from './funds.errors';
+import { AppError, type Actor } from '@sunlight/kernel';
+import { emptyBooks, post, type ReferenceBooks } from '../testing';
 import { amountFenMax } from './money';
 import {
   decidePool,
@@ -12,7 +12,7 @@ import {
   type PoolState,
   poolStateFromSnapshot,
   poolStateToSnapshot,
-} from './pool.decider';
+} from './pool';
 import {
   checker,
   command,
@@ -168,48 +168,14 @@ function resolve(
   }
 }
 
-interface Ledger {
-  received: bigint;
-  sent: bigint;
-  reserved: bigint;
-  disbursed: bigint;
-  returned: bigint;
-}
-
-/** Totals kept from the events alone, independently of evolve's bookkeeping. */
-function post(ledger: Ledger, e: PoolEvent): void {
-  const amountFen = BigInt(e.data.amountFen);
-  switch (e.type) {
-    case 'FundsAppropriated':
-    case 'AllocationReceived':
-      ledger.received += amountFen;
-      break;
-    case 'AllocationSent':
-      ledger.sent += amountFen;
-      break;
-    case 'DisbursementRequested':
-      ledger.reserved += amountFen;
-      break;
-    case 'DisbursementApproved':
-      ledger.reserved -= amountFen;
-      ledger.disbursed += amountFen;
-      break;
-    case 'DisbursementRejected':
-      ledger.reserved -= amountFen;
-      break;
-    case 'DisbursementFailed':
-      ledger.disbursed -= amountFen;
-      break;
-    case 'DisbursementPaid':
-      break;
-    case 'TransferReversed':
-    case 'FundsRecovered':
-      ledger.returned += amountFen;
-      break;
-  }
-}
-
-function assertBooksBalance(state: PoolState, ledger: Ledger): void {
+function assertBooksBalance(state: PoolState, books: ReferenceBooks): void {
+  const ledger = {
+    received: books.receivedFen,
+    sent: books.sentFen,
+    reserved: books.reservedFen,
+    disbursed: books.disbursedFen,
+    returned: books.reversedFen + books.recoveredFen,
+  };
   const actual = {
     balanceNonNegative: state.balanceFen >= 0n,
     reservedNonNegative: state.reservedFen >= 0n,
@@ -242,7 +208,7 @@ function assertBooksBalance(state: PoolState, ledger: Ledger): void {
 function run(commands: readonly PoolCommand[]): { state: PoolState; log: PoolEvent[] } {
   let state = initialPoolState();
   const log: PoolEvent[] = [];
-  const ledger: Ledger = { received: 0n, sent: 0n, reserved: 0n, disbursed: 0n, returned: 0n };
+  const books = emptyBooks();
   const latestByDisbursement = new Map<string, PoolEvent['type']>();
   for (const generated of commands) {
     const next = resolve(generated, latestByDisbursement);
@@ -251,20 +217,20 @@ function run(commands: readonly PoolCommand[]): { state: PoolState; log: PoolEve
       events = decidePool(next, state);
     } catch (error) {
       // Refusals are expected; anything else (an invariant, a TypeError) is a bug and fails the run.
-      if (error instanceof DomainError) continue;
+      if (error instanceof AppError) continue;
       throw error;
     }
     for (const e of events) {
       state = evolvePool(state, e);
       log.push(e);
-      post(ledger, e);
+      post(books, e);
       if (e.type.startsWith('Disbursement')) latestByDisbursement.set(e.data.transferId, e.type);
     }
     if (events.length > 0) {
       const repeated = decidePool(next, state);
       if (repeated.length > 0) expect(repeated).toEqual([]);
     }
-    assertBooksBalance(state, ledger);
+    assertBooksBalance(state, books);
   }
   return { state, log };
 }

@@ -1,6 +1,6 @@
 // Proves the pool decider moves money only as the funds rules allow, refuses every broken rule with its typed error, and treats repeated transfers idempotently.
+import { AppError } from '@sunlight/kernel';
 import {
-  DomainError,
   InsufficientFundsError,
   InvalidAmountError,
   InvalidCommandError,
@@ -23,9 +23,9 @@ import {
   poolStateToSnapshot,
   poolStreamName,
   poolSummary,
-} from './pool.decider';
+} from './pool';
 import { findTransfer } from './transfer-book';
-import { deciderSpec } from './testing/decider-spec';
+import { deciderSpec } from '@sunlight/kernel/testing';
 import {
   checker,
   command,
@@ -749,7 +749,7 @@ describe('snapshots', () => {
 describe('errors', () => {
   it('are domain errors with JSON-safe details', () => {
     const error = new InsufficientFundsError(5n, 7n);
-    expect(error).toBeInstanceOf(DomainError);
+    expect(error).toBeInstanceOf(AppError);
     expect(error.details).toEqual({ balanceFen: '5', requestedFen: '7' });
     expect(JSON.parse(JSON.stringify(error.details))).toEqual(error.details);
   });

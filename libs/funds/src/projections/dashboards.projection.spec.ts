@@ -1,7 +1,7 @@
 // Proves the dashboards roll every level's subtree up from real ledger events: internal allocations cancel, in-transit clears on receipt, failures, rejections and returns net out, distinct beneficiaries count once, and idle money is dated first in, first out.
 import type { RecordedEvent } from '@sunlight/event-store';
 import { loadDivisionRegistry } from '@sunlight/geo';
-import type { ReadDocument } from '../../../read-store/src/read-store.port';
+import type { ReadDocument } from '@sunlight/read-store';
 import {
   dashboardCollections,
   type DashboardDocument,

@@ -1,12 +1,13 @@
 import type { RecordedEvent } from '@sunlight/event-store';
 import type { DivisionLevel, DivisionRegistry } from '@sunlight/geo';
-import type { DocumentKey, ReadDocument } from '../../../read-store/src/read-store.port';
-import type { DocumentsBefore, Projection } from '../../../read-store/src/projection';
-import { invariant, type PoolEvent } from '../domain';
+import type { DocumentKey, ReadDocument } from '@sunlight/read-store';
+import type { DocumentsBefore, Projection } from '@sunlight/read-store';
+import { invariant } from '@sunlight/kernel';
+import { type PoolEvent } from '../domain';
 import { addDistinct, type DistinctCount, emptyDistinctCount } from './distinct-count';
 import { applyFiguresDelta, type Figures, subtreeDelta, zeroFigures } from './figures';
 import { type FundLineDocument, fundLineDocumentOf } from './fund-lines';
-import { fundLineCreatedOf, poolEventOf, poolIdOf, recordedAtOf } from './funds-events';
+import { fundLineEventOf, poolEventOf, poolIdOf, recordedAtOf } from './funds-events';
 import {
   applyToPool,
   awaitingBeneficiaryKey,
@@ -109,7 +110,7 @@ export function dashboardsProjection(registry: DivisionRegistry): Projection {
     filter: { on: 'streamName', prefixes: ['pool-', 'fund-'] },
 
     keysOf(event: RecordedEvent): DocumentKey[] {
-      const created = fundLineCreatedOf(event);
+      const created = fundLineEventOf(event);
       if (created !== undefined)
         return [{ collection: dashboardCollections.fundLines, id: created.data.fundId }];
       const poolEvent = poolEventOf(event);
@@ -140,7 +141,7 @@ export function dashboardsProjection(registry: DivisionRegistry): Projection {
       before: DocumentsBefore,
     ): Omit<ReadDocument, 'lastPosition'> {
       if (key.collection === dashboardCollections.fundLines) {
-        const created = fundLineCreatedOf(event);
+        const created = fundLineEventOf(event);
         invariant(created !== undefined, `${event.type} routed to fundLines/${key.id}`);
         // A fund line is created once; a rebuild that meets it again writes the same document.
         return fundLineDocumentOf(created, event);

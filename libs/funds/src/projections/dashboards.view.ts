@@ -1,5 +1,5 @@
 import type { DivisionLevel } from '@sunlight/geo';
-import { type FindQuery, findLimitMax } from '../../../read-store/src/read-store.port';
+import { type FindQuery, findLimitMax } from '@sunlight/read-store';
 import { fenFromString, formatYuan, type PurposeCategory } from '../domain';
 import type { DashboardDocument, DashboardFundDocument } from './dashboards.projection';
 import { type DistinctCount, distinctSize, mergeAllDistinct } from './distinct-count';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { invariant } from '../domain';
+import { invariant } from '@sunlight/kernel';
 
 /*
  * A bounded count of distinct beneficiaries that stays exact while it is small and rolls up.

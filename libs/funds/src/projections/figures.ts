@@ -1,4 +1,5 @@
-import { assertNever, invariant, type PoolEvent } from '../domain';
+import { assertNever, invariant } from '@sunlight/kernel';
+import { type PoolEvent } from '../domain';
 import { addFen, amountOf } from './funds-events';
 
 /**

@@ -1,12 +1,12 @@
 import type { RecordedEvent } from '@sunlight/event-store';
-import type { DocumentKey, FindQuery, ReadDocument } from '../../../read-store/src/read-store.port';
-import type { Projection } from '../../../read-store/src/projection';
+import type { DocumentKey, FindQuery, ReadDocument } from '@sunlight/read-store';
+import type { Projection } from '@sunlight/read-store';
+import { invariant } from '@sunlight/kernel';
 import {
   type Beneficiary,
   type DisbursementStatus,
   fenFromString,
   fenToString,
-  invariant,
   type PoolEvent,
 } from '../domain';
 import { normalisedIdNumber, poolEventOf, recordedAtOf, transferKeyOf } from './funds-events';

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@sunlight/event-store';
-import { assertNever, fenFromString, fenToString, invariant, type PoolEvent } from '../domain';
+import { assertNever, invariant } from '@sunlight/kernel';
+import { fenFromString, fenToString, type PoolEvent } from '../domain';
 import { applyFiguresDelta, type Figures, subtreeDelta, zeroFigures } from './figures';
 import { distinctKeyOf } from './distinct-count';
 import { amountOf, beneficiaryIdentityOf, poolIdOf, recordedAtOf } from './funds-events';

@@ -1,5 +1,5 @@
 import type { DivisionRegistry } from '@sunlight/geo';
-import type { Projection } from '../../../read-store/src/projection';
+import type { Projection } from '@sunlight/read-store';
 import { dashboardsProjection } from './dashboards.projection';
 import { paymentsProjection } from './payments.projection';
 

@@ -1,4 +1,13 @@
-import type { Decider, DomainEvent } from '@sunlight/event-store/decider';
+import {
+  assertNever,
+  invariant,
+  evolveWith,
+  fieldRules,
+  validateCommandContext,
+  type Actor,
+  type Decider,
+  type DomainEvent,
+} from '@sunlight/kernel';
 import { divisionCodeLengthByLevel } from '../division';
 import {
   isValidVillageGroupNumber,
@@ -22,13 +31,6 @@ export const villageGroupsStreamCategory = 'villagegroups';
 // Real names are a few characters (第三村民小组, 大寨组); anything near this limit is a paste mistake.
 export const villageGroupNameLengthMax = 64;
 
-/** Who issues a command; the application resolves it from the authenticated session. */
-export interface VillageGroupActor {
-  readonly id: string;
-  readonly role: string;
-  readonly division: string;
-}
-
 export interface RegisterVillageGroup {
   readonly type: 'RegisterVillageGroup';
   readonly villageCode: string;
@@ -36,7 +38,7 @@ export interface RegisterVillageGroup {
   readonly name: string;
   /** True when `villageCode` is a known division at the village level (村), as the application found it. */
   readonly villageExists: boolean;
-  readonly actor: VillageGroupActor;
+  readonly actor: Actor;
   /** Business time as an ISO 8601 timestamp, chosen by the application. */
   readonly occurredAt: string;
 }
@@ -71,6 +73,10 @@ export function villageGroupsStreamName(villageCode: string): string {
   return `${villageGroupsStreamCategory}-${villageCode}`;
 }
 
+const villageGroupRules = fieldRules(
+  (field, reason) => new InvalidVillageGroupCommandError(field, reason),
+);
+
 const villageCodePattern = new RegExp(`^\\d{${divisionCodeLengthByLevel.village}}$`);
 
 export function decideVillageGroups(
@@ -89,6 +95,7 @@ function registerVillageGroup(
   command: RegisterVillageGroup,
   state: VillageGroupsState,
 ): VillageGroupEvent[] {
+  validateCommandContext(command, villageGroupRules);
   if (command.villageExists !== true || !villageCodePattern.test(command.villageCode)) {
     throw new NotAVillageError(command.villageCode);
   }
@@ -128,22 +135,17 @@ function validName(value: unknown): string {
   return name;
 }
 
-export function evolveVillageGroups(
-  state: VillageGroupsState,
-  event: VillageGroupEvent,
-): VillageGroupsState {
-  switch (event.type) {
-    case 'VillageGroupRegistered': {
-      const { groupNumber, name, code } = event.data;
+export const evolveVillageGroups = evolveWith<VillageGroupsState, VillageGroupEvent>(
+  {
+    VillageGroupRegistered: (state, { data: { groupNumber, name, code } }) => {
       invariant(!state.names.has(groupNumber), `village group ${code} registered twice`);
       const names = new Map(state.names);
       names.set(groupNumber, name);
       return { names };
-    }
-    default:
-      return assertNever(event.type, 'village group event');
-  }
-}
+    },
+  },
+  'village group',
+);
 
 export const villageGroupsDecider: Decider<
   VillageGroupsState,
@@ -154,12 +156,3 @@ export const villageGroupsDecider: Decider<
   decide: decideVillageGroups,
   evolve: evolveVillageGroups,
 };
-
-/** A broken invariant is a bug in our own code, so it is a plain `Error` no HTTP mapping mistakes for a domain error. */
-function invariant(condition: boolean, message: string): asserts condition {
-  if (!condition) throw new Error(`invariant: ${message}`);
-}
-
-function assertNever(value: never, what: string): never {
-  throw new Error(`invariant: unhandled ${what} ${JSON.stringify(value)}`);
-}

@@ -1,19 +1,16 @@
-/**
- * Expected failures of registering a village group (村民小组). Each carries a stable `code` and an
- * `httpStatus` (409 for a clash with what the village already holds, 422 for a business rule), the
- * two plain properties the app's problem+json filter maps; `field`, where set, names the input.
+import { AppError } from '@sunlight/kernel';
+
+/*
+ * Expected failures of registering a village group (村民小组), codes `GEO.*`: 409 for a clash with
+ * what the village already holds, 422 for a business rule; `field`, where set, names the input.
  */
-export abstract class VillageGroupError extends Error {
-  abstract readonly code: string;
-  abstract readonly httpStatus: 409 | 422;
-}
 
 /** Groups sit only under a village (村): the code names a township, a county or nothing known. */
-export class NotAVillageError extends VillageGroupError {
+export class NotAVillageError extends AppError {
   override readonly name = 'NotAVillageError';
   readonly code = 'GEO.NOT_A_VILLAGE';
   readonly httpStatus = 422;
-  readonly field = 'villageCode';
+  override readonly field = 'villageCode';
 
   constructor(readonly villageCode: string) {
     super(
@@ -23,7 +20,7 @@ export class NotAVillageError extends VillageGroupError {
 }
 
 /** The group number is already registered in this village under another name. */
-export class VillageGroupConflictError extends VillageGroupError {
+export class VillageGroupConflictError extends AppError {
   override readonly name = 'VillageGroupConflictError';
   readonly code = 'GEO.VILLAGE_GROUP_CONFLICT';
   readonly httpStatus = 409;
@@ -39,13 +36,13 @@ export class VillageGroupConflictError extends VillageGroupError {
 }
 
 /** A command field the domain refuses; the HTTP DTO normally catches it first with a 400. */
-export class InvalidVillageGroupCommandError extends VillageGroupError {
+export class InvalidVillageGroupCommandError extends AppError {
   override readonly name = 'InvalidVillageGroupCommandError';
   readonly code = 'GEO.INVALID_VILLAGE_GROUP';
   readonly httpStatus = 422;
 
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly reason: string,
   ) {
     super(`Invalid ${field}: ${reason}`);

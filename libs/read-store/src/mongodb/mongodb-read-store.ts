@@ -170,7 +170,20 @@ export class MongoReadStore implements ReadStore {
     return result;
   }
 
-  async get(projection: string, collection: string, id: string): Promise<ReadDocument | undefined> {
+  get<D extends ReadDocument = ReadDocument>(
+    projection: string,
+    collection: string,
+    id: string,
+  ): Promise<D | undefined> {
+    // The caller names the shape its own projection wrote; the store keeps JSON documents.
+    return this.getDocument(projection, collection, id) as Promise<D | undefined>;
+  }
+
+  private async getDocument(
+    projection: string,
+    collection: string,
+    id: string,
+  ): Promise<ReadDocument | undefined> {
     assertProjectionName(projection);
     assertCollectionName(collection);
     return this.readActive(
@@ -183,7 +196,19 @@ export class MongoReadStore implements ReadStore {
     );
   }
 
-  async find(projection: string, collection: string, query: FindQuery): Promise<FindResult> {
+  find<D extends ReadDocument = ReadDocument>(
+    projection: string,
+    collection: string,
+    query: FindQuery,
+  ): Promise<FindResult<D>> {
+    return this.findDocuments(projection, collection, query) as Promise<FindResult<D>>;
+  }
+
+  private async findDocuments(
+    projection: string,
+    collection: string,
+    query: FindQuery,
+  ): Promise<FindResult> {
     assertProjectionName(projection);
     assertCollectionName(collection);
     const normalized = normalizeFindQuery(query);

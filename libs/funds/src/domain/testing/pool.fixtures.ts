@@ -1,4 +1,4 @@
-import type { Actor } from '../actor';
+import type { Actor } from '@sunlight/kernel';
 import type {
   AllocationReceived,
   AllocationSent,
@@ -20,7 +20,7 @@ import type {
   SendAllocation,
   SettleDisbursement,
   TransferReversed,
-} from '../pool.decider';
+} from '../pool';
 
 /** Commands and events of one county pool, so scenarios read as the domain and not as object literals. */
 export const fundId = 'F2024-yn-001';

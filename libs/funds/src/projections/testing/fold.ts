@@ -1,12 +1,12 @@
 import type { AllFilter, RecordedEvent } from '@sunlight/event-store';
-import type { Projection } from '../../../../read-store/src/projection';
+import type { Projection } from '@sunlight/read-store';
 import {
   type DocumentKey,
   type FieldCondition,
   type FindQuery,
   keyOf,
   type ReadDocument,
-} from '../../../../read-store/src/read-store.port';
+} from '@sunlight/read-store';
 
 /**
  * A projection folded in memory the way the runner does it: the filter, `keysOf`, the skip rule

@@ -1,7 +1,6 @@
 import type { RecordedEvent } from '@sunlight/event-store';
 import type { DivisionRegistry } from '@sunlight/geo';
 import {
-  type Actor,
   appropriateFundsFor,
   type Beneficiary,
   fundLineDecider,
@@ -14,6 +13,7 @@ import {
   poolStreamName,
   type PurposeCategory,
 } from '../../domain';
+import type { Actor } from '@sunlight/kernel';
 
 /**
  * A log in memory written through the real deciders, so projection specs see events of exactly

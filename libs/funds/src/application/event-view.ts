@@ -1,1 +1,0 @@
-export { toEventView } from '@sunlight/event-store';

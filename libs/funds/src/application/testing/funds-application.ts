@@ -1,0 +1,79 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { CommandBus, CqrsModule } from '@nestjs/cqrs';
+import { Test } from '@nestjs/testing';
+import {
+  EVENT_STORE,
+  PROCESSOR_CHECKPOINTS,
+  RUN_PROCESSORS,
+  SNAPSHOT_STORE,
+  TRANSFER_INDEX,
+  type CommandIds,
+  type CommandOutcome,
+} from '@sunlight/event-store';
+import {
+  PostgresEventStore,
+  PostgresProcessorCheckpoints,
+  PostgresSnapshotStore,
+  PostgresTransferIndex,
+} from '@sunlight/event-store';
+import { DIVISION_REGISTRY, loadDivisionRegistry } from '@sunlight/geo';
+import type { CreateFundLine, PoolCommand, PoolState } from '../../domain';
+import { FundsApplicationModule } from '../../funds-application.module';
+import { FundsProcessor } from '../funds.processor';
+import { CreateFundLineCommand, RunPoolCommand } from '../funds.commands';
+import { FundsQueries } from '../funds.queries';
+
+/**
+ * The funds application layer as the app wires it (CommandBus, handlers, processor), on a real
+ * PostgreSQL store and without HTTP, for contract tests of the ledger.
+ */
+export interface FundsApplication {
+  run(command: PoolCommand, ids: CommandIds): Promise<CommandOutcome>;
+  createFundLine(command: CreateFundLine, ids: CommandIds): Promise<CommandOutcome>;
+  poolState(
+    fundId: string,
+    divisionCode: string,
+  ): Promise<{ state: PoolState; revision: bigint | undefined }>;
+  readonly processor: FundsProcessor;
+  /** Stops the processor and the module; the store stays open. */
+  close(): Promise<void>;
+}
+
+export async function startFundsApplication(
+  store: PostgresEventStore,
+  options: { runProcessors?: boolean } = {},
+): Promise<FundsApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      CqrsModule.forRoot(),
+      storeModule(store, options.runProcessors ?? true),
+      FundsApplicationModule,
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  const commands = app.get(CommandBus);
+  const queries = app.get(FundsQueries);
+  return {
+    run: (command, ids) => commands.execute(new RunPoolCommand(command, ids)),
+    createFundLine: (command, ids) => commands.execute(new CreateFundLineCommand(command, ids)),
+    poolState: (fundId, divisionCode) => queries.poolState(fundId, divisionCode),
+    processor: app.get(FundsProcessor),
+    close: () => app.close(),
+  };
+}
+
+function storeModule(store: PostgresEventStore, runProcessors: boolean): DynamicModule {
+  @Global()
+  @Module({})
+  class TestStoreModule {}
+  const providers = [
+    { provide: EVENT_STORE, useValue: store },
+    { provide: SNAPSHOT_STORE, useValue: new PostgresSnapshotStore(store.pool) },
+    { provide: PROCESSOR_CHECKPOINTS, useValue: new PostgresProcessorCheckpoints(store.pool) },
+    { provide: TRANSFER_INDEX, useValue: new PostgresTransferIndex(store.pool) },
+    { provide: DIVISION_REGISTRY, useValue: loadDivisionRegistry() },
+    { provide: RUN_PROCESSORS, useValue: runProcessors },
+  ];
+  return { module: TestStoreModule, providers, exports: providers.map((p) => p.provide) };
+}

@@ -1,0 +1,105 @@
+import type { CommandContext } from '@sunlight/kernel';
+
+/** The commands of a pool (stream `pool-<fundId>.<divisionCode>`). */
+
+export const beneficiaryKinds = ['household', 'person', 'project'] as const;
+export type BeneficiaryKind = (typeof beneficiaryKinds)[number];
+
+export interface Beneficiary {
+  readonly kind: BeneficiaryKind;
+  readonly id: string;
+  readonly name: string;
+  readonly idNumber?: string;
+  readonly bankAccount?: string;
+}
+
+export interface PoolCommandBase extends CommandContext {
+  readonly fundId: string;
+  readonly divisionCode: string;
+  /** Client-chosen and idempotent: the same id with the same content is a repeat, not a new transfer. */
+  readonly transferId: string;
+}
+
+export interface AppropriateFunds extends PoolCommandBase {
+  readonly type: 'AppropriateFunds';
+  readonly amountFen: bigint;
+}
+
+export interface SendAllocation extends PoolCommandBase {
+  readonly type: 'SendAllocation';
+  readonly toDivisionCode: string;
+  readonly amountFen: bigint;
+  /** Resolved by the application from the division registry, so the decider stays pure. */
+  readonly targetIsDirectChild: boolean;
+}
+
+/** Written by the relay processor from the parent's `AllocationSent`, with the same transferId. */
+export interface ReceiveAllocation extends PoolCommandBase {
+  readonly type: 'ReceiveAllocation';
+  readonly fromDivisionCode: string;
+  readonly amountFen: bigint;
+}
+
+export interface RequestDisbursement extends PoolCommandBase {
+  readonly type: 'RequestDisbursement';
+  readonly beneficiary: Beneficiary;
+  readonly amountFen: bigint;
+  /** The transferId of the allocation received (or appropriation) this money came from. */
+  readonly allocationRef?: string;
+  /** The 花名册 roster entry this disbursement was generated from, if any. */
+  readonly rosterEntryRef?: string;
+  readonly purpose?: string;
+}
+
+/** `transferId` names the disbursement being decided. */
+export interface ApproveDisbursement extends PoolCommandBase {
+  readonly type: 'ApproveDisbursement';
+}
+
+export interface RejectDisbursement extends PoolCommandBase {
+  readonly type: 'RejectDisbursement';
+  readonly reason: string;
+}
+
+export type SettlementOutcome = 'paid' | 'failed';
+export const settlementOutcomes: readonly SettlementOutcome[] = ['paid', 'failed'];
+
+export interface SettleDisbursement extends PoolCommandBase {
+  readonly type: 'SettleDisbursement';
+  readonly outcome: SettlementOutcome;
+  /** Required when paid. */
+  readonly bankReference?: string;
+  /** Required when failed. */
+  readonly failureReason?: string;
+}
+
+/**
+ * Reverses a paid disbursement whose money the bank returned; `transferId` is the new reversal's
+ * own id. Only disbursements are reversed in a pool: an allocation, once sent, belongs to the
+ * child, and reversing `AllocationSent` here would credit the parent while the child still holds
+ * the money. Money going back up is the child sending it, a movement on the child's stream.
+ */
+export interface ReverseTransfer extends PoolCommandBase {
+  readonly type: 'ReverseTransfer';
+  readonly originalTransferId: string;
+  readonly reason: string;
+}
+
+/** 追回: part or all of a paid disbursement clawed back from the beneficiary. */
+export interface RecoverFunds extends PoolCommandBase {
+  readonly type: 'RecoverFunds';
+  readonly originalTransferId: string;
+  readonly amountFen: bigint;
+  readonly reason: string;
+}
+
+export type PoolCommand =
+  | AppropriateFunds
+  | SendAllocation
+  | ReceiveAllocation
+  | RequestDisbursement
+  | ApproveDisbursement
+  | RejectDisbursement
+  | SettleDisbursement
+  | ReverseTransfer
+  | RecoverFunds;

@@ -1,0 +1,3 @@
+export * from './command-ids.decorator';
+export * from './command-outcome';
+export * from './query-params';

@@ -1,0 +1,6 @@
+export * from './actor';
+export * from './assert';
+export * from './decider';
+export * from './errors';
+export * from './field-rules';
+export * from './delay';
