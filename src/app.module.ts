@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from '@sunlight/audit/audit.module';
+import { fundsStreamCategories } from '@sunlight/funds';
 import { FundsModule } from '@sunlight/funds/funds.module';
+import { geoStreamCategories } from '@sunlight/geo';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
@@ -29,6 +32,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         FundsModule,
+        AuditModule.forRoot([...fundsStreamCategories, ...geoStreamCategories]),
       ],
     };
   }

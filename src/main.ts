@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { loadAppConfig, type AppConfig } from './config/app-config';
 import { useJsonBody } from './http/json-body';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { useRequestShapeChecks } from './http/request-shape';
 import { createValidationPipe } from './http/request-validation.error';
 import { setupSwagger } from './http/swagger';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -31,6 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     // Registered first so the timer also covers requests rejected by the body parser.
     app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
     useJsonBody(app);
+    useRequestShapeChecks(app);
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     // Before Swagger reads the routes, so the document shows the prefixed paths. Operations

@@ -545,7 +545,7 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
     await expectPools(township);
   });
 
-  it('stops a requester approving their own request, even holding both roles, and returns a failed payment to the pool', async () => {
+  it('stops a requester approving or rejecting their own request, even holding both roles, and returns a failed payment to the pool', async () => {
     const send = post.disbursement(liSiAsFinance, disbursementBody(liSiRequest));
     await expectWritten(
       send,
@@ -556,6 +556,10 @@ describe('the funds ledger over HTTP: one fund line from Yunnan down to 50 house
     ledger.request(township, liSiRequest.amountFen);
 
     await expectRefused(post.approve(liSiAsApprover, liSiRequest.transferId), 422, {
+      type: problemType('funds/self-approval'),
+    });
+    // Maker-checker covers every decision: the requester cannot reject it either.
+    await expectRefused(post.reject(liSiAsApprover, liSiRequest.transferId, '录入错误'), 422, {
       type: problemType('funds/self-approval'),
     });
 

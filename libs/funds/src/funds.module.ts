@@ -7,7 +7,7 @@ import {
 } from './api/disbursements.controller';
 import { FundsController } from './api/funds.controller';
 import { HistoryController } from './api/history.controller';
-import { PoolsController, StreamsController } from './api/pools.controller';
+import { PoolsController } from './api/pools.controller';
 import { DashboardsQueries } from './application/dashboards.queries';
 import { HistoryQueries } from './application/history.queries';
 import { FundsApplicationModule } from './funds-application.module';
@@ -23,7 +23,6 @@ import { FundsApplicationModule } from './funds-application.module';
     DisbursementsController,
     TransfersController,
     PoolsController,
-    StreamsController,
     DashboardsController,
     HistoryController,
   ],

@@ -4,3 +4,4 @@
 export * from './domain';
 export * from './projections';
 export * from './stored-events';
+export * from './stream-categories';

@@ -47,3 +47,4 @@ export type {
 export { DIVISION_REGISTRY } from './tokens';
 export { divisionCodeFormatMessage, isDivisionCode } from './division-code';
 export * from './domain';
+export * from './stream-categories';

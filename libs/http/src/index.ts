@@ -1,3 +1,4 @@
 export * from './command-ids.decorator';
 export * from './command-outcome';
 export * from './query-params';
+export * from './validators';

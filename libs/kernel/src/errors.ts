@@ -57,14 +57,35 @@ export class RequestFieldError extends AppError {
       super(`${fieldOrErrors} ${message ?? 'is not valid'}`);
       this.errors = [{ field: fieldOrErrors, message: message ?? 'is not valid' }];
     } else {
+      // A body of thousands of unknown keys must not become an answer of thousands of errors.
       super(describeFields(fieldOrErrors));
-      this.errors = fieldOrErrors;
+      this.errors = fieldOrErrors.slice(0, fieldErrorsMax);
     }
   }
 }
 
+/** Field errors one answer lists; the detail says how many there were in all. */
+export const fieldErrorsMax = 20;
+
 function describeFields(errors: readonly FieldError[]): string {
   const fields = [...new Set(errors.map((error) => error.field))];
   const count = fields.length === 1 ? '1 field is' : `${fields.length} fields are`;
-  return `${count} not valid: ${fields.join(', ')}.`;
+  if (fields.length <= fieldErrorsMax) return `${count} not valid: ${fields.join(', ')}.`;
+  const shown = fields.slice(0, fieldErrorsMax).join(', ');
+  return `${count} not valid: ${shown} and ${fields.length - fieldErrorsMax} more.`;
+}
+
+/** A 404: what the request names does not exist (or is not the caller's to know of). */
+export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError';
+  readonly httpStatus = 404;
+  override readonly title = 'Not found';
+
+  /** `code` is the context's own, `FUNDS.FUND_NOT_FOUND`. */
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -1,3 +1,5 @@
+import { humanTextProblem } from './text';
+
 /**
  * The checks deciders make on command fields, as a backstop behind the HTTP DTOs: whatever reaches
  * an event must satisfy them. Each context binds them to its own invalid-command error, so a
@@ -7,7 +9,10 @@ export interface FieldRules {
   /** The context's error for a refused field. */
   invalid(field: string, reason: string): Error;
   requirePattern(field: string, value: unknown, pattern: RegExp): string;
-  /** A required human text: present, not blank, bounded (in UTF-16 units). Stored exactly as given. */
+  /**
+   * A required human text: present, something visible in it, no control characters, bounded (in
+   * UTF-16 units). Stored exactly as given.
+   */
   requireText(field: string, value: unknown, lengthMax: number): string;
   optionalText(field: string, value: unknown, lengthMax: number): string | undefined;
   requireOneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T;
@@ -15,10 +20,9 @@ export interface FieldRules {
 
 export function fieldRules(invalid: (field: string, reason: string) => Error): FieldRules {
   const requireText = (field: string, value: unknown, lengthMax: number): string => {
-    if (typeof value !== 'string' || value.trim() === '') {
-      throw invalid(field, 'is required and must not be blank');
-    }
-    if (value.length > lengthMax) throw invalid(field, `must be at most ${lengthMax} characters`);
+    if (typeof value !== 'string') throw invalid(field, 'is required and must not be blank');
+    const problem = humanTextProblem(value, lengthMax);
+    if (problem !== undefined) throw invalid(field, problem);
     return value;
   };
   return {

@@ -4,3 +4,4 @@ export * from './decider';
 export * from './errors';
 export * from './field-rules';
 export * from './delay';
+export * from './text';

@@ -1,9 +1,9 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { integerQuery } from '@sunlight/http';
-import { RequestFieldError, type Actor } from '@sunlight/kernel';
+import { NotFoundError, RequestFieldError, type Actor } from '@sunlight/kernel';
 import { findLimitMax } from '@sunlight/read-store';
 import {
   childSortFields,
@@ -81,6 +81,7 @@ export class DashboardsController {
   }
 
   private requireDivision(code: string): void {
-    if (this.divisions.get(code) === undefined) throw new NotFoundException(`No division ${code}`);
+    if (this.divisions.get(code) === undefined)
+      throw new NotFoundError('GEO.UNKNOWN_DIVISION', `No division ${code}`);
   }
 }

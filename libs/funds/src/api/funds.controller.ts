@@ -1,21 +1,11 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
 import type { CommandIds, EventView } from '@sunlight/event-store';
 import { DIVISION_REGISTRY, requireKnownDivision, type DivisionRegistry } from '@sunlight/geo';
 import { nowIso, RequestCommandIds, sendOutcome, type OutcomeResponse } from '@sunlight/http';
-import type { Actor } from '@sunlight/kernel';
+import { NotFoundError, type Actor } from '@sunlight/kernel';
 import { fundIdPattern, parseYuan } from '../domain';
 import { CreateFundLineCommand, RunPoolCommand } from '../application/funds.commands';
 import { FundsQueries, type FundView } from '../application/funds.queries';
@@ -79,7 +69,8 @@ export class FundsController {
   @ApiOkResponse({ description: 'The fund line' })
   async get(@Param('fundId') fundId: string): Promise<FundView> {
     const fund = fundIdPattern.test(fundId) ? await this.queries.fund(fundId) : undefined;
-    if (fund === undefined) throw new NotFoundException(`No fund line ${fundId}`);
+    if (fund === undefined)
+      throw new NotFoundError('FUNDS.FUND_NOT_FOUND', `No fund line ${fundId}`);
     return fund;
   }
 

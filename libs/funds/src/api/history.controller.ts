@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
 import {
@@ -8,14 +8,9 @@ import {
   type DivisionRegistry,
 } from '@sunlight/geo';
 import { integerQuery } from '@sunlight/http';
-import { RequestFieldError, type Actor } from '@sunlight/kernel';
+import { NotFoundError, RequestFieldError, type Actor } from '@sunlight/kernel';
 import { fundIdPattern, poolStreamName } from '../domain';
-import { assertMayReadStream } from '../application/stream-access';
-import {
-  HistoryQueries,
-  type PoolHistoryPage,
-  type StreamAsOf,
-} from '../application/history.queries';
+import { HistoryQueries, type PoolHistoryPage } from '../application/history.queries';
 
 @ApiTags('history (历史)')
 @ApiBearerAuth()
@@ -68,32 +63,12 @@ export class HistoryController {
     @CurrentActor() actor: Actor,
   ): Promise<PoolHistoryPage> {
     if (!fundIdPattern.test(fundId) || this.divisions.get(divisionCode) === undefined)
-      throw new NotFoundException(`No pool ${fundId}.${divisionCode}`);
+      throw new NotFoundError('FUNDS.POOL_NOT_FOUND', `No pool ${fundId}.${divisionCode}`);
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
     const streamName = poolStreamName(fundId, divisionCode);
     const fromRevision =
       integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = integerQuery('limit', limitText, 1, 500) ?? 100;
     return this.history.pool(streamName, fromRevision, limit);
-  }
-
-  @Get('streams/:streamName')
-  @Roles('commission', 'finance', 'approver', 'bank')
-  @ApiOperation({
-    summary:
-      'A stream as it stood at a moment: the state folded up to `asOf`, and the events that made it',
-    description:
-      '`asOf` is an ISO time (events recorded at or before it) or a log position (events at or before it). ' +
-      'Pool and fund streams are folded by their deciders; other streams return their events only.',
-  })
-  @ApiParam({ name: 'streamName', example: 'pool-yn-2026-cyfz-001.530325' })
-  @ApiQuery({ name: 'asOf', required: false, example: '2026-11-28T08:00:00Z' })
-  async stream(
-    @Param('streamName') streamName: string,
-    @Query('asOf') asOf: string | undefined,
-    @CurrentActor() actor: Actor,
-  ): Promise<StreamAsOf> {
-    assertMayReadStream(actor, streamName, this.divisions);
-    return this.history.streamAsOf(streamName, asOf);
   }
 }

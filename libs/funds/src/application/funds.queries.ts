@@ -59,6 +59,14 @@ export class FundsQueries {
     return this.pools.load(poolStreamName(fundId, divisionCode));
   }
 
+  /** Whether the fund line was created: its stream has a first event. */
+  async fundExists(fundId: string): Promise<boolean> {
+    const first = await collectFirst(
+      this.store.readStream(fundStreamName(fundId), { maxCount: 1 }),
+    );
+    return first !== undefined;
+  }
+
   async fund(fundId: string): Promise<FundView | undefined> {
     const created = await collectFirst(
       this.store.readStream(fundStreamName(fundId), { maxCount: 1 }),

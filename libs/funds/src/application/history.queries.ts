@@ -1,31 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  EVENT_STORE,
-  toEventView,
-  type EventStore,
-  type EventView,
-  type RecordedEvent,
-} from '@sunlight/event-store';
-import { RequestFieldError } from '@sunlight/kernel';
+import { EVENT_STORE, toEventView, type EventStore, type EventView } from '@sunlight/event-store';
 import { READ_STORE, type ReadStore } from '@sunlight/read-store';
-import {
-  fundLineDecider,
-  fundStreamCategory,
-  formatYuan,
-  parsePoolStreamName,
-  poolDecider,
-  poolSummary,
-} from '../domain';
+import { formatYuan, poolDecider, poolSummary } from '../domain';
 import {
   paymentsByIdNumberQuery,
   paymentsCollection,
   paymentsProjectionName,
   type PaymentDocument,
 } from '../projections';
-import { toFundLineEvent, toPoolEvent } from '../stored-events';
+import { toPoolEvent } from '../stored-events';
 
-/** Events folded by one `asOf` request; a longer stream must be read in pages. */
-export const historyEventsMax = 10_000;
 const personPaymentsMax = 500;
 
 export interface PoolHistoryEntry {
@@ -40,24 +24,9 @@ export interface PoolHistoryPage {
   nextRevision?: string;
 }
 
-export interface StreamAsOf {
-  streamName: string;
-  asOf: string | null;
-  state: unknown;
-  events: EventView[];
-}
-
-export interface StreamPage {
-  streamName: string;
-  events: EventView[];
-  /** Pass as `fromRevision` for the next page; absent on the last page. */
-  nextRevision?: string;
-}
-
 /**
  * Histories for commissions and auditors: every payment to a person, a pool with its running
- * figures, any stream as it stood at a moment, raw pages of a stream. Callers check the caller's
- * jurisdiction over what is asked; these queries only read.
+ * figures. Callers check the caller's jurisdiction over what is asked; these queries only read.
  */
 @Injectable()
 export class HistoryQueries {
@@ -100,88 +69,4 @@ export class HistoryQueries {
     }
     return { streamName, entries, ...(nextRevision === undefined ? {} : { nextRevision }) };
   }
-
-  /** A stream folded up to `asOf` (a time or a log position), with the events that made it. */
-  async streamAsOf(streamName: string, asOf: string | undefined): Promise<StreamAsOf> {
-    const included = asOfFilter(asOf);
-    const events: RecordedEvent[] = [];
-    for await (const event of this.store.readStream(streamName, {
-      maxCount: historyEventsMax + 1,
-    })) {
-      if (!included(event)) break;
-      events.push(event);
-    }
-    if (events.length > historyEventsMax) {
-      throw new RequestFieldError(
-        'asOf',
-        `the stream holds more than ${historyEventsMax} events before that moment; read it in pages`,
-      );
-    }
-    return {
-      streamName,
-      asOf: asOf ?? null,
-      state: foldState(streamName, events),
-      events: events.map(toEventView),
-    };
-  }
-
-  /** A page of a stream's raw events, oldest first. */
-  async streamPage(streamName: string, fromRevision: number, limit: number): Promise<StreamPage> {
-    const events: EventView[] = [];
-    for await (const event of this.store.readStream(streamName, {
-      fromRevision: BigInt(fromRevision),
-      maxCount: limit + 1,
-    })) {
-      events.push(toEventView(event));
-    }
-    const hasMore = events.length > limit;
-    const page = events.slice(0, limit);
-    return {
-      streamName,
-      events: page,
-      ...(hasMore
-        ? { nextRevision: (BigInt(page[page.length - 1].revision) + 1n).toString() }
-        : {}),
-    };
-  }
-}
-
-function asOfFilter(asOf: string | undefined): (event: RecordedEvent) => boolean {
-  if (asOf === undefined) return () => true;
-  if (/^\d{1,20}$/.test(asOf)) {
-    const position = BigInt(asOf);
-    return (event) => BigInt(event.position) <= position;
-  }
-  const atMs = Date.parse(asOf);
-  if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(asOf) || Number.isNaN(atMs)) {
-    throw new RequestFieldError('asOf', 'must be an ISO 8601 time or a log position');
-  }
-  return (event) => event.recordedAt.getTime() <= atMs;
-}
-
-function foldState(streamName: string, events: readonly RecordedEvent[]): unknown {
-  if (parsePoolStreamName(streamName) !== undefined) {
-    const state = events.reduce(
-      (folded, event) => poolDecider.evolve(folded, toPoolEvent(event)),
-      poolDecider.initialState(),
-    );
-    const summary = poolSummary(state);
-    return {
-      balance: formatYuan(summary.balanceFen),
-      received: formatYuan(summary.receivedFen),
-      sent: formatYuan(summary.sentFen),
-      disbursed: formatYuan(summary.disbursedFen),
-      pending: formatYuan(summary.pendingFen),
-      returned: formatYuan(summary.returnedFen),
-      pendingApprovalCount: summary.pendingApprovalCount,
-      awaitingSettlementCount: summary.awaitingSettlementCount,
-    };
-  }
-  if (streamName.startsWith(`${fundStreamCategory}-`)) {
-    return events.reduce(
-      (folded, event) => fundLineDecider.evolve(folded, toFundLineEvent(event)),
-      fundLineDecider.initialState(),
-    ).line;
-  }
-  return null;
 }

@@ -1,6 +1,7 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TRANSFER_INDEX, type TransferIndex } from '@sunlight/event-store';
-import { transferIdPattern, type PoolEvent } from '../domain';
+import { NotFoundError } from '@sunlight/kernel';
+import { AmbiguousTransferError, transferIdPattern, type PoolEvent } from '../domain';
 import { toPoolEvent } from '../stored-events';
 
 /** Where a transfer lives: the pool stream its first event was written to. */
@@ -22,15 +23,16 @@ export class TransferLocator {
     const origins = transferIdPattern.test(transferId)
       ? await this.transfers.findByTransferId(transferId, { types: [originType] })
       : [];
-    if (origins.length === 0)
-      throw new NotFoundException(`No ${originType} with transfer id ${transferId}`);
-    const streams = new Set(origins.map((origin) => origin.streamName));
-    if (streams.size > 1) {
-      // Only a race between two pools claiming one id at the same instant gets here; acting on
-      // either would be a guess.
-      throw new ConflictException(
-        `Transfer id ${transferId} names transfers in ${[...streams].join(' and ')}`,
+    if (origins.length === 0) {
+      throw new NotFoundError(
+        'FUNDS.NO_SUCH_TRANSFER',
+        `No ${originType} with transfer id ${transferId}`,
       );
+    }
+    // Only a race between two pools claiming one id at the same instant gets here; acting on
+    // either would be a guess.
+    if (new Set(origins.map((origin) => origin.streamName)).size > 1) {
+      throw new AmbiguousTransferError(transferId);
     }
     const origin = origins[0];
     const { data } = toPoolEvent(origin);

@@ -159,7 +159,7 @@ export class InvalidTransferStateError extends AppError {
   }
 }
 
-/** Maker-checker: the person who requested a disbursement may not approve it. */
+/** Maker-checker: the person who requested a disbursement may not approve or reject it. */
 export class SelfApprovalError extends AppError {
   override readonly name = 'SelfApprovalError';
   readonly code = 'FUNDS.SELF_APPROVAL';
@@ -168,10 +168,12 @@ export class SelfApprovalError extends AppError {
   constructor(
     readonly transferId: string,
     readonly actorId: string,
+    readonly decision: 'approve' | 'reject' = 'approve',
   ) {
-    super(`${actorId} requested disbursement ${transferId} and cannot also approve it`, {
+    super(`${actorId} requested disbursement ${transferId} and cannot also ${decision} it`, {
       transferId,
       actorId,
+      decision,
     });
   }
 }
@@ -213,9 +215,20 @@ export class TransferIdTakenError extends AppError {
     readonly transferId: string,
     readonly takenBy: string,
   ) {
-    super(`Transfer id ${transferId} is already used in ${takenBy}; choose another id`, {
+    // Where it is used stays out of the message: that pool may lie outside the caller's jurisdiction.
+    super(`Transfer id ${transferId} is already in use; choose another id`, { transferId });
+  }
+}
+
+/** Two pools hold transfers of one id (only a race the log cannot undo leaves this); no guess is made. */
+export class AmbiguousTransferError extends AppError {
+  override readonly name = 'AmbiguousTransferError';
+  readonly code = 'FUNDS.AMBIGUOUS_TRANSFER';
+  readonly httpStatus = 409;
+
+  constructor(readonly transferId: string) {
+    super(`Transfer id ${transferId} names more than one transfer; nothing was done`, {
       transferId,
-      takenBy,
     });
   }
 }

@@ -392,10 +392,15 @@ describe('RejectDisbursement', () => {
     });
   });
 
-  it('may be done by the requester, who withdraws it', () => {
+  it('refuses the requester: maker-checker covers every decision on a request', () => {
     given(requested)
       .when(command.reject('d-1', '录入错误', maker))
-      .then([event.rejected('d-1', '30000', '录入错误', maker.id)]);
+      .thenThrows(SelfApprovalError, {
+        code: 'FUNDS.SELF_APPROVAL',
+        transferId: 'd-1',
+        actorId: maker.id,
+        decision: 'reject',
+      });
   });
 
   it('requires a bounded, non-blank reason', () => {

@@ -3,6 +3,8 @@ import {
   invariant,
   evolveWith,
   fieldRules,
+  hasControlCharacter,
+  hasVisibleCharacter,
   validateCommandContext,
   type Actor,
   type Decider,
@@ -124,8 +126,10 @@ function registerVillageGroup(
 // Trimmed, because the registry trims too and the event must say exactly what the registry shows.
 function validName(value: unknown): string {
   const name = typeof value === 'string' ? value.trim() : '';
-  if (name === '')
+  if (!hasVisibleCharacter(name))
     throw new InvalidVillageGroupCommandError('name', 'is required and must not be blank');
+  if (hasControlCharacter(name))
+    throw new InvalidVillageGroupCommandError('name', 'must not contain control characters');
   if ([...name].length > villageGroupNameLengthMax) {
     throw new InvalidVillageGroupCommandError(
       'name',

@@ -29,7 +29,8 @@ import {
   referenceLengthMax,
   transferIdPattern,
 } from '../../domain';
-import { IsResidentIdNumber, IsYuanAmount } from './validators';
+import { IsHumanText, IsResidentIdNumber } from '@sunlight/http';
+import { IsYuanAmount } from './validators';
 
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
@@ -64,8 +65,7 @@ export class CreateFundDto {
   @ApiProperty({ description: 'Name of the fund line', example: '2026年云南省产业发展专项资金' })
   @Transform(trimmed)
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(nameLengthMax)
+  @IsHumanText(nameLengthMax)
   name!: string;
 
   @ApiProperty({ description: 'Fiscal year (预算年度)', example: 2026 })
@@ -152,8 +152,7 @@ export class BeneficiaryDto {
   @ApiProperty({ description: 'Name of the payee (户主姓名 / 收款人)', example: '张三' })
   @Transform(trimmed)
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(nameLengthMax)
+  @IsHumanText(nameLengthMax)
   name!: string;
 
   @ApiPropertyOptional({
@@ -222,7 +221,7 @@ export class RequestDisbursementDto {
   @ApiPropertyOptional({ description: 'What the payment is for', example: '产业发展补助（养牛）' })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @IsHumanText(500)
   purpose?: string;
 }
 
@@ -232,8 +231,7 @@ export class ReasonDto {
   @ApiProperty({ description: 'Why (理由); recorded in the event', example: '花名册核对不符' })
   @Transform(trimmed)
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(reasonLengthMax)
+  @IsHumanText(reasonLengthMax)
   reason!: string;
 }
 
@@ -266,8 +264,7 @@ export class SettleDisbursementDto {
     (dto: SettleDisbursementDto) => dto.outcome === 'failed' || dto.failureReason !== undefined,
   )
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(reasonLengthMax)
+  @IsHumanText(reasonLengthMax)
   failureReason?: string;
 }
 

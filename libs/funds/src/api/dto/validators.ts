@@ -1,5 +1,4 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { isValidIdNumber } from '@sunlight/geo';
 import { amountYuanMax, parseYuan } from '../../domain';
 
 /** A positive yuan amount as a decimal string with at most two decimals (`"180000.00"`). */
@@ -23,24 +22,6 @@ export function IsYuanAmount(options?: ValidationOptions): PropertyDecorator {
             return false;
           }
         },
-      },
-    });
-}
-
-/** A resident ID number (公民身份号码, GB 11643-1999) with a correct check character. */
-export function IsResidentIdNumber(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isResidentIdNumber',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: {
-        message:
-          '$property must be an 18-character resident ID number with a valid date, province and check character',
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && isValidIdNumber(value),
       },
     });
 }

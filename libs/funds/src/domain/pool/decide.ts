@@ -271,6 +271,13 @@ function rejectDisbursement(command: RejectDisbursement, state: PoolState): Pool
   const reason = requireText('reason', command.reason, reasonLengthMax);
   const entry = requireDisbursement(state, command.transferId);
   if (entry.status === 'requested') {
+    invariant(
+      entry.requestedBy !== undefined,
+      `requested disbursement ${command.transferId} lost its requester`,
+    );
+    if (entry.requestedBy === command.actor.id) {
+      throw new SelfApprovalError(command.transferId, command.actor.id, 'reject');
+    }
     return [
       {
         type: 'DisbursementRejected',

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min } from 'class-validator';
-import { villageGroupNameLengthMax } from '@sunlight/geo';
-import { villageGroupNumberMax } from '@sunlight/geo';
+import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsHumanText } from '@sunlight/http';
+import { villageGroupNameLengthMax } from '../../domain';
+import { villageGroupNumberMax } from '../../village-group';
 
 const trimmed = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
@@ -26,8 +27,7 @@ export class RegisterVillageGroupDto {
   })
   @Transform(trimmed)
   @IsString()
-  @IsNotEmpty()
-  @MaxLength(villageGroupNameLengthMax)
+  @IsHumanText(villageGroupNameLengthMax)
   name!: string;
 }
 
