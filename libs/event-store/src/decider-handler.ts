@@ -19,6 +19,12 @@ const retryBackoffMsMax = 20;
 /** The metadata every event of one command carries (actor, occurredAt, ids, reason …). */
 export type EventMetadata = JsonObject & { commandId: string };
 
+/** What one event claims and releases; both empty for most events. */
+export interface EventClaims {
+  claims?: readonly string[];
+  releases?: readonly string[];
+}
+
 export interface SnapshotPolicy<State> {
   store: SnapshotStore;
   schemaVersion: number;
@@ -34,6 +40,11 @@ export interface DeciderHandlerOptions<State, Command, Event extends DomainEvent
   /** The context's typed border from stored events to its domain events. */
   toDomainEvent: (recorded: RecordedEvent) => Event;
   snapshots?: SnapshotPolicy<State>;
+  /**
+   * The keys an event claims or releases across the whole log (see `EventToAppend.metadata`):
+   * a transfer's id, a person's ID number. Absent, events claim nothing.
+   */
+  claimsOf?: (event: Event) => EventClaims;
   /**
    * Keep this many recently folded states in memory, and run this process's commands one at a
    * time per stream. A cached state is then trusted without reading the stream: only another
@@ -136,7 +147,9 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
       try {
         const result = await this.store.appendToStream(
           streamName,
-          events.map((event, index) => toEnvelope(event, index, metadata)),
+          events.map((event, index) =>
+            toEnvelope(event, index, metadata, this.options.claimsOf?.(event)),
+          ),
           { expectedRevision: from.revision ?? 'no_stream' },
         );
         this.cache?.set(streamName, result.nextExpectedRevision, state);
@@ -253,12 +266,29 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
 
 const lastSnapshotRevisionsMax = 10_000;
 
-function toEnvelope(event: DomainEvent, index: number, metadata: EventMetadata): EventToAppend {
+function toEnvelope(
+  event: DomainEvent,
+  index: number,
+  metadata: EventMetadata,
+  claims: EventClaims | undefined,
+): EventToAppend {
   return {
     eventId: deterministicUuid(`${metadata.commandId}/${index}`),
     type: event.type,
     data: event.data as JsonObject,
-    metadata,
+    metadata: withClaims(metadata, claims),
+  };
+}
+
+/** The command's metadata, plus this event's claims and releases where it has any. */
+function withClaims(metadata: EventMetadata, claims: EventClaims | undefined): EventMetadata {
+  const claimed = claims?.claims ?? [];
+  const released = claims?.releases ?? [];
+  if (claimed.length === 0 && released.length === 0) return metadata;
+  return {
+    ...metadata,
+    ...(claimed.length === 0 ? {} : { claims: [...claimed] }),
+    ...(released.length === 0 ? {} : { releases: [...released] }),
   };
 }
 

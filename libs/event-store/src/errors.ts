@@ -55,3 +55,21 @@ export class InvalidAppendError extends AppError {
   }
   override readonly errors: readonly FieldError[];
 }
+
+/**
+ * An append claimed a key that another stream holds (a transfer id used by another pool, a
+ * person already a member of another household). Nothing of the append was written.
+ */
+export class ClaimTakenError extends AppError {
+  override readonly name = 'ClaimTakenError';
+  readonly code = 'EVENT_STORE.CLAIM_TAKEN';
+  readonly httpStatus = 409;
+
+  constructor(
+    readonly key: string,
+    /** Internal: the holder may lie outside the caller's jurisdiction, so no message names it. */
+    readonly heldBy: string,
+  ) {
+    super(`${key} is already claimed by another stream`);
+  }
+}

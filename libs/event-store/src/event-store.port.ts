@@ -23,6 +23,14 @@ export interface EventToAppend {
   /** Past tense, never `$`-prefixed. */
   type: string;
   data: JsonObject;
+  /**
+   * Who, when, why (see envelope.ts). Two fields here are also instructions to the store:
+   * `claims` (string[]) are keys this event claims for its stream, exclusively across the whole
+   * log: the append fails with `ClaimTakenError` when another stream holds one of them, and
+   * nothing of it is written; `releases` (string[]) gives keys this stream held back. A stream
+   * may claim a key it already holds (a repeat). They stay in the event, so the claims can be
+   * checked against the log at any time.
+   */
   metadata: JsonObject;
 }
 

@@ -20,3 +20,4 @@ export * from './state-cache';
 export { collectFirst } from './collect';
 export * from './keyed-mutex';
 export * from './envelope';
+export * from './claim-index.port';
