@@ -47,6 +47,30 @@ module.exports = {
       },
     },
     {
+      name: 'integrity-uses-only-crypto',
+      comment:
+        "libs/integrity does no I/O: of Node's own modules it uses node:crypto alone (its tests may read files).",
+      severity: 'error',
+      from: { path: '^libs/integrity/', pathNot: '\\.spec\\.ts$' },
+      to: { dependencyTypes: ['core'], pathNot: '^(node:)?crypto$' },
+    },
+    {
+      name: 'integrity-imports-no-package',
+      comment: 'libs/integrity depends on no package, so an outside verifier can copy it whole.',
+      severity: 'error',
+      from: { path: '^libs/integrity/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        dependencyTypes: [
+          'npm',
+          'npm-dev',
+          'npm-optional',
+          'npm-peer',
+          'npm-no-pkg',
+          'npm-unknown',
+        ],
+      },
+    },
+    {
       name: 'libs-do-not-import-the-app',
       severity: 'error',
       from: { path: '^libs/' },

@@ -1,3 +1,5 @@
 export * from './canonical-json';
 export * from './hash-chain';
 export * from './chain-verifier';
+export * from './integrity-error';
+export * from './merkle';
