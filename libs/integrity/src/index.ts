@@ -3,3 +3,4 @@ export * from './hash-chain';
 export * from './chain-verifier';
 export * from './integrity-error';
 export * from './merkle';
+export * from './note';
