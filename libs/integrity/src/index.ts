@@ -4,3 +4,4 @@ export * from './chain-verifier';
 export * from './integrity-error';
 export * from './merkle';
 export * from './note';
+export * from './tlog';
