@@ -155,6 +155,17 @@ describe('witness cosignatures', () => {
     const signer = ed25519CosignatureSigner('witness.example/w2', keyPair().privateKey, () => 1);
     expect(() => signer.sign(Buffer.from('not a checkpoint\n'))).toThrow(NoteFormatError);
   });
+
+  it('refuse a clock that gives no whole, non-negative second', () => {
+    for (const now of [1.5, -1, Number.NaN]) {
+      const signer = ed25519CosignatureSigner(
+        'witness.example/w2',
+        keyPair().privateKey,
+        () => now,
+      );
+      expect(() => signer.sign(Buffer.from(specBody))).toThrow(RangeError);
+    }
+  });
 });
 
 describe('opening a checkpoint', () => {

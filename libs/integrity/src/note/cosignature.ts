@@ -43,10 +43,10 @@ export function ed25519CosignatureSigner(
       const checkpointText = text.toString('utf8');
       parseCheckpoint(checkpointText);
       const timestampSec = clockSec();
+      const message = cosignatureMessage(checkpointText, timestampSec);
       const time = Buffer.alloc(timestampBytes);
       time.writeBigUInt64BE(BigInt(timestampSec));
-      const signature = sign(null, cosignatureMessage(checkpointText, timestampSec), privateKey);
-      return Buffer.concat([time, signature]);
+      return Buffer.concat([time, sign(null, message, privateKey)]);
     },
   };
 }
