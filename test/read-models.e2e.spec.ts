@@ -900,7 +900,10 @@ describe.each(readStoreKinds)(
         ['projections', 'rebuild', '--database-url', databaseUrl],
         cliEnv,
       );
-      expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.stderr }).toEqual({
+      // A rebuild slower than the progress interval (5 s, reached on a loaded machine) reports its
+      // progress on stderr; anything else there is a failure.
+      const progress = /^rebuilding \S+: \d+\/\d+ events \(\d+%\)\n/gm;
+      expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.stderr.replace(progress, '') }).toEqual({
         exitCode: 0,
         stderr: '',
       });
