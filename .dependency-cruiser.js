@@ -56,7 +56,8 @@ module.exports = {
     },
     {
       name: 'integrity-imports-no-package',
-      comment: 'libs/integrity depends on no package, so an outside verifier can copy it whole.',
+      comment:
+        'libs/integrity depends on no package, so an outside verifier can copy it whole (with libs/kernel/src/errors.ts).',
       severity: 'error',
       from: { path: '^libs/integrity/', pathNot: '\\.spec\\.ts$' },
       to: {
@@ -69,6 +70,13 @@ module.exports = {
           'npm-unknown',
         ],
       },
+    },
+    {
+      name: 'integrity-imports-only-kernel-errors',
+      comment: 'Of the other libraries, libs/integrity uses only the AppError base of libs/kernel.',
+      severity: 'error',
+      from: { path: '^libs/integrity/', pathNot: '\\.spec\\.ts$' },
+      to: { path: '^libs/', pathNot: '^libs/(integrity/|kernel/src/errors\\.ts$)' },
     },
     {
       name: 'libs-do-not-import-the-app',

@@ -4,11 +4,15 @@ import { IntegrityError } from '../integrity-error';
 export class InvalidTreeNumberError extends IntegrityError {
   override readonly name = 'InvalidTreeNumberError';
   readonly code = 'MERKLE.INVALID_NUMBER';
+  readonly httpStatus = 400;
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly value: unknown,
   ) {
-    super(`${field} must be a non-negative safe integer, got ${String(value)}`);
+    super(`${field} must be a non-negative safe integer, got ${String(value)}`, {
+      field,
+      value: String(value),
+    });
   }
 }
 
@@ -16,11 +20,12 @@ export class InvalidTreeNumberError extends IntegrityError {
 export class IndexOutOfRangeError extends IntegrityError {
   override readonly name = 'IndexOutOfRangeError';
   readonly code = 'MERKLE.INDEX_OUT_OF_RANGE';
+  readonly httpStatus = 400;
   constructor(
     readonly index: number,
     readonly size: number,
   ) {
-    super(`leaf index ${index} is not below tree size ${size}`);
+    super(`leaf index ${index} is not below tree size ${size}`, { index, size });
   }
 }
 
@@ -28,11 +33,12 @@ export class IndexOutOfRangeError extends IntegrityError {
 export class TreeSizeOrderError extends IntegrityError {
   override readonly name = 'TreeSizeOrderError';
   readonly code = 'MERKLE.SIZE_ORDER';
+  readonly httpStatus = 400;
   constructor(
     readonly size1: number,
     readonly size2: number,
   ) {
-    super(`the first tree size ${size1} is larger than the second ${size2}`);
+    super(`the first tree size ${size1} is larger than the second ${size2}`, { size1, size2 });
   }
 }
 
@@ -44,8 +50,9 @@ export class TreeSizeOrderError extends IntegrityError {
 export class EmptyTreeConsistencyError extends IntegrityError {
   override readonly name = 'EmptyTreeConsistencyError';
   readonly code = 'MERKLE.EMPTY_TREE';
+  readonly httpStatus = 400;
   constructor(readonly size2: number) {
-    super(`a consistency proof from the empty tree to size ${size2} proves nothing`);
+    super(`a consistency proof from the empty tree to size ${size2} proves nothing`, { size2 });
   }
 }
 
@@ -53,11 +60,12 @@ export class EmptyTreeConsistencyError extends IntegrityError {
 export class ProofLengthError extends IntegrityError {
   override readonly name = 'ProofLengthError';
   readonly code = 'MERKLE.WRONG_PROOF_LENGTH';
+  readonly httpStatus = 422;
   constructor(
     readonly actual: number,
     readonly expected: number,
   ) {
-    super(`the proof has ${actual} hashes; ${expected} expected`);
+    super(`the proof has ${actual} hashes; ${expected} expected`, { actual, expected });
   }
 }
 
@@ -65,11 +73,12 @@ export class ProofLengthError extends IntegrityError {
 export class HashLengthError extends IntegrityError {
   override readonly name = 'HashLengthError';
   readonly code = 'MERKLE.WRONG_HASH_LENGTH';
+  readonly httpStatus = 400;
   constructor(
-    readonly field: string,
+    override readonly field: string,
     readonly length: number,
   ) {
-    super(`${field} must be 32 bytes, got ${length}`);
+    super(`${field} must be 32 bytes, got ${length}`, { field, length });
   }
 }
 
@@ -77,6 +86,7 @@ export class HashLengthError extends IntegrityError {
 export class RootMismatchError extends IntegrityError {
   override readonly name = 'RootMismatchError';
   readonly code = 'MERKLE.ROOT_MISMATCH';
+  readonly httpStatus = 422;
   constructor(
     readonly which: string,
     readonly expected: Buffer,
@@ -85,6 +95,7 @@ export class RootMismatchError extends IntegrityError {
     super(
       `${which}: the proof leads to ${calculated.toString('hex')}, ` +
         `not to ${expected.toString('hex')}`,
+      { which, expected: expected.toString('hex'), calculated: calculated.toString('hex') },
     );
   }
 }
@@ -93,10 +104,11 @@ export class RootMismatchError extends IntegrityError {
 export class MissingNodeError extends IntegrityError {
   override readonly name = 'MissingNodeError';
   readonly code = 'MERKLE.MISSING_NODE';
+  readonly httpStatus = 404;
   constructor(
     readonly level: number,
     readonly index: number,
   ) {
-    super(`no hash is stored for node (level ${level}, index ${index})`);
+    super(`no hash is stored for node (level ${level}, index ${index})`, { level, index });
   }
 }

@@ -4,6 +4,7 @@ import { IntegrityError } from '../integrity-error';
 export class NoteFormatError extends IntegrityError {
   override readonly name = 'NoteFormatError';
   readonly code = 'NOTE.MALFORMED';
+  readonly httpStatus = 400;
   constructor(
     readonly what: string,
     readonly reason: string,
@@ -16,6 +17,7 @@ export class NoteFormatError extends IntegrityError {
 export class NoteKeyError extends IntegrityError {
   override readonly name = 'NoteKeyError';
   readonly code = 'NOTE.MALFORMED_KEY';
+  readonly httpStatus = 400;
   constructor(readonly reason: string) {
     super(`malformed note key: ${reason}`);
   }
@@ -25,6 +27,7 @@ export class NoteKeyError extends IntegrityError {
 export class InvalidNoteSignatureError extends IntegrityError {
   override readonly name = 'InvalidNoteSignatureError';
   readonly code = 'NOTE.INVALID_SIGNATURE';
+  readonly httpStatus = 422;
   constructor(
     readonly keyName: string,
     readonly keyId: number,
@@ -37,6 +40,7 @@ export class InvalidNoteSignatureError extends IntegrityError {
 export class UnverifiedNoteError extends IntegrityError {
   override readonly name = 'UnverifiedNoteError';
   readonly code = 'NOTE.UNVERIFIED';
+  readonly httpStatus = 422;
   constructor(readonly unverifiedKeys: readonly string[]) {
     super(
       `the note has no signature by a known key (signed by: ${unverifiedKeys.join(', ') || 'none'})`,
@@ -48,6 +52,7 @@ export class UnverifiedNoteError extends IntegrityError {
 export class AmbiguousNoteKeyError extends IntegrityError {
   override readonly name = 'AmbiguousNoteKeyError';
   readonly code = 'NOTE.AMBIGUOUS_KEY';
+  readonly httpStatus = 500;
   constructor(
     readonly keyName: string,
     readonly keyId: number,
@@ -60,6 +65,7 @@ export class AmbiguousNoteKeyError extends IntegrityError {
 export class CheckpointOriginError extends IntegrityError {
   override readonly name = 'CheckpointOriginError';
   readonly code = 'CHECKPOINT.WRONG_ORIGIN';
+  readonly httpStatus = 422;
   constructor(
     readonly expected: string,
     readonly actual: string,
@@ -74,6 +80,7 @@ export class CheckpointOriginError extends IntegrityError {
 export class CosignatureQuorumError extends IntegrityError {
   override readonly name = 'CosignatureQuorumError';
   readonly code = 'CHECKPOINT.COSIGNATURE_QUORUM';
+  readonly httpStatus = 422;
   constructor(
     readonly required: number,
     readonly witnesses: readonly string[],

@@ -30,6 +30,7 @@ export interface TileId {
 export class TileError extends IntegrityError {
   override readonly name = 'TileError';
   readonly code = 'TILE.INVALID';
+  readonly httpStatus = 404;
   constructor(reason: string) {
     super(reason);
   }
