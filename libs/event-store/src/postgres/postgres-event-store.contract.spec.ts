@@ -12,7 +12,8 @@ import { validateAppend } from '../append-validation';
 import type { EventToAppend } from '../event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { appRoleName } from './migrations';
-import { appendSql, PostgresEventStore, singleAppendParameters } from './postgres-event-store';
+import { appendSql, singleAppendParameters } from './event-rows';
+import { PostgresEventStore } from './postgres-event-store';
 
 for (const target of postgresTargets()) {
   let databaseUrl: string;

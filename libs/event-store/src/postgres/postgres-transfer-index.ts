@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import type { RecordedEvent } from '../event-store.port';
 import type { TransferIndex } from '../transfer-index.port';
-import { toRecordedEvent, type EventRow } from './postgres-event-store';
+import { toRecordedEvent, type EventRow } from './event-rows';
 
 /** A transfer's events are few; this bounds the answer should ids ever be reused by mistake. */
 export const transferEventsMax = 1_000;
