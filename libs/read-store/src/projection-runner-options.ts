@@ -1,0 +1,128 @@
+import type { EventStore, GlobalPosition } from '@sunlight/event-store';
+import type { Projection } from './projection';
+import type { BatchSettings } from './projection-pass';
+import type { ReadStore } from './read-store.port';
+
+export interface ProjectionRunnerLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ProjectionProgress {
+  projection: string;
+  version: number;
+  /** The committed checkpoint. */
+  position: GlobalPosition | undefined;
+  /** Events applied since this runner started (or since the rebuild began). */
+  eventsApplied: number;
+}
+
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  readStore: ReadStore;
+  projection: Projection;
+  /** Events per batch (one getMany, one commit); default 500. */
+  batchSizeMax?: number;
+  /** How long a batch waits for more events once it has one; default 20 ms. */
+  batchWaitMs?: number;
+  /** Positions a filtered subscription may scan without a match before reporting progress; default 5,000. */
+  checkpointInterval?: number;
+  /** The log's last position, for lag; the PostgreSQL event store's `headPosition`. */
+  headPosition?: () => Promise<GlobalPosition | undefined>;
+  /**
+   * Documents kept in memory between batches (the most recently used), so the ones every event
+   * touches (a province's dashboard) are not read back from the store each batch; default 1,000.
+   */
+  documentCacheMax?: number;
+  /**
+   * Until the subscription first catches up with the log (a rebuild, a new version, a restart far
+   * behind), batches are larger and wait longer, so a document touched by many events is written
+   * once per batch rather than once per few hundred events; defaults 10,000 events, 1 s.
+   */
+  catchUpBatchSizeMax?: number;
+  catchUpBatchWaitMs?: number;
+  /** The document cache while catching up; default 50,000. */
+  catchUpDocumentCacheMax?: number;
+  /** After every committed batch. */
+  onProgress?: (progress: ProjectionProgress) => void;
+  logger?: ProjectionRunnerLogger;
+  /** Bounds of the back-off between attempts after a failure in live mode; default 100 ms to 5 s. */
+  retryDelayMsMin?: number;
+  retryDelayMsMax?: number;
+}
+
+export type ProjectionRunnerState =
+  'idle' | 'catchingUp' | 'live' | 'retrying' | 'rebuilding' | 'retired' | 'stopped';
+
+export interface ProjectionStatus {
+  projection: string;
+  version: number;
+  state: ProjectionRunnerState;
+  /** The committed checkpoint: every event at or below it is in the documents. */
+  position: GlobalPosition | undefined;
+  headPosition?: GlobalPosition;
+  /** head − position, when positions are numbers (PostgreSQL); undefined otherwise. */
+  lagEvents?: number;
+  /** Age of the last applied event while behind; 0 when caught up. */
+  lagMs?: number;
+  eventsApplied: number;
+  lastError?: string;
+}
+
+export interface RebuildOptions {
+  onProgress?: (eventsApplied: number, headPosition: GlobalPosition | undefined) => void;
+}
+
+export const batchSizeMaxLimit = 50_000;
+const batchSizeMaxDefault = 500;
+const batchWaitMsDefault = 20;
+const catchUpBatchSizeMaxDefault = 10_000;
+const catchUpBatchWaitMsDefault = 1_000;
+const catchUpDocumentCacheMaxDefault = 50_000;
+const batchWaitMsLimit = 10_000;
+const checkpointIntervalDefault = 5_000;
+export const retryDelayMsMinDefault = 100;
+export const retryDelayMsMaxDefault = 5_000;
+const documentCacheMaxDefault = 1_000;
+/** The batch settings of both phases, from the options and their defaults; throws on a bad one. */
+export function resolveBatchSettings(options: ProjectionRunnerOptions): {
+  live: BatchSettings;
+  catchUp: BatchSettings;
+  checkpointInterval: number;
+} {
+  const live: BatchSettings = {
+    batchSizeMax: options.batchSizeMax ?? batchSizeMaxDefault,
+    batchWaitMs: options.batchWaitMs ?? batchWaitMsDefault,
+    documentCacheMax: options.documentCacheMax ?? documentCacheMaxDefault,
+  };
+  // Never smaller than the live settings, so a test that asks for tiny batches gets them throughout.
+  const catchUp: BatchSettings = {
+    batchSizeMax:
+      options.catchUpBatchSizeMax ??
+      Math.max(live.batchSizeMax, Math.min(catchUpBatchSizeMaxDefault, live.batchSizeMax * 20)),
+    batchWaitMs:
+      options.catchUpBatchWaitMs ?? Math.max(live.batchWaitMs, catchUpBatchWaitMsDefault),
+    documentCacheMax:
+      options.catchUpDocumentCacheMax ??
+      Math.max(live.documentCacheMax, catchUpDocumentCacheMaxDefault),
+  };
+  for (const [name, value] of [
+    ['batchSizeMax', live.batchSizeMax],
+    ['catchUpBatchSizeMax', catchUp.batchSizeMax],
+  ] as const) {
+    if (!(Number.isInteger(value) && value >= 1 && value <= batchSizeMaxLimit))
+      throw new Error(`${name} must be an integer from 1 to ${batchSizeMaxLimit}`);
+  }
+  for (const [name, value] of [
+    ['batchWaitMs', live.batchWaitMs],
+    ['catchUpBatchWaitMs', catchUp.batchWaitMs],
+  ] as const) {
+    if (!(value >= 0 && value <= batchWaitMsLimit))
+      throw new Error(`${name} must be from 0 to ${batchWaitMsLimit}`);
+  }
+  return {
+    live,
+    catchUp,
+    checkpointInterval: options.checkpointInterval ?? checkpointIntervalDefault,
+  };
+}
