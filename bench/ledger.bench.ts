@@ -10,11 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { CommandBus } from '@nestjs/cqrs';
 import { signAccessToken } from '@sunlight/auth';
 import type { Actor } from '@sunlight/kernel';
-import {
-  PostgresEventStore,
-  PostgresSnapshotStore,
-  type EventToAppend,
-} from '@sunlight/event-store';
+import { PostgresEventStore, PostgresSnapshotStore } from '@sunlight/event-store/postgres';
+import { type EventToAppend } from '@sunlight/event-store';
 import { loadDivisionRegistry, makeIdNumber } from '@sunlight/geo';
 import {
   initialPoolState,

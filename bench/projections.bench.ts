@@ -32,21 +32,13 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signAccessToken } from '@sunlight/auth';
-import {
-  PostgresEventStore,
-  PostgresProcessorCheckpoints,
-  type EventStore,
-  type GlobalPosition,
-} from '@sunlight/event-store';
+import { PostgresEventStore, PostgresProcessorCheckpoints } from '@sunlight/event-store/postgres';
+import { type EventStore, type GlobalPosition } from '@sunlight/event-store';
 import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
 import { FundsProcessor } from '@sunlight/funds/application/funds.processor';
 import { loadDivisionRegistry, type DivisionRegistry } from '@sunlight/geo';
-import {
-  MongoReadStore,
-  ProjectionRunner,
-  type Projection,
-  type ReadStore,
-} from '@sunlight/read-store';
+import { MongoReadStore } from '@sunlight/read-store/mongodb';
+import { ProjectionRunner, type Projection, type ReadStore } from '@sunlight/read-store';
 import { rebuildStorageVersion } from '../src/read-models/projection-versions';
 import { rebuildInWorkers } from '../src/read-models/rebuild-in-workers';
 import { AppendPipeline } from './support/append-pipeline';

@@ -4,10 +4,8 @@ import {
   PostgresProcessorCheckpoints,
   PostgresSnapshotStore,
   PostgresTransferIndex,
-  PROCESSOR_CHECKPOINTS,
-  SNAPSHOT_STORE,
-  TRANSFER_INDEX,
-} from '@sunlight/event-store';
+} from '@sunlight/event-store/postgres';
+import { PROCESSOR_CHECKPOINTS, SNAPSHOT_STORE, TRANSFER_INDEX } from '@sunlight/event-store';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DATABASE, EVENT_STORE, type AppEventStore } from './event-store.tokens';

@@ -7,7 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { Actor } from '@sunlight/kernel';
-import { verifyPostgresLog } from '@sunlight/event-store';
+import { verifyPostgresLog } from '@sunlight/event-store/postgres';
 import { makeIdNumber } from '@sunlight/geo';
 import { requireEnv, startTestApp } from './support/test-app';
 import { actorClients, expectProblem, type ActorClient } from './support/api-client';

@@ -1,15 +1,12 @@
 // Proves that an app killed with SIGKILL while its projections work through a large backlog loses and double-counts nothing: the half-built read models are consistent with the log up to their checkpoint, and after a restart they equal an in-memory recompute of the whole log (`sunlight projections check` exits 0) and the dashboards equal figures folded independently from the raw events.
-import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
+import { type RecordedEvent } from '@sunlight/event-store';
 import { signAccessToken } from '@sunlight/auth';
 import type { Actor } from '@sunlight/kernel';
 import { dashboardsProjection, fundsReadIndexes, paymentsProjection } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
-import {
-  compareWithStore,
-  PostgresReadStore,
-  recompute,
-  type Projection,
-} from '@sunlight/read-store';
+import { compareWithStore, recompute, type Projection } from '@sunlight/read-store';
+import { PostgresReadStore } from '@sunlight/read-store/postgres';
 import { Client } from 'pg';
 import {
   caughtUp,

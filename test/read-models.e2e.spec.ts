@@ -9,15 +9,9 @@ import { loadDivisionRegistry, makeIdNumber } from '@sunlight/geo';
 import { EVENT_STORE, type EventStore, type GlobalPosition } from '@sunlight/event-store';
 import { dashboardsProjection, dashboardsProjectionVersion } from '@sunlight/funds';
 import { generationsPerVersion } from '../src/read-models/projection-versions';
-import {
-  checkReadModel,
-  collectionName,
-  matchesFilter,
-  MongoReadStore,
-  PostgresReadStore,
-  READ_STORE,
-  type ReadStore,
-} from '@sunlight/read-store';
+import { checkReadModel, matchesFilter, READ_STORE, type ReadStore } from '@sunlight/read-store';
+import { collectionName, MongoReadStore } from '@sunlight/read-store/mongodb';
+import { PostgresReadStore } from '@sunlight/read-store/postgres';
 import { requireEnv, startTestApp } from './support/test-app';
 import { ProjectionsSupervisor } from '../src/read-models/projections.supervisor';
 import { actorClients, expectProblem, type ActorClient } from './support/api-client';

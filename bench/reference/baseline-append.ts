@@ -18,12 +18,8 @@
  *        --database-url postgres://...
  */
 import { Pool } from 'pg';
-import {
-  EventToAppend,
-  ExpectedRevision,
-  PostgresEventStore,
-  WrongExpectedVersionError,
-} from '@sunlight/event-store';
+import { EventToAppend, ExpectedRevision, WrongExpectedVersionError } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { canonicalJson, chainHash, genesisHash } from '@sunlight/integrity';
 import { Appender, appendWorkloads, storeAppender, warmUp } from '../support/append-workloads';
 import { benchDatabase } from '../support/bench-database';

@@ -1,5 +1,5 @@
+import { encodePosition } from '@sunlight/event-store/postgres';
 import {
-  encodePosition,
   type AppendOptions,
   type AppendResult,
   type EventStore,

@@ -1,6 +1,6 @@
 import type { bootstrap } from '../main';
 import { resolveDatabase } from '@sunlight/postgres';
-import { verifyPostgresLog } from '@sunlight/event-store';
+import { verifyPostgresLog } from '@sunlight/event-store/postgres';
 
 /** Where a command writes; a test passes its own to read the output back. */
 export interface CliOutput {

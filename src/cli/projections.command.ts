@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { PostgresEventStore, type RecordedEvent } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
+import { type RecordedEvent } from '@sunlight/event-store';
 import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { checkReadModel, type Projection, type ReadStore } from '@sunlight/read-store';

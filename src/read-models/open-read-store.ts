@@ -1,5 +1,7 @@
 import { fundsReadIndexes } from '@sunlight/funds';
-import { MongoReadStore, PostgresReadStore, type ReadStore } from '@sunlight/read-store';
+import { MongoReadStore } from '@sunlight/read-store/mongodb';
+import { PostgresReadStore } from '@sunlight/read-store/postgres';
+import { type ReadStore } from '@sunlight/read-store';
 import type { AppConfig } from '../config/app-config';
 
 /** The read store the configuration names (READ_STORE), on `databaseUrl` when it is PostgreSQL. */

@@ -4,7 +4,7 @@
  * message; it never throws past its own code, so the parent always gets `done` or `failed`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PostgresEventStore } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { ProjectionRunner } from '@sunlight/read-store';

@@ -1,4 +1,4 @@
-import { verifyPostgresLog } from '@sunlight/event-store';
+import { verifyPostgresLog } from '@sunlight/event-store/postgres';
 import { resolveDatabase } from '@sunlight/postgres';
 import path from 'node:path';
 import { runCli } from '../../src/cli';

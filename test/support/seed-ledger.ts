@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '@sunlight/kernel';
-import type { EventToAppend, PostgresEventStore } from '@sunlight/event-store';
+import type { EventToAppend } from '@sunlight/event-store';
+import type { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { makeIdNumber } from '@sunlight/geo';
 import {
   appropriateFundsFor,

@@ -12,12 +12,5 @@ export {
   type CompareWithStoreOptions,
   type CheckReadModelOptions,
 } from './recompute';
-export { PostgresReadStore, type PostgresReadStoreOptions } from './postgres/postgres-read-store';
-export { runReadStoreMigrations, readStoreMigrations } from './postgres/migrations';
-export {
-  MongoReadStore,
-  collectionName,
-  type MongoReadStoreOptions,
-} from './mongodb/mongodb-read-store';
 export * from './tokens';
 export { ReadModelViewCache } from './view-cache';

@@ -1,7 +1,8 @@
 // Proves the projection runner keeps a read model equal to an in-memory fold of the log, live, across restarts, after a crash in mid-batch, and through a rebuild beside the serving version, on the PostgreSQL and MongoDB read stores.
 import { randomBytes } from 'node:crypto';
-import { PostgresEventStore, type EventToAppend } from '@sunlight/event-store';
-import { newEvent } from '@sunlight/event-store/testing/event-store.contract';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
+import { type EventToAppend } from '@sunlight/event-store';
+import { newEvent } from '@sunlight/event-store/testing';
 import { eventually } from '../../../test/support/async';
 import { mongoTargets } from '../../../test/support/mongo-server';
 import {

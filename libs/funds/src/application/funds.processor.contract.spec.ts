@@ -4,7 +4,7 @@
  * worker instance on the same database then relays it exactly once.
  */
 import { randomUUID } from 'node:crypto';
-import { PostgresEventStore } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import type { Actor } from '@sunlight/kernel';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-database';
 import { eventually } from '../../../../test/support/async';

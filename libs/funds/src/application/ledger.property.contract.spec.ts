@@ -1,12 +1,8 @@
 // Proves, on a real PostgreSQL with the allocation relay running, that random, partly concurrent and repeated ledger commands through the application layer never drive a pool negative, conserve the appropriation, pair every AllocationSent with exactly one AllocationReceived, are refused only with expected domain errors that write nothing, and leave a log whose hash chain verifies.
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import {
-  PostgresEventStore,
-  verifyPostgresLog,
-  type CommandIds,
-  type RecordedEvent,
-} from '@sunlight/event-store';
+import { PostgresEventStore, verifyPostgresLog } from '@sunlight/event-store/postgres';
+import { type CommandIds, type RecordedEvent } from '@sunlight/event-store';
 import { AppError, type Actor } from '@sunlight/kernel';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-database';

@@ -4,7 +4,8 @@
  * later one.
  */
 import { randomUUID } from 'node:crypto';
-import { collectFirst, PostgresEventStore } from '@sunlight/event-store';
+import { collectFirst } from '@sunlight/event-store';
+import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { createTestDatabase, dropTestDatabase } from '../../../../test/support/test-database';
 import type { Actor } from '@sunlight/kernel';
 import { poolStreamName, TransferIdTakenError, type PoolCommand } from '../domain';

@@ -10,12 +10,7 @@ import {
   type CommandIds,
   type CommandOutcome,
 } from '@sunlight/event-store';
-import {
-  PostgresEventStore,
-  PostgresProcessorCheckpoints,
-  PostgresSnapshotStore,
-  PostgresTransferIndex,
-} from '@sunlight/event-store';
+import { PostgresEventStore, PostgresProcessorCheckpoints, PostgresSnapshotStore, PostgresTransferIndex } from '@sunlight/event-store/postgres';
 import { DIVISION_REGISTRY, loadDivisionRegistry } from '@sunlight/geo';
 import type { CreateFundLine, PoolCommand, PoolState } from '../../domain';
 import { FundsApplicationModule } from '../../funds-application.module';

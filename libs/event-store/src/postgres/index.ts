@@ -1,0 +1,7 @@
+export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
+export { verifyPostgresLog, type VerifyPostgresLogOptions } from './verify-postgres-log';
+export { runMigrations, migrations, appRoleName } from './migrations';
+export { encodePosition, decodePosition } from './positions';
+export { PostgresSnapshotStore } from './postgres-snapshot-store';
+export { PostgresProcessorCheckpoints } from './postgres-processor-checkpoints';
+export { PostgresTransferIndex } from './postgres-transfer-index';

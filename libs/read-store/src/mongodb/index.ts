@@ -1,0 +1,1 @@
+export { MongoReadStore, collectionName, type MongoReadStoreOptions } from './mongodb-read-store';
