@@ -32,7 +32,11 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signAccessToken } from '@sunlight/auth';
-import { PostgresEventStore, PostgresProcessorCheckpoints } from '@sunlight/event-store/postgres';
+import {
+  PostgresEventStore,
+  PostgresProcessorCheckpoints,
+  projectorRoleName,
+} from '@sunlight/event-store/postgres';
 import { type EventStore, type GlobalPosition } from '@sunlight/event-store';
 import { fundsProjections, fundsReadIndexes } from '@sunlight/funds';
 import { FundsProcessor } from '@sunlight/funds/application/funds.processor';
@@ -184,10 +188,24 @@ async function generate(
  * checkpoint is moved to the head, as in a running system whose relay has kept up. Otherwise
  * the app would re-check every allocation at start-up (harmless repeats, but load).
  */
-async function markRelayCaughtUp(store: PostgresEventStore): Promise<void> {
+async function markRelayCaughtUp(store: PostgresEventStore, databaseUrl: string): Promise<void> {
   const head = await store.headPosition();
-  if (head !== undefined)
-    await new PostgresProcessorCheckpoints(store.pool).save(FundsProcessor.processorName, head);
+  if (head === undefined) return;
+  // Processor checkpoints belong to the projections' role, as in the app.
+  const processors = await PostgresEventStore.open({
+    connectionString: databaseUrl,
+    role: projectorRoleName,
+    migrate: false,
+    poolSize: 1,
+  });
+  try {
+    await new PostgresProcessorCheckpoints(processors.pool).save(
+      FundsProcessor.processorName,
+      head,
+    );
+  } finally {
+    await processors.close();
+  }
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -698,7 +716,7 @@ async function main(): Promise<void> {
         options.lagRate * (options.lagSeconds + options.loadSeconds + readWarmupSeconds),
     });
     const logEvents = await generate(store, ledger, options.events, report);
-    await markRelayCaughtUp(store);
+    await markRelayCaughtUp(store, database.url);
 
     if (options.adapters.includes('postgres')) {
       extra.rebuildPostgres = await rebuildOnPostgres(

@@ -12,8 +12,12 @@ export interface Migration {
 
 /** The role the application acts as: it may read and append, never rewrite. */
 export const appRoleName = 'sunlight_app';
+/** The role projections and processors act as: they read the log and write only their own tables. */
+export const projectorRoleName = 'sunlight_projector';
 
 const migrationLockKey = 0x53554e4c; // "SUNL"
+/** The argument types of `sunlight_append` and `sunlight_append_one_by_one`. */
+const appendSignature = '(text[], text[], text[], int[], uuid[], text[], text[], text[], text[])';
 export const appendLockKey = 0x53554e41; // "SUNA"
 
 export const migrations: readonly Migration[] = [
@@ -290,6 +294,56 @@ ${setBasedAppendFunctionSql(7)}
       DROP INDEX events_transfer_id_idx;
       CREATE INDEX events_transfer_id_idx ON events USING hash ((data ->> 'transferId'))
         WHERE data ? 'transferId';
+    `,
+  },
+  {
+    version: 8,
+    name: 'appends only through sunlight_append, as its owner; a role for projections and processors',
+    sql: /* sql */ `
+      -- Roles belong to the whole server: another database's migration may create it at the same time.
+      DO $roles$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${projectorRoleName}') THEN
+          CREATE ROLE ${projectorRoleName} NOLOGIN;
+        END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN
+        NULL;
+      END
+      $roles$;
+
+      -- With INSERT on events the application could write an event of its own making, correctly
+      -- chained, and verify would vouch for it. It now appends only through sunlight_append, which
+      -- runs as the log's owner; the roles keep SELECT.
+      REVOKE ALL ON events FROM ${appRoleName}, ${projectorRoleName};
+      GRANT SELECT ON events TO ${appRoleName}, ${projectorRoleName};
+
+      -- A function running as its owner must not resolve names through its caller's search_path
+      -- (a temporary table named events would otherwise receive the appends): pg_catalog first,
+      -- the log's own schema, and pg_temp last. Nobody else may create objects in that schema.
+      DO $pin$
+      BEGIN
+        EXECUTE format('ALTER FUNCTION sunlight_append${appendSignature} SECURITY DEFINER
+                          SET search_path = pg_catalog, %I, pg_temp', current_schema());
+        EXECUTE format('ALTER FUNCTION sunlight_append_one_by_one${appendSignature}
+                          SET search_path = pg_catalog, %I, pg_temp', current_schema());
+        EXECUTE format('GRANT USAGE ON SCHEMA %I TO ${appRoleName}, ${projectorRoleName}', current_schema());
+        BEGIN
+          EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', current_schema());
+        EXCEPTION WHEN insufficient_privilege THEN
+          -- Only the schema's owner can; the start-up check refuses a login that may still create there.
+          RAISE WARNING 'could not revoke CREATE on schema % from PUBLIC: %', current_schema(), SQLERRM;
+        END;
+      END
+      $pin$;
+      -- Functions are executable by PUBLIC unless revoked.
+      REVOKE ALL ON FUNCTION sunlight_append${appendSignature} FROM PUBLIC, ${appRoleName};
+      GRANT EXECUTE ON FUNCTION sunlight_append${appendSignature} TO ${appRoleName}, ${projectorRoleName};
+      REVOKE ALL ON FUNCTION sunlight_append_one_by_one${appendSignature} FROM PUBLIC, ${appRoleName};
+
+      -- Snapshots are written by the command path; processor checkpoints by the processors.
+      REVOKE ALL ON snapshots, processor_checkpoints FROM ${appRoleName}, ${projectorRoleName};
+      GRANT SELECT, INSERT, UPDATE ON snapshots TO ${appRoleName};
+      GRANT SELECT, INSERT, UPDATE ON processor_checkpoints TO ${projectorRoleName};
     `,
   },
 ];

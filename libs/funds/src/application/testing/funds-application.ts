@@ -10,7 +10,13 @@ import {
   type CommandIds,
   type CommandOutcome,
 } from '@sunlight/event-store';
-import { PostgresEventStore, PostgresProcessorCheckpoints, PostgresSnapshotStore, PostgresTransferIndex } from '@sunlight/event-store/postgres';
+import {
+  PostgresEventStore,
+  PostgresProcessorCheckpoints,
+  PostgresSnapshotStore,
+  PostgresTransferIndex,
+  projectorRoleName,
+} from '@sunlight/event-store/postgres';
 import { DIVISION_REGISTRY, loadDivisionRegistry } from '@sunlight/geo';
 import type { CreateFundLine, PoolCommand, PoolState } from '../../domain';
 import { FundsApplicationModule } from '../../funds-application.module';
@@ -38,10 +44,17 @@ export async function startFundsApplication(
   store: PostgresEventStore,
   options: { runProcessors?: boolean } = {},
 ): Promise<FundsApplication> {
+  // As in the app, processors keep their checkpoints as the projections' role, which alone may.
+  const processors = await PostgresEventStore.open({
+    connectionString: store.pool.options.connectionString as string,
+    role: projectorRoleName,
+    migrate: false,
+    poolSize: 2,
+  });
   const moduleRef = await Test.createTestingModule({
     imports: [
       CqrsModule.forRoot(),
-      storeModule(store, options.runProcessors ?? true),
+      storeModule(store, processors, options.runProcessors ?? true),
       FundsApplicationModule,
     ],
   }).compile();
@@ -54,18 +67,31 @@ export async function startFundsApplication(
     createFundLine: (command, ids) => commands.execute(new CreateFundLineCommand(command, ids)),
     poolState: (fundId, divisionCode) => queries.poolState(fundId, divisionCode),
     processor: app.get(FundsProcessor),
-    close: () => app.close(),
+    close: async () => {
+      try {
+        await app.close();
+      } finally {
+        await processors.close();
+      }
+    },
   };
 }
 
-function storeModule(store: PostgresEventStore, runProcessors: boolean): DynamicModule {
+function storeModule(
+  store: PostgresEventStore,
+  processors: PostgresEventStore,
+  runProcessors: boolean,
+): DynamicModule {
   @Global()
   @Module({})
   class TestStoreModule {}
   const providers = [
     { provide: EVENT_STORE, useValue: store },
     { provide: SNAPSHOT_STORE, useValue: new PostgresSnapshotStore(store.pool) },
-    { provide: PROCESSOR_CHECKPOINTS, useValue: new PostgresProcessorCheckpoints(store.pool) },
+    {
+      provide: PROCESSOR_CHECKPOINTS,
+      useValue: new PostgresProcessorCheckpoints(processors.pool),
+    },
     { provide: TRANSFER_INDEX, useValue: new PostgresTransferIndex(store.pool) },
     { provide: DIVISION_REGISTRY, useValue: loadDivisionRegistry() },
     { provide: RUN_PROCESSORS, useValue: runProcessors },
