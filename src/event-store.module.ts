@@ -1,20 +1,69 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { PROCESSOR_CHECKPOINTS, SNAPSHOT_STORE, TRANSFER_INDEX } from '@sunlight/event-store';
 import {
+  appRoleName,
   PostgresEventStore,
   PostgresProcessorCheckpoints,
   PostgresSnapshotStore,
   PostgresTransferIndex,
+  projectorRoleName,
 } from '@sunlight/event-store/postgres';
-import { PROCESSOR_CHECKPOINTS, SNAPSHOT_STORE, TRANSFER_INDEX } from '@sunlight/event-store';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
-import { DATABASE, EVENT_STORE, type AppEventStore } from './event-store.tokens';
+import { prepareDatabaseAccess, type DatabaseAccess } from './database/database-access';
+import {
+  DATABASE,
+  DATABASE_ACCESS,
+  EVENT_STORE,
+  PROJECTOR_EVENT_STORE,
+  type AppEventStore,
+} from './event-store.tokens';
 
 const logger = new Logger('EventStore');
+const LOG_CONNECTIONS = 'LOG_CONNECTIONS';
+
+/** The log as the app's role and as the projections' role, each on a pool of its own. */
+interface LogConnections {
+  access: DatabaseAccess;
+  app: PostgresEventStore;
+  projector: PostgresEventStore;
+}
+
+/**
+ * Prepares the database as its owner (migrations, the projections' schema, the logins), then
+ * opens the log as the two logins. Nest never calls shutdown hooks for a module that failed to
+ * start, so whatever was opened is closed here on failure, the embedded server included.
+ */
+async function openLogConnections(
+  config: AppConfig,
+  database: DatabaseHandle,
+): Promise<LogConnections> {
+  const opened: PostgresEventStore[] = [];
+  try {
+    const access = await prepareDatabaseAccess(database.url, config);
+    const open = async (connectionString: string, role: string) => {
+      const store = await PostgresEventStore.open({
+        connectionString,
+        role,
+        migrate: false,
+        poolSize: config.pgPoolSize,
+      });
+      opened.push(store);
+      return store;
+    };
+    const app = await open(access.appUrl, appRoleName);
+    const projector = await open(access.projectorUrl, projectorRoleName);
+    return { access, app, projector };
+  } catch (error) {
+    await Promise.all(opened.map((store) => store.close().catch(() => undefined)));
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
 
 /**
  * Owns the database and the event store for the whole app: opens them from config at start-up
- * and closes them, store first, after the HTTP server has stopped taking requests.
+ * and closes them, stores first, after the HTTP server has stopped taking requests.
  */
 @Global()
 @Module({
@@ -38,50 +87,64 @@ const logger = new Logger('EventStore');
       },
     },
     {
-      provide: EVENT_STORE,
+      provide: LOG_CONNECTIONS,
       inject: [APP_CONFIG, DATABASE],
-      useFactory: async (config: AppConfig, database: DatabaseHandle): Promise<AppEventStore> => {
-        try {
-          return await PostgresEventStore.open({
-            connectionString: database.url,
-            poolSize: config.pgPoolSize,
-          });
-        } catch (error) {
-          // Nest never calls shutdown hooks for a module that failed to start, so the embedded
-          // server would outlive this process unless it is stopped here.
-          await database.close().catch(() => undefined);
-          throw error;
-        }
-      },
+      useFactory: openLogConnections,
     },
-    // The stores beside the log follow the adapter: with PostgreSQL they share its pool.
+    {
+      provide: DATABASE_ACCESS,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => connections.access,
+    },
+    {
+      provide: EVENT_STORE,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections): AppEventStore => connections.app,
+    },
+    {
+      provide: PROJECTOR_EVENT_STORE,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections): AppEventStore => connections.projector,
+    },
+    // The stores beside the log follow the adapter: with PostgreSQL they share its pools. The
+    // command path writes snapshots as the app's role; processors move their checkpoints as the
+    // projections' role.
     {
       provide: SNAPSHOT_STORE,
-      inject: [EVENT_STORE],
-      useFactory: (store: PostgresEventStore) => new PostgresSnapshotStore(store.pool),
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => new PostgresSnapshotStore(connections.app.pool),
     },
     {
       provide: PROCESSOR_CHECKPOINTS,
-      inject: [EVENT_STORE],
-      useFactory: (store: PostgresEventStore) => new PostgresProcessorCheckpoints(store.pool),
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) =>
+        new PostgresProcessorCheckpoints(connections.projector.pool),
     },
     {
       provide: TRANSFER_INDEX,
-      inject: [EVENT_STORE],
-      useFactory: (store: PostgresEventStore) => new PostgresTransferIndex(store.pool),
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => new PostgresTransferIndex(connections.app.pool),
     },
   ],
-  exports: [DATABASE, EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, TRANSFER_INDEX],
+  exports: [
+    DATABASE,
+    DATABASE_ACCESS,
+    EVENT_STORE,
+    PROJECTOR_EVENT_STORE,
+    SNAPSHOT_STORE,
+    PROCESSOR_CHECKPOINTS,
+    TRANSFER_INDEX,
+  ],
 })
 export class EventStoreModule implements OnApplicationShutdown {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: AppEventStore,
+    @Inject(LOG_CONNECTIONS) private readonly connections: LogConnections,
     @Inject(DATABASE) private readonly database: DatabaseHandle,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     try {
-      await this.store.close();
+      await Promise.all([this.connections.app.close(), this.connections.projector.close()]);
     } finally {
       await this.database.close();
     }

@@ -92,7 +92,7 @@ describe('a projection killed with SIGKILL mid-backlog', () => {
   async function checkpointOf(projection: string): Promise<bigint | undefined> {
     try {
       const { rows } = await db.query<{ position: string }>(
-        'SELECT position FROM read_checkpoints WHERE projection = $1 AND version = $2',
+        'SELECT position FROM sunlight_read.read_checkpoints WHERE projection = $1 AND version = $2',
         [projection, firstGeneration(projection)],
       );
       return rows[0] === undefined ? undefined : BigInt(rows[0].position);
@@ -130,7 +130,7 @@ describe('a projection killed with SIGKILL mid-backlog', () => {
     expect(killedAt! > 0n && killedAt! < head).toBe(true);
     // Nothing was activated yet: a first deployment serves its generation only once caught up.
     const { rows } = await db.query(
-      "SELECT version FROM read_active_versions WHERE projection = 'dashboards'",
+      "SELECT version FROM sunlight_read.read_active_versions WHERE projection = 'dashboards'",
     );
     expect(rows).toEqual([]);
 

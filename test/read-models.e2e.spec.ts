@@ -972,12 +972,12 @@ describe.each(readStoreKinds)(
       expect(version).toBe(dashboardsStorage(0));
       if (readStore === 'postgres') {
         const { rows } = await db.query<{ table_name: string }>(
-          "SELECT table_name FROM read_collections WHERE projection = 'dashboards' AND version = $1 AND collection = 'dashboards'",
+          "SELECT table_name FROM sunlight_read.read_collections WHERE projection = 'dashboards' AND version = $1 AND collection = 'dashboards'",
           [version],
         );
         expect(rows).toHaveLength(1);
         const updated = await db.query(
-          `UPDATE ${db.escapeIdentifier(rows[0]!.table_name)} SET doc = jsonb_set(doc, '{totals,disbursedFen}', $2::jsonb) WHERE id = $1`,
+          `UPDATE sunlight_read.${db.escapeIdentifier(rows[0]!.table_name)} SET doc = jsonb_set(doc, '{totals,disbursedFen}', $2::jsonb) WHERE id = $1`,
           [code, JSON.stringify(disbursedFen)],
         );
         expect(updated.rowCount).toBe(1);

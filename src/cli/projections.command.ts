@@ -1,10 +1,11 @@
 import { Command } from 'commander';
-import { PostgresEventStore } from '@sunlight/event-store/postgres';
+import { PostgresEventStore, projectorRoleName } from '@sunlight/event-store/postgres';
 import { type RecordedEvent } from '@sunlight/event-store';
 import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { checkReadModel, type Projection, type ReadStore } from '@sunlight/read-store';
 import { loadAppConfig } from '../config/app-config';
+import { prepareDatabaseAccess } from '../database/database-access';
 import { openReadStore } from '../read-models/open-read-store';
 import { rebuildInWorkers, type RebuildOutcome } from '../read-models/rebuild-in-workers';
 import { CliError, type CliContext } from './cli-context';
@@ -40,33 +41,7 @@ export function projectionsCommand(context: CliContext): Command {
       );
       const database = await resolveCliDatabase(context, config);
       try {
-        // Each projection in a worker thread of its own, all at once (rebuild-in-workers.ts).
-        const progress = new Map(
-          chosen.map((projection) => [
-            projection,
-            createProgressReporter(context, `rebuilding ${projection}`, chosen.length > 1),
-          ]),
-        );
-        let outcomes: PromiseSettledResult<RebuildOutcome>[];
-        try {
-          outcomes = await rebuildInWorkers({
-            databaseUrl: database.url,
-            readStore: config,
-            projections: chosen,
-            onProgress: (projection, applied, head) =>
-              progress
-                .get(projection)
-                ?.update(
-                  applied,
-                  Math.max(applied, head === undefined ? applied : Number(BigInt(head))),
-                ),
-            ...(context.rebuildWorkerFile === undefined
-              ? {}
-              : { workerFile: context.rebuildWorkerFile }),
-          });
-        } finally {
-          for (const reporter of progress.values()) reporter.stop();
-        }
+        const outcomes = await rebuildAll(context, config, database.url, chosen);
         let failures = 0;
         for (const [index, outcome] of outcomes.entries()) {
           if (outcome.status === 'rejected') {
@@ -136,6 +111,45 @@ export function projectionsCommand(context: CliContext): Command {
   return group;
 }
 
+/**
+ * Prepares the database as its owner, then rebuilds each projection in a worker thread of its
+ * own, all at once (rebuild-in-workers.ts), logged in as the projections' role. When the
+ * database cannot be prepared, every projection has failed for that reason.
+ */
+async function rebuildAll(
+  context: CliContext,
+  config: ReturnType<typeof loadAppConfig>,
+  ownerUrl: string,
+  chosen: readonly string[],
+): Promise<PromiseSettledResult<RebuildOutcome>[]> {
+  let projectorUrl: string;
+  try {
+    ({ projectorUrl } = await prepareDatabaseAccess(ownerUrl, config));
+  } catch (error) {
+    return chosen.map(() => ({ status: 'rejected', reason: error }));
+  }
+  const progress = new Map(
+    chosen.map((projection) => [
+      projection,
+      createProgressReporter(context, `rebuilding ${projection}`, chosen.length > 1),
+    ]),
+  );
+  try {
+    return await rebuildInWorkers({
+      databaseUrl: projectorUrl,
+      readStore: config,
+      projections: chosen,
+      onProgress: (projection, applied, head) =>
+        progress
+          .get(projection)
+          ?.update(applied, Math.max(applied, head === undefined ? applied : Number(BigInt(head)))),
+      ...(context.rebuildWorkerFile === undefined ? {} : { workerFile: context.rebuildWorkerFile }),
+    });
+  } finally {
+    for (const reporter of progress.values()) reporter.stop();
+  }
+}
+
 function select(
   projections: readonly Projection[],
   name: string | undefined,
@@ -178,9 +192,14 @@ async function withStores(
   });
   const database = await resolveCliDatabase(context, config);
   try {
-    const store = await PostgresEventStore.open({ connectionString: database.url });
+    const access = await prepareDatabaseAccess(database.url, config);
+    const store = await PostgresEventStore.open({
+      connectionString: access.projectorUrl,
+      role: projectorRoleName,
+      migrate: false,
+    });
     try {
-      const readStore = await openReadStore(config, database.url);
+      const readStore = await openReadStore(config, access.projectorUrl);
       try {
         await work({ store, readStore, projections: fundsProjections(loadDivisionRegistry()) });
       } finally {

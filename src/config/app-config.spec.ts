@@ -88,6 +88,48 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ [name]: value })).toThrow(message);
   });
 
+  it('given the logins a DBA made, when loaded, then the app and the projections use them', () => {
+    const config = loadAppConfig({
+      DATABASE_URL: 'postgres://sunlight_owner:o@db:5432/sunlight',
+      DATABASE_APP_URL: 'postgres://sunlight_api:a@db:5432/sunlight',
+      DATABASE_PROJECTOR_URL: 'postgresql://sunlight_worker:w@db:5432/sunlight',
+    });
+    expect(config).toMatchObject({
+      databaseAppUrl: 'postgres://sunlight_api:a@db:5432/sunlight',
+      databaseProjectorUrl: 'postgresql://sunlight_worker:w@db:5432/sunlight',
+    });
+    expect(loadAppConfig({})).not.toHaveProperty('databaseAppUrl');
+  });
+
+  it.each([
+    [
+      { DATABASE_APP_URL: 'mysql://u:p@h/db' },
+      /DATABASE_APP_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
+    [
+      { DATABASE_URL: 'postgres://o:p@h/db', DATABASE_PROJECTOR_URL: 'postgres://h/db' },
+      /DATABASE_PROJECTOR_URL must name the login/,
+    ],
+    [{ DATABASE_APP_URL: 'postgres://api:p@h/db' }, /DATABASE_APP_URL needs DATABASE_URL/],
+    [
+      { DATABASE_URL: 'postgres://owner:p@h/db', DATABASE_APP_URL: 'postgres://owner:p@h/db' },
+      /DATABASE_APP_URL must log in as another role than DATABASE_URL/,
+    ],
+  ])(
+    'given the login URLs %j, when loaded, then the error names the variable and hides the password',
+    (env, message) => {
+      let error: unknown;
+      try {
+        loadAppConfig(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(AppConfigError);
+      expect((error as AppConfigError).message).toMatch(message);
+      expect((error as AppConfigError).message).not.toMatch(/:p@/);
+    },
+  );
+
   it('given several bad values, when loaded, then one error lists them all and no secret is echoed', () => {
     let error: unknown;
     try {

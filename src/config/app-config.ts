@@ -14,8 +14,18 @@ export type LogLevel = (typeof logLevels)[number];
 export interface AppConfig {
   port: number;
   host: string;
-  /** Absent: the app starts an embedded PostgreSQL under `dataDir`. */
+  /**
+   * The log's owner: runs the migrations and creates the app's logins at start-up, and is then
+   * closed. Absent: the app starts an embedded PostgreSQL under `dataDir` and uses its superuser.
+   */
   databaseUrl?: string;
+  /**
+   * The login the app's commands and queries use (a member of `sunlight_app`), when a DBA made
+   * it. Absent: the app creates its own login, with a password kept in `<dataDir>`.
+   */
+  databaseAppUrl?: string;
+  /** The same for the projections and processors (a member of `sunlight_projector`). */
+  databaseProjectorUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
   pgPoolSize: number;
@@ -40,6 +50,9 @@ export interface AppConfig {
   /** Absent: a random key is generated once and kept in `<dataDir>/jwt-secret` (see libs/auth/src/jwt-secret.ts). */
   jwtSecret?: string;
 }
+
+/** Where the embedded PostgreSQL and the generated keys and logins live, unless SUNLIGHT_DATA_DIR says. */
+export const dataDirDefault = './.sunlight';
 
 // A pool larger than this would exhaust a default PostgreSQL's 100 connections with two instances.
 export const pgPoolSizeMax = 50;
@@ -76,7 +89,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   const host = read('HOST') ?? '0.0.0.0';
   const embeddedPgPort = integer('EMBEDDED_PG_PORT', 54329, 1, 65535);
   const pgPoolSize = integer('PG_POOL_SIZE', 10, 1, pgPoolSizeMax);
-  const dataDir = read('SUNLIGHT_DATA_DIR') ?? './.sunlight';
+  const dataDir = read('SUNLIGHT_DATA_DIR') ?? dataDirDefault;
 
   const idleDays = integer('IDLE_DAYS', 30, 1, 3650);
   const boolean = (name: string, fallback: boolean): boolean => {
@@ -108,6 +121,22 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
+  const loginUrl = (name: string): string | undefined => {
+    const value = read(name);
+    if (value === undefined) return undefined;
+    // The value is not echoed: it carries a password.
+    if (!isPostgresUrl(value)) problems.push(`${name} must be a postgres:// or postgresql:// URL`);
+    else if (new URL(value).username === '')
+      problems.push(`${name} must name the login it connects as (postgres://USER:PASSWORD@…)`);
+    else if (databaseUrl === undefined)
+      problems.push(`${name} needs DATABASE_URL, the owner's connection that runs the migrations`);
+    else if (isPostgresUrl(databaseUrl) && sameLogin(value, databaseUrl))
+      problems.push(`${name} must log in as another role than DATABASE_URL, which owns the log`);
+    return value;
+  };
+  const databaseAppUrl = loginUrl('DATABASE_APP_URL');
+  const databaseProjectorUrl = loginUrl('DATABASE_PROJECTOR_URL');
+
   const logLevelRaw = read('LOG_LEVEL') ?? 'info';
   const logLevel = logLevels.find((level) => level === logLevelRaw.toLowerCase());
   if (logLevel === undefined) {
@@ -124,6 +153,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     port,
     host,
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
+    ...(databaseAppUrl === undefined ? {} : { databaseAppUrl }),
+    ...(databaseProjectorUrl === undefined ? {} : { databaseProjectorUrl }),
     dataDir,
     embeddedPgPort,
     pgPoolSize,
@@ -135,6 +166,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     runProcessors,
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
   };
+}
+
+function sameLogin(a: string, b: string): boolean {
+  return decodeURIComponent(new URL(a).username) === decodeURIComponent(new URL(b).username);
 }
 
 function isPostgresUrl(value: string): boolean {

@@ -1,19 +1,24 @@
 import { fundsReadIndexes } from '@sunlight/funds';
 import { MongoReadStore } from '@sunlight/read-store/mongodb';
+import { projectorRoleName } from '@sunlight/event-store/postgres';
 import { PostgresReadStore } from '@sunlight/read-store/postgres';
 import { type ReadStore } from '@sunlight/read-store';
 import type { AppConfig } from '../config/app-config';
 
-/** The read store the configuration names (READ_STORE), on `databaseUrl` when it is PostgreSQL. */
+/**
+ * The read store the configuration names (READ_STORE). On PostgreSQL it is written as the
+ * projections' role, logged in by `projectorUrl`, in the schema the owner prepared for it.
+ */
 export function openReadStore(
   config: Pick<AppConfig, 'readStore' | 'mongodbUrl'>,
-  databaseUrl: string,
+  projectorUrl: string,
   poolSize?: number,
 ): Promise<ReadStore> {
   return config.readStore === 'mongodb'
     ? MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes })
     : PostgresReadStore.open({
-        connectionString: databaseUrl,
+        connectionString: projectorUrl,
+        role: projectorRoleName,
         indexes: fundsReadIndexes,
         ...(poolSize === undefined ? {} : { poolSize }),
       });

@@ -5,7 +5,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { EVENT_STORE } from '@sunlight/event-store';
 import {
   ProjectionRunner,
   READ_STORE,
@@ -14,7 +13,7 @@ import {
   type ReadStore,
 } from '@sunlight/read-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { AppEventStore } from '../event-store.tokens';
+import { PROJECTOR_EVENT_STORE, type AppEventStore } from '../event-store.tokens';
 import { liveStorageVersion } from './projection-versions';
 import { PROJECTIONS } from './read-models.tokens';
 
@@ -37,7 +36,7 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
   private supervising = false;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: AppEventStore,
+    @Inject(PROJECTOR_EVENT_STORE) private readonly store: AppEventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,

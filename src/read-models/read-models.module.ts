@@ -2,9 +2,9 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { fundsProjections } from '@sunlight/funds';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { READ_MODEL_POSITIONS, READ_STORE, type ReadStore } from '@sunlight/read-store';
-import type { DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DATABASE } from '../event-store.tokens';
+import type { DatabaseAccess } from '../database/database-access';
+import { DATABASE_ACCESS } from '../event-store.tokens';
 import { openReadStore } from './open-read-store';
 import { ProjectionsSupervisor } from './projections.supervisor';
 import { ActiveReadModelPositions } from './read-model-positions';
@@ -18,10 +18,10 @@ const logger = new Logger('ReadStore');
   providers: [
     {
       provide: READ_STORE,
-      inject: [APP_CONFIG, DATABASE],
-      useFactory: async (config: AppConfig, database: DatabaseHandle): Promise<ReadStore> => {
+      inject: [APP_CONFIG, DATABASE_ACCESS],
+      useFactory: async (config: AppConfig, access: DatabaseAccess): Promise<ReadStore> => {
         if (config.readStore === 'mongodb') logger.log('Read models on MongoDB');
-        return openReadStore(config, database.url, config.pgPoolSize);
+        return openReadStore(config, access.projectorUrl, config.pgPoolSize);
       },
     },
     {

@@ -6,7 +6,10 @@ import type { AppConfig } from '../config/app-config';
 
 /** What a rebuild worker needs: plain data, since it crosses to another thread. */
 export interface RebuildWorkerInput {
-  /** PostgreSQL holding the log (and the read models, unless they are on MongoDB). */
+  /**
+   * PostgreSQL holding the log (and the read models, unless they are on MongoDB), logged in as
+   * the projections' role: a `DatabaseAccess`'s `projectorUrl`.
+   */
   databaseUrl: string;
   readStore: Pick<AppConfig, 'readStore' | 'mongodbUrl'>;
   projection: string;

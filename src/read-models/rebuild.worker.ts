@@ -4,7 +4,7 @@
  * message; it never throws past its own code, so the parent always gets `done` or `failed`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PostgresEventStore } from '@sunlight/event-store/postgres';
+import { PostgresEventStore, projectorRoleName } from '@sunlight/event-store/postgres';
 import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { ProjectionRunner } from '@sunlight/read-store';
@@ -20,8 +20,16 @@ async function rebuild(
     (candidate) => candidate.name === input.projection,
   );
   if (projection === undefined) throw new Error(`no projection named ${input.projection}`);
-  const store = await PostgresEventStore.open({ connectionString: input.databaseUrl, poolSize: 4 });
+  // The parent prepared the database as its owner; here the projections' role does the work.
+  const store = await PostgresEventStore.open({
+    connectionString: input.databaseUrl,
+    role: projectorRoleName,
+    migrate: false,
+    poolSize: 4,
+  });
   try {
+    // Opening connects to nothing yet: an unreachable log fails here, as the log's failure.
+    await store.ping();
     const readStore = await openReadStore(input.readStore, input.databaseUrl, 4);
     try {
       const version = rebuildStorageVersion(

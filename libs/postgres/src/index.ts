@@ -1,3 +1,4 @@
 export * from './embedded-postgres';
 export * from './resolve-database';
 export * from './login-roles';
+export * from './generated-logins';

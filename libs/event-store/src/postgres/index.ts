@@ -1,7 +1,9 @@
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-event-store';
 export { verifyPostgresLog, type VerifyPostgresLogOptions } from './verify-postgres-log';
-export { runMigrations, migrations, appRoleName } from './migrations';
+export { runMigrations, migrations, appRoleName, projectorRoleName } from './migrations';
 export { encodePosition, decodePosition } from './positions';
 export { PostgresSnapshotStore } from './postgres-snapshot-store';
 export { PostgresProcessorCheckpoints } from './postgres-processor-checkpoints';
 export { PostgresTransferIndex } from './postgres-transfer-index';
+export { loginProblems } from './database-roles';
+export { toUnavailable } from './unavailable';

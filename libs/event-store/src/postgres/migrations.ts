@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 
 /**
  * Versioned schema migrations. Each runs once, in order, inside its own transaction; a
@@ -546,7 +546,7 @@ ${oneByOne}        END IF;
 `;
 }
 
-export async function runMigrations(client: PoolClient): Promise<number[]> {
+export async function runMigrations(client: ClientBase): Promise<number[]> {
   await client.query('SELECT pg_advisory_lock($1)', [migrationLockKey]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS sunlight_migrations (

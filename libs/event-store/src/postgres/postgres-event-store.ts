@@ -35,8 +35,12 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   /** Run pending migrations before use; default true. */
   migrate?: boolean;
-  /** Act as the restricted application role after connecting; default true. */
-  useAppRole?: boolean;
+  /**
+   * The group role every connection acts as, set in its start-up packet so that no query ever
+   * runs with the login's own rights: `sunlight_app` (the default) for the app, `sunlight_projector`
+   * for projections and processors; false keeps the login's role (tools, tests).
+   */
+  role?: string | false;
   /** How often a live subscriber polls when no notification arrives. */
   pollIntervalMs?: number;
   /**
@@ -85,9 +89,10 @@ export class PostgresEventStore implements EventStore {
     };
     if (options.migrate ?? true) await migrate(config);
     // The role is part of the connection's start-up, so no query can ever run with more rights.
-    const pool = new Pool(
-      (options.useAppRole ?? true) ? { ...config, options: `-c role=${appRoleName}` } : config,
-    );
+    const role = options.role ?? appRoleName;
+    if (role !== false && !/^[a-z_][a-z0-9_]*$/.test(role))
+      throw new RangeError(`not a role name: "${role}"`);
+    const pool = new Pool(role === false ? config : { ...config, options: `-c role=${role}` });
     pool.on('error', () => undefined); // an idle client's failure surfaces on its next query
     // A checked-out client that loses its server between queries emits 'error' on itself; the
     // next query fails with it anyway, so the event must not crash the process.

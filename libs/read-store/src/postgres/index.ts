@@ -1,2 +1,3 @@
 export { PostgresReadStore, type PostgresReadStoreOptions } from './postgres-read-store';
-export { runReadStoreMigrations, readStoreMigrations } from './migrations';
+export { runReadStoreMigrations, readStoreMigrations, readStoreSchemaDefault } from './migrations';
+export { prepareReadStoreSchema, type ReadStoreSchemaOptions } from './read-store-schema';

@@ -11,6 +11,8 @@ export interface ReadStoreMigration {
   sql: string;
 }
 
+/** The schema of the read store's tables, unless the caller names another. */
+export const readStoreSchemaDefault = 'sunlight_read';
 export const readStoreMigrationLockKey = 0x53554e52; // "SUNR"
 /** With a hash of the table name: serialises creating one collection's table across instances. */
 export const collectionLockKey = 0x53554e43; // "SUNC"
@@ -63,13 +65,29 @@ export const readStoreMigrations: readonly ReadStoreMigration[] = [
   },
 ];
 
-/** Runs pending migrations, then `alsoLocked` (e.g. creating newly declared indexes) under the same lock. */
+const identifierPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Schema and role names reach SQL as identifiers; only plain lower-case ones are accepted. */
+export function assertSchemaName(name: string): void {
+  if (!identifierPattern.test(name)) throw new RangeError(`not a plain identifier: "${name}"`);
+}
+
+/**
+ * Runs pending migrations in `schema` (the connection's search_path must name it), then
+ * `alsoLocked` (e.g. creating newly declared indexes) under the same lock. Creates the schema
+ * when it is missing and the connection may; in the app the owner has made it beforehand
+ * (`prepareReadStoreSchema`) for the projections' role.
+ */
 export async function runReadStoreMigrations(
   client: PoolClient,
+  schema: string,
   alsoLocked?: () => Promise<void>,
 ): Promise<number[]> {
+  assertSchemaName(schema);
   await client.query('SELECT pg_advisory_lock($1)', [readStoreMigrationLockKey]);
   try {
+    const found = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (found.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(`CREATE TABLE IF NOT EXISTS read_store_migrations (
       version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const applied = new Set(

@@ -14,6 +14,7 @@ import {
 } from '../testing/read-store.contract';
 import type { FindQuery } from '../read-store.port';
 import { declaredFieldTypes, normalizeFindQuery, normalizeIndexes } from '../validation';
+import { readStoreSchemaDefault } from './migrations';
 import { findStatement, PostgresReadStore } from './postgres-read-store';
 
 for (const target of postgresTargets()) {
@@ -75,7 +76,11 @@ for (const target of postgresTargets()) {
       expect(total).toBe(50);
       expect(items).toHaveLength(10);
 
-      const client = new Client({ connectionString: databaseUrl });
+      // The read store keeps its tables in a schema of its own.
+      const client = new Client({
+        connectionString: databaseUrl,
+        options: `-c search_path=${readStoreSchemaDefault}`,
+      });
       await client.connect();
       try {
         await client.query('ANALYZE');

@@ -29,10 +29,23 @@ import {
   type NormalizedFindQuery,
   type NormalizedIndex,
 } from '../validation';
-import { collectionLockKey, retiredVersionSqlState, runReadStoreMigrations } from './migrations';
+import {
+  assertSchemaName,
+  collectionLockKey,
+  readStoreSchemaDefault,
+  retiredVersionSqlState,
+  runReadStoreMigrations,
+} from './migrations';
 
 export interface PostgresReadStoreOptions {
   connectionString: string;
+  /** The schema holding every table of the read store; default `sunlight_read`. */
+  schema?: string;
+  /**
+   * The group role every connection acts as (`sunlight_projector` in the app), set at start-up,
+   * so the tables it creates belong to that role whichever of its logins created them.
+   */
+  role?: string;
   /** Indexes the projections' queries need; created for every version's table. */
   indexes?: readonly ReadIndex[];
   poolSize?: number;
@@ -71,7 +84,9 @@ interface DocumentRow {
 }
 
 /**
- * The PostgreSQL read store. Every (projection, version, collection) is one table
+ * The PostgreSQL read store, in a schema of its own (`sunlight_read`), which the projections'
+ * role owns: the app's role has no way in, and the log's schema gets no objects of this role's
+ * making. Every (projection, version, collection) is one table
  * `(id text COLLATE "C" PRIMARY KEY, last_position text COLLATE "C", doc jsonb)`, created on its
  * first write and registered in `read_collections`; a version is dropped with DROP TABLE. The
  * declared indexes become btree indexes on typed expressions of `doc` (`doc->>'f' COLLATE "C"` for
@@ -96,11 +111,20 @@ export class PostgresReadStore implements ReadStore {
 
   static async open(options: PostgresReadStoreOptions): Promise<PostgresReadStore> {
     const indexes = normalizeIndexes(options.indexes ?? []);
+    const schema = options.schema ?? readStoreSchemaDefault;
+    assertSchemaName(schema);
+    if (options.role !== undefined) assertSchemaName(options.role);
+    // Every name the store uses resolves in its own schema (pg_catalog is always searched first).
+    const settings = [
+      `-c search_path=${schema}`,
+      ...(options.role === undefined ? [] : [`-c role=${options.role}`]),
+      ...(options.synchronousCommit ? [] : ['-c synchronous_commit=off']),
+    ];
     const config: PoolConfig = {
       connectionString: options.connectionString,
       max: options.poolSize ?? poolSizeDefault,
       application_name: 'sunlight-read-store',
-      ...(options.synchronousCommit ? {} : { options: '-c synchronous_commit=off' }),
+      options: settings.join(' '),
     };
     const pool = new Pool(config);
     pool.on('error', () => undefined); // an idle client's failure surfaces on its next query
@@ -116,7 +140,7 @@ export class PostgresReadStore implements ReadStore {
       try {
         const client = await pool.connect();
         try {
-          await runReadStoreMigrations(client, () => store.createDeclaredIndexes(client));
+          await runReadStoreMigrations(client, schema, () => store.createDeclaredIndexes(client));
         } finally {
           client.release();
         }
