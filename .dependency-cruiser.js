@@ -15,7 +15,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: [
-          '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
+          '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|claim-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
           '^libs/read-store/src/(index|read-store\\.port|projection|projection-runner|projection-runner-options|projection-pass|recompute|validation|errors|bounded-channel|tokens|view-cache)\\.ts$',
           '^libs/integrity/',
           '/domain/',
@@ -29,7 +29,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: [
-          '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
+          '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|claim-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
           '^libs/read-store/src/(index|read-store\\.port|projection|projection-runner|projection-runner-options|projection-pass|recompute|validation|errors|bounded-channel|tokens|view-cache)\\.ts$',
           '^libs/integrity/',
           '/domain/',
