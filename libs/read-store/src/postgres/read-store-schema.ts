@@ -49,6 +49,8 @@ function schemaStatements({ schema, role }: ReadStoreSchemaOptions): string[] {
       IF NOT pg_has_role(current_user, '${role}', 'MEMBER') THEN
         EXECUTE format('GRANT ${role} TO %I', current_user);
       END IF;
+    EXCEPTION WHEN unique_violation THEN
+      NULL; -- granted meanwhile by an instance preparing another database of the same server
     END
     $member$`,
     /* sql */ `DO $schema$
