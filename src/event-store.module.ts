@@ -1,11 +1,11 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PROCESSOR_CHECKPOINTS, SNAPSHOT_STORE, TRANSFER_INDEX } from '@sunlight/event-store';
+import { PROCESSOR_CHECKPOINTS, SNAPSHOT_STORE, CLAIM_INDEX } from '@sunlight/event-store';
 import {
   appRoleName,
   PostgresEventStore,
   PostgresProcessorCheckpoints,
   PostgresSnapshotStore,
-  PostgresTransferIndex,
+  PostgresClaimIndex,
   projectorRoleName,
 } from '@sunlight/event-store/postgres';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
@@ -121,9 +121,9 @@ async function openLogConnections(
         new PostgresProcessorCheckpoints(connections.projector.pool),
     },
     {
-      provide: TRANSFER_INDEX,
+      provide: CLAIM_INDEX,
       inject: [LOG_CONNECTIONS],
-      useFactory: (connections: LogConnections) => new PostgresTransferIndex(connections.app.pool),
+      useFactory: (connections: LogConnections) => new PostgresClaimIndex(connections.app.pool),
     },
   ],
   exports: [
@@ -133,7 +133,7 @@ async function openLogConnections(
     PROJECTOR_EVENT_STORE,
     SNAPSHOT_STORE,
     PROCESSOR_CHECKPOINTS,
-    TRANSFER_INDEX,
+    CLAIM_INDEX,
   ],
 })
 export class EventStoreModule implements OnApplicationShutdown {

@@ -184,6 +184,28 @@ describe('hardening over HTTP', () => {
     expect(JSON.stringify(response.body)).not.toMatch(/530325|hd-2026-001|pool-/);
   });
 
+  it('claims a new transfer id once across pools when two counties post it at the same moment', async () => {
+    const checker = actor('p-53', 'approver', '53');
+    for (let trial = 0; trial < 15; trial += 1) {
+      const transferId = `hd-race-${trial}`;
+      const before = await eventCount();
+      const [fuyuan, luliang] = await Promise.all([
+        as(users.fuyuan).post(`/funds/${fundId}/disbursements`, disbursement({ transferId })),
+        as(users.luliang).post(
+          '/funds/hd-2026-002/disbursements',
+          disbursement({ transferId, divisionCode: '530322' }),
+        ),
+      ]);
+      expect({ trial, statuses: [fuyuan.status, luliang.status].sort() }).toEqual({
+        trial,
+        statuses: [201, 409],
+      });
+      expect(await eventCount()).toBe(before + 1);
+      // The reservation can still be decided: approval finds the one pool that holds the id.
+      await as(checker).post(`/disbursements/${transferId}/approve`).expect(201);
+    }
+  });
+
   it('refuses a birth date in the future and a name made of invisible characters', async () => {
     const nextYear = new Date().getUTCFullYear() + 1;
     const unborn = makeIdNumber('530325', `${nextYear}0101`, '001');

@@ -6,6 +6,9 @@ import type { AppendOptions, EventToAppend } from './event-store.port';
 export const appendBatchEventsMax = 1_000;
 export const streamNameLengthMax = 256;
 export const eventTypeLengthMax = 128;
+/** Keys one event may claim or release, and their length. */
+export const claimKeysPerEventMax = 16;
+export const claimKeyLengthMax = 256;
 /** Data plus metadata of one event, as UTF-8 JSON. */
 export const eventSizeBytesMax = 1_048_576;
 
@@ -63,6 +66,8 @@ export function validateAppend(
     validateName(`${field}.type`, event.type, eventTypeLengthMax);
     const dataText = canonicalObjectText(`${field}.data`, event.data);
     const metadataText = canonicalObjectText(`${field}.metadata`, event.metadata);
+    validateClaimKeys(`${field}.metadata.claims`, event.metadata.claims);
+    validateClaimKeys(`${field}.metadata.releases`, event.metadata.releases);
     const dataBytes = Buffer.byteLength(dataText);
     const metadataBytes = Buffer.byteLength(metadataText);
     if (dataBytes + metadataBytes > eventSizeBytesMax) {
@@ -98,6 +103,15 @@ function validateName(field: string, value: unknown, lengthMax: number): asserts
   if (controlCharacterPattern.test(value) || !value.isWellFormed()) {
     throw new InvalidAppendError(field, 'must not contain control characters or broken Unicode');
   }
+}
+
+/** Claims or releases of one event: a short list of short keys, or absent. */
+function validateClaimKeys(field: string, keys: unknown): void {
+  if (keys === undefined) return;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > claimKeysPerEventMax) {
+    throw new InvalidAppendError(field, `must be a list of 1 to ${claimKeysPerEventMax} keys`);
+  }
+  keys.forEach((key, index) => validateName(`${field}[${index}]`, key, claimKeyLengthMax));
 }
 
 function validateExpectedRevision(expected: unknown): void {

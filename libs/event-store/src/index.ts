@@ -5,7 +5,6 @@ export * from './snapshot-store.port';
 export * from './decider-handler';
 export * from './processor-checkpoint.port';
 export * from './tokens';
-export * from './transfer-index.port';
 export * from './state-cache';
 export { collectFirst } from './collect';
 export * from './keyed-mutex';

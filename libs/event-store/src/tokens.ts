@@ -2,7 +2,6 @@
 export const EVENT_STORE = 'EVENT_STORE';
 export const SNAPSHOT_STORE = 'SNAPSHOT_STORE';
 export const PROCESSOR_CHECKPOINTS = 'PROCESSOR_CHECKPOINTS';
-export const TRANSFER_INDEX = 'TRANSFER_INDEX';
 export const CLAIM_INDEX = 'CLAIM_INDEX';
 /**
  * A boolean: whether this instance runs the processors that write events following the log.

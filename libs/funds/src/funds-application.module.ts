@@ -9,7 +9,7 @@ import { TransferLocator } from './application/transfer-locator';
 /**
  * The funds ledger's application layer without HTTP: command handlers on the CommandBus, the
  * funds processor (relay) and the pool queries. Needs, from the app: CqrsModule and the
- * event-store tokens (EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, TRANSFER_INDEX),
+ * event-store tokens (EVENT_STORE, SNAPSHOT_STORE, PROCESSOR_CHECKPOINTS, CLAIM_INDEX),
  * DIVISION_REGISTRY.
  */
 @Module({

@@ -1,5 +1,6 @@
 import { validateAppend, type ValidatedAppend } from '../append-validation';
 import {
+  ClaimTakenError,
   EventStoreUnavailableError,
   WrongExpectedVersionError,
   type ActualRevision,
@@ -11,6 +12,7 @@ import type {
   ExpectedRevision,
 } from '../event-store.port';
 import { appendParameters, encodeAppend, recordedEvents, type EncodedAppend } from './event-rows';
+import { claimTakenSqlState } from './migrations';
 import { encodePosition } from './positions';
 
 /** Calls of `sunlight_append` in flight at once; more would only queue on its lock. */
@@ -168,7 +170,7 @@ export class AppendQueue {
         await Promise.all(batch.map((pending) => this.write([pending])));
         return;
       }
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch) pending.reject(claimTakenOf(error) ?? error);
       return;
     }
     for (const row of rows) settleAppend(batch[row.item - 1], row);
@@ -207,6 +209,17 @@ function settleAppend(pending: PendingAppend, row: AppendRow): void {
       );
       return;
   }
+}
+
+/** The claims trigger's refusal (migration 9) as the port's error; anything else as it is. */
+function claimTakenOf(error: unknown): ClaimTakenError | undefined {
+  const { code, message, detail } = error as {
+    code?: unknown;
+    message?: unknown;
+    detail?: unknown;
+  };
+  if (code !== claimTakenSqlState) return undefined;
+  return new ClaimTakenError(String(message), String(detail));
 }
 
 function noop(): void {}

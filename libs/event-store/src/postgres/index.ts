@@ -4,6 +4,6 @@ export { runMigrations, migrations, appRoleName, projectorRoleName } from './mig
 export { encodePosition, decodePosition } from './positions';
 export { PostgresSnapshotStore } from './postgres-snapshot-store';
 export { PostgresProcessorCheckpoints } from './postgres-processor-checkpoints';
-export { PostgresTransferIndex } from './postgres-transfer-index';
+export { PostgresClaimIndex } from './postgres-claim-index';
 export { loginProblems } from './database-roles';
 export { toUnavailable } from './unavailable';

@@ -19,6 +19,8 @@ const migrationLockKey = 0x53554e4c; // "SUNL"
 /** The argument types of `sunlight_append` and `sunlight_append_one_by_one`. */
 const appendSignature = '(text[], text[], text[], int[], uuid[], text[], text[], text[], text[])';
 export const appendLockKey = 0x53554e41; // "SUNA"
+/** SQLSTATE of the error the claims trigger raises: the key is its message, the holder its detail. */
+export const claimTakenSqlState = 'SLC01';
 
 export const migrations: readonly Migration[] = [
   {
@@ -344,6 +346,83 @@ ${setBasedAppendFunctionSql(7)}
       REVOKE ALL ON snapshots, processor_checkpoints FROM ${appRoleName}, ${projectorRoleName};
       GRANT SELECT, INSERT, UPDATE ON snapshots TO ${appRoleName};
       GRANT SELECT, INSERT, UPDATE ON processor_checkpoints TO ${projectorRoleName};
+    `,
+  },
+  {
+    version: 9,
+    name: 'claims: keys held by one stream across the whole log, checked under the append lock',
+    sql: /* sql */ `
+      -- Which stream holds each claimed key (a transfer id, a person's ID number). Filled from
+      -- the events' metadata.claims and metadata.releases by the trigger below, inside the
+      -- append's own transaction and under its lock, so two streams racing for one key cannot
+      -- both win. It is derived from the log and can be rebuilt from it.
+      CREATE TABLE stream_claims (
+        key text PRIMARY KEY,
+        stream_name text NOT NULL,
+        position bigint NOT NULL
+      );
+      GRANT SELECT ON stream_claims TO ${appRoleName}, ${projectorRoleName};
+
+      CREATE FUNCTION sunlight_apply_claims() RETURNS trigger
+      LANGUAGE plpgsql
+      AS $fn$
+      DECLARE
+        v_key text;
+        v_holder text;
+      BEGIN
+        FOR v_key IN SELECT jsonb_array_elements_text(coalesce(NEW.metadata -> 'releases', '[]'::jsonb)) LOOP
+          DELETE FROM stream_claims WHERE key = v_key AND stream_name = NEW.stream_name;
+        END LOOP;
+        FOR v_key IN SELECT jsonb_array_elements_text(coalesce(NEW.metadata -> 'claims', '[]'::jsonb)) LOOP
+          INSERT INTO stream_claims (key, stream_name, position)
+            VALUES (v_key, NEW.stream_name, NEW.position)
+            ON CONFLICT (key) DO NOTHING;
+          IF NOT FOUND THEN
+            SELECT c.stream_name INTO v_holder FROM stream_claims c WHERE c.key = v_key;
+            IF v_holder IS DISTINCT FROM NEW.stream_name THEN
+              -- The whole append fails and writes nothing; the store names the key to its caller.
+              RAISE EXCEPTION USING ERRCODE = '${claimTakenSqlState}', MESSAGE = v_key, DETAIL = v_holder;
+            END IF;
+          END IF;
+        END LOOP;
+        RETURN NULL;
+      END
+      $fn$;
+      DO $pin$
+      BEGIN
+        EXECUTE format('ALTER FUNCTION sunlight_apply_claims() SET search_path = pg_catalog, %I, pg_temp',
+                       current_schema());
+      END
+      $pin$;
+      REVOKE ALL ON FUNCTION sunlight_apply_claims() FROM PUBLIC;
+      -- Most events claim nothing: the WHEN keeps them from calling the function at all.
+      CREATE TRIGGER events_claims AFTER INSERT ON events FOR EACH ROW
+        WHEN (NEW.metadata ? 'claims' OR NEW.metadata ? 'releases')
+        EXECUTE FUNCTION sunlight_apply_claims();
+
+      -- Events written before claims existed carry none in their metadata. The only keys held
+      -- then were the funds ledger's transfer ids: each transfer's first event of each step
+      -- holds its key, as the funds context claims them now (docs/event-catalogue.md).
+      INSERT INTO stream_claims (key, stream_name, position)
+      SELECT DISTINCT ON (k.key) k.key, k.stream_name, k.position
+        FROM (
+          SELECT 'transfer:' || (e.data ->> 'transferId') ||
+                 CASE
+                   WHEN e.type IN ('FundsAppropriated', 'AllocationSent', 'DisbursementRequested',
+                                   'TransferReversed', 'FundsRecovered') THEN ''
+                   WHEN e.type = 'AllocationReceived' THEN ':received'
+                   WHEN e.type IN ('DisbursementApproved', 'DisbursementRejected') THEN ':decision'
+                   WHEN e.type IN ('DisbursementPaid', 'DisbursementFailed') THEN ':settlement'
+                 END AS key,
+                 e.stream_name, e.position
+            FROM events e
+           WHERE e.stream_name LIKE 'pool-%' AND e.data ? 'transferId'
+        ) k
+       WHERE k.key IS NOT NULL
+       ORDER BY k.key, k.position;
+
+      -- Lookups by transfer id go through the claims now; this index cost every append.
+      DROP INDEX events_transfer_id_idx;
     `,
   },
 ];

@@ -1,72 +1,64 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
+  CLAIM_INDEX,
+  ClaimTakenError,
   commandMetadata,
   toEventView,
-  TRANSFER_INDEX,
+  type ClaimIndex,
   type CommandOutcome,
-  type TransferIndex,
+  type RecordedEvent,
 } from '@sunlight/event-store';
+import { invariant } from '@sunlight/kernel';
 import {
   poolCommandReason,
-  poolOutcomeTypes,
+  poolCommandSteps,
   poolStreamName,
-  startsTransfer,
+  transferClaimKey,
   TransferIdTakenError,
-  type PoolCommand,
 } from '../domain';
 import { RunPoolCommand } from './funds.commands';
 import { POOL_COMMANDS, type PoolCommands } from './pool-commands';
 
 /**
  * Runs a pool command through the pool decider and answers with the event that records its
- * outcome: the one just written, or for a repeated request the one written the first time.
+ * outcome: the one just written, or for a repeated request the one written the first time. A
+ * transfer id another pool holds is refused by the store inside the append (its claim), so two
+ * pools racing for one id cannot both win.
  */
 @CommandHandler(RunPoolCommand)
 export class PoolCommandHandler implements ICommandHandler<RunPoolCommand, CommandOutcome> {
   constructor(
     @Inject(POOL_COMMANDS) private readonly pools: PoolCommands,
-    @Inject(TRANSFER_INDEX) private readonly transfers: TransferIndex,
+    @Inject(CLAIM_INDEX) private readonly claims: ClaimIndex,
   ) {}
 
   async execute({ command, ids, streamName: found }: RunPoolCommand): Promise<CommandOutcome> {
     const streamName = found ?? poolStreamName(command.fundId, command.divisionCode);
-    await this.assertTransferIdFree(command, streamName);
     const metadata = commandMetadata(command, ids, poolCommandReason(command));
-    const result = await this.pools.handle(streamName, command, metadata);
-    const types: readonly string[] = poolOutcomeTypes[command.type];
-    // A new outcome is in what the store recorded; a replayed one is read back from the log.
-    const event =
-      result.recorded?.find(
-        (recorded) =>
-          types.includes(recorded.type) && recorded.data.transferId === command.transferId,
-      ) ?? (await this.transfers.findByTransferId(command.transferId, { streamName, types }))[0];
-    if (event === undefined) {
-      throw new Error(`invariant: no ${types.join('/')} event for transfer ${command.transferId}`);
+    const key = transferClaimKey(command.transferId, poolCommandSteps[command.type]);
+    let result;
+    try {
+      result = await this.pools.handle(streamName, command, metadata);
+    } catch (error) {
+      if (error instanceof ClaimTakenError && error.key === transferClaimKey(command.transferId)) {
+        throw new TransferIdTakenError(command.transferId, error.heldBy);
+      }
+      throw error;
     }
+    // A new outcome is in what the store recorded; a repeated one is found by its claim.
+    const event =
+      result.recorded?.find((recorded) => claimsOf(recorded).includes(key)) ??
+      (await this.claims.holderOf(key));
+    invariant(
+      event !== undefined && event.streamName === streamName,
+      `no event of ${streamName} holds ${key}`,
+    );
     return { replayed: result.events.length === 0, event: toEventView(event) };
   }
+}
 
-  /**
-   * A new transfer's id must not be in use in any other stream. The pool's own stream is the
-   * decider's business (an exact repeat is a replay, anything else a conflict); the one expected
-   * twin is the receiving side of an allocation, written by the relay with the sender's id.
-   * Two pools racing to claim one id at the same instant can still both succeed; the relay and the
-   * transfer routes then refuse the ambiguity rather than guess.
-   */
-  private async assertTransferIdFree(command: PoolCommand, streamName: string): Promise<void> {
-    if (!startsTransfer(command)) return;
-    const elsewhere = (await this.transfers.findByTransferId(command.transferId)).filter(
-      (event) =>
-        event.streamName !== streamName &&
-        !(
-          command.type === 'SendAllocation' &&
-          event.type === 'AllocationReceived' &&
-          event.streamName === poolStreamName(command.fundId, command.toDivisionCode)
-        ),
-    );
-    if (elsewhere.length > 0) {
-      throw new TransferIdTakenError(command.transferId, elsewhere[0].streamName);
-    }
-  }
+function claimsOf(recorded: RecordedEvent): readonly unknown[] {
+  const claims = recorded.metadata.claims;
+  return Array.isArray(claims) ? claims : [];
 }

@@ -10,6 +10,7 @@ import {
 import {
   fundLineDecider,
   poolDecider,
+  poolEventClaims,
   poolSnapshotSchemaVersion,
   poolStateFromSnapshot,
   poolStateToSnapshot,
@@ -38,6 +39,7 @@ export function poolCommands(store: EventStore, snapshotStore: SnapshotStore): P
   return deciderHandler(store, {
     decider: poolDecider,
     toDomainEvent: toPoolEvent,
+    claimsOf: poolEventClaims,
     cacheEntriesMax: poolStateCacheEntriesMax,
     snapshots: {
       store: snapshotStore,

@@ -88,7 +88,7 @@ describe('transfer ids across pools', () => {
   });
 
   it('parks an allocation the relay cannot apply and goes on with the next one', async () => {
-    // What a race between two pools claiming one id at the same instant would leave in the log.
+    // What a log written before transfer ids were claimed by the store may hold: an id in two pools.
     await funds.run(send('feed', '53', '5301', 50_000n), ids());
     await eventually(async () => (await received('5301')) === 50_000n);
     await funds.run(
@@ -134,5 +134,47 @@ describe('transfer ids across pools', () => {
     await eventually(async () => (await received('5303')) === 100_007n);
     expect(funds.processor.parked).toBe(1);
     expect(await received('5301')).toBe(50_000n);
+  });
+
+  it('lets exactly one of two pools racing for a new transfer id win, every time', async () => {
+    // Both pools hold money from the tests above; each trial's reservation is released again.
+    const request = (division: string, transferId: string): PoolCommand => ({
+      type: 'RequestDisbursement',
+      fundId,
+      divisionCode: division,
+      transferId,
+      beneficiary: { kind: 'person', id: 'p-race', name: '王五' },
+      amountFen: 100n,
+      actor: finance,
+      occurredAt: new Date().toISOString(),
+    });
+    for (let trial = 0; trial < 15; trial += 1) {
+      const transferId = `race-${trial}`;
+      const outcomes = await Promise.allSettled([
+        funds.run(request('5301', transferId), ids()),
+        funds.run(request('5303', transferId), ids()),
+      ]);
+      const won = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const lost = outcomes.filter(
+        (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+      );
+      expect({ trial, won: won.length }).toEqual({ trial, won: 1 });
+      expect(lost[0].reason).toBeInstanceOf(TransferIdTakenError);
+      // The winner's reservation can still be decided: nothing froze it.
+      const winner = outcomes[0].status === 'fulfilled' ? '5301' : '5303';
+      const rejected = await funds.run(
+        {
+          type: 'RejectDisbursement',
+          fundId,
+          divisionCode: winner,
+          transferId,
+          reason: '测试',
+          actor: { id: 'checker', role: 'approver', division: '53' },
+          occurredAt: new Date().toISOString(),
+        },
+        ids(),
+      );
+      expect(rejected.event.type).toBe('DisbursementRejected');
+    }
   });
 });

@@ -219,16 +219,3 @@ export class TransferIdTakenError extends AppError {
     super(`Transfer id ${transferId} is already in use; choose another id`, { transferId });
   }
 }
-
-/** Two pools hold transfers of one id (only a race the log cannot undo leaves this); no guess is made. */
-export class AmbiguousTransferError extends AppError {
-  override readonly name = 'AmbiguousTransferError';
-  readonly code = 'FUNDS.AMBIGUOUS_TRANSFER';
-  readonly httpStatus = 409;
-
-  constructor(readonly transferId: string) {
-    super(`Transfer id ${transferId} names more than one transfer; nothing was done`, {
-      transferId,
-    });
-  }
-}

@@ -6,7 +6,7 @@ import {
   PROCESSOR_CHECKPOINTS,
   RUN_PROCESSORS,
   SNAPSHOT_STORE,
-  TRANSFER_INDEX,
+  CLAIM_INDEX,
   type CommandIds,
   type CommandOutcome,
 } from '@sunlight/event-store';
@@ -14,7 +14,7 @@ import {
   PostgresEventStore,
   PostgresProcessorCheckpoints,
   PostgresSnapshotStore,
-  PostgresTransferIndex,
+  PostgresClaimIndex,
   projectorRoleName,
 } from '@sunlight/event-store/postgres';
 import { DIVISION_REGISTRY, loadDivisionRegistry } from '@sunlight/geo';
@@ -92,7 +92,7 @@ function storeModule(
       provide: PROCESSOR_CHECKPOINTS,
       useValue: new PostgresProcessorCheckpoints(processors.pool),
     },
-    { provide: TRANSFER_INDEX, useValue: new PostgresTransferIndex(store.pool) },
+    { provide: CLAIM_INDEX, useValue: new PostgresClaimIndex(store.pool) },
     { provide: DIVISION_REGISTRY, useValue: loadDivisionRegistry() },
     { provide: RUN_PROCESSORS, useValue: runProcessors },
   ];

@@ -12,6 +12,7 @@ export * from './snapshot';
 export { decidePool } from './decide';
 export { evolvePool } from './evolve';
 export * from './outcomes';
+export * from './claims';
 
 export const poolDecider: Decider<PoolState, PoolCommand, PoolEvent> = {
   initialState: initialPoolState,

@@ -1,33 +1,18 @@
 import type { PoolCommand } from './commands';
-import type { PoolEvent } from './events';
+import type { TransferStep } from './claims';
 
-/** The event types that record each command's outcome, for answers to new and repeated requests. */
-export const poolOutcomeTypes: Readonly<Record<PoolCommand['type'], readonly PoolEvent['type'][]>> =
-  {
-    AppropriateFunds: ['FundsAppropriated'],
-    SendAllocation: ['AllocationSent'],
-    ReceiveAllocation: ['AllocationReceived'],
-    RequestDisbursement: ['DisbursementRequested'],
-    ApproveDisbursement: ['DisbursementApproved'],
-    RejectDisbursement: ['DisbursementRejected'],
-    SettleDisbursement: ['DisbursementPaid', 'DisbursementFailed'],
-    ReverseTransfer: ['TransferReversed'],
-    RecoverFunds: ['FundsRecovered'],
-  };
-
-/** Commands that start a new transfer, whose id must be new across the whole log. */
-export function startsTransfer(command: PoolCommand): boolean {
-  switch (command.type) {
-    case 'SendAllocation':
-    case 'RequestDisbursement':
-    case 'ReverseTransfer':
-    case 'RecoverFunds':
-    case 'AppropriateFunds':
-      return true;
-    default:
-      return false;
-  }
-}
+/** Which step of its transfer each command records: the claim that finds its outcome. */
+export const poolCommandSteps: Readonly<Record<PoolCommand['type'], TransferStep>> = {
+  AppropriateFunds: 'start',
+  SendAllocation: 'start',
+  ReceiveAllocation: 'received',
+  RequestDisbursement: 'start',
+  ApproveDisbursement: 'decision',
+  RejectDisbursement: 'decision',
+  SettleDisbursement: 'settlement',
+  ReverseTransfer: 'start',
+  RecoverFunds: 'start',
+};
 
 /** The reason a person gave with the command, which its events' metadata carry. */
 export function poolCommandReason(command: PoolCommand): string | undefined {
