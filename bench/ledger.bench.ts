@@ -39,6 +39,8 @@ const county = '530325';
  */
 let runProjections = 'false';
 const jwtSecret = 'bench-secret-'.padEnd(48, 'x');
+/** The app under test and the seeding below seal and check snapshots with one key. */
+const snapshotKey = 'bench-ledger-snapshot-key-'.padEnd(48, 's');
 const finance: Actor = { id: 'bench-finance', role: 'finance', division: county };
 const admin: Actor = { id: 'bench-admin', role: 'admin', division: '53' };
 
@@ -140,6 +142,7 @@ async function httpDisbursements(
       PORT: String(port),
       HOST: '127.0.0.1',
       JWT_SECRET: jwtSecret,
+      SUNLIGHT_SNAPSHOT_KEY: snapshotKey,
       LOG_LEVEL: 'warn',
       PG_POOL_SIZE: '10',
       RUN_PROJECTIONS: runProjections,
@@ -277,7 +280,7 @@ async function seedLongPool(
     if (batch.length >= 998) await flush();
   }
   await flush();
-  await new PostgresSnapshotStore(store.pool).save({
+  await new PostgresSnapshotStore(store.pool, { sealKey: snapshotKey }).save({
     streamName: stream,
     revision: revision as bigint,
     schemaVersion: poolSnapshotSchemaVersion,
@@ -328,6 +331,7 @@ async function main(): Promise<void> {
     loadAppConfig({
       DATABASE_URL: database.url,
       JWT_SECRET: jwtSecret,
+      SUNLIGHT_SNAPSHOT_KEY: snapshotKey,
       LOG_LEVEL: 'warn',
       PORT: '0',
       RUN_PROJECTIONS: runProjections,
@@ -382,6 +386,7 @@ async function main(): Promise<void> {
         loadAppConfig({
           DATABASE_URL: database.url,
           JWT_SECRET: jwtSecret,
+          SUNLIGHT_SNAPSHOT_KEY: snapshotKey,
           LOG_LEVEL: 'warn',
           PORT: '0',
           RUN_PROJECTIONS: runProjections,

@@ -8,6 +8,7 @@ import {
   PostgresClaimIndex,
   projectorRoleName,
 } from '@sunlight/event-store/postgres';
+import { resolveSnapshotKey } from '@sunlight/keys';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { prepareDatabaseAccess, type DatabaseAccess } from './database/database-access';
@@ -111,8 +112,19 @@ async function openLogConnections(
     // projections' role.
     {
       provide: SNAPSHOT_STORE,
-      inject: [LOG_CONNECTIONS],
-      useFactory: (connections: LogConnections) => new PostgresSnapshotStore(connections.app.pool),
+      inject: [APP_CONFIG, LOG_CONNECTIONS],
+      useFactory: async (config: AppConfig, connections: LogConnections) => {
+        const { secret } = await resolveSnapshotKey(config);
+        return new PostgresSnapshotStore(connections.app.pool, {
+          sealKey: secret,
+          onRejected: ({ streamName, revision, reason }) => {
+            // Never loaded: the stream folds from the log. Someone wrote that row; say so loudly.
+            logger.error(
+              `snapshot of ${streamName} at revision ${revision} refused (${reason}); folding the stream from the log`,
+            );
+          },
+        });
+      },
     },
     {
       provide: PROCESSOR_CHECKPOINTS,

@@ -5,6 +5,7 @@
  */
 
 import { jwtSecretLengthMin } from '@sunlight/auth';
+import { snapshotKeyLengthMin } from '@sunlight/keys';
 
 export const APP_CONFIG = 'APP_CONFIG';
 
@@ -49,6 +50,8 @@ export interface AppConfig {
   runProcessors: boolean;
   /** Absent: a random key is generated once and kept in `<dataDir>/jwt-secret` (see libs/auth/src/jwt-secret.ts). */
   jwtSecret?: string;
+  /** Absent: generated once and kept in `<dataDir>/snapshot-key` (libs/keys/src/snapshot-key.ts). */
+  snapshotKey?: string;
 }
 
 /** Where the embedded PostgreSQL and the generated keys and logins live, unless SUNLIGHT_DATA_DIR says. */
@@ -143,6 +146,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${logLevelRaw}")`);
   }
 
+  const snapshotKey = read('SUNLIGHT_SNAPSHOT_KEY');
+  if (snapshotKey !== undefined && snapshotKey.length < snapshotKeyLengthMin) {
+    problems.push(`SUNLIGHT_SNAPSHOT_KEY must be at least ${snapshotKeyLengthMin} characters`);
+  }
+
   const jwtSecret = read('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < jwtSecretLengthMin) {
     problems.push(`JWT_SECRET must be at least ${jwtSecretLengthMin} characters`);
@@ -165,6 +173,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     runProjections,
     runProcessors,
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
+    ...(snapshotKey === undefined ? {} : { snapshotKey }),
   };
 }
 

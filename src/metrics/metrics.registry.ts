@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/with-timeout';
-import { EVENT_STORE, type EventStoreProbe } from '@sunlight/event-store';
+import { EVENT_STORE, SNAPSHOT_STORE, type EventStoreProbe } from '@sunlight/event-store';
 import { ProjectionsSupervisor } from '../read-models/projections.supervisor';
 
 // A scrape must answer even when PostgreSQL does not; the gauge is then simply absent.
@@ -17,7 +17,11 @@ export class MetricsRegistry {
   readonly registry = new Registry();
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
 
-  constructor(@Inject(EVENT_STORE) store: EventStoreProbe, projections: ProjectionsSupervisor) {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStoreProbe,
+    projections: ProjectionsSupervisor,
+    @Inject(SNAPSHOT_STORE) snapshots: { rejectedCount?: number },
+  ) {
     collectDefaultMetrics({ register: this.registry });
     this.httpRequestDuration = new Histogram({
       name: 'http_request_duration_seconds',
@@ -44,6 +48,14 @@ export class MetricsRegistry {
             `Could not read the event store head: ${error instanceof Error ? error.message : String(error)}`,
           );
         }
+      },
+    });
+    new Gauge({
+      name: 'sunlight_snapshots_rejected',
+      help: 'Snapshots refused at load since start (seal missing or wrong, or taken of another event); each stream folded from the log instead',
+      registers: [this.registry],
+      collect() {
+        this.set(snapshots.rejectedCount ?? 0);
       },
     });
     this.registerProjectionGauges(projections);

@@ -64,7 +64,9 @@ describe('deciderHandler', () => {
   beforeAll(async () => {
     databaseUrl = await createTestDatabase(postgresTargets()[0].adminUrl, 'handle');
     store = await PostgresEventStore.open({ connectionString: databaseUrl });
-    snapshots = new PostgresSnapshotStore(store.pool);
+    snapshots = new PostgresSnapshotStore(store.pool, {
+      sealKey: 'decider-handler-test-key'.padEnd(48, 'k'),
+    });
   });
   afterAll(async () => {
     await store.close();

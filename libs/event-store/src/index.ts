@@ -10,3 +10,4 @@ export { collectFirst } from './collect';
 export * from './keyed-mutex';
 export * from './envelope';
 export * from './claim-index.port';
+export * from './snapshot-seal';

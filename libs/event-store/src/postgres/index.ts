@@ -2,8 +2,18 @@ export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres-e
 export { verifyPostgresLog, type VerifyPostgresLogOptions } from './verify-postgres-log';
 export { runMigrations, migrations, appRoleName, projectorRoleName } from './migrations';
 export { encodePosition, decodePosition } from './positions';
-export { PostgresSnapshotStore } from './postgres-snapshot-store';
 export { PostgresProcessorCheckpoints } from './postgres-processor-checkpoints';
 export { PostgresClaimIndex } from './postgres-claim-index';
 export { loginProblems } from './database-roles';
 export { toUnavailable } from './unavailable';
+export {
+  PostgresSnapshotStore,
+  type PostgresSnapshotStoreOptions,
+  type RejectedSnapshot,
+} from './postgres-snapshot-store';
+export {
+  verifyPostgresSnapshots,
+  type SnapshotFinding,
+  type SnapshotFolder,
+  type VerifySnapshotsResult,
+} from './verify-snapshots';

@@ -425,6 +425,16 @@ ${setBasedAppendFunctionSql(7)}
       DROP INDEX events_transfer_id_idx;
     `,
   },
+  {
+    version: 10,
+    name: 'snapshots are sealed: the chain hash of their event and an HMAC under a key kept outside the database',
+    sql: /* sql */ `
+      -- A snapshot without a seal is never loaded; older ones are dropped rather than trusted.
+      -- Snapshots are a cache: the streams fold from the log, and new ones are taken as commands run.
+      DELETE FROM snapshots;
+      ALTER TABLE snapshots ADD COLUMN chain_hash bytea, ADD COLUMN seal bytea;
+    `,
+  },
 ];
 
 /**

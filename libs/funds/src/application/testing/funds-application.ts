@@ -28,6 +28,9 @@ import { FundsQueries } from '../funds.queries';
  * The funds application layer as the app wires it (CommandBus, handlers, processor), on a real
  * PostgreSQL store and without HTTP, for contract tests of the ledger.
  */
+/** Snapshots in these tests are sealed with a fixed key, as an installation seals with its own. */
+export const testSnapshotKey = 'funds-application-test-snapshot-key'.padEnd(48, 'k');
+
 export interface FundsApplication {
   run(command: PoolCommand, ids: CommandIds): Promise<CommandOutcome>;
   createFundLine(command: CreateFundLine, ids: CommandIds): Promise<CommandOutcome>;
@@ -87,7 +90,10 @@ function storeModule(
   class TestStoreModule {}
   const providers = [
     { provide: EVENT_STORE, useValue: store },
-    { provide: SNAPSHOT_STORE, useValue: new PostgresSnapshotStore(store.pool) },
+    {
+      provide: SNAPSHOT_STORE,
+      useValue: new PostgresSnapshotStore(store.pool, { sealKey: testSnapshotKey }),
+    },
     {
       provide: PROCESSOR_CHECKPOINTS,
       useValue: new PostgresProcessorCheckpoints(processors.pool),

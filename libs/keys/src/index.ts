@@ -1,0 +1,2 @@
+export * from './kept-secret';
+export * from './snapshot-key';
