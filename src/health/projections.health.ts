@@ -3,9 +3,10 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { ProjectionsSupervisor } from '../read-models/projections.supervisor';
 
 /**
- * Reports each projection's lag. Lag alone never makes the app unready: the dashboards still
- * answer, with `lastPosition` saying how far they reflect; a projection that stopped on an error
- * does (its read model would silently freeze).
+ * Reports each projection's state and lag, on every instance (one that keeps no read models
+ * reports those it serves, as `followed`). Lag alone never makes the app unready: the dashboards
+ * still answer, with `lastPosition` saying how far they reflect; a projection that is stalled (an
+ * event it cannot apply, with its position and the error) or stopped does, so the freeze is seen.
  */
 @Injectable()
 export class ProjectionsHealthIndicator {
@@ -26,11 +27,19 @@ export class ProjectionsHealthIndicator {
           position: status.position ?? null,
           lagEvents: status.lagEvents ?? null,
           lagMs: status.lagMs ?? null,
+          ...(status.state === 'stalled' || status.state === 'retrying'
+            ? {
+                failures: status.failures ?? null,
+                failedPosition: status.failedPosition ?? null,
+                lastError: status.lastError ?? null,
+              }
+            : {}),
         },
       ]),
     );
     const failed = statuses.filter(
-      (status) => status.state === 'stopped' || status.state === 'idle',
+      (status) =>
+        status.state === 'stalled' || status.state === 'stopped' || status.state === 'idle',
     );
     return failed.length === 0 ? indicator.up(details) : indicator.down(details);
   }

@@ -86,6 +86,29 @@ export class MetricsRegistry {
           if (status.lagMs !== undefined) this.set({ projection: status.projection }, status.lagMs);
       },
     });
+    new Gauge({
+      name: 'sunlight_projection_state',
+      help: 'Each projection in its current state (1): catchingUp, live, retrying, stalled, stopped, followed …',
+      labelNames: ['projection', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const status of await statuses())
+          this.set({ projection: status.projection, state: status.state }, 1);
+      },
+    });
+    new Gauge({
+      name: 'sunlight_projection_failed_position',
+      help: 'While a projection is retrying or stalled: the log position of the event it cannot apply',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const status of await statuses())
+          if (status.failedPosition !== undefined && /^\d+$/.test(status.failedPosition))
+            this.set({ projection: status.projection }, Number(status.failedPosition));
+      },
+    });
   }
 
   get contentType(): string {

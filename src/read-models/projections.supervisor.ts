@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
+  numericDistance,
   ProjectionRunner,
   READ_STORE,
   type Projection,
@@ -59,6 +60,7 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
+    if (!this.config.runProjections) return this.followedStatuses();
     const running = await Promise.all([...this.runners.values()].map((runner) => runner.status()));
     const failed = [...this.restartFailures].map(
       ([projection, { version, error }]): ProjectionStatus => ({
@@ -71,6 +73,33 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
       }),
     );
     return [...running, ...failed];
+  }
+
+  /**
+   * On an instance that keeps no read models, how far the ones it serves are behind: the active
+   * version's checkpoint in the read store, against the log head.
+   */
+  private async followedStatuses(): Promise<ProjectionStatus[]> {
+    const head = await this.store.headPosition().catch(() => undefined);
+    return Promise.all(
+      this.projections.map(async (projection): Promise<ProjectionStatus> => {
+        const version = (await this.readStore.activeVersion(projection.name)) ?? 0;
+        const { position } =
+          version === 0
+            ? { position: undefined }
+            : await this.readStore.checkpoint(projection.name, version);
+        const lagEvents = numericDistance(head, position);
+        return {
+          projection: projection.name,
+          version,
+          state: 'followed',
+          position,
+          ...(head === undefined ? {} : { headPosition: head }),
+          ...(lagEvents === undefined ? {} : { lagEvents }),
+          eventsApplied: 0,
+        };
+      }),
+    );
   }
 
   /** The live runner's position of a projection in this process, if it has one. */
@@ -120,7 +149,10 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
           continue;
         }
         const status = await runner.status();
-        if (status.state !== 'retired' || this.stopping) continue;
+        // An idle runner learns of a rebuild only when it next commits; the active version says so now.
+        const active = await this.readStore.activeVersion(projection.name);
+        const superseded = active !== undefined && active > status.version;
+        if ((status.state !== 'retired' && !superseded) || this.stopping) continue;
         await runner.stop();
         this.runners.delete(projection.name);
         this.logger.log(

@@ -45,3 +45,21 @@ export class ReadStoreUnavailableError extends Error {
     super(message);
   }
 }
+
+/** A projection could not apply an event: which event, and why. Retrying will meet it again. */
+export class ProjectionApplyError extends Error {
+  override readonly name = 'ProjectionApplyError';
+  constructor(
+    readonly projection: string,
+    /** The position of the event it could not apply. */
+    readonly position: string,
+    readonly eventType: string,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `projection ${projection} cannot apply ${eventType} at position ${position}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+    );
+  }
+}

@@ -51,8 +51,25 @@ export interface ProjectionRunnerOptions {
   retryDelayMsMax?: number;
 }
 
+/**
+ * `retrying`: a failure is being retried from the checkpoint; `stalled`: the same has failed
+ * `stalledFailuresMin` times in a row, so the read model no longer moves (an event it cannot
+ * apply, a read store that refuses to write); `followed`: another instance keeps it, and this
+ * one only reads its checkpoint.
+ */
 export type ProjectionRunnerState =
-  'idle' | 'catchingUp' | 'live' | 'retrying' | 'rebuilding' | 'retired' | 'stopped';
+  | 'idle'
+  | 'catchingUp'
+  | 'live'
+  | 'retrying'
+  | 'stalled'
+  | 'rebuilding'
+  | 'retired'
+  | 'stopped'
+  | 'followed';
+
+/** Consecutive failed attempts after which a retrying projection is reported stalled. */
+export const stalledFailuresMin = 3;
 
 export interface ProjectionStatus {
   projection: string;
@@ -67,6 +84,10 @@ export interface ProjectionStatus {
   lagMs?: number;
   eventsApplied: number;
   lastError?: string;
+  /** While retrying or stalled: the position of the event it could not apply, when one is to blame. */
+  failedPosition?: GlobalPosition;
+  /** Failed attempts in a row since the last committed batch. */
+  failures?: number;
 }
 
 export interface RebuildOptions {

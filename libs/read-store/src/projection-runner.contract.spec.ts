@@ -175,6 +175,34 @@ for (const target of targets) {
     };
     const rootCount = async () => (await readStore.get('tally', 'totals', 'all'))?.count;
 
+    it('reports a stalled projection with the position and error of the event it cannot apply', async () => {
+      const poisoned: Projection = {
+        ...tallyProjection(1),
+        apply(current, event, key, before) {
+          if (event.data.poison === true) throw new Error('cannot count a poisoned tally');
+          return tallyProjection(1).apply(current, event, key, before);
+        },
+      };
+      await appendTallies(6);
+      const poison = await events.appendToStream(
+        'tally-530325102',
+        [newEvent('Counted', { code: '530325102', amount: 1, poison: true })],
+        { expectedRevision: 'any' },
+      );
+      const live = runner(poisoned);
+      await live.start();
+      await eventually(async () =>
+        expect(await live.status()).toMatchObject({
+          state: 'stalled',
+          failedPosition: poison.position,
+          lastError: expect.stringContaining('cannot count a poisoned tally'),
+        }),
+      );
+      expect((await live.status()).failures).toBeGreaterThanOrEqual(3);
+      // Everything before the poisoned event is in the read model; it moves no further.
+      expect((await live.status()).position).not.toBe(poison.position);
+    });
+
     it('catches up, activates its version, then follows the log live', async () => {
       await appendTallies(40);
       const live = runner(tallyProjection(1));

@@ -1,11 +1,16 @@
 import type { GlobalPosition } from '@sunlight/event-store';
-import { ProjectionVersionActiveError, ProjectionVersionRetiredError } from './errors';
+import {
+  ProjectionApplyError,
+  ProjectionVersionActiveError,
+  ProjectionVersionRetiredError,
+} from './errors';
 import type { Projection } from './projection';
 import { ProjectionPass, type BatchSettings } from './projection-pass';
 import {
   resolveBatchSettings,
   retryDelayMsMaxDefault,
   retryDelayMsMinDefault,
+  stalledFailuresMin,
   type ProjectionRunnerLogger,
   type ProjectionRunnerOptions,
   type ProjectionRunnerState,
@@ -15,6 +20,7 @@ import {
 
 export {
   batchSizeMaxLimit,
+  stalledFailuresMin,
   type ProjectionProgress,
   type ProjectionRunnerLogger,
   type ProjectionRunnerOptions,
@@ -55,6 +61,9 @@ export class ProjectionRunner {
   private pendingEvents = 0;
   private lastRecordedAt: Date | undefined;
   private lastError: unknown;
+  /** Failed attempts since the last committed batch, and the event to blame for the last one. */
+  private failures = 0;
+  private failedPosition: GlobalPosition | undefined;
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private caughtUpWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -213,16 +222,19 @@ export class ProjectionRunner {
       : this.lastRecordedAt === undefined
         ? undefined
         : Math.max(0, Date.now() - this.lastRecordedAt.getTime());
+    const stalled = this.state === 'retrying' && this.failures >= stalledFailuresMin;
     return {
       projection: this.projection.name,
       version: this.projection.version,
-      state: this.state,
+      state: stalled ? 'stalled' : this.state,
       position: this.position,
       ...(head === undefined ? {} : { headPosition: head }),
       ...(lagEvents === undefined ? {} : { lagEvents }),
       ...(lagMs === undefined ? {} : { lagMs }),
       eventsApplied: this.eventsApplied,
       ...(this.lastError === undefined ? {} : { lastError: errorMessage(this.lastError) }),
+      ...(this.failures === 0 ? {} : { failures: this.failures }),
+      ...(this.failedPosition === undefined ? {} : { failedPosition: this.failedPosition }),
     };
   }
 
@@ -238,7 +250,8 @@ export class ProjectionRunner {
     const { name, version } = this.projection;
     const retryDelayMsMin = this.options.retryDelayMsMin ?? retryDelayMsMinDefault;
     const retryDelayMsMax = this.options.retryDelayMsMax ?? retryDelayMsMaxDefault;
-    let failures = 0;
+    this.failures = 0;
+    this.failedPosition = undefined;
     let activate = activateWhenCaughtUp;
     while (!signal.aborted) {
       try {
@@ -247,7 +260,8 @@ export class ProjectionRunner {
           signal,
           false,
           () => {
-            failures = 0;
+            this.failures = 0;
+            this.failedPosition = undefined;
             this.reportLive();
           },
           async () => {
@@ -266,7 +280,8 @@ export class ProjectionRunner {
         this.lastError = error;
         if (error instanceof ProjectionVersionRetiredError) {
           this.state = 'retired';
-          this.logger.error('projection version retired; stopping', {
+          // A rebuild elsewhere activated a newer version: routine, and the supervisor follows it.
+          this.logger.info('projection version retired by a newer one; stopping', {
             projection: name,
             version,
             error: errorMessage(error),
@@ -274,7 +289,9 @@ export class ProjectionRunner {
           this.settleCaughtUp(error);
           return;
         }
-        failures += 1;
+        this.failures += 1;
+        this.failedPosition = error instanceof ProjectionApplyError ? error.position : undefined;
+        const failures = this.failures;
         const delayMs = Math.min(
           retryDelayMsMax,
           retryDelayMsMin * 2 ** Math.min(failures - 1, 16),
@@ -284,6 +301,7 @@ export class ProjectionRunner {
           projection: name,
           version,
           failures,
+          ...(this.failedPosition === undefined ? {} : { failedPosition: this.failedPosition }),
           delayMs,
           error: errorMessage(error),
         });

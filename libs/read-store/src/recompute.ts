@@ -1,3 +1,4 @@
+import { ProjectionApplyError } from './errors';
 import type { AllFilter, GlobalPosition, RecordedEvent } from '@sunlight/event-store';
 import { canonicalJson } from '@sunlight/integrity';
 import type { Projection } from './projection';
@@ -32,7 +33,12 @@ export function applyEvents(
       const id = ids[index] as string;
       const current = originals[index];
       if (current !== undefined && current.lastPosition >= event.position) return;
-      const next = projection.apply(current, event, key, before) as ReadDocument;
+      let next: ReadDocument;
+      try {
+        next = projection.apply(current, event, key, before) as ReadDocument;
+      } catch (error) {
+        throw new ProjectionApplyError(projection.name, event.position, event.type, error);
+      }
       if (next === current)
         throw new Error(
           `projection ${projection.name} returned ${id} itself: apply must return a new document`,
