@@ -43,6 +43,30 @@ for (const target of postgresTargets()) {
       await dropTestDatabase(databaseUrl);
     });
 
+    it('opens while a version listed for its declared indexes is being dropped by another instance', async () => {
+      // What a rebuild worker beside this one leaves between listing the tables and indexing
+      // them: the registry still names a table whose DROP has just committed.
+      const client = new Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        await client.query(
+          `INSERT INTO ${readStoreSchemaDefault}.read_collections (projection, version, collection, table_name)
+           VALUES ($1, 999, $2, 'rs_dropped_meanwhile')`,
+          [projection, divisions],
+        );
+        const second = await PostgresReadStore.open({
+          connectionString: databaseUrl,
+          indexes: contractIndexes,
+        });
+        await second.close();
+      } finally {
+        await client.query(
+          `DELETE FROM ${readStoreSchemaDefault}.read_collections WHERE table_name = 'rs_dropped_meanwhile'`,
+        );
+        await client.end();
+      }
+    });
+
     it('answers "children of a division by a numeric field, paged" from the declared index', async () => {
       const documents = Array.from({ length: 20_000 }, (_, i) => ({
         collection: divisions,

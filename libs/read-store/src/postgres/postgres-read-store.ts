@@ -95,6 +95,9 @@ interface DocumentRow {
  * A batch is one statement: one `INSERT … SELECT FROM jsonb_array_elements … ON CONFLICT DO
  * UPDATE WHERE last_position <` per collection, and the checkpoint, in one implicit transaction.
  */
+/** PostgreSQL's undefined_table. */
+const undefinedTableCode = '42P01';
+
 export class PostgresReadStore implements ReadStore {
   private readonly tables = new Map<string, string>();
   private readonly activeVersions = new Map<
@@ -367,7 +370,14 @@ export class PostgresReadStore implements ReadStore {
         'SELECT table_name FROM read_collections WHERE projection = $1 AND collection = $2',
         [index.projection, index.collection],
       );
-      for (const row of rows) await client.query(createIndexSql(row.table_name, index));
+      for (const row of rows) {
+        // Another instance (or a rebuild worker beside this one) may drop a retired version's
+        // tables between the listing and here; a table that is gone needs no index.
+        // (Each statement commits on its own here, outside any transaction.)
+        await client.query(createIndexSql(row.table_name, index)).catch((error: unknown) => {
+          if ((error as { code?: unknown }).code !== undefinedTableCode) throw error;
+        });
+      }
     }
   }
 
