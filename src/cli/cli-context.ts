@@ -1,6 +1,6 @@
 import type { bootstrap } from '../main';
-import { resolveDatabase } from '@sunlight/postgres';
-import { verifyPostgresLog } from '@sunlight/event-store/postgres';
+import type { resolveDatabase } from '@sunlight/postgres';
+import type { verifyPostgresLog } from '@sunlight/event-store/postgres';
 
 /** Where a command writes; a test passes its own to read the output back. */
 export interface CliOutput {
@@ -20,7 +20,6 @@ export interface CliContext {
   now(): number;
   resolveDatabase: typeof resolveDatabase;
   verifyPostgresLog: typeof verifyPostgresLog;
-  /** Loaded lazily so that one-shot commands do not pay for loading the whole app. */
   bootstrap: typeof bootstrap;
   /**
    * The compiled script of a rebuild worker thread, when not beside the code (tests run the CLI
@@ -29,14 +28,19 @@ export interface CliContext {
   rebuildWorkerFile?: string;
 }
 
+/**
+ * Each dependency is loaded when first called, so that a command loads only what it uses:
+ * `sunlight token` needs a key and the division registry, not Nest, the driver or the app.
+ */
 export function processCliContext(): CliContext {
   return {
     env: process.env,
     stdout: process.stdout,
     stderr: process.stderr,
     now: () => Date.now(),
-    resolveDatabase,
-    verifyPostgresLog,
+    resolveDatabase: async (options) => (await import('./app-libraries')).resolveDatabase(options),
+    verifyPostgresLog: async (options) =>
+      (await import('./app-libraries')).verifyPostgresLog(options),
     bootstrap: async (config) => (await import('../main')).bootstrap(config),
   };
 }

@@ -1,13 +1,9 @@
 import { Command } from 'commander';
-import { PostgresEventStore, projectorRoleName } from '@sunlight/event-store/postgres';
-import { type RecordedEvent } from '@sunlight/event-store';
-import { fundsProjections } from '@sunlight/funds';
-import { loadDivisionRegistry } from '@sunlight/geo';
-import { checkReadModel, type Projection, type ReadStore } from '@sunlight/read-store';
+import type { RecordedEvent } from '@sunlight/event-store';
+import type { PostgresEventStore } from '@sunlight/event-store/postgres';
+import type { Projection, ReadStore } from '@sunlight/read-store';
 import { loadAppConfig } from '../config/app-config';
-import { prepareDatabaseAccess } from '../database/database-access';
-import { openReadStore } from '../read-models/open-read-store';
-import { rebuildInWorkers, type RebuildOutcome } from '../read-models/rebuild-in-workers';
+import type { RebuildOutcome } from '../read-models/rebuild-in-workers';
 import { CliError, type CliContext } from './cli-context';
 import { resolveCliDatabase } from './verify.command';
 import { createProgressReporter } from './verify-progress';
@@ -36,6 +32,8 @@ export function projectionsCommand(context: CliContext): Command {
         ...context.env,
         ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
       });
+      // Loaded here rather than at the top: every other command would pay for them otherwise.
+      const { fundsProjections, loadDivisionRegistry } = await import('./app-libraries');
       const chosen = select(fundsProjections(loadDivisionRegistry()), name).map(
         (projection) => projection.name,
       );
@@ -79,6 +77,7 @@ export function projectionsCommand(context: CliContext): Command {
       'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)',
     )
     .action(async (options: { databaseUrl?: string }) => {
+      const { checkReadModel } = await import('./app-libraries');
       await withStores(context, options.databaseUrl, async ({ store, readStore, projections }) => {
         let differing = 0;
         for (const projection of projections) {
@@ -122,6 +121,7 @@ async function rebuildAll(
   ownerUrl: string,
   chosen: readonly string[],
 ): Promise<PromiseSettledResult<RebuildOutcome>[]> {
+  const { prepareDatabaseAccess, rebuildInWorkers } = await import('./app-libraries');
   let projectorUrl: string;
   try {
     ({ projectorUrl } = await prepareDatabaseAccess(ownerUrl, config));
@@ -190,6 +190,14 @@ async function withStores(
     ...context.env,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
+  const {
+    PostgresEventStore,
+    projectorRoleName,
+    fundsProjections,
+    loadDivisionRegistry,
+    openReadStore,
+    prepareDatabaseAccess,
+  } = await import('./app-libraries');
   const database = await resolveCliDatabase(context, config);
   try {
     const access = await prepareDatabaseAccess(database.url, config);

@@ -1,16 +1,15 @@
 import { Command } from 'commander';
-import { loadDivisionRegistry } from '@sunlight/geo';
+// The files, not @sunlight/auth's index, which loads Nest: a token needs a key and a signature.
 import {
   actorIdLengthMax,
   actorNameLengthMax,
-  isRole,
   parseTokenLifetime,
-  resolveJwtSecret,
-  roles,
   signAccessToken,
-} from '@sunlight/auth';
+} from '@sunlight/auth/access-token';
+import { resolveJwtSecret } from '@sunlight/auth/jwt-secret';
+import { isRole, roles } from '@sunlight/auth/roles';
+import { divisionCodeFormatMessage, isDivisionCode, loadDivisionRegistry } from '@sunlight/geo';
 import { loadAppConfig } from '../config/app-config';
-import { divisionCodeFormatMessage, isDivisionCode } from '@sunlight/geo';
 import { CliError, type CliContext } from './cli-context';
 
 interface TokenOptions {

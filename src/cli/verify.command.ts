@@ -86,6 +86,12 @@ export async function resolveCliDatabase(
       },
     });
   } catch (error) {
+    // Start-up failures the library could name (port taken, DATABASE_URL unreachable, an
+    // unusable data directory, a damaged cluster) already say what to change, in one line.
+    // Told apart by name: importing the class would load the driver for every command.
+    if ((error as Error | undefined)?.name === 'DatabaseStartupError') {
+      throw new CliError((error as Error).message, 1);
+    }
     if (config.databaseUrl) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new CliError(

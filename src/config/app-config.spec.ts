@@ -14,6 +14,7 @@ describe('loadAppConfig', () => {
       idleDays: 30,
       runProjections: true,
       runProcessors: true,
+      shutdownDrainMs: 10_000,
     });
   });
 
@@ -32,6 +33,7 @@ describe('loadAppConfig', () => {
       PG_POOL_SIZE: '20',
       LOG_LEVEL: 'DEBUG',
       JWT_SECRET: 'x'.repeat(32),
+      SHUTDOWN_DRAIN_MS: '2500',
     });
     expect(config).toEqual({
       port: 8080,
@@ -47,6 +49,7 @@ describe('loadAppConfig', () => {
       runProjections: false,
       runProcessors: false,
       jwtSecret: 'x'.repeat(32),
+      shutdownDrainMs: 2500,
     });
   });
 
@@ -54,6 +57,15 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ READ_STORE: 'mongodb' })).toThrow(/MONGODB_URL/);
     expect(() => loadAppConfig({ READ_STORE: 'redis' })).toThrow(/READ_STORE/);
     expect(() => loadAppConfig({ IDLE_DAYS: '0' })).toThrow(/IDLE_DAYS/);
+  });
+
+  it('given a drain bound that is not a whole number of milliseconds up to five minutes, when loaded, then the error names SHUTDOWN_DRAIN_MS', () => {
+    for (const value of ['-1', '1.5', '10s', '300001']) {
+      expect(() => loadAppConfig({ SHUTDOWN_DRAIN_MS: value })).toThrow(
+        `SHUTDOWN_DRAIN_MS must be an integer from 0 to 300000 (got "${value}")`,
+      );
+    }
+    expect(loadAppConfig({ SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
   });
 
   it('given empty strings, when loaded, then they count as unset', () => {

@@ -4,7 +4,8 @@
  * fails the start instead of surfacing hours later.
  */
 
-import { jwtSecretLengthMin } from '@sunlight/auth';
+// The file, not the library's index: that loads Nest, and every CLI command reads this config.
+import { jwtSecretLengthMin } from '@sunlight/auth/jwt-secret';
 import { snapshotKeyLengthMin } from '@sunlight/keys';
 
 export const APP_CONFIG = 'APP_CONFIG';
@@ -52,10 +53,19 @@ export interface AppConfig {
   jwtSecret?: string;
   /** Absent: generated once and kept in `<dataDir>/snapshot-key` (libs/keys/src/snapshot-key.ts). */
   snapshotKey?: string;
+  /**
+   * After SIGTERM or SIGINT, how long requests already in flight may take to finish before their
+   * connections are cut; new requests are refused at once (src/http/http-drain.ts).
+   */
+  shutdownDrainMs: number;
 }
 
 /** Where the embedded PostgreSQL and the generated keys and logins live, unless SUNLIGHT_DATA_DIR says. */
 export const dataDirDefault = './.sunlight';
+
+export const shutdownDrainMsDefault = 10_000;
+// Kubernetes gives a pod 30 s after SIGTERM by default; five minutes is beyond any sane setting.
+export const shutdownDrainMsMax = 300_000;
 
 // A pool larger than this would exhaust a default PostgreSQL's 100 connections with two instances.
 export const pgPoolSizeMax = 50;
@@ -106,6 +116,12 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
   };
   const runProjections = boolean('RUN_PROJECTIONS', true);
   const runProcessors = boolean('RUN_PROCESSORS', true);
+  const shutdownDrainMs = integer(
+    'SHUTDOWN_DRAIN_MS',
+    shutdownDrainMsDefault,
+    0,
+    shutdownDrainMsMax,
+  );
   const readStoreRaw = read('READ_STORE') ?? 'postgres';
   if (readStoreRaw !== 'postgres' && readStoreRaw !== 'mongodb') {
     problems.push(`READ_STORE must be postgres or mongodb (got "${readStoreRaw}")`);
@@ -174,6 +190,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     runProcessors,
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
     ...(snapshotKey === undefined ? {} : { snapshotKey }),
+    shutdownDrainMs,
   };
 }
 
