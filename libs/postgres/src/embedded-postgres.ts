@@ -194,6 +194,16 @@ export async function startEmbeddedPostgres(
     try {
       await server.initialise();
     } catch (error) {
+      if (serverLog.some((line) => /Permission denied/.test(line))) {
+        throw new DatabaseStartupError(
+          'data-dir-unusable',
+          `the embedded PostgreSQL${isRoot ? ' (run as the user postgres, since PostgreSQL refuses root)' : ''} ` +
+            `cannot reach ${clusterDir}: permission denied; set ${names.dataDir} to a directory ` +
+            `${isRoot ? 'whose every parent other users may enter' : 'this user can write'}`,
+          serverLog,
+          { cause: error },
+        );
+      }
       throw new DatabaseStartupError(
         'server-failed',
         `could not create a PostgreSQL cluster in ${clusterDir}: ${firstLine(error)}`,
@@ -385,21 +395,12 @@ function diagnoseStartFailure(
     (context.error instanceof Error ? context.error.message : undefined) ??
     messages.at(-1) ??
     'it exited without a message';
+  const detail = messages
+    .find((line) => line.startsWith('DETAIL:'))
+    ?.slice('DETAIL:'.length)
+    .trim();
   if (/could not bind|Address already in use|could not create any TCP\/IP sockets/.test(text)) {
     return portProblem(context.port, context.names.port, 'in use');
-  }
-  if (/database files are incompatible with server/.test(text)) {
-    const detail =
-      messages
-        .find((line) => line.startsWith('DETAIL:'))
-        ?.slice(7)
-        .trim() ?? fatal;
-    return new DatabaseStartupError(
-      'cluster-incompatible',
-      `the PostgreSQL cluster under ${context.clusterDir} cannot be opened by this server: ${detail} ` +
-        `Nothing was changed: upgrade it with pg_upgrade, or move it away to start with an empty database`,
-      serverLog,
-    );
   }
   if (
     /not a valid data directory|does not contain valid data|pg_control|control file|PG_CONTROL_VERSION|checkpoint record|invalid .*page|could not read file/i.test(
@@ -408,7 +409,16 @@ function diagnoseStartFailure(
   ) {
     return damagedClusterError(
       context.clusterDir,
-      `PostgreSQL says: ${stripLevel(fatal)}`,
+      `PostgreSQL says: ${stripLevel(fatal)}${detail === undefined ? '' : `: ${detail}`}`,
+      serverLog,
+    );
+  }
+  // A pg_control from another version is still whole; garbage in it shows as a nonsense number.
+  if (/initialized by PostgreSQL version/.test(text)) {
+    return new DatabaseStartupError(
+      'cluster-incompatible',
+      `the PostgreSQL cluster under ${context.clusterDir} cannot be opened by this server: ${detail ?? stripLevel(fatal)} ` +
+        `Nothing was changed: upgrade it with pg_upgrade, or move it away to start with an empty database`,
       serverLog,
     );
   }
