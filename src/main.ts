@@ -92,6 +92,7 @@ export async function bootstrap(
     dataDir: config.dataDir,
     embeddedPort: config.embeddedPgPort,
     onLog: (line) => log.debug({ context: 'EmbeddedPostgres' }, line.trimEnd()),
+    onNotice: (message) => log.warn({ context: 'EmbeddedPostgres' }, message),
   });
   if (database.embedded) {
     log.info(

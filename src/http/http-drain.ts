@@ -20,7 +20,8 @@ const shuttingDownRetryAfterSeconds = 1;
  *   `Connection: close`, so the client retries elsewhere;
  * - requests already in flight finish with their real answer, marked `Connection: close`, and
  *   each connection closes as soon as it has nothing left to answer;
- * - whatever is still running at the bound has its connection cut.
+ * - whatever is still running at the bound has its connection cut, and so has a connection
+ *   that has not finished sending its request by the time nothing is left in flight.
  */
 export class HttpDrain {
   private draining = false;
@@ -62,7 +63,9 @@ export class HttpDrain {
       clearTimeout(timer);
     }
     const cut = this.inFlight.size;
-    if (cut > 0) server.closeAllConnections();
+    // Left now: requests cut at the bound, and connections still sending a request, which
+    // would otherwise hold the server (and so the shutdown) open for as long as they like.
+    server.closeAllConnections();
     return { inFlightAtStart, cut };
   }
 

@@ -209,6 +209,33 @@ describe('ProblemDetailsFilter', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it.each([
+    ['57P01', 'terminating connection due to administrator command'],
+    ['57P03', 'the database system is shutting down'],
+    ['08006', 'connection failure'],
+    [undefined, 'Connection terminated unexpectedly'],
+    ['ECONNRESET', 'read ECONNRESET'],
+  ])(
+    'given a raw driver error %s (%s) that escaped an adapter, when filtered, then the event store 503, not a 500',
+    (code, message) => {
+      const error = Object.assign(new Error(message), code === undefined ? {} : { code });
+      const { status, headers, body, logged } = respond(error);
+      expect(status).toBe(503);
+      expect(headers['retry-after']).toBe('5');
+      expect(body).toMatchObject({
+        type: 'https://sunlight.example/problems/event-store/unavailable',
+        status: 503,
+      });
+      expect(body?.detail).toContain('repeating a command with the same id is safe');
+      expect(logged).toHaveLength(1);
+    },
+  );
+
+  it('given a driver error about the statement itself, when filtered, then still a 500', () => {
+    const error = Object.assign(new Error('relation "events" does not exist'), { code: '42P01' });
+    expect(respond(error).status).toBe(500);
+  });
+
   it('given an unknown error, when filtered, then a generic 500 that is logged and reveals nothing', () => {
     const { status, body, logged } = respond(new TypeError('password=hunter2 is not a function'));
     expect(status).toBe(500);

@@ -7,6 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { AppError } from '@sunlight/kernel';
+import { isDatabaseConnectionLost } from './database-connection-lost';
 import { problemContentType, problemTypeFor, type ProblemDetails } from './problem-details';
 
 /** The parts of an Express request and response the filter touches; Express's types are not installed. */
@@ -59,6 +60,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown, request: ProblemRequest): Problem {
     if (exception instanceof AppError) return this.fromAppError(exception, request);
     if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isDatabaseConnectionLost(exception)) {
+      this.logUnexpected(exception, request, 503);
+      return {
+        type: problemTypeFor('EVENT_STORE.UNAVAILABLE'),
+        title: 'The event store is unavailable',
+        status: 503,
+        // Unlike a refused connection, a lost one may have dropped after the commit.
+        detail:
+          'The connection to the event store was lost while answering; the command may or may ' +
+          'not have been recorded. Retry it: repeating a command with the same id is safe.',
+      };
+    }
     const bodyError = asBodyParserError(exception);
     if (bodyError) {
       // The body parser runs before the request logger is attached, so without this line a

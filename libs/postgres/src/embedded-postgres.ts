@@ -27,6 +27,8 @@ export interface EmbeddedPostgresOptions {
   /** Remove the data directory when stopped (tests). */
   ephemeral?: boolean;
   onLog?: (line: string) => void;
+  /** What an operator should hear of even at LOG_LEVEL=info (a left-over server stopped). */
+  onNotice?: (message: string) => void;
   /** The names of the settings behind `dataDir` and `port`, for messages; default the app's. */
   settingNames?: { dataDir: string; port: string };
 }
@@ -147,8 +149,9 @@ export async function startEmbeddedPostgres(
       };
     }
     // Its owner was killed (SIGKILL): reusing it would leave a server that nobody stops.
-    options.onLog?.(
-      `stopping a left-over PostgreSQL (pid ${running.pid}, port ${running.port}) whose owner is gone\n`,
+    options.onNotice?.(
+      `stopping a PostgreSQL left over on ${clusterDir} (pid ${running.pid}, port ${running.port}) ` +
+        'by a process that is gone, to start one that this process owns and stops',
     );
     await stopLeftOverServer(running.pid, clusterDir);
   }

@@ -18,6 +18,7 @@ export interface ResolveDatabaseOptions {
   /** Port of the embedded cluster; default 54329 (5432 is usually a system PostgreSQL). */
   embeddedPort?: number;
   onLog?: (line: string) => void;
+  onNotice?: (message: string) => void;
   /**
    * Connect to DATABASE_URL once before returning, so an unreachable server is reported by
    * name at start-up instead of as a driver error from deep inside the app. Default true.
@@ -40,6 +41,7 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
     port: options.embeddedPort ?? embeddedPortDefault,
     database: 'sunlight',
     onLog: options.onLog,
+    onNotice: options.onNotice,
   });
   return { url: handle.url, embedded: true, close: () => handle.stop() };
 }
