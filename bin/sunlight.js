@@ -2,7 +2,7 @@
 'use strict';
 // Runs the compiled CLI, building it first when dist/ is missing or older than the TypeScript
 // sources, so `npm start` works straight after `npm ci` and never runs stale code.
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -13,6 +13,8 @@ const cliJs = path.join(root, 'dist', 'src', 'cli.js');
 const stampFile = path.join(root, 'dist', '.sunlight-build-stamp');
 const sourceDirs = ['src', 'libs'].map((dir) => path.join(root, dir));
 const sourceFiles = ['tsconfig.json', 'tsconfig.build.json'].map((file) => path.join(root, file));
+// A first build takes about a minute on two cores; silence that long looks like a hang.
+const buildHeartbeatMs = 10_000;
 
 function mtimeMs(file) {
   try {
@@ -42,16 +44,20 @@ function hasNewerTs(dir, builtAtMs) {
   return false;
 }
 
-function needsBuild() {
-  if (!fs.existsSync(cliJs)) return true;
+/** Why a build is needed, in words for the person waiting; undefined when dist/ is current. */
+function buildReason() {
+  if (!fs.existsSync(cliJs)) return 'first run: dist/ does not exist yet';
   const builtAtMs = Math.max(mtimeMs(cliJs), mtimeMs(stampFile));
-  return (
+  if (
     sourceFiles.some((file) => mtimeMs(file) > builtAtMs) ||
     sourceDirs.some((dir) => hasNewerTs(dir, builtAtMs))
-  );
+  ) {
+    return 'sources changed since the last build';
+  }
+  return undefined;
 }
 
-function build() {
+async function build(reason) {
   let nestBin;
   try {
     nestBin = require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] });
@@ -67,26 +73,42 @@ function build() {
     );
     process.exit(1);
   }
-  process.stderr.write('sunlight: building (nest build)...\n');
+  process.stderr.write(
+    `sunlight: ${reason}; compiling the TypeScript sources into dist/ with \`nest build\` ` +
+      '(about a minute on two cores; later runs skip this until a source changes)...\n',
+  );
   const startedAtMs = Date.now();
+  const elapsedSeconds = () => Math.round((Date.now() - startedAtMs) / 1000);
+  const heartbeat = setInterval(
+    () => process.stderr.write(`sunlight: still compiling (${elapsedSeconds()} s)...\n`),
+    buildHeartbeatMs,
+  );
   // stdout goes to stderr too, so the command's own stdout stays clean for scripts.
-  const result = spawnSync(process.execPath, [nestBin, 'build'], {
+  const child = spawn(process.execPath, [nestBin, 'build'], {
     cwd: root,
     stdio: ['ignore', 2, 2],
   });
-  if (result.status !== 0) {
-    process.stderr.write(
-      `sunlight: build failed (exit ${result.status ?? result.signal}); fix the errors above\n`,
-    );
+  const status = await new Promise((resolve) => {
+    child.once('error', (error) => resolve(error.message));
+    child.once('exit', (code, signal) => resolve(code ?? signal));
+  });
+  clearInterval(heartbeat);
+  if (status !== 0) {
+    process.stderr.write(`sunlight: build failed (exit ${status}); fix the errors above\n`);
     process.exit(1);
   }
+  process.stderr.write(`sunlight: compiled in ${elapsedSeconds()} s; starting\n`);
   fs.writeFileSync(stampFile, `${new Date(startedAtMs).toISOString()}\n`);
   // The stamp must not look newer than a source saved while the build ran.
   const startedAt = new Date(startedAtMs);
   fs.utimesSync(stampFile, startedAt, startedAt);
 }
 
-if (needsBuild()) build();
+async function run() {
+  const reason = buildReason();
+  if (reason !== undefined) await build(reason);
+  // `serve` never resolves; every other command ends with an explicit exit (see main in cli.ts).
+  require(cliJs).main(process.argv);
+}
 
-// `serve` never resolves; every other command ends with an explicit exit (see main in cli.ts).
-require(cliJs).main(process.argv);
+void run();

@@ -91,6 +91,7 @@ export async function bootstrap(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     embeddedPort: config.embeddedPgPort,
+    checkReachable: true,
     onLog: (line) => log.debug({ context: 'EmbeddedPostgres' }, line.trimEnd()),
     onNotice: (message) => log.warn({ context: 'EmbeddedPostgres' }, message),
   });

@@ -17,7 +17,7 @@ import { ProjectionsSupervisor } from '../src/read-models/projections.supervisor
 import { actorClients, expectProblem, type ActorClient } from './support/api-client';
 import { eventually, mapConcurrently } from './support/async';
 import { caughtUp, projectionsOf, type HealthBody } from './support/child-app';
-import { runSunlight } from './support/cli-capture';
+import { hurriedClock, runSunlight } from './support/cli-capture';
 import {
   figuresInYuan,
   fundsIn,
@@ -757,17 +757,35 @@ describe.each(readStoreKinds)(
           );
         }
       })();
+      // Small batches and a clock that races make the progress lines a loaded machine writes on
+      // stderr (which once failed this test) appear on every run; the run is judged by its exit
+      // code, its last line and whatever else stderr holds.
       const rebuilt = await runSunlight(
-        ['projections', 'rebuild', 'dashboards', '--database-url', databaseUrl],
+        [
+          'projections',
+          'rebuild',
+          'dashboards',
+          '--database-url',
+          databaseUrl,
+          '--batch-size',
+          '7',
+        ],
         cliEnv,
+        { now: hurriedClock() },
       ).finally(() => {
         polling = false;
       });
       await poller;
       expect({
         exitCode: rebuilt.exitCode,
-        stderr: rebuilt.exitCode === 0 ? '' : rebuilt.stderr,
-      }).toEqual({ exitCode: 0, stderr: '' });
+        problems: rebuilt.problems,
+        lastLine: rebuilt.lastLine,
+      }).toEqual({
+        exitCode: 0,
+        problems: [],
+        lastLine: 'rebuild done: 1 of 1 projections rebuilt and serving',
+      });
+      expect(rebuilt.stderr).toMatch(/^rebuilding dashboards: \d+\/\d+ events \(\d+%\)$/m);
       expect(rebuilt.stdout).toMatch(
         new RegExp(
           `rebuilt dashboards \\(storage version ${dashboardsStorage(1)}\\): \\d+ events in .*; now serving`,
@@ -832,9 +850,14 @@ describe.each(readStoreKinds)(
           ['projections', 'rebuild', 'dashboards', '--database-url', databaseUrl],
           cliEnv,
         );
-        expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.stderr }).toEqual({
+        expect({
+          exitCode: rebuilt.exitCode,
+          problems: rebuilt.problems,
+          lastLine: rebuilt.lastLine,
+        }).toEqual({
           exitCode: 0,
-          stderr: '',
+          problems: [],
+          lastLine: 'rebuild done: 1 of 1 projections rebuilt and serving',
         });
         // The next look at the active version (the supervisor's, starting the runner on generation 2) fails once.
         const store = app.get<ReadStore>(READ_STORE);
@@ -891,16 +914,24 @@ describe.each(readStoreKinds)(
       ).body;
 
       const rebuilt = await runSunlight(
-        ['projections', 'rebuild', '--database-url', databaseUrl],
+        ['projections', 'rebuild', '--database-url', databaseUrl, '--batch-size', '7'],
         cliEnv,
+        { now: hurriedClock() },
       );
-      // A rebuild slower than the progress interval (5 s, reached on a loaded machine) reports its
-      // progress on stderr; anything else there is a failure.
-      const progress = /^rebuilding \S+: \d+\/\d+ events \(\d+%\)\n/gm;
-      expect({ exitCode: rebuilt.exitCode, stderr: rebuilt.stderr.replace(progress, '') }).toEqual({
+      // A rebuild slower than the progress interval (5 s, reached on a loaded machine; here always,
+      // through small batches and a racing clock) reports its progress on stderr; anything else
+      // there is a failure.
+      expect({
+        exitCode: rebuilt.exitCode,
+        problems: rebuilt.problems,
+        lastLine: rebuilt.lastLine,
+      }).toEqual({
         exitCode: 0,
-        stderr: '',
+        problems: [],
+        lastLine: 'rebuild done: 2 of 2 projections rebuilt and serving',
       });
+      for (const name of ['dashboards', 'payments'])
+        expect(rebuilt.stderr).toMatch(new RegExp(`^rebuilding ${name}: \\d+/\\d+ events`, 'm'));
       for (const [name, version] of Object.entries(active)) {
         expect(rebuilt.stdout).toMatch(
           new RegExp(

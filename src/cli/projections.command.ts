@@ -3,12 +3,25 @@ import type { RecordedEvent } from '@sunlight/event-store';
 import type { PostgresEventStore } from '@sunlight/event-store/postgres';
 import type { Projection, ReadStore } from '@sunlight/read-store';
 import { loadAppConfig } from '../config/app-config';
-import type { RebuildOutcome } from '../read-models/rebuild-in-workers';
+import { rebuildBatchSizeMaxDefault, type RebuildOutcome } from '../read-models/rebuild-in-workers';
 import { CliError, type CliContext } from './cli-context';
 import { resolveCliDatabase } from './verify.command';
 import { createProgressReporter } from './verify-progress';
 
 export const readModelsDifferExitCode = 3;
+/** A batch holds its events and the documents they touch in memory; past this it is no help. */
+export const rebuildBatchSizeMax = 1_000_000;
+
+function parseBatchSize(text: string): number {
+  const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1 && value <= rebuildBatchSizeMax)) {
+    throw new CliError(
+      `--batch-size must be a whole number of events from 1 to ${rebuildBatchSizeMax} (got "${text}")`,
+      1,
+    );
+  }
+  return value;
+}
 
 /**
  * `sunlight projections rebuild [name]` fills a new generation of each projection (all at once,
@@ -27,46 +40,64 @@ export function projectionsCommand(context: CliContext): Command {
       '--database-url <url>',
       'PostgreSQL holding the log (default: DATABASE_URL, else the embedded database)',
     )
-    .action(async (name: string | undefined, options: { databaseUrl?: string }) => {
-      const config = loadAppConfig({
-        ...context.env,
-        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
-      });
-      // Loaded here rather than at the top: every other command would pay for them otherwise.
-      const { fundsProjections, loadDivisionRegistry } = await import('./app-libraries');
-      const chosen = select(fundsProjections(loadDivisionRegistry()), name).map(
-        (projection) => projection.name,
-      );
-      const database = await resolveCliDatabase(context, config);
-      try {
-        const outcomes = await rebuildAll(context, config, database.url, chosen);
-        let failures = 0;
-        for (const [index, outcome] of outcomes.entries()) {
-          if (outcome.status === 'rejected') {
-            // The other projections carry on; this one's serving version stays active.
-            failures += 1;
-            const reason =
-              outcome.reason instanceof Error
-                ? `${outcome.reason.name}: ${outcome.reason.message}`
-                : String(outcome.reason);
-            context.stderr.write(`rebuild of ${chosen[index]} failed: ${reason}\n`);
-            continue;
+    .option(
+      '--batch-size <events>',
+      `events applied per batch (default ${rebuildBatchSizeMaxDefault}; smaller takes less memory and reports progress more often)`,
+      parseBatchSize,
+    )
+    .action(
+      async (name: string | undefined, options: { databaseUrl?: string; batchSize?: number }) => {
+        const config = loadAppConfig({
+          ...context.env,
+          ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+        });
+        // Loaded here rather than at the top: every other command would pay for them otherwise.
+        const { fundsProjections, loadDivisionRegistry } = await import('./app-libraries');
+        const chosen = select(fundsProjections(loadDivisionRegistry()), name).map(
+          (projection) => projection.name,
+        );
+        const database = await resolveCliDatabase(context, config);
+        try {
+          const outcomes = await rebuildAll(
+            context,
+            config,
+            database.url,
+            chosen,
+            options.batchSize,
+          );
+          let failures = 0;
+          for (const [index, outcome] of outcomes.entries()) {
+            if (outcome.status === 'rejected') {
+              // The other projections carry on; this one's serving version stays active.
+              failures += 1;
+              const reason =
+                outcome.reason instanceof Error
+                  ? `${outcome.reason.name}: ${outcome.reason.message}`
+                  : String(outcome.reason);
+              context.stderr.write(`rebuild of ${chosen[index]} failed: ${reason}\n`);
+              continue;
+            }
+            const { projection, version, events, ms } = outcome.value;
+            context.stdout.write(
+              `rebuilt ${projection} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
+                `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
+            );
           }
-          const { projection, version, events, ms } = outcome.value;
+          if (failures > 0)
+            throw new CliError(
+              `${failures} of ${chosen.length} projections were not rebuilt; their serving versions stay active`,
+              1,
+            );
+          // The last line, and only on success: scripts and tests judge the run by it and the
+          // exit code, since stderr also carries progress lines.
           context.stdout.write(
-            `rebuilt ${projection} (storage version ${version}): ${events} events in ${(ms / 1000).toFixed(1)} s ` +
-              `(${Math.round((events / Math.max(ms, 1)) * 1000)} events/s); now serving\n`,
+            `rebuild done: ${chosen.length} of ${chosen.length} projections rebuilt and serving\n`,
           );
+        } finally {
+          await database.close();
         }
-        if (failures > 0)
-          throw new CliError(
-            `${failures} of ${chosen.length} projections were not rebuilt; their serving versions stay active`,
-            1,
-          );
-      } finally {
-        await database.close();
-      }
-    });
+      },
+    );
   group
     .command('check')
     .description(
@@ -120,6 +151,7 @@ async function rebuildAll(
   config: ReturnType<typeof loadAppConfig>,
   ownerUrl: string,
   chosen: readonly string[],
+  batchSize: number | undefined,
 ): Promise<PromiseSettledResult<RebuildOutcome>[]> {
   const { prepareDatabaseAccess, rebuildInWorkers } = await import('./app-libraries');
   let projectorUrl: string;
@@ -139,6 +171,7 @@ async function rebuildAll(
       databaseUrl: projectorUrl,
       readStore: config,
       projections: chosen,
+      ...(batchSize === undefined ? {} : { runner: { catchUpBatchSizeMax: batchSize } }),
       onProgress: (projection, applied, head) =>
         progress
           .get(projection)

@@ -3,6 +3,8 @@ import type { CliContext } from './cli-context';
 
 /** Without a terminal (CI logs, cron mail) a line this often is enough to show the walk is alive. */
 export const progressLineIntervalMs = 5_000;
+/** A line `lineReporter` writes, e.g. `rebuilding dashboards: 30000/1000000 events (3%)`. */
+export const progressLinePattern = /^[\w -]+: \d+\/\d+ events \(\d+%\)$/;
 
 export interface ProgressReporter {
   update(eventsChecked: number, totalEvents: number): void;

@@ -3,12 +3,31 @@ import { resolveDatabase } from '@sunlight/postgres';
 import path from 'node:path';
 import { runCli } from '../../src/cli';
 import type { CliContext } from '../../src/cli/cli-context';
+import { progressLinePattern } from '../../src/cli/verify-progress';
 import { builtCli, ensureBuilt } from './child-app';
 
 export interface CliRun {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /**
+   * stderr without its progress lines: what went wrong, if anything. A slow machine writes
+   * progress lines on stderr during any long enough command, so an empty stderr is no test.
+   */
+  problems: string[];
+  /** The last line on stdout, where commands state their outcome. */
+  lastLine: string | undefined;
+}
+
+export interface RunSunlightOptions {
+  /** The command's clock; a hurried one makes the progress reporter write every line it may. */
+  now?: () => number;
+}
+
+/** A clock that jumps `stepMs` at every reading, as a loaded machine's seems to between batches. */
+export function hurriedClock(stepMs = 10_000): () => number {
+  let nowMs = 0;
+  return () => (nowMs += stepMs);
 }
 
 /**
@@ -18,6 +37,7 @@ export interface CliRun {
 export async function runSunlight(
   args: readonly string[],
   env: Record<string, string | undefined>,
+  options: RunSunlightOptions = {},
 ): Promise<CliRun> {
   // Rebuild workers are threads, which start compiled JavaScript only: the build `npm test` made.
   ensureBuilt();
@@ -27,7 +47,7 @@ export async function runSunlight(
     env,
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
-    now: () => Date.now(),
+    now: options.now ?? (() => Date.now()),
     resolveDatabase,
     verifyPostgresLog,
     bootstrap: async () => {
@@ -36,5 +56,12 @@ export async function runSunlight(
     rebuildWorkerFile: path.join(path.dirname(builtCli), 'read-models', 'rebuild.worker.js'),
   };
   const exitCode = await runCli(['node', 'sunlight', ...args], context);
-  return { exitCode, stdout, stderr };
+  const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    problems: lines(stderr).filter((line) => !progressLinePattern.test(line)),
+    lastLine: lines(stdout).at(-1),
+  };
 }

@@ -21,7 +21,7 @@ export interface ResolveDatabaseOptions {
   onNotice?: (message: string) => void;
   /**
    * Connect to DATABASE_URL once before returning, so an unreachable server is reported by
-   * name at start-up instead of as a driver error from deep inside the app. Default true.
+   * name at start-up instead of as a driver error from deep inside the app (`serve` does).
    */
   checkReachable?: boolean;
 }
@@ -33,7 +33,7 @@ export const reachableCheckTimeoutMs = 10_000;
 /** DATABASE_URL if given, otherwise a PostgreSQL started from npm under `./.sunlight/`. */
 export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    if (options.checkReachable ?? true) await assertReachable(options.databaseUrl);
+    if (options.checkReachable === true) await assertReachable(options.databaseUrl);
     return { url: options.databaseUrl, embedded: false, close: async () => undefined };
   }
   const handle = await startEmbeddedPostgres({
