@@ -1,5 +1,5 @@
 /**
- * Module boundaries (DESIGN.md §3), checked by `npm test`: the event-store and read-store ports
+ * Module boundaries (docs/design.md §3), checked by `npm test`: the event-store and read-store ports
  * (everything their index.ts exports), the integrity library and every `domain/` folder stay free
  * of frameworks and drivers, so they can be read, tested and reused without Nest or a database.
  * Adapters are reached through declared subpaths (`@sunlight/event-store/postgres`, …).

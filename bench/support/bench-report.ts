@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 
-/** One figure of a benchmark run, shaped as DESIGN.md §7 asks. */
+/** One figure of a benchmark run, shaped as docs/design.md §8 asks. */
 export interface BenchResult {
   workload: string;
   metric: string;

@@ -202,7 +202,7 @@ export const migrations: readonly Migration[] = [
     version: 3,
     name: 'events by transfer id',
     sql: /* sql */ `
-      -- Every money movement is a transfer with a client-chosen id (DESIGN.md §5). Finding the
+      -- Every money movement is a transfer with a client-chosen id (docs/design.md §5). Finding the
       -- events of one transfer straight from the log keeps idempotent replies and route lookups
       -- (approve /disbursements/:transferId) consistent with it, with no second table to drift.
       CREATE INDEX events_transfer_id_idx ON events ((data ->> 'transferId'), position)
