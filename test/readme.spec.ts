@@ -31,10 +31,10 @@ describe('README.md', () => {
       path.join(repoRoot, 'src', 'config', 'app-config.ts'),
       'utf8',
     );
-    const variables = [...configSource.matchAll(/(?:read|integer)\(\s*'([A-Z_]+)'/g)].map(
+    const variables = [...configSource.matchAll(/(?:read|integer|boolean)\(\s*'([A-Z_]+)'/g)].map(
       (match) => match[1],
     );
-    expect(variables).toContain('SHUTDOWN_DRAIN_MS');
+    expect(variables).toEqual(expect.arrayContaining(['SHUTDOWN_DRAIN_MS', 'RUN_PROCESSORS']));
     const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
     expect(
       variables.filter((name) => !rows.some((row) => row.startsWith(`| \`${name}\``))),

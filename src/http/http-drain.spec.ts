@@ -124,7 +124,7 @@ describe('HttpDrain', () => {
     expect(connection.received()).toMatch(/\r\nConnection: close\r\n/i);
     expect(connection.received()).toMatch(/\r\nRetry-After: 1\r\n/i);
     expect(connection.received()).toContain(
-      '"type":"https://sunlight.example/problems/shutting-down"',
+      '"type":"https://sunlight.example/problems/http/shutting-down"',
     );
     expect(h.handled).toEqual(['/slow']);
   });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { problemContentType, problemTypeBase } from './problem-details';
+import { problemContentType, problemTypeFor } from './problem-details';
 
 export interface DrainOutcome {
   /** Requests being answered when the drain began. */
@@ -81,7 +81,7 @@ export class HttpDrain {
 
 function refuse(response: ServerResponse): void {
   const body = JSON.stringify({
-    type: `${problemTypeBase}shutting-down`,
+    type: problemTypeFor('HTTP.SHUTTING_DOWN'),
     title: 'This instance is shutting down',
     status: 503,
     detail:
