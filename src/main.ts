@@ -12,7 +12,7 @@ import { useJsonBody } from './http/json-body';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { useRequestShapeChecks } from './http/request-shape';
 import { createValidationPipe } from './http/request-validation.error';
-import { setupSwagger } from './http/swagger';
+import { docsPath, openApiJsonPath, setupSwagger } from './http/swagger';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsRegistry } from './metrics/metrics.registry';
 import {
@@ -22,9 +22,6 @@ import {
 } from './process-signals';
 
 export const apiPrefix = 'api/v1';
-/** Where Swagger serves the OpenAPI document (src/http/swagger.ts). */
-export const docsPath = '/docs';
-export const openApiJsonPath = '/docs-json';
 /** After the drain, how long the runners and stores may take to close before the exit is forced. */
 const closeTimeoutMs = 30_000;
 

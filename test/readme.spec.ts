@@ -1,7 +1,7 @@
 // Proves that the README a newcomer follows is true to the code: every API call it shows carries a bearer token, it names where the OpenAPI document is served, its configuration table lists every variable the app reads, and no link in it or in docs/ leads outside the repository.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { docsPath, openApiJsonPath } from '../src/main';
+import { docsPath, openApiJsonPath } from '../src/http/swagger';
 
 const repoRoot = path.resolve(__dirname, '..');
 const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');

@@ -2,6 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 export const apiTitle = 'Sunlight (阳光) API';
+/** The Swagger UI, and the OpenAPI document that client generators read. */
+export const docsPath = '/docs';
+export const openApiJsonPath = '/docs-json';
 
 /** Serves the UI at /docs and the OpenAPI document at /docs-json. */
 export function setupSwagger(app: INestApplication): void {
@@ -18,5 +21,7 @@ export function setupSwagger(app: INestApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup(docsPath.slice(1), app, document, {
+    jsonDocumentUrl: openApiJsonPath.slice(1),
+  });
 }
