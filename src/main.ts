@@ -80,8 +80,14 @@ export async function bootstrap(
   config: AppConfig = loadAppConfig(),
 ): Promise<NestExpressApplication> {
   const log = pino({ level: config.logLevel, timestamp: stdTimeFunctions.isoTime });
-  if (config.databaseUrl !== undefined && config.jwtSecret === undefined) {
-    // Only the generated JWT key lives there; checked now so that a bad directory is named.
+  const usesDataDir =
+    config.databaseUrl === undefined ||
+    config.jwtSecret === undefined ||
+    config.databaseAppUrl === undefined ||
+    config.databaseProjectorUrl === undefined;
+  if (usesDataDir) {
+    // The embedded cluster, a generated JWT key or generated logins live there; checked now so
+    // that a directory that cannot be written is named before anything else fails on it.
     await prepareDataDir(config.dataDir, 'SUNLIGHT_DATA_DIR');
   }
   const database = await resolveDatabase({
