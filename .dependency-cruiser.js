@@ -94,7 +94,7 @@ module.exports = {
     {
       name: 'libraries-are-entered-through-their-entry-points',
       comment:
-        "Another library (or the app) sees only a library's index.ts, its declared subpaths' index.ts (postgres/, mongodb/, testing/), its Nest modules (<name>.module.ts beside index.ts) and, for libs/integrity, libs/kernel's errors module.",
+        "Another library (or the app) sees only a library's index.ts, its declared subpaths' index.ts (postgres/, mongodb/, testing/, and libs/auth's jwt/, bearer tokens without Nest for the CLI), its Nest modules (<name>.module.ts beside index.ts) and, for libs/integrity, libs/kernel's errors module.",
       severity: 'error',
       from: { path: '^(src|libs/([^/]+))/' },
       to: {
@@ -102,6 +102,7 @@ module.exports = {
         pathNot: [
           '^libs/$2/',
           '^libs/[^/]+/src/((postgres|mongodb|testing)/)?index\\.ts$',
+          '^libs/auth/src/jwt/index\\.ts$',
           '^libs/[^/]+/src/[^/]+\\.module\\.ts$',
           '^libs/kernel/src/errors\\.ts$',
         ],

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-// The files, not @sunlight/auth's index, which loads Nest: a token needs a key and a signature.
+// Not @sunlight/auth's index, which loads Nest: a token needs a key and a signature.
 import {
   actorIdLengthMax,
   actorNameLengthMax,
+  isRole,
   parseTokenLifetime,
+  resolveJwtSecret,
+  roles,
   signAccessToken,
-} from '@sunlight/auth/access-token';
-import { resolveJwtSecret } from '@sunlight/auth/jwt-secret';
-import { isRole, roles } from '@sunlight/auth/roles';
+} from '@sunlight/auth/jwt';
 import { divisionCodeFormatMessage, isDivisionCode, loadDivisionRegistry } from '@sunlight/geo';
 import { loadAppConfig } from '../config/app-config';
 import { CliError, type CliContext } from './cli-context';

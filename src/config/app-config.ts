@@ -4,8 +4,8 @@
  * fails the start instead of surfacing hours later.
  */
 
-// The file, not the library's index: that loads Nest, and every CLI command reads this config.
-import { jwtSecretLengthMin } from '@sunlight/auth/jwt-secret';
+// The Nest-free entry point, not the library's index: every CLI command reads this config.
+import { jwtSecretLengthMin } from '@sunlight/auth/jwt';
 import { snapshotKeyLengthMin } from '@sunlight/keys';
 
 export const APP_CONFIG = 'APP_CONFIG';
