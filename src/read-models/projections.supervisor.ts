@@ -142,27 +142,34 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     this.supervising = true;
     try {
       for (const projection of this.projections) {
-        const runner = this.runners.get(projection.name);
-        if (runner === undefined) {
-          if (this.restartFailures.has(projection.name))
-            await this.restart(projection, this.restartFailures.get(projection.name)!.version);
-          continue;
-        }
-        const status = await runner.status();
-        // An idle runner learns of a rebuild only when it next commits; the active version says so now.
-        const active = await this.readStore.activeVersion(projection.name);
-        const superseded = active !== undefined && active > status.version;
-        if ((status.state !== 'retired' && !superseded) || this.stopping) continue;
-        await runner.stop();
-        this.runners.delete(projection.name);
-        this.logger.log(
-          `projection ${projection.name} switched generation; following the active one`,
+        // One projection's trouble (a read store that fails a look) must not stop the others'.
+        await this.superviseOne(projection).catch((error: unknown) =>
+          this.logger.warn(`could not look after projection ${projection.name}: ${String(error)}`),
         );
-        await this.restart(projection, status.version);
       }
     } finally {
       this.supervising = false;
     }
+  }
+
+  private async superviseOne(projection: Projection): Promise<void> {
+    const runner = this.runners.get(projection.name);
+    if (runner === undefined) {
+      const failure = this.restartFailures.get(projection.name);
+      if (failure !== undefined) await this.restart(projection, failure.version);
+      return;
+    }
+    const status = await runner.status();
+    // An idle live runner learns of a rebuild only when it next commits; the active version says
+    // so now. (One catching up commits soon and learns it then.)
+    const active =
+      status.state === 'live' ? await this.readStore.activeVersion(projection.name) : undefined;
+    const superseded = active !== undefined && active > status.version;
+    if ((status.state !== 'retired' && !superseded) || this.stopping) return;
+    await runner.stop();
+    this.runners.delete(projection.name);
+    this.logger.log(`projection ${projection.name} switched generation; following the active one`);
+    await this.restart(projection, status.version);
   }
 
   /** Starts a runner on the active generation; on failure, the next tick tries again. */
