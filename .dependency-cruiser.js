@@ -18,6 +18,7 @@ module.exports = {
           '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|claim-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
           '^libs/read-store/src/(index|read-store\\.port|projection|projection-runner|projection-runner-options|projection-pass|recompute|validation|errors|bounded-channel|tokens|view-cache)\\.ts$',
           '^libs/integrity/',
+          '^libs/transparency/src/(index|tree-store\\.port|tree-growth|log-integrator|transparency\\.errors|tokens)\\.ts$',
           '/domain/',
         ],
       },
@@ -32,6 +33,7 @@ module.exports = {
           '^libs/event-store/src/(index|event-store\\.port|errors|append-validation|decider-handler|snapshot-store\\.port|processor-checkpoint\\.port|transfer-index\\.port|claim-index\\.port|tokens|state-cache|collect|keyed-mutex|envelope)\\.ts$',
           '^libs/read-store/src/(index|read-store\\.port|projection|projection-runner|projection-runner-options|projection-pass|recompute|validation|errors|bounded-channel|tokens|view-cache)\\.ts$',
           '^libs/integrity/',
+          '^libs/transparency/src/(index|tree-store\\.port|tree-growth|log-integrator|transparency\\.errors|tokens)\\.ts$',
           '/domain/',
         ],
       },
@@ -78,6 +80,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/integrity/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^libs/', pathNot: '^libs/(integrity/|kernel/src/errors\\.ts$)' },
+    },
+    {
+      name: 'offline-auditor-imports-only-integrity',
+      comment:
+        "The offline auditor (src/auditor: sunlight audit, or node dist/src/auditor/main.js) reads a bundle with Node's fs and checks it with libs/integrity alone: it never imports the app, another library, a framework, a driver or a package, so a court's expert can read all it runs.",
+      severity: 'error',
+      from: { path: '^src/auditor/' },
+      to: {
+        pathNot: [
+          '^src/auditor/',
+          '^libs/integrity/',
+          '^libs/kernel/src/errors\\.ts$',
+          '^(node:)?(fs|fs/promises|path|util|crypto)$',
+        ],
+      },
     },
     {
       name: 'no-relative-import-into-another-library',

@@ -16,4 +16,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120000,
+  // A test that fails mid-way can leave a handle open (a worker waiting on a job that was never
+  // released): the failure is reported, and the run must still end instead of hanging CI.
+  forceExit: true,
 };

@@ -7,13 +7,15 @@ import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { appendWorkloads, storeAppender, warmUp } from './support/append-workloads';
 import { benchDatabase } from './support/bench-database';
 import { machineCpuSeconds } from './support/proc-status';
-import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
+import { BenchReport, latencySummary } from './support/bench-report';
+import { readBenchFlags, runBench } from './support/bench-flags';
+import { appendFlags } from './support/bench-options';
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const selected = (flags.get('workloads') ?? 'a,b,c').split(',');
-  const scale = Number(flags.get('scale') ?? '1');
-  const database = await benchDatabase(flags.get('database-url') ?? undefined);
+  const flags = readBenchFlags(process.argv.slice(2), appendFlags);
+  const selected = flags.workloads;
+  const scale = flags.scale;
+  const database = await benchDatabase(flags['database-url']);
   const store = await PostgresEventStore.open({ connectionString: database.url, poolSize: 10 });
   const appender = storeAppender(store);
   const run = `r${Date.now().toString(36)}`;
@@ -60,7 +62,7 @@ async function main(): Promise<void> {
       }
     }
     report.finish({
-      database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18',
+      database: flags['database-url'] ? 'external' : 'embedded PostgreSQL 18',
       hashChain: true,
     });
   } finally {
@@ -69,7 +71,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) runBench(main);

@@ -2,6 +2,15 @@
  * `npm run bench:ledger`: disbursement commands per second through the HTTP API (the app in its
  * own process, eight concurrent clients) and through the command bus in-process, and command
  * latency on a pool that already holds 100,000 events.
+ *
+ * The HTTP workload's reference is measured in the same app, round after round, alternately:
+ * a route that takes the same body through the same Nest stack (pipe, guard, jurisdiction) and
+ * does one INSERT into a plain table (support/reference-route.module.ts, only in this
+ * benchmark's app). Sunlight's commands/s over the reference's is the ratio issue 19 sets a
+ * target for (≥ 0.5): the floor that HTTP, validation and one round trip set on this machine.
+ *
+ * Flags: --workloads, --scale (5,000 commands per HTTP round and bus run, 2,000 on the long
+ * pool, times this), --rounds (2), --long-pool-events, --with-projections, --database-url.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,7 +35,10 @@ import { CreateFundLineCommand, RunPoolCommand } from '@sunlight/funds/applicati
 import { loadAppConfig } from '../src/config/app-config';
 import { createApp } from '../src/main';
 import { benchDatabase } from './support/bench-database';
-import { BenchReport, latencySummary, parseFlags } from './support/bench-report';
+import { BenchReport, figure, latencySummary, median } from './support/bench-report';
+import { readBenchFlags, runBench } from './support/bench-flags';
+import { ledgerFlags } from './support/bench-options';
+import { createReferenceTable, referenceRoutePrefix } from './support/reference-route.module';
 import { JsonPoster } from './support/http-post';
 import { cpuSecondsOf, machineCpuSeconds } from './support/proc-status';
 import { freePort } from './support/free-port';
@@ -125,17 +137,30 @@ interface CpuShares {
   machineBusyCores: number;
 }
 
+interface HttpRun extends Measured {
+  cpu: CpuShares | undefined;
+}
+
+/** Sunlight's route and the reference route, each round measured alternately in one app. */
+interface HttpRounds {
+  sunlight: HttpRun[];
+  reference: HttpRun[];
+}
+
 async function httpDisbursements(
   databaseUrl: string,
   townships: string[],
-  total: number,
+  perRound: number,
+  rounds: number,
   bus: CommandBus,
-): Promise<Measured & { cpu: CpuShares | undefined }> {
+): Promise<HttpRounds> {
   const fundIds = await fundTownships(bus, townships, 'http');
+  await createReferenceTable(databaseUrl);
   const port = await freePort();
   // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/app-profile" to profile the app.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const server = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/cli.js'), 'serve'], {
+  const appScript = path.resolve('dist/bench/support/reference-app.js');
+  const server = spawn(process.execPath, [...nodeArgs, appScript], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -155,46 +180,114 @@ async function httpDisbursements(
     const token = signAccessToken(jwtSecret, { actor: finance });
     poster = new JsonPoster(port, token, 8);
     const client = poster;
-    const send = async (index: number) => {
-      const pool = index % townships.length;
-      const response = await client.post(`/api/v1/funds/${fundIds[pool]}/disbursements`, {
-        transferId: `bench-${randomUUID()}`,
-        divisionCode: townships[pool],
-        beneficiary: {
-          kind: 'household',
-          id: `hh-${index}`,
-          name: '张三',
-          idNumber: makeIdNumber(county, '19800101', '123'),
-        },
-        amount: '3600.00',
-      });
-      if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${response.text}`);
+    const body = (pool: number, index: number) => ({
+      transferId: `bench-${randomUUID()}`,
+      divisionCode: townships[pool],
+      beneficiary: {
+        kind: 'household',
+        id: `hh-${index}`,
+        name: '张三',
+        idNumber: makeIdNumber(county, '19800101', '123'),
+      },
+      amount: '3600.00',
+    });
+    const sends = {
+      sunlight: async (index: number) => {
+        const pool = index % townships.length;
+        const response = await client.post(
+          `/api/v1/funds/${fundIds[pool]}/disbursements`,
+          body(pool, index),
+        );
+        if (response.status !== 201) throw new Error(`HTTP ${response.status}: ${response.text}`);
+      },
+      reference: async (index: number) => {
+        const pool = index % townships.length;
+        const response = await client.post(
+          `/api/v1/${referenceRoutePrefix}/funds/${fundIds[pool]}/disbursements`,
+          body(pool, index),
+        );
+        if (response.status !== 201)
+          throw new Error(`reference route: HTTP ${response.status}: ${response.text}`);
+      },
     };
-    await runConcurrently(8, 200, send); // warm-up: connections, JIT, plan caches
-    // Who used the two cores: the app, this process (the client, and the idle in-process app of
-    // the bus workload), and everything else, which is PostgreSQL.
-    const appBefore = server.pid === undefined ? undefined : cpuSecondsOf(server.pid);
-    const clientBefore = process.cpuUsage();
-    const machineBefore = machineCpuSeconds();
-    const measured = await runConcurrently(8, total, send);
-    const appAfter = server.pid === undefined ? undefined : cpuSecondsOf(server.pid);
-    const clientMicros = process.cpuUsage(clientBefore);
-    const machineAfter = machineCpuSeconds();
-    const wallSeconds = measured.elapsedMs / 1000;
-    const cpu =
-      appBefore !== undefined && appAfter !== undefined && machineBefore && machineAfter
-        ? {
-            appCores: (appAfter - appBefore) / wallSeconds,
-            clientCores: (clientMicros.user + clientMicros.system) / 1e6 / wallSeconds,
-            machineBusyCores: (machineAfter.busy - machineBefore.busy) / wallSeconds,
-          }
-        : undefined;
-    return { ...measured, cpu };
+    // Warm-up: connections, JIT, plan caches, on both routes.
+    await runConcurrently(8, 200, sends.reference);
+    await runConcurrently(8, 200, sends.sunlight);
+    const measured: HttpRounds = { sunlight: [], reference: [] };
+    for (let round = 1; round <= rounds; round += 1) {
+      // The other order every round, so neither always runs on the fuller table.
+      const order =
+        round % 2 === 1
+          ? (['reference', 'sunlight'] as const)
+          : (['sunlight', 'reference'] as const);
+      for (const kind of order) {
+        const run = await measureHttp(server.pid, () => runConcurrently(8, perRound, sends[kind]));
+        console.log(
+          `http-disbursements round ${round}, ${kind}: ${figure((run.commands / run.elapsedMs) * 1000)} commands/s`,
+        );
+        measured[kind].push(run);
+      }
+    }
+    return measured;
   } finally {
     poster?.close();
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
   }
+}
+
+/**
+ * Who used the two cores during a run: the app, this process (the client, and the idle
+ * in-process app of the bus workload), and everything else, which is PostgreSQL.
+ */
+async function measureHttp(
+  appPid: number | undefined,
+  run: () => Promise<Measured>,
+): Promise<HttpRun> {
+  const appBefore = appPid === undefined ? undefined : cpuSecondsOf(appPid);
+  const clientBefore = process.cpuUsage();
+  const machineBefore = machineCpuSeconds();
+  const measured = await run();
+  const appAfter = appPid === undefined ? undefined : cpuSecondsOf(appPid);
+  const clientMicros = process.cpuUsage(clientBefore);
+  const machineAfter = machineCpuSeconds();
+  const wallSeconds = measured.elapsedMs / 1000;
+  const cpu =
+    appBefore !== undefined && appAfter !== undefined && machineBefore && machineAfter
+      ? {
+          appCores: (appAfter - appBefore) / wallSeconds,
+          clientCores: (clientMicros.user + clientMicros.system) / 1e6 / wallSeconds,
+          machineBusyCores: (machineAfter.busy - machineBefore.busy) / wallSeconds,
+        }
+      : undefined;
+  return { ...measured, cpu };
+}
+
+/** Each kind's figures over its rounds, and Sunlight's ratio to the reference. */
+function reportHttp(report: BenchReport, measured: HttpRounds): void {
+  const perSecond = (run: Measured) => (run.commands / run.elapsedMs) * 1000;
+  for (const kind of ['sunlight', 'reference'] as const) {
+    const runs = measured[kind];
+    const workload = kind === 'sunlight' ? 'http-disbursements' : 'http-reference-insert';
+    const { p50Ms, p99Ms } = latencySummary(runs.flatMap((run) => run.latenciesMs));
+    report.add(workload, 'commandsPerSecond', median(runs.map(perSecond)), 'commands/s');
+    report.add(workload, 'p50Ms', p50Ms, 'ms');
+    report.add(workload, 'p99Ms', p99Ms, 'ms');
+    const cpu = runs.map((run) => run.cpu).filter((shares) => shares !== undefined);
+    if (cpu.length > 0) {
+      report.add(workload, 'appCpuCores', median(cpu.map((c) => c.appCores)), 'cores');
+      report.add(workload, 'clientCpuCores', median(cpu.map((c) => c.clientCores)), 'cores');
+      report.add(workload, 'machineBusyCores', median(cpu.map((c) => c.machineBusyCores)), 'cores');
+    }
+  }
+  const sunlight = measured.sunlight.map(perSecond);
+  const reference = measured.reference.map(perSecond);
+  report.ratio(
+    'ledger: disbursement commands / reference INSERT route (HTTP)',
+    sunlight.map((value, round) => value / (reference[round] as number)),
+    { atLeast: 0.5 },
+    `${figure(median(sunlight))} vs ${figure(median(reference))} requests/s (medians of ${sunlight.length} rounds)`,
+  );
 }
 
 async function busDisbursements(
@@ -314,14 +407,12 @@ async function longPool(
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const selected = (
-    flags.get('workloads') ?? 'http-disbursements,bus-disbursements,long-pool'
-  ).split(',');
-  const scale = Number(flags.get('scale') ?? '1');
-  const longPoolEvents = Number(flags.get('long-pool-events') ?? '100000');
-  if (flags.get('with-projections') === 'true') runProjections = 'true';
-  const database = await benchDatabase(flags.get('database-url'));
+  const flags = readBenchFlags(process.argv.slice(2), ledgerFlags);
+  const selected = flags.workloads;
+  const scale = flags.scale;
+  const longPoolEvents = flags['long-pool-events'];
+  if (flags['with-projections']) runProjections = 'true';
+  const database = await benchDatabase(flags['database-url']);
   const townships = loadDivisionRegistry()
     .childrenOf(county)
     .slice(0, 16)
@@ -341,21 +432,16 @@ async function main(): Promise<void> {
   const bus = app.get(CommandBus);
   try {
     if (selected.includes('http-disbursements')) {
-      const m = await httpDisbursements(database.url, townships, Math.round(5_000 * scale), bus);
-      const { p50Ms, p99Ms } = latencySummary(m.latenciesMs);
-      report.add(
-        'http-disbursements',
-        'commandsPerSecond',
-        (m.commands / m.elapsedMs) * 1000,
-        'commands/s',
+      reportHttp(
+        report,
+        await httpDisbursements(
+          database.url,
+          townships,
+          Math.round(5_000 * scale),
+          flags.rounds,
+          bus,
+        ),
       );
-      report.add('http-disbursements', 'p50Ms', p50Ms, 'ms');
-      report.add('http-disbursements', 'p99Ms', p99Ms, 'ms');
-      if (m.cpu) {
-        report.add('http-disbursements', 'appCpuCores', m.cpu.appCores, 'cores');
-        report.add('http-disbursements', 'clientCpuCores', m.cpu.clientCores, 'cores');
-        report.add('http-disbursements', 'machineBusyCores', m.cpu.machineBusyCores, 'cores');
-      }
     }
     if (selected.includes('bus-disbursements')) {
       const m = await busDisbursements(bus, townships, Math.round(5_000 * scale));
@@ -410,7 +496,7 @@ async function main(): Promise<void> {
       }
     }
     report.finish({
-      database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18',
+      database: flags['database-url'] ? 'external' : 'embedded PostgreSQL 18',
       runProjections,
     });
   } finally {
@@ -433,7 +519,4 @@ async function waitForHealth(port: number, server: ChildProcess): Promise<void> 
   throw new Error('the app did not become healthy within 60 s');
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -1,10 +1,19 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './cli/audit.command';
 import { CliError, processCliContext, type CliContext } from './cli/cli-context';
+import { exportCommand } from './cli/export.command';
+import { demoCommand } from './cli/demo.command';
+import { logKeyCommand } from './cli/log-key.command';
+import { openApiCommand } from './cli/openapi.command';
 import { projectionsCommand } from './cli/projections.command';
 import { serveCommand } from './cli/serve.command';
+import { spotCheckCommand } from './cli/spot-check.command';
 import { tokenCommand } from './cli/token.command';
 import { verifyCommand } from './cli/verify.command';
+import { witnessKeyCommand } from './cli/witness-key.command';
+import { witnessCommand } from './cli/witness.command';
+import { workerCommand } from './cli/worker.command';
 import { installTerminationSignals } from './process-signals';
 
 /**
@@ -26,6 +35,15 @@ export function buildCli(context: CliContext = processCliContext()): Command {
       .addCommand(verifyCommand(context))
       .addCommand(tokenCommand(context))
       .addCommand(projectionsCommand(context))
+      .addCommand(workerCommand(context))
+      .addCommand(logKeyCommand(context))
+      .addCommand(openApiCommand(context))
+      .addCommand(witnessCommand(context))
+      .addCommand(witnessKeyCommand(context))
+      .addCommand(exportCommand(context))
+      .addCommand(auditCommand(context))
+      .addCommand(demoCommand(context))
+      .addCommand(spotCheckCommand(context))
   );
 }
 
@@ -40,7 +58,8 @@ export async function runCli(
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliError) {
-      context.stderr.write(`${error.message}\n`);
+      // A command that wrote its own report (audit) ends with an empty message.
+      if (error.message !== '') context.stderr.write(`${error.message}\n`);
       return error.exitCode;
     }
     context.stderr.write(`sunlight: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,14 +1,30 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { PROCESSOR_CHECKPOINTS, SNAPSHOT_STORE, CLAIM_INDEX } from '@sunlight/event-store';
+import {
+  CHAIN_HASHES,
+  CLAIM_INDEX,
+  PROCESSOR_CHECKPOINTS,
+  SNAPSHOT_STORE,
+} from '@sunlight/event-store';
 import {
   appRoleName,
   PostgresEventStore,
   PostgresProcessorCheckpoints,
   PostgresSnapshotStore,
   PostgresClaimIndex,
+  PostgresChainHashes,
   projectorRoleName,
 } from '@sunlight/event-store/postgres';
-import { resolveSnapshotKey } from '@sunlight/keys';
+import { resolveLogKey, resolveSnapshotKey } from '@sunlight/keys';
+import {
+  INTEGRATOR_TREE_STORE,
+  LOG_KEY,
+  TRANSPARENCY_CONFIG,
+  TREE_STORE,
+  type TransparencyConfig,
+} from '@sunlight/transparency';
+import { PostgresTreeStore } from '@sunlight/transparency/postgres';
+import { REGISTRY_ROWS } from '@sunlight/oversight';
+import { PostgresRegistryRows } from '@sunlight/oversight/postgres';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { prepareDatabaseAccess, type DatabaseAccess } from './database/database-access';
@@ -41,7 +57,10 @@ async function openLogConnections(
 ): Promise<LogConnections> {
   const opened: PostgresEventStore[] = [];
   try {
-    const access = await prepareDatabaseAccess(database.url, config);
+    const access = await prepareDatabaseAccess(database.url, {
+      ...config,
+      jobsOnPostgres: config.redisUrl === undefined,
+    });
     const open = async (connectionString: string, role: string) => {
       const store = await PostgresEventStore.open({
         connectionString,
@@ -137,8 +156,53 @@ async function openLogConnections(
       inject: [LOG_CONNECTIONS],
       useFactory: (connections: LogConnections) => new PostgresClaimIndex(connections.app.pool),
     },
+    {
+      provide: CHAIN_HASHES,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => new PostgresChainHashes(connections.app.pool),
+    },
+    // The Merkle tree: the API reads it (and stores cosignatures) as the app's role, the
+    // integrator follows the log into it as the projections' role.
+    {
+      provide: TREE_STORE,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => new PostgresTreeStore(connections.app.pool),
+    },
+    {
+      provide: INTEGRATOR_TREE_STORE,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) =>
+        new PostgresTreeStore(connections.projector.pool),
+    },
+    // Other departments' registry rows (derived from their stored files), as the app's role.
+    {
+      provide: REGISTRY_ROWS,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => new PostgresRegistryRows(connections.app.pool),
+    },
+    {
+      provide: LOG_KEY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => resolveLogKey(config),
+    },
+    {
+      provide: TRANSPARENCY_CONFIG,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): TransparencyConfig => ({
+        origin: config.logOrigin,
+        checkpointEveryEvents: config.checkpointEveryEvents,
+        checkpointIntervalMs: config.checkpointIntervalMs,
+        runIntegrator: config.runProcessors,
+        witnesses: config.witnessKeys,
+      }),
+    },
   ],
   exports: [
+    REGISTRY_ROWS,
+    TREE_STORE,
+    INTEGRATOR_TREE_STORE,
+    LOG_KEY,
+    TRANSPARENCY_CONFIG,
     DATABASE,
     DATABASE_ACCESS,
     EVENT_STORE,
@@ -146,6 +210,7 @@ async function openLogConnections(
     SNAPSHOT_STORE,
     PROCESSOR_CHECKPOINTS,
     CLAIM_INDEX,
+    CHAIN_HASHES,
   ],
 })
 export class EventStoreModule implements OnApplicationShutdown {

@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
-import { pino, stdTimeFunctions } from 'pino';
+import { pino, stdTimeFunctions, type Logger as PinoLogger } from 'pino';
 import { prepareDataDir, resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
-import { AppModule } from './app.module';
+import { AppModule, type AppModuleOptions } from './app.module';
 import { loadAppConfig, type AppConfig } from './config/app-config';
 import { HttpDrain } from './http/http-drain';
 import { useJsonBody } from './http/json-body';
@@ -13,6 +13,8 @@ import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { useRequestShapeChecks } from './http/request-shape';
 import { createValidationPipe } from './http/request-validation.error';
 import { docsPath, openApiJsonPath, setupSwagger } from './http/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './http/openapi-document';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsRegistry } from './metrics/metrics.registry';
 import {
@@ -25,7 +27,7 @@ export const apiPrefix = 'api/v1';
 /** After the drain, how long the runners and stores may take to close before the exit is forced. */
 const closeTimeoutMs = 30_000;
 
-export interface CreateAppOptions {
+export interface CreateAppOptions extends AppModuleOptions {
   /** Refuses new requests and waits for those in flight when the app shuts down (`bootstrap`). */
   httpDrain?: HttpDrain;
 }
@@ -35,7 +37,7 @@ export async function createApp(
   config: AppConfig,
   options: CreateAppOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bufferLogs: true,
     // The body parser is installed below with a limit and failures Nest cannot swallow.
     bodyParser: false,
@@ -71,14 +73,35 @@ export async function createApp(
 }
 
 /**
+ * The OpenAPI document the app serves at /docs-json, without a database: Nest's preview mode
+ * builds the module graph and reads the routes' metadata but instantiates no provider, so
+ * nothing connects anywhere (`sunlight openapi`).
+ */
+export async function describeApi(config: AppConfig): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    app.setGlobalPrefix(apiPrefix, { exclude: ['health', 'metrics'] });
+    return buildOpenApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/**
  * Starts the server on HOST:PORT and resolves once it is listening. The database comes first and
  * outside Nest, so that a start-up failure (a port taken, DATABASE_URL unreachable, a data
  * directory that cannot be written, a damaged cluster) is one line naming the setting, and so
  * that the embedded PostgreSQL is stopped last on shutdown, after HTTP and the runners.
  */
-export async function bootstrap(
-  config: AppConfig = loadAppConfig(),
-): Promise<NestExpressApplication> {
+/** The database the config names (or the embedded one), as `serve` and `demo` open it. */
+async function openDatabase(config: AppConfig): Promise<{
+  log: PinoLogger<never>;
+  database: DatabaseHandle;
+}> {
   const log = pino({ level: config.logLevel, timestamp: stdTimeFunctions.isoTime });
   const usesDataDir =
     config.databaseUrl === undefined ||
@@ -104,10 +127,48 @@ export async function bootstrap(
       `Embedded PostgreSQL on ${new URL(database.url).host}, data in ${config.dataDir}`,
     );
   }
+  return { log, database };
+}
+
+/**
+ * The app without HTTP, initialised (command bus, processors, projections), on the database the
+ * config names: for one-shot commands that write as the routes would (`sunlight demo`).
+ */
+export async function openApp(
+  config: AppConfig,
+): Promise<{ app: NestExpressApplication; close(): Promise<void> }> {
+  const { database } = await openDatabase(config);
+  let app: NestExpressApplication | undefined;
+  try {
+    app = await createApp({ ...config, databaseUrl: database.url });
+    await app.init();
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+  const opened = app;
+  return {
+    app: opened,
+    close: async () => {
+      try {
+        await opened.close();
+      } finally {
+        await database.close();
+      }
+    },
+  };
+}
+
+export async function bootstrap(
+  config: AppConfig = loadAppConfig(),
+  options: AppModuleOptions = {},
+): Promise<NestExpressApplication> {
+  const { log, database } = await openDatabase(config);
   const httpDrain = new HttpDrain();
   let app: NestExpressApplication | undefined;
   try {
-    app = await createApp({ ...config, databaseUrl: database.url }, { httpDrain });
+    app = await createApp({ ...config, databaseUrl: database.url }, { ...options, httpDrain });
     await app.listen(config.port, config.host);
   } catch (error) {
     await app?.close().catch(() => undefined);

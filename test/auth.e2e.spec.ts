@@ -7,6 +7,7 @@ import request from 'supertest';
 import { signAccessToken } from '@sunlight/auth';
 import { runCli } from '../src/cli';
 import type { CliContext } from '../src/cli/cli-context';
+import { documentedRequest } from './support/api-client';
 import { startTestApp } from './support/test-app';
 
 const jwtSecret = 'e2e-secret-'.padEnd(48, 'x');
@@ -27,7 +28,22 @@ async function cliToken(env: CliContext['env'], ...args: string[]): Promise<stri
     verifyPostgresLog: async () => {
       throw new Error('not used by token');
     },
+    checkBlobs: async () => {
+      throw new Error('not used');
+    },
+    checkSnapshots: async () => {
+      throw new Error('not used by token');
+    },
+    resolveSnapshotKey: async () => {
+      throw new Error('not used by token');
+    },
     bootstrap: async () => {
+      throw new Error('not used by token');
+    },
+    openApp: async () => {
+      throw new Error('not used by token');
+    },
+    describeApi: async () => {
       throw new Error('not used by token');
     },
   };
@@ -62,7 +78,7 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
   });
 
   it('no token → 401 authentication-required with a bare Bearer challenge', async () => {
-    const response = await request(server).get(guardedPath);
+    const response = await documentedRequest(server).get(guardedPath);
 
     expectUnauthorized(response, 'authentication-required', /No bearer token/);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="sunlight"');
@@ -74,7 +90,7 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
       actor: { id: 'mallory', role: 'admin', division: '53' },
     });
 
-    const response = await request(server)
+    const response = await documentedRequest(server)
       .get(guardedPath)
       .set('Authorization', `Bearer ${forged}`);
 
@@ -89,7 +105,7 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
       nowMs: Date.now() - 10 * 3600 * 1000,
     });
 
-    const response = await request(server)
+    const response = await documentedRequest(server)
       .get(guardedPath)
       .set('Authorization', `Bearer ${expired}`);
 
@@ -97,7 +113,7 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
   });
 
   it('a non-Bearer Authorization header → 401 invalid-token', async () => {
-    const response = await request(server)
+    const response = await documentedRequest(server)
       .get(guardedPath)
       .set('Authorization', 'Basic dTE6cGFzc3dvcmQ=');
 
@@ -109,7 +125,9 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
       actor: { id: 'u1', role: 'finance', division: '539999' },
     });
 
-    const response = await request(server).get(guardedPath).set('Authorization', `Bearer ${token}`);
+    const response = await documentedRequest(server)
+      .get(guardedPath)
+      .set('Authorization', `Bearer ${token}`);
 
     expectUnauthorized(response, 'invalid-token', /division 539999 is not a known division/);
   });
@@ -127,7 +145,7 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
       '张三',
     );
 
-    const response = await request(server)
+    const response = await documentedRequest(server)
       .get(guardedPath)
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
@@ -136,8 +154,8 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
   });
 
   it('/health, /metrics, /docs and /docs-json answer without a token', async () => {
-    await request(server).get('/health').expect(200);
-    await request(server).get('/metrics').expect(200);
+    await documentedRequest(server).get('/health').expect(200);
+    await documentedRequest(server).get('/metrics').expect(200);
     await request(server).get('/docs').redirects(1).expect(200);
     const docs = await request(server).get('/docs-json').expect(200);
     expect(docs.body.paths).toHaveProperty('/health');
@@ -151,11 +169,11 @@ describe('authentication over HTTP (JWT_SECRET set)', () => {
     const token = signAccessToken(jwtSecret, {
       actor: { id: 'u1', role: 'finance', division: '530325' },
     });
-    await request(server)
+    await documentedRequest(server)
       .get('/divisions/530325')
       .set('Authorization', `Bearer ${token}`)
       .expect(404);
-    await request(server).get('/api/v1/health').expect(404);
+    await documentedRequest(server).get('/api/v1/health').expect(404);
   });
 });
 

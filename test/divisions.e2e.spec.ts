@@ -2,6 +2,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { roles, signAccessToken } from '@sunlight/auth';
+import { documentedRequest } from './support/api-client';
 import { startTestApp } from './support/test-app';
 
 const jwtSecret = 'divisions-e2e-secret-'.padEnd(48, 'z');
@@ -12,7 +13,7 @@ describe('divisions over HTTP', () => {
   const villageStaff = `Bearer ${signAccessToken(jwtSecret, { actor: { id: 'v1', role: 'village_staff', division: '530325' } })}`;
 
   const get = (path: string, authorization = villageStaff) =>
-    request(server).get(path).set('Authorization', authorization);
+    documentedRequest(server).get(path).set('Authorization', authorization);
 
   beforeAll(async () => {
     ({ app, server } = await startTestApp({ PG_POOL_SIZE: '2', JWT_SECRET: jwtSecret }));
@@ -82,7 +83,8 @@ describe('divisions over HTTP', () => {
 
   it('every token role may read divisions, whatever its jurisdiction', async () => {
     for (const role of roles) {
-      const token = `Bearer ${signAccessToken(jwtSecret, { actor: { id: `u-${role}`, role, division: '530402' } })}`;
+      const scopes = role === 'integrator' ? ['Disbursement'] : [];
+      const token = `Bearer ${signAccessToken(jwtSecret, { actor: { id: `u-${role}`, role, division: '530402' }, scopes })}`;
       await get('/api/v1/divisions/530325', token).expect(200);
     }
   });
@@ -123,8 +125,8 @@ describe('divisions over HTTP', () => {
   });
 
   it('without a token → 401', async () => {
-    await request(server).get('/api/v1/divisions/530325').expect(401);
-    await request(server).get('/api/v1/divisions/5303/children').expect(401);
+    await documentedRequest(server).get('/api/v1/divisions/530325').expect(401);
+    await documentedRequest(server).get('/api/v1/divisions/5303/children').expect(401);
   });
 
   it('the OpenAPI document lists both routes under the divisions tag', async () => {

@@ -197,8 +197,10 @@ describe('the app process from start to stop, on its own embedded PostgreSQL', (
     app.child.kill('SIGTERM');
 
     await within(idleClosed, drainMs, 'the idle kept-alive connection was not closed at once');
+    // Refused: no listener (ECONNREFUSED), or a listener closing as the connection arrives,
+    // which resets it unanswered (ECONNRESET) — on a quick machine the drain can be that far.
     await expect(send(new Agent(), app.baseUrl, 'GET', '/health')).rejects.toMatchObject({
-      code: 'ECONNREFUSED',
+      code: expect.stringMatching(/^(ECONNREFUSED|ECONNRESET)$/),
     });
     inFlight.finish();
     const inFlightAnswer = parseRawAnswer(await inFlight.closed);

@@ -63,7 +63,13 @@ describe('two instances on one database', () => {
       outcome: 'paid',
       bankReference: `ref-${transferId}`,
     });
-    return [requested.status, approved.status, settled.status];
+    const statuses = [requested.status, approved.status, settled.status];
+    // On a failure the problem types say which step refused and why.
+    if (statuses.some((status) => status !== 201))
+      console.error(
+        `lifecycle ${transferId}: ${[requested, approved, settled].map((r) => `${r.status} ${r.body?.type ?? ''} ${r.body?.detail ?? ''}`).join(' | ')}`,
+      );
+    return statuses;
   }
 
   it('requests through A, approves through B and settles through A, ten times in a row', async () => {

@@ -16,6 +16,8 @@
  *
  * Flags: --workloads b,c  --rounds 2  --scale 1  --stores sunlight,unchained,naive-chained
  *        --database-url postgres://...
+ * Each round's Sunlight figure over the unchained insert's is the ratio `bench:append` is judged
+ * by (issue 19: c ≥ 0.9, b ≥ 1.0); the median of the rounds is printed and written to the JSON.
  */
 import { Pool } from 'pg';
 import { EventToAppend, ExpectedRevision, WrongExpectedVersionError } from '@sunlight/event-store';
@@ -23,7 +25,9 @@ import { PostgresEventStore } from '@sunlight/event-store/postgres';
 import { canonicalJson, chainHash, genesisHash } from '@sunlight/integrity';
 import { Appender, appendWorkloads, storeAppender, warmUp } from '../support/append-workloads';
 import { benchDatabase } from '../support/bench-database';
-import { BenchReport, latencySummary, parseFlags } from '../support/bench-report';
+import { BenchReport, figure, latencySummary, median } from '../support/bench-report';
+import { readBenchFlags, runBench } from '../support/bench-flags';
+import { baselinesFlags } from '../support/bench-options';
 import { machineCpuSeconds } from '../support/proc-status';
 
 interface Store {
@@ -160,18 +164,14 @@ const storeFactories: Record<string, (url: string) => Promise<Store>> = {
 };
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
-  const selected = (flags.get('workloads') ?? 'b,c').split(',');
-  const rounds = Number(flags.get('rounds') ?? '2');
-  const scale = Number(flags.get('scale') ?? '1');
-  const storeNames = (flags.get('stores') ?? Object.keys(storeFactories).join(',')).split(',');
-  for (const name of storeNames) {
-    if (!(name in storeFactories))
-      throw new Error(
-        `--stores: unknown store ${name} (known: ${Object.keys(storeFactories).join(', ')})`,
-      );
-  }
-  const database = await benchDatabase(flags.get('database-url') ?? undefined);
+  const flags = readBenchFlags(process.argv.slice(2), baselinesFlags);
+  const selected = flags.workloads;
+  const rounds = flags.rounds;
+  const scale = flags.scale;
+  const storeNames = flags.stores;
+  const database = await benchDatabase(flags['database-url']);
+  /** events/s by workload, store and round. */
+  const measured = new Map<string, number[]>();
   const stores = new Map<string, Store>();
   const report = new BenchReport('append-baselines');
   try {
@@ -195,6 +195,7 @@ async function main(): Promise<void> {
             `round ${round}, ${workloadName}, ${name}: ${Math.round(eventsPerSecond)} events/s`,
           );
           const key = `${workloadName}/${name}`;
+          measured.set(key, [...(measured.get(key) ?? []), eventsPerSecond]);
           report.add(key, `round${round}.eventsPerSecond`, eventsPerSecond, 'events/s');
           report.add(key, `round${round}.p99Ms`, latencySummary(latenciesMs).p99Ms, 'ms');
           if (machineBefore && machineAfter) {
@@ -208,8 +209,22 @@ async function main(): Promise<void> {
         }
       }
     }
+    for (const [workload, target] of [
+      ['c', 0.9],
+      ['b', 1.0],
+    ] as const) {
+      const sunlight = measured.get(`${workload}/sunlight`);
+      const unchained = measured.get(`${workload}/unchained`);
+      if (sunlight === undefined || unchained === undefined) continue;
+      report.ratio(
+        `append (${workload}): Sunlight / unchained insert`,
+        sunlight.map((value, round) => value / (unchained[round] as number)),
+        { atLeast: target },
+        `${figure(median(sunlight))} vs ${figure(median(unchained))} events/s (medians of ${rounds} rounds)`,
+      );
+    }
     report.finish({
-      database: flags.get('database-url') ? 'external' : 'embedded PostgreSQL 18',
+      database: flags['database-url'] ? 'external' : 'embedded PostgreSQL 18',
       stores: storeNames,
     });
   } finally {
@@ -218,7 +233,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

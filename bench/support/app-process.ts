@@ -35,7 +35,10 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
   const port = await freePort();
   // e.g. BENCH_APP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/app-profile" to profile the app.
   const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/cli.js'), 'serve'], {
+  // BENCH_APP_DIR=/path/to/another/checkout serves its build instead (built there), so two
+  // versions of the app can be measured alternately by the same benchmark code.
+  const cli = path.resolve(process.env.BENCH_APP_DIR ?? '.', 'dist/src/cli.js');
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -49,11 +52,14 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
     projections: async () => projectionsOf(await (await fetch(`${base}/health`)).json()),
     whenCaughtUp: async (timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
+      let last = 'no answer';
       while (Date.now() < deadline) {
         assertRunning(child);
         try {
           const response = await fetch(`${base}/health`);
-          const projections = Object.values(projectionsOf(await response.json()));
+          const body: unknown = await response.json();
+          last = `${response.status} ${JSON.stringify(body)}`;
+          const projections = Object.values(projectionsOf(body));
           if (
             response.ok &&
             projections.length > 0 &&
@@ -65,7 +71,9 @@ export async function startApp(env: Record<string, string>): Promise<AppProcess>
         }
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      throw new Error(`the app's projections did not catch up within ${timeoutMs} ms`);
+      throw new Error(
+        `the app's projections did not catch up within ${timeoutMs} ms; last /health: ${last}`,
+      );
     },
     peakRssMb: () => (child.pid === undefined ? undefined : peakRssMbOf(child.pid)),
     cpuSeconds: () => (child.pid === undefined ? undefined : cpuSecondsOf(child.pid)),

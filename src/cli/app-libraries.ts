@@ -9,10 +9,15 @@ export {
   projectorRoleName,
   verifyPostgresLog,
 } from '@sunlight/event-store/postgres';
-export { fundsProjections } from '@sunlight/funds';
 export { loadDivisionRegistry } from '@sunlight/geo';
 export { resolveDatabase } from '@sunlight/postgres';
 export { checkReadModel } from '@sunlight/read-store';
 export { prepareDatabaseAccess } from '../database/database-access';
 export { openReadStore } from '../read-models/open-read-store';
+export { appProjections } from '../read-models/app-projections';
 export { rebuildInWorkers } from '../read-models/rebuild-in-workers';
+export { checkSnapshots } from './snapshot-check';
+export { checkBlobs } from './blob-check';
+export { resolveSnapshotKey } from '@sunlight/keys';
+export { PostgresChainHashes } from '@sunlight/event-store/postgres';
+export { verifySpotCheck } from '@sunlight/oversight';

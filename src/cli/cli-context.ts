@@ -1,6 +1,9 @@
-import type { bootstrap } from '../main';
+import type { bootstrap, describeApi, openApp } from '../main';
 import type { resolveDatabase } from '@sunlight/postgres';
 import type { verifyPostgresLog } from '@sunlight/event-store/postgres';
+import type { resolveSnapshotKey } from '@sunlight/keys';
+import type { checkBlobs } from './blob-check';
+import type { checkSnapshots } from './snapshot-check';
 
 /** Where a command writes; a test passes its own to read the output back. */
 export interface CliOutput {
@@ -20,7 +23,12 @@ export interface CliContext {
   now(): number;
   resolveDatabase: typeof resolveDatabase;
   verifyPostgresLog: typeof verifyPostgresLog;
+  checkSnapshots: typeof checkSnapshots;
+  checkBlobs: typeof checkBlobs;
+  resolveSnapshotKey: typeof resolveSnapshotKey;
   bootstrap: typeof bootstrap;
+  openApp: typeof openApp;
+  describeApi: typeof describeApi;
   /**
    * The compiled script of a rebuild worker thread, when not beside the code (tests run the CLI
    * from TypeScript sources; a worker thread can only start compiled JavaScript).
@@ -41,7 +49,13 @@ export function processCliContext(): CliContext {
     resolveDatabase: async (options) => (await import('./app-libraries')).resolveDatabase(options),
     verifyPostgresLog: async (options) =>
       (await import('./app-libraries')).verifyPostgresLog(options),
+    checkSnapshots: async (options) => (await import('./app-libraries')).checkSnapshots(options),
+    checkBlobs: async (options) => (await import('./app-libraries')).checkBlobs(options),
+    resolveSnapshotKey: async (config) =>
+      (await import('./app-libraries')).resolveSnapshotKey(config),
     bootstrap: async (config) => (await import('../main')).bootstrap(config),
+    openApp: async (config) => (await import('../main')).openApp(config),
+    describeApi: async (config) => (await import('../main')).describeApi(config),
   };
 }
 

@@ -52,8 +52,8 @@ export function projectionsCommand(context: CliContext): Command {
           ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
         });
         // Loaded here rather than at the top: every other command would pay for them otherwise.
-        const { fundsProjections, loadDivisionRegistry } = await import('./app-libraries');
-        const chosen = select(fundsProjections(loadDivisionRegistry()), name).map(
+        const { appProjections, loadDivisionRegistry } = await import('./app-libraries');
+        const chosen = select(appProjections(loadDivisionRegistry()), name).map(
           (projection) => projection.name,
         );
         const database = await resolveCliDatabase(context, config);
@@ -226,7 +226,7 @@ async function withStores(
   const {
     PostgresEventStore,
     projectorRoleName,
-    fundsProjections,
+    appProjections,
     loadDivisionRegistry,
     openReadStore,
     prepareDatabaseAccess,
@@ -242,7 +242,7 @@ async function withStores(
     try {
       const readStore = await openReadStore(config, access.projectorUrl);
       try {
-        await work({ store, readStore, projections: fundsProjections(loadDivisionRegistry()) });
+        await work({ store, readStore, projections: appProjections(loadDivisionRegistry()) });
       } finally {
         await readStore.close();
       }

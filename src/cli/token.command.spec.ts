@@ -22,7 +22,22 @@ function fakeContext(env: CliContext['env'] = { JWT_SECRET: secret }) {
     verifyPostgresLog: async () => {
       throw new Error('not used');
     },
+    checkBlobs: async () => {
+      throw new Error('not used');
+    },
+    checkSnapshots: async () => {
+      throw new Error('not used');
+    },
+    resolveSnapshotKey: async () => {
+      throw new Error('not used');
+    },
     bootstrap: async () => {
+      throw new Error('not used');
+    },
+    openApp: async () => {
+      throw new Error('not used');
+    },
+    describeApi: async () => {
       throw new Error('not used');
     },
   };
@@ -48,6 +63,24 @@ describe('sunlight token', () => {
     expect(verified).toMatchObject({
       actor: { id: 'u1', role: 'finance', division: '530325' },
       name: '张三',
+    });
+  });
+
+  it('given an integrator with scopes, when run, then the token carries its division and scopes', async () => {
+    const { context, out, err } = fakeContext();
+
+    const exitCode = await runCli(
+      argv(
+        ...['--user', 'province-platform', '--role', 'integrator', '--division', '53'],
+        ...['--scope', 'Disbursement', '--scope', 'Allocation', '--scope', 'personal-data'],
+      ),
+      context,
+    );
+
+    expect({ exitCode, err }).toEqual({ exitCode: 0, err: [] });
+    expect(verifyAccessToken(secret, out[0]!.trim())).toMatchObject({
+      actor: { id: 'province-platform', role: 'integrator', division: '53' },
+      scopes: ['Disbursement', 'Allocation', 'personal-data'],
     });
   });
 
@@ -84,7 +117,7 @@ describe('sunlight token', () => {
   it.each([
     [
       ['--role', 'public', '--division', '530325'],
-      'unknown role "public": --role must be one of finance, approver, bank, commission, village_staff, admin',
+      'unknown role "public": --role must be one of finance, approver, bank, commission, village_staff, integrator, admin',
     ],
     [
       ['--role', 'finance', '--division', '539999'],
@@ -93,6 +126,22 @@ describe('sunlight token', () => {
     [
       ['--role', 'finance', '--division', 'fuyuan'],
       '--division must be a division code (行政区划代码)',
+    ],
+    [
+      ['--role', 'finance', '--division', '530325', '--scope', 'Disbursement'],
+      '--scope: only an integrator token carries scopes (finance)',
+    ],
+    [
+      ['--role', 'integrator', '--division', '53'],
+      '--scope: an integrator token needs at least one event-type scope',
+    ],
+    [
+      ['--role', 'integrator', '--division', '53', '--scope', 'personal-data'],
+      '--scope: an integrator token needs at least one event-type scope',
+    ],
+    [
+      ['--role', 'integrator', '--division', '53', '--scope', 'disbursement'],
+      '--scope: scope "disbursement" is neither "personal-data" nor an event-type prefix',
     ],
     [
       ['--role', 'finance', '--division', '530325', '--expires-in', '1y'],

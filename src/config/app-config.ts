@@ -7,6 +7,7 @@
 // The Nest-free entry point, not the library's index: every CLI command reads this config.
 import { jwtSecretLengthMin } from '@sunlight/auth/jwt';
 import { snapshotKeyLengthMin } from '@sunlight/keys';
+import { parseWitnessKeyList, type WitnessKey } from '@sunlight/integrity';
 
 export const APP_CONFIG = 'APP_CONFIG';
 
@@ -53,17 +54,83 @@ export interface AppConfig {
   jwtSecret?: string;
   /** Absent: generated once and kept in `<dataDir>/snapshot-key` (libs/keys/src/snapshot-key.ts). */
   snapshotKey?: string;
+  /** Absent: an Ed25519 signer key generated once and kept in `<dataDir>/log-key` (libs/keys/src/log-key.ts). */
+  logKey?: string;
+  /** The log's name on its checkpoints (the C2SP origin line) and of a generated log key. */
+  logOrigin: string;
+  /** A checkpoint is signed once the tree has grown by this many events since the last… */
+  checkpointEveryEvents: number;
+  /** …or once this long has passed and it has grown at all. */
+  checkpointIntervalMs: number;
+  /**
+   * The witnesses whose cosignatures the log accepts and serves (SUNLIGHT_WITNESS_KEYS: a list of
+   * `<level>:<vkey>`, as `sunlight witness-key` prints them); none when unset.
+   */
+  witnessKeys: WitnessKey[];
   /**
    * After SIGTERM or SIGINT, how long requests already in flight may take to finish before their
    * connections are cut; new requests are refused at once (src/http/http-drain.ts).
    */
   shutdownDrainMs: number;
+  /**
+   * Where BullMQ keeps the queues: this Redis (`redis://…`), or, absent, the log's PostgreSQL
+   * through BullMQ's PostgreSQL backend (schema `sunlight_jobs`), so nothing else is needed.
+   */
+  redisUrl?: string;
+  /** Namespaces the queues' keys on Redis, so two deployments (or test runs) can share one. */
+  jobsPrefix: string;
+  /** Whether this instance runs the job workers (roster imports, approvals, settlements). */
+  runWorkers: boolean;
+  /** A worker killed mid-job loses its hold after this long and another worker takes the job. */
+  jobLockMs: number;
+  /** The content-addressed file store (uploaded rosters, photos): a local directory. */
+  blobDir: string;
+  /** An uploaded roster or settlement file longer than this is refused (413). */
+  uploadBytesMax: number;
+  /** How often an idle event stream (SSE) sends a heartbeat. */
+  feedHeartbeatMs: number;
+  /**
+   * How long an event stream waits for a client to take what it was sent (the socket's buffer
+   * full) before dropping it with a final event saying where to resume.
+   */
+  feedSlowClientMs: number;
+  /** PHOTO_BYTES_MAX: a project photo longer than this is refused with 413. */
+  photoBytesMax: number;
+  /** PHOTO_NEAR_DUPLICATE_BITS: dHash Hamming distance at or below which two photos are near-identical. */
+  photoNearDuplicateBits: number;
+  /** PHOTO_SITE_DISTANCE_METRES: GPS farther than this from the project's site is flagged. */
+  photoSiteDistanceMetres: number;
+  /**
+   * WEBHOOK_ALLOWED_HOSTS: hosts a webhook may reach over plain http or at a loopback or private
+   * address (an operator's own receivers; the tests' 127.0.0.1). None by default.
+   */
+  webhookAllowedHosts: string[];
+  /** WEBHOOK_ATTEMPTS: tries of one delivery before it is dead-lettered. */
+  webhookAttempts: number;
+  /** WEBHOOK_BACKOFF_MS: the wait before a delivery's second try; it doubles each time. */
+  webhookBackoffMs: number;
+  /** WEBHOOK_TIMEOUT_MS: how long a receiver has to answer one try. */
+  webhookTimeoutMs: number;
+  /** WEBHOOK_BATCH_MAX: events one delivery carries at most. */
+  webhookBatchMax: number;
+  /** WEBHOOK_POLL_MS: how often idle subscriptions look for new events. */
+  webhookPollMs: number;
+  /** WEBHOOK_SECRET_OVERLAP_MS: how long a rotated-out secret keeps signing beside the new one. */
+  webhookSecretOverlapMs: number;
+  /** Absent: generated once and kept in `<dataDir>/webhook-key`; instances sharing deliveries need the same. */
+  webhookSecretKey?: string;
 }
 
 /** Where the embedded PostgreSQL and the generated keys and logins live, unless SUNLIGHT_DATA_DIR says. */
 export const dataDirDefault = './.sunlight';
 
 export const shutdownDrainMsDefault = 10_000;
+export const uploadBytesMaxDefault = 50 * 1024 * 1024;
+export const photoBytesMaxDefault = 20 * 1024 * 1024;
+export const jobLockMsDefault = 30_000;
+export const jobsPrefixPattern = /^[a-z][a-z0-9_-]{0,63}$/;
+/** A C2SP origin is the log's name, conventionally schema-less URL-like. */
+export const logOriginDefault = 'sunlight.local/log';
 // Kubernetes gives a pod 30 s after SIGTERM by default; five minutes is beyond any sane setting.
 export const shutdownDrainMsMax = 300_000;
 
@@ -140,6 +207,23 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
+  // The KurrentDB adapter does not cover all the app needs from its log (docs/deploy.md), so the
+  // app is not wired to it.
+  // Setting the variable must stop the start, not silently leave the log on PostgreSQL.
+  const kurrentdbUrl = read('KURRENTDB_URL');
+  if (kurrentdbUrl !== undefined) {
+    if (!isKurrentDbUrl(kurrentdbUrl)) {
+      // The value is not echoed: it may carry a password.
+      problems.push(
+        'KURRENTDB_URL must be a kurrentdb:// or kurrentdb+discover:// connection string',
+      );
+    } else {
+      problems.push(
+        'KURRENTDB_URL is set, but this version cannot keep its log on KurrentDB yet (docs/deploy.md); unset it to keep the log on DATABASE_URL',
+      );
+    }
+  }
+
   const loginUrl = (name: string): string | undefined => {
     const value = read(name);
     if (value === undefined) return undefined;
@@ -167,6 +251,66 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     problems.push(`SUNLIGHT_SNAPSHOT_KEY must be at least ${snapshotKeyLengthMin} characters`);
   }
 
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  const jobsPrefix = read('JOBS_PREFIX') ?? 'sunlight';
+  if (!jobsPrefixPattern.test(jobsPrefix)) {
+    problems.push(
+      `JOBS_PREFIX must be 1-64 lower-case letters, digits, _ or -, starting with a letter (got "${jobsPrefix}")`,
+    );
+  }
+  const runWorkers = boolean('RUN_WORKERS', true);
+  const jobLockMs = integer('JOB_LOCK_MS', jobLockMsDefault, 1_000, 600_000);
+  const blobDir = read('BLOB_DIR') ?? `${dataDir}/blobs`;
+  const uploadBytesMax = integer('UPLOAD_BYTES_MAX', uploadBytesMaxDefault, 1, 1024 * 1024 * 1024);
+  const feedHeartbeatMs = integer('FEED_HEARTBEAT_MS', 15_000, 50, 600_000);
+  const feedSlowClientMs = integer('FEED_SLOW_CLIENT_MS', 10_000, 10, 600_000);
+  const photoBytesMax = integer('PHOTO_BYTES_MAX', photoBytesMaxDefault, 1, 1024 * 1024 * 1024);
+  const photoNearDuplicateBits = integer('PHOTO_NEAR_DUPLICATE_BITS', 6, 0, 32);
+  const photoSiteDistanceMetres = integer('PHOTO_SITE_DISTANCE_METRES', 2_000, 1, 1_000_000);
+  const logKey = read('SUNLIGHT_LOG_KEY');
+  if (
+    logKey !== undefined &&
+    !/^PRIVATE\+KEY\+[^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(logKey)
+  ) {
+    // The value is not echoed: it is a private key.
+    problems.push('SUNLIGHT_LOG_KEY must be a signer key: PRIVATE+KEY+<name>+<key id>+<key>');
+  }
+  const logOrigin = read('SUNLIGHT_LOG_ORIGIN') ?? logOriginDefault;
+  if (!/^[^+\s]{1,200}$/.test(logOrigin)) {
+    problems.push('SUNLIGHT_LOG_ORIGIN must be 1 to 200 characters without spaces or "+"');
+  }
+  const checkpointEveryEvents = integer('CHECKPOINT_EVERY_EVENTS', 1_000, 1, 10_000_000);
+  const checkpointIntervalMs = integer('CHECKPOINT_INTERVAL_MS', 10_000, 100, 86_400_000);
+  let witnessKeys: WitnessKey[] = [];
+  try {
+    witnessKeys = parseWitnessKeyList(read('SUNLIGHT_WITNESS_KEYS') ?? '');
+  } catch (error) {
+    problems.push(`SUNLIGHT_WITNESS_KEYS: ${(error as Error).message}`);
+  }
+
+  const webhookAllowedHosts = (read('WEBHOOK_ALLOWED_HOSTS') ?? '')
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter((host) => host !== '');
+  for (const host of webhookAllowedHosts) {
+    if (!/^[a-z0-9.:-]{1,253}$/.test(host)) {
+      problems.push(`WEBHOOK_ALLOWED_HOSTS must list host names or addresses (got "${host}")`);
+    }
+  }
+  const webhookAttempts = integer('WEBHOOK_ATTEMPTS', 12, 1, 100);
+  const webhookBackoffMs = integer('WEBHOOK_BACKOFF_MS', 1_000, 1, 3_600_000);
+  const webhookTimeoutMs = integer('WEBHOOK_TIMEOUT_MS', 10_000, 50, 120_000);
+  const webhookBatchMax = integer('WEBHOOK_BATCH_MAX', 100, 1, 1_000);
+  const webhookPollMs = integer('WEBHOOK_POLL_MS', 1_000, 10, 600_000);
+  const webhookSecretOverlapMs = integer('WEBHOOK_SECRET_OVERLAP_MS', 86_400_000, 0, 2_592_000_000);
+  const webhookSecretKey = read('WEBHOOK_SECRET_KEY');
+  if (webhookSecretKey !== undefined && webhookSecretKey.length < 32) {
+    problems.push('WEBHOOK_SECRET_KEY must be at least 32 characters');
+  }
+
   const jwtSecret = read('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < jwtSecretLengthMin) {
     problems.push(`JWT_SECRET must be at least ${jwtSecretLengthMin} characters`);
@@ -190,7 +334,31 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     runProcessors,
     ...(jwtSecret === undefined ? {} : { jwtSecret }),
     ...(snapshotKey === undefined ? {} : { snapshotKey }),
+    ...(logKey === undefined ? {} : { logKey }),
+    logOrigin,
+    checkpointEveryEvents,
+    checkpointIntervalMs,
+    witnessKeys,
     shutdownDrainMs,
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    jobsPrefix,
+    runWorkers,
+    jobLockMs,
+    blobDir,
+    uploadBytesMax,
+    feedHeartbeatMs,
+    feedSlowClientMs,
+    photoBytesMax,
+    photoNearDuplicateBits,
+    photoSiteDistanceMetres,
+    webhookAllowedHosts,
+    webhookAttempts,
+    webhookBackoffMs,
+    webhookTimeoutMs,
+    webhookBatchMax,
+    webhookPollMs,
+    webhookSecretOverlapMs,
+    ...(webhookSecretKey === undefined ? {} : { webhookSecretKey }),
   };
 }
 
@@ -205,4 +373,9 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The client's connection-string schemes (and the pre-rebrand `esdb`), as @kurrent/kurrentdb-client parses them. */
+function isKurrentDbUrl(value: string): boolean {
+  return /^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/[^\s]+$/.test(value);
 }

@@ -12,6 +12,7 @@ import {
   withLogin,
   type LoginCredentials,
 } from '@sunlight/postgres';
+import { jobsSchemaDefault, prepareJobsSchema } from '@sunlight/jobs/postgres';
 import { prepareReadStoreSchema, readStoreSchemaDefault } from '@sunlight/read-store/postgres';
 import type { AppConfig } from '../config/app-config';
 
@@ -26,7 +27,11 @@ export interface DatabaseAccess {
 export type DatabaseLoginsConfig = Pick<
   AppConfig,
   'dataDir' | 'databaseAppUrl' | 'databaseProjectorUrl'
->;
+> &
+  Partial<Pick<AppConfig, 'redisUrl'>> & {
+    /** Prepare BullMQ's PostgreSQL schema (the queues live there when REDIS_URL is unset). */
+    jobsOnPostgres?: boolean;
+  };
 
 interface Login {
   /** The group role its connections act as. */
@@ -60,6 +65,9 @@ export async function prepareDatabaseAccess(
       schema: readStoreSchemaDefault,
       role: projectorRoleName,
     });
+    if (config.jobsOnPostgres === true) {
+      await prepareJobsSchema(owner, { schema: jobsSchemaDefault, role: appRoleName });
+    }
     const app = await ownLogin(owner, ownerUrl, {
       role: appRoleName,
       configured: config.databaseAppUrl,

@@ -2,9 +2,10 @@
  * SQLSTATE classes and codes that mean the database went away or would not take the
  * connection, not that the statement was wrong: 08 connection exception, 57P01 admin_shutdown
  * (the server is stopping), 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300
- * too_many_connections.
+ * too_many_connections, 3D000 invalid_catalog_name (the database was dropped or renamed under the
+ * running app: no connection can be made until it is back).
  */
-const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300']);
+const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300', '3D000']);
 const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 // node-postgres reports a dropped connection or a closed pool with a plain Error and no code.
 const unavailableMessages = [

@@ -1,4 +1,4 @@
-// Proves that every kind of failure leaves the API as an RFC 9457 problem+json body with the right status, naming each bad field, and that unknown errors become a logged 500 that reveals nothing.
+// Proves that every kind of failure leaves the API as an RFC 9457 problem+json body with the right status, naming each bad field, that an unreachable read store or a lost or dropped database is a 503 (never a 500), and that unknown errors become a logged 500 that reveals nothing.
 import 'reflect-metadata';
 import { ConflictException, NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { Type } from 'class-transformer';
@@ -9,6 +9,7 @@ import {
   WrongExpectedVersionError,
 } from '@sunlight/event-store';
 import { AppError } from '@sunlight/kernel';
+import { ReadStoreUnavailableError } from '@sunlight/read-store';
 import { RequestBodyError } from './json-body';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import type { ProblemDetails } from './problem-details';
@@ -32,7 +33,7 @@ interface Sent {
   body: ProblemDetails | undefined;
 }
 
-function respond(exception: unknown, url = '/v1/disbursements?token=secret') {
+function respond(exception: unknown, url = '/v1/disbursements?token=secret', method = 'POST') {
   const logged: string[] = [];
   const log = (message: unknown) => void logged.push(String(message));
   const filter = new ProblemDetailsFilter({ error: log, warn: log });
@@ -48,7 +49,7 @@ function respond(exception: unknown, url = '/v1/disbursements?token=secret') {
   };
   const host = {
     switchToHttp: () => ({
-      getRequest: () => ({ method: 'POST', originalUrl: url }),
+      getRequest: () => ({ method, originalUrl: url }),
       getResponse: () => response,
     }),
   } as unknown as ArgumentsHost;
@@ -215,6 +216,7 @@ describe('ProblemDetailsFilter', () => {
     ['08006', 'connection failure'],
     [undefined, 'Connection terminated unexpectedly'],
     ['ECONNRESET', 'read ECONNRESET'],
+    ['3D000', 'database "sunlight" does not exist'],
   ])(
     'given a raw driver error %s (%s) that escaped an adapter, when filtered, then the event store 503, not a 500',
     (code, message) => {
@@ -230,6 +232,31 @@ describe('ProblemDetailsFilter', () => {
       expect(logged).toHaveLength(1);
     },
   );
+
+  it('given the read store is unreachable, when filtered, then 503 read-store/unavailable with Retry-After and no internals', () => {
+    const { status, headers, body, logged } = respond(
+      new ReadStoreUnavailableError(
+        'could not connect to the read store: connect ECONNREFUSED 10.0.0.7:5432',
+      ),
+      '/api/v1/dashboards/53',
+      'GET',
+    );
+    expect(status).toBe(503);
+    expect(headers['retry-after']).toBe('5');
+    expect(body).toMatchObject({
+      type: 'https://sunlight.example/problems/read-store/unavailable',
+      status: 503,
+    });
+    expect(body?.detail).not.toContain('10.0.0.7');
+    expect(logged).toHaveLength(1);
+  });
+
+  it('given a lost connection on a read, when filtered, then 503 saying nothing was changed', () => {
+    const error = Object.assign(new Error('database "x" does not exist'), { code: '3D000' });
+    const { status, body } = respond(error, '/api/v1/history/person/1', 'GET');
+    expect(status).toBe(503);
+    expect(body?.detail).toContain('nothing was changed');
+  });
 
   it('given a driver error about the statement itself, when filtered, then still a 500', () => {
     const error = Object.assign(new Error('relation "events" does not exist'), { code: '42P01' });

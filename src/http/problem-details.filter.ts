@@ -7,6 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { AppError } from '@sunlight/kernel';
+import { ReadStoreUnavailableError } from '@sunlight/read-store';
 import { isDatabaseConnectionLost } from './database-connection-lost';
 import { problemContentType, problemTypeFor, type ProblemDetails } from './problem-details';
 
@@ -60,16 +61,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown, request: ProblemRequest): Problem {
     if (exception instanceof AppError) return this.fromAppError(exception, request);
     if (exception instanceof HttpException) return fromHttpException(exception);
+    if (exception instanceof ReadStoreUnavailableError) {
+      this.logUnexpected(exception, request, 503);
+      return {
+        type: problemTypeFor('READ_STORE.UNAVAILABLE'),
+        title: 'The read models are unavailable',
+        status: 503,
+        detail: 'The read models cannot be reached right now; nothing was changed. Retry later.',
+      };
+    }
     if (isDatabaseConnectionLost(exception)) {
       this.logUnexpected(exception, request, 503);
       return {
         type: problemTypeFor('EVENT_STORE.UNAVAILABLE'),
         title: 'The event store is unavailable',
         status: 503,
-        // Unlike a refused connection, a lost one may have dropped after the commit.
-        detail:
-          'The connection to the event store was lost while answering; the command may or may ' +
-          'not have been recorded. Retry it: repeating a command with the same id is safe.',
+        detail: isRead(request)
+          ? 'The connection to the database was lost while answering; nothing was changed. Retry later.'
+          : // Unlike a refused connection, a lost one may have dropped after the commit.
+            'The connection to the event store was lost while answering; the command may or may ' +
+            'not have been recorded. Retry it: repeating a command with the same id is safe.',
       };
     }
     const bodyError = asBodyParserError(exception);
@@ -119,6 +130,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error(`${status} on ${where}: non-error thrown: ${safeString(exception)}`);
     }
   }
+}
+
+function isRead(request: ProblemRequest): boolean {
+  return request.method === 'GET' || request.method === 'HEAD';
 }
 
 /** What a client is told of a server-side failure, by code; the rest is in the log. */

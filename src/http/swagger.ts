@@ -1,27 +1,24 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { buildOpenApiDocument } from './openapi-document';
 
-export const apiTitle = 'Sunlight (阳光) API';
+export { apiTitle } from './openapi-document';
 /** The Swagger UI, and the OpenAPI document that client generators read. */
 export const docsPath = '/docs';
 export const openApiJsonPath = '/docs-json';
 
+const served = new WeakMap<INestApplication, OpenAPIObject>();
+
 /** Serves the UI at /docs and the OpenAPI document at /docs-json. */
 export function setupSwagger(app: INestApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(apiTitle)
-      .setDescription(
-        'Audit-grade tracking of public poverty-alleviation funds (扶贫资金). Every appropriation, ' +
-          'allocation, disbursement and household record is an immutable, hash-chained event. ' +
-          'Errors are RFC 9457 problem+json bodies naming each invalid field.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
+  served.set(app, document);
   SwaggerModule.setup(docsPath.slice(1), app, document, {
     jsonDocumentUrl: openApiJsonPath.slice(1),
   });
+}
+
+/** The document `app` serves, for tests that check every answer against it. */
+export function servedOpenApiDocument(app: INestApplication): OpenAPIObject | undefined {
+  return served.get(app);
 }

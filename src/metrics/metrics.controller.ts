@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { Public } from '@sunlight/auth';
 import { MetricsRegistry } from './metrics.registry';
@@ -12,7 +12,10 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
-  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Every metric, in the Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
   scrape(): Promise<string> {
     return this.metrics.metrics();

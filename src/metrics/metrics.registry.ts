@@ -3,6 +3,8 @@ import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/with-timeout';
 import { EVENT_STORE, SNAPSHOT_STORE, type EventStoreProbe } from '@sunlight/event-store';
 import { ProjectionsSupervisor } from '../read-models/projections.supervisor';
+import { IntegratorService } from '@sunlight/transparency/transparency.module';
+import { registerTreeGauges } from './tree-metrics';
 
 // A scrape must answer even when PostgreSQL does not; the gauge is then simply absent.
 export const headPositionTimeoutMs = 2_000;
@@ -21,6 +23,7 @@ export class MetricsRegistry {
     @Inject(EVENT_STORE) store: EventStoreProbe,
     projections: ProjectionsSupervisor,
     @Inject(SNAPSHOT_STORE) snapshots: { rejectedCount?: number },
+    integrator: IntegratorService,
   ) {
     collectDefaultMetrics({ register: this.registry });
     this.httpRequestDuration = new Histogram({
@@ -59,6 +62,7 @@ export class MetricsRegistry {
       },
     });
     this.registerProjectionGauges(projections);
+    registerTreeGauges(this.registry, integrator);
   }
 
   private registerProjectionGauges(projections: ProjectionsSupervisor): void {

@@ -1,9 +1,9 @@
-import { fundsReadIndexes } from '@sunlight/funds';
 import { MongoReadStore } from '@sunlight/read-store/mongodb';
 import { projectorRoleName } from '@sunlight/event-store/postgres';
 import { PostgresReadStore } from '@sunlight/read-store/postgres';
 import { type ReadStore } from '@sunlight/read-store';
 import type { AppConfig } from '../config/app-config';
+import { appReadIndexes } from './app-projections';
 
 /**
  * The read store the configuration names (READ_STORE). On PostgreSQL it is written as the
@@ -15,11 +15,11 @@ export function openReadStore(
   poolSize?: number,
 ): Promise<ReadStore> {
   return config.readStore === 'mongodb'
-    ? MongoReadStore.open({ url: config.mongodbUrl, indexes: fundsReadIndexes })
+    ? MongoReadStore.open({ url: config.mongodbUrl, indexes: appReadIndexes })
     : PostgresReadStore.open({
         connectionString: projectorUrl,
         role: projectorRoleName,
-        indexes: fundsReadIndexes,
+        indexes: appReadIndexes,
         ...(poolSize === undefined ? {} : { poolSize }),
       });
 }

@@ -7,29 +7,40 @@ import {
 } from '@nestjs/common';
 import {
   numericDistance,
-  ProjectionRunner,
   READ_STORE,
   type Projection,
   type ProjectionStatus,
   type ReadStore,
 } from '@sunlight/read-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PROJECTOR_EVENT_STORE, type AppEventStore } from '../event-store.tokens';
+import type { DatabaseAccess } from '../database/database-access';
+import { DATABASE_ACCESS, PROJECTOR_EVENT_STORE, type AppEventStore } from '../event-store.tokens';
 import { liveStorageVersion } from './projection-versions';
-import { PROJECTIONS } from './read-models.tokens';
+import { ProjectionsThread, type LiveProjectionRunner } from './projections-thread';
+import type { ProjectionsWorkerScript } from './projections-thread.protocol';
+import { PROJECTIONS, PROJECTIONS_WORKER_SCRIPT } from './read-models.tokens';
 
 /** How often the supervisor looks for runners retired by a rebuild elsewhere. */
 const superviseIntervalMs = 5_000;
+/**
+ * Connections of each of the projections thread's pools: its runners read the log and write
+ * one batch at a time each, and the thread's LISTEN connection comes on top.
+ */
+const threadPoolSizeMax = 4;
 
 /**
- * Runs every projection live in this process. When a rebuild (`sunlight projections rebuild`)
- * activates a newer generation, the runner of the old one retires; the supervisor then starts a
- * runner on the active generation, so the app follows the switch without a restart.
+ * Runs every projection live in this process, in a worker thread of their own
+ * (projections.worker.ts), so that catching up and applying events never hold up the thread
+ * that answers HTTP; which version each runs is decided here. When a rebuild
+ * (`sunlight projections rebuild`) activates a newer generation, the runner of the old one
+ * retires; the supervisor then starts a runner on the active generation, so the app follows the
+ * switch without a restart. A runner that stopped on its own (its thread ended) is started again.
  */
 @Injectable()
 export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Projections');
-  private readonly runners = new Map<string, ProjectionRunner>();
+  private readonly runners = new Map<string, LiveProjectionRunner>();
+  private readonly thread: ProjectionsThread;
   /** Projections whose runner could not be restarted after a switch: retried every tick, reported as stopped. */
   private readonly restartFailures = new Map<string, { version: number; error: string }>();
   private timer: NodeJS.Timeout | undefined;
@@ -41,7 +52,27 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(PROJECTIONS) private readonly projections: readonly Projection[],
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(DATABASE_ACCESS) access: DatabaseAccess,
+    @Inject(PROJECTIONS_WORKER_SCRIPT) script: ProjectionsWorkerScript,
+  ) {
+    this.thread = new ProjectionsThread(
+      script,
+      {
+        databaseUrl: access.projectorUrl,
+        readStore: {
+          readStore: config.readStore,
+          ...(config.mongodbUrl === undefined ? {} : { mongodbUrl: config.mongodbUrl }),
+        },
+        poolSize: Math.min(config.pgPoolSize, threadPoolSizeMax),
+      },
+      {
+        info: (message, context) => this.logger.log(`${message} ${JSON.stringify(context ?? {})}`),
+        error: (message, context) =>
+          this.logger.error(`${message} ${JSON.stringify(context ?? {})}`),
+      },
+      () => this.store.headPosition(),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runProjections) {
@@ -57,6 +88,7 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    await this.thread.close();
   }
 
   async statuses(): Promise<ProjectionStatus[]> {
@@ -107,6 +139,11 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     return this.runners.get(projection)?.livePosition();
   }
 
+  /** A token of one document of a projection's live runner here (see `DocumentChanges`). */
+  documentToken(projection: string, collection: string, id: string): string | undefined {
+    return this.runners.get(projection)?.documentToken(collection, id);
+  }
+
   /** Resolves once every projection has caught up with the log at least once. */
   async whenCaughtUp(): Promise<void> {
     await Promise.all([...this.runners.values()].map((runner) => runner.whenCaughtUp()));
@@ -121,17 +158,7 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
       );
       return;
     }
-    const runner = new ProjectionRunner({
-      store: this.store,
-      readStore: this.readStore,
-      projection: { ...projection, version },
-      headPosition: () => this.store.headPosition(),
-      logger: {
-        info: (message, context) => this.logger.log(`${message} ${JSON.stringify(context ?? {})}`),
-        error: (message, context) =>
-          this.logger.error(`${message} ${JSON.stringify(context ?? {})}`),
-      },
-    });
+    const runner = this.thread.runner(projection.name, version);
     await runner.start();
     this.runners.set(projection.name, runner);
   }
@@ -165,10 +192,19 @@ export class ProjectionsSupervisor implements OnApplicationBootstrap, OnApplicat
     const active =
       status.state === 'live' ? await this.readStore.activeVersion(projection.name) : undefined;
     const superseded = active !== undefined && active > status.version;
-    if ((status.state !== 'retired' && !superseded) || this.stopping) return;
+    // Stopped without being asked: its thread ended (the reason is its last error).
+    const ended = status.state === 'stopped';
+    if ((status.state !== 'retired' && !superseded && !ended) || this.stopping) return;
     await runner.stop();
     this.runners.delete(projection.name);
-    this.logger.log(`projection ${projection.name} switched generation; following the active one`);
+    if (ended)
+      this.logger.error(
+        `projection ${projection.name} stopped (${status.lastError ?? 'no reason given'}); starting it again`,
+      );
+    else
+      this.logger.log(
+        `projection ${projection.name} switched generation; following the active one`,
+      );
     await this.restart(projection, status.version);
   }
 

@@ -14,6 +14,10 @@ export class ActiveReadModelPositions implements ReadModelPositions {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
+  document(projection: string, collection: string, id: string): string | undefined {
+    return this.supervisor.documentToken(projection, collection, id);
+  }
+
   async current(projection: string): Promise<string | undefined> {
     const live = this.supervisor.livePosition(projection);
     if (live !== undefined) return `${live.version}@${live.position ?? ''}`;

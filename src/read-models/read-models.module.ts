@@ -1,14 +1,23 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { fundsProjections } from '@sunlight/funds';
+import path from 'node:path';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { READ_MODEL_POSITIONS, READ_STORE, type ReadStore } from '@sunlight/read-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { DatabaseAccess } from '../database/database-access';
 import { DATABASE_ACCESS } from '../event-store.tokens';
+import { appProjections } from './app-projections';
 import { openReadStore } from './open-read-store';
 import { ProjectionsSupervisor } from './projections.supervisor';
+import type { ProjectionsWorkerScript } from './projections-thread.protocol';
 import { ActiveReadModelPositions } from './read-model-positions';
-import { PROJECTIONS } from './read-models.tokens';
+import { PROJECTIONS, PROJECTIONS_WORKER_SCRIPT } from './read-models.tokens';
 
 const logger = new Logger('ReadStore');
 
@@ -27,7 +36,7 @@ const logger = new Logger('ReadStore');
     {
       provide: PROJECTIONS,
       inject: [DIVISION_REGISTRY],
-      useFactory: (registry: DivisionRegistry) => fundsProjections(registry),
+      useFactory: (registry: DivisionRegistry) => appProjections(registry),
     },
     ProjectionsSupervisor,
     { provide: READ_MODEL_POSITIONS, useClass: ActiveReadModelPositions },
@@ -35,6 +44,15 @@ const logger = new Logger('ReadStore');
   exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTIONS, ProjectionsSupervisor],
 })
 export class ReadModelsModule implements OnApplicationShutdown {
+  /** `projectionsWorker`: the compiled worker beside this file unless said otherwise. */
+  static forRoot(projectionsWorker?: ProjectionsWorkerScript): DynamicModule {
+    const script = projectionsWorker ?? { file: path.join(__dirname, 'projections.worker.js') };
+    return {
+      module: ReadModelsModule,
+      providers: [{ provide: PROJECTIONS_WORKER_SCRIPT, useValue: script }],
+    };
+  }
+
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   async onApplicationShutdown(): Promise<void> {

@@ -5,9 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PostgresEventStore, projectorRoleName } from '@sunlight/event-store/postgres';
-import { fundsProjections } from '@sunlight/funds';
 import { loadDivisionRegistry } from '@sunlight/geo';
 import { ProjectionRunner } from '@sunlight/read-store';
+import { appProjections } from './app-projections';
 import { openReadStore } from './open-read-store';
 import { rebuildStorageVersion } from './projection-versions';
 import type { RebuildWorkerInput, RebuildWorkerMessage } from './rebuild-in-workers';
@@ -16,7 +16,7 @@ async function rebuild(
   input: RebuildWorkerInput,
   post: (message: RebuildWorkerMessage) => void,
 ): Promise<RebuildWorkerMessage> {
-  const projection = fundsProjections(loadDivisionRegistry()).find(
+  const projection = appProjections(loadDivisionRegistry()).find(
     (candidate) => candidate.name === input.projection,
   );
   if (projection === undefined) throw new Error(`no projection named ${input.projection}`);

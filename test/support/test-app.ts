@@ -1,7 +1,17 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadAppConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/main';
+import { servedOpenApiDocument } from '../../src/http/swagger';
+import { registerOpenApiDocument } from './openapi-validation';
+import type { ProjectionsWorkerScript } from '../../src/read-models/projections-thread.protocol';
+
+/** The projections' worker thread from its TypeScript source, as the app runs here from sources. */
+export const sourceProjectionsWorker: ProjectionsWorkerScript = {
+  file: path.join(__dirname, 'typescript-worker.js'),
+  argv: [path.resolve(__dirname, '..', '..', 'src', 'read-models', 'projections.worker.ts')],
+};
 
 /** A variable set by jest.config.js's globalSetup; missing means the tests were run another way. */
 export function requireEnv(name: string): string {
@@ -34,12 +44,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { projectionsWorker: sourceProjectionsWorker });
   try {
     await app.listen(config.port, config.host);
   } catch (error) {
     await app.close();
     throw error;
   }
-  return { app, server: app.getHttpServer(), close: () => app.close() };
+  const server: Server = app.getHttpServer();
+  // Every answer a test gets through api-client.ts is checked against this document.
+  registerOpenApiDocument(server, servedOpenApiDocument(app));
+  return { app, server, close: () => app.close() };
 }

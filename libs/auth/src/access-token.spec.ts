@@ -89,8 +89,33 @@ describe('verifyAccessToken', () => {
     expect(verifyAccessToken(secret, token, { nowMs: nowMs + 1000 })).toEqual({
       actor,
       name: '张三',
+      scopes: [],
       expiresAt: new Date(nowMs + 3600 * 1000),
     });
+  });
+
+  it('given an integrator token with scopes, when verified, then its scopes come back', () => {
+    const integrator: Actor = { id: 'bank-1', role: 'integrator', division: '53' };
+    const token = signAccessToken(secret, {
+      actor: integrator,
+      scopes: ['Disbursement', 'personal-data'],
+      nowMs,
+    });
+
+    expect(decodePart(token, 1)).toMatchObject({ scopes: ['Disbursement', 'personal-data'] });
+    expect(verifyAccessToken(secret, token, { nowMs })).toMatchObject({
+      actor: integrator,
+      scopes: ['Disbursement', 'personal-data'],
+    });
+  });
+
+  it('given scopes on a finance actor or none on an integrator, when signed, then it throws', () => {
+    expect(() => signAccessToken(secret, { actor, scopes: ['Disbursement'], nowMs })).toThrow(
+      /only an integrator token carries scopes/,
+    );
+    expect(() =>
+      signAccessToken(secret, { actor: { ...actor, role: 'integrator' }, nowMs }),
+    ).toThrow(/at least one event-type scope/);
   });
 
   it('given a token signed with another key, when verified, then invalid-token says the signature does not match', () => {
@@ -161,6 +186,32 @@ describe('verifyAccessToken', () => {
       'a malformed division',
       handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, division: 'yunnan' }),
       /division is not a division code/,
+    ],
+    [
+      'an integrator without scopes',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, role: 'integrator' }),
+      /at least one event-type scope/,
+    ],
+    [
+      'scopes on a finance token',
+      handMadeToken({ alg: 'HS256', typ: 'JWT' }, { ...validClaims, scopes: ['Disbursement'] }),
+      /only an integrator token carries scopes/,
+    ],
+    [
+      'scopes that are not a list',
+      handMadeToken(
+        { alg: 'HS256', typ: 'JWT' },
+        { ...validClaims, role: 'integrator', scopes: 'Disbursement' },
+      ),
+      /scopes is not a list/,
+    ],
+    [
+      'a malformed scope',
+      handMadeToken(
+        { alg: 'HS256', typ: 'JWT' },
+        { ...validClaims, role: 'integrator', scopes: ['Disbursement', 'a b'] },
+      ),
+      /scope "a b" is neither/,
     ],
     ['an oversized token', 'x'.repeat(5000), /longer than 4096 characters/],
   ])('given %s, when verified, then invalid-token explains why', (_case, token, message) => {

@@ -4,6 +4,7 @@ import type { Actor as KernelActor } from '@sunlight/kernel';
 import { isDivisionCode } from '@sunlight/geo';
 import { AuthenticationError } from './auth.errors';
 import { isRole, roles, type Role } from './roles';
+import { scopesProblem } from './scopes';
 
 /** A caller proven by a bearer token: its role is one of `roles`. */
 type Actor = KernelActor<Role>;
@@ -28,6 +29,8 @@ export interface AccessTokenClaims {
   role: Role;
   division: string;
   name?: string;
+  /** Only on `integrator` tokens: event-type prefixes and maybe `personal-data` (scopes.ts). */
+  scopes?: string[];
   iat: number;
   exp: number;
   iss: typeof tokenIssuer;
@@ -38,6 +41,8 @@ export interface IssueAccessToken {
   actor: KernelActor;
   /** A display name (张三) for logs and screens; never used for decisions. */
   name?: string;
+  /** For an `integrator`: the event-type prefixes it reads, and `personal-data` when it may. */
+  scopes?: readonly string[];
   lifetimeSeconds?: number;
   nowMs?: number;
 }
@@ -45,6 +50,8 @@ export interface IssueAccessToken {
 export interface VerifiedAccessToken {
   actor: Actor;
   name?: string;
+  /** Empty for every role but `integrator`. */
+  scopes: readonly string[];
   expiresAt: Date;
 }
 
@@ -74,6 +81,7 @@ function secretKeyOf(secret: string): KeyObject {
 /** Signs a token; the caller has validated its input, so a bad one here is a bug and throws. */
 export function signAccessToken(secret: string, request: IssueAccessToken): string {
   const { actor, name } = request;
+  const scopes = request.scopes ?? [];
   const lifetimeSeconds = request.lifetimeSeconds ?? tokenLifetimeSecondsDefault;
   const issuedAt = Math.floor((request.nowMs ?? Date.now()) / 1000);
   const problem =
@@ -81,6 +89,7 @@ export function signAccessToken(secret: string, request: IssueAccessToken): stri
     (isRole(actor.role) ? undefined : `role must be one of ${roles.join(', ')}`) ??
     (isDivisionCode(actor.division) ? undefined : 'division must be a division code') ??
     (name === undefined ? undefined : actorNameProblem(name)) ??
+    scopesProblem(actor.role, scopes) ??
     lifetimeProblem(lifetimeSeconds);
   if (problem !== undefined) throw new RangeError(`Cannot sign an access token: ${problem}`);
 
@@ -91,6 +100,7 @@ export function signAccessToken(secret: string, request: IssueAccessToken): stri
     role,
     division: actor.division,
     ...(name === undefined ? {} : { name }),
+    ...(scopes.length === 0 ? {} : { scopes: [...scopes] }),
     iat: issuedAt,
     exp: issuedAt + lifetimeSeconds,
     iss: tokenIssuer,
@@ -237,9 +247,14 @@ function readClaims(payload: unknown, options: VerifyAccessTokenOptions): Verifi
   }
   if (claims.name !== undefined && actorNameProblem(claims.name) !== undefined)
     return refuse('name is not a short string');
+  const scopes = claims.scopes ?? [];
+  if (!Array.isArray(scopes)) return refuse('scopes is not a list');
+  const scopeProblem = scopesProblem(claims.role, scopes);
+  if (scopeProblem !== undefined) return refuse(scopeProblem);
   return {
     actor: { id: claims.sub as string, role: claims.role, division },
     ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
+    scopes: scopes as string[],
     expiresAt: new Date(claims.exp * 1000),
   };
 }

@@ -43,7 +43,7 @@ export class AuthGuard implements CanActivate {
     const request = http.getRequest<GuardedRequest>();
     let actor: Actor;
     try {
-      actor = this.authenticate(request.headers.authorization);
+      ({ actor, scopes: request.scopes } = this.authenticate(request.headers.authorization));
     } catch (error) {
       if (error instanceof AuthenticationError) {
         http.getResponse<GuardedResponse>().setHeader('WWW-Authenticate', wwwAuthenticate(error));
@@ -62,11 +62,14 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(header: string | string[] | undefined): Actor {
+  private authenticate(header: string | string[] | undefined): {
+    actor: Actor;
+    scopes: readonly string[];
+  } {
     const token = parseAuthorizationHeader(header);
     return verifyAccessToken(this.secret, token, {
       isKnownDivision: (code) => this.registry.has(code),
-    }).actor;
+    });
   }
 }
 

@@ -1,6 +1,19 @@
 export { isRole, isRoleAllowed, roles } from './roles';
 export type { Role } from './roles';
-export { actorOf, CurrentActor, IS_PUBLIC_KEY, Public, Roles, ROLES_KEY } from './auth.decorators';
+export {
+  actorOf,
+  CurrentActor,
+  CurrentScopes,
+  IS_PUBLIC_KEY,
+  Jurisdiction,
+  jurisdictionExtension,
+  Public,
+  publicExtension,
+  Roles,
+  ROLES_KEY,
+  rolesExtension,
+} from './auth.decorators';
+export type { JurisdictionRule } from './auth.decorators';
 export { AuthenticationError, ForbiddenJurisdictionError, ForbiddenRoleError } from './auth.errors';
 export type { AuthenticationFailure } from './auth.errors';
 export { assertWithinJurisdiction, isWithinJurisdiction } from './jurisdiction';
@@ -18,3 +31,11 @@ export {
   actorNameLengthMax,
 } from './access-token';
 export type { RequestWithActor } from './auth.decorators';
+export {
+  eventTypeScopePattern,
+  eventTypeScopes,
+  personalDataScope,
+  scopesMax,
+  scopesProblem,
+  seesPersonalData,
+} from './scopes';

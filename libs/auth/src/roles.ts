@@ -13,6 +13,9 @@ export const roles = [
   'commission',
   // 村级经办: registers households and members, uploads project photos.
   'village_staff',
+  // 外部系统 (省平台, banks, other departments' systems): reads the event feeds of its division,
+  // limited to the event types its token's scopes name; personal data masked unless a scope allows it.
+  'integrator',
   // 系统管理员: system administration; passes every role check, usually with the province `53` as jurisdiction.
   'admin',
 ] as const;

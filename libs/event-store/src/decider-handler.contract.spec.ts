@@ -145,6 +145,41 @@ describe('deciderHandler', () => {
     expect(otherVersion.state.total).toBe(25);
   });
 
+  it('waits longer between snapshots of a growing state when the policy says so', async () => {
+    const policy: SnapshotPolicy<CounterState> = {
+      store: snapshots,
+      schemaVersion: 1,
+      everyEvents: 5,
+      toJson: (state) => ({ total: state.total, keys: state.keys }),
+      fromJson: (json) => ({ total: json.total as number, keys: json.keys as string[] }),
+    };
+    const lastSnapshot = async (options: SnapshotPolicy<CounterState>) => {
+      const stream = `counter-${randomUUID()}`;
+      const handler = counters({ snapshots: options });
+      for (let i = 0; i < 30; i += 1) {
+        await add(stream, 1, `k${i}`, handler);
+      }
+      // Snapshots are written in the background: the last one is there once the stream's
+      // snapshot stops moving.
+      let revision: bigint | undefined;
+      for (let seen = -1n; revision !== seen;) {
+        seen = revision ?? -1n;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        revision = (await snapshots.load(stream, 1))?.revision;
+      }
+      return revision;
+    };
+    // Every 5 events: revisions 4, 9, … 29.
+    expect(await lastSnapshot(policy)).toBe(29n);
+    // At least half the keys since the last: revisions 4, 9 and 18, then not before 37.
+    expect(
+      await lastSnapshot({
+        ...policy,
+        eventsBetweenMin: (state) => Math.floor(state.keys.length / 2),
+      }),
+    ).toBe(18n);
+  });
+
   it('starts from a cached state but still reads the tail another writer appended', async () => {
     const stream = `counter-${randomUUID()}`;
     const cached = counters({ cacheEntriesMax: 10 });

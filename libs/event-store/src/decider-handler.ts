@@ -13,8 +13,12 @@ import type { SnapshotStore } from './snapshot-store.port';
 import { StateCache } from './state-cache';
 
 /** Attempts after a concurrent writer got there first; each one re-reads and re-decides. */
-export const appendRetryCountMax = 5;
-const retryBackoffMsMax = 20;
+// Ten, with a backoff doubling from 10 ms up to 320 ms (about 1.3 s of waiting at most): five
+// with at most 100 ms in all was too few for two instances on one hot pool stream when the
+// machine was loaded, where twenty interleaved lifecycles refused a valid approval with a 409.
+export const appendRetryCountMax = 10;
+const retryBackoffMsFirst = 10;
+const retryBackoffMsMax = 320;
 
 /** The metadata every event of one command carries (actor, occurredAt, ids, reason …). */
 export type EventMetadata = JsonObject & { commandId: string };
@@ -30,6 +34,14 @@ export interface SnapshotPolicy<State> {
   schemaVersion: number;
   /** Take a new snapshot once this many events have been appended since the last one. */
   everyEvents: number;
+  /**
+   * Optional: wait for at least this many events instead when it is more than `everyEvents`. A
+   * snapshot serialises the whole state, so for a state that grows with its stream (a pool's
+   * transfers) a fixed interval makes snapshots quadratic over a long stream; an interval in
+   * proportion to the state keeps their cost per event constant, and a cold load then replays a
+   * tail of at most that proportion after the snapshot.
+   */
+  eventsBetweenMin?: (state: State) => number;
   toJson(state: State): JsonObject;
   fromJson(json: JsonObject): State;
 }
@@ -165,7 +177,10 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= appendRetryCountMax) {
           throw error;
         }
-        await sleep(Math.random() * retryBackoffMsMax * attempt);
+        // Full jitter: writers that collided once do not collide again in step.
+        await sleep(
+          Math.random() * Math.min(retryBackoffMsMax, retryBackoffMsFirst * 2 ** attempt),
+        );
       }
     }
   }
@@ -246,7 +261,8 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
       known !== undefined && (snapshotRevision === undefined || known > snapshotRevision)
         ? known
         : snapshotRevision;
-    if (revision - (since ?? -1n) < BigInt(policy.everyEvents)) return;
+    const interval = Math.max(policy.everyEvents, policy.eventsBetweenMin?.(state) ?? 0);
+    if (revision - (since ?? -1n) < BigInt(interval)) return;
     if (this.lastSnapshotRevisions.size >= lastSnapshotRevisionsMax) {
       this.lastSnapshotRevisions.clear();
     }

@@ -11,3 +11,4 @@ export * from './keyed-mutex';
 export * from './envelope';
 export * from './claim-index.port';
 export * from './snapshot-seal';
+export * from './chain-hashes.port';

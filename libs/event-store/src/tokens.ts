@@ -8,3 +8,4 @@ export const CLAIM_INDEX = 'CLAIM_INDEX';
  * Absent, they run (a single instance must run them for the ledger to move).
  */
 export const RUN_PROCESSORS = 'RUN_PROCESSORS';
+export const CHAIN_HASHES = 'CHAIN_HASHES';

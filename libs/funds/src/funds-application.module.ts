@@ -24,3 +24,10 @@ import { TransferLocator } from './application/transfer-locator';
   exports: [...deciderHandlerProviders, FundsProcessor, FundsQueries, TransferLocator],
 })
 export class FundsApplicationModule {}
+
+// For contexts that write to pools through the same handler (its cache and per-stream order):
+// the rosters' approval job requests a roster's lines as one batch per append.
+export { POOL_COMMANDS, type PoolCommands } from './application/pool-commands';
+
+// The commands its handlers take, for one-shot writers of the app's command bus (`sunlight demo`).
+export { CreateFundLineCommand, RunPoolCommand } from './application/funds.commands';

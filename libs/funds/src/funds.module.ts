@@ -30,3 +30,6 @@ import { FundsApplicationModule } from './funds-application.module';
   exports: [FundsApplicationModule],
 })
 export class FundsModule {}
+
+// The OpenAPI schemas of this context's answers, merged into the app's document.
+export { fundsOpenApiSchemas } from './api/funds.openapi';

@@ -25,3 +25,8 @@ export function isDivisionCode(code: unknown): code is string {
     (statisticalCodePattern.test(code) || villageGroupCodePattern.test(code))
   );
 }
+
+/** Either kind of code, as one pattern for the OpenAPI document. */
+export const anyDivisionCodePattern = new RegExp(
+  `(?:${statisticalCodePattern.source})|(?:${villageGroupCodePattern.source})`,
+);

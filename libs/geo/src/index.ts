@@ -45,6 +45,6 @@ export type {
   ValidIdNumber,
 } from './id-number';
 export { DIVISION_REGISTRY } from './tokens';
-export { divisionCodeFormatMessage, isDivisionCode } from './division-code';
+export { anyDivisionCodePattern, divisionCodeFormatMessage, isDivisionCode } from './division-code';
 export * from './domain';
 export * from './stream-categories';

@@ -2,3 +2,5 @@ export * from './command-ids.decorator';
 export * from './command-outcome';
 export * from './query-params';
 export * from './validators';
+export * from './problem-responses';
+export * from './openapi-schemas';

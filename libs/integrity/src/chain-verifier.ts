@@ -1,4 +1,4 @@
-import { chainHash, genesisHash, type ChainedEventFields } from './hash-chain';
+import { eventHashes, genesisHash, type ChainedEventFields } from './hash-chain';
 
 /** One stored event as a verifier reads it: the chained fields plus the hash stored beside them. */
 export interface StoredChainEntry extends ChainedEventFields {
@@ -22,6 +22,11 @@ export interface VerifyChainOptions {
   /** Called every `progressEvery` events with the count so far. */
   onProgress?: (eventsChecked: number) => void;
   progressEvery?: number;
+  /**
+   * Called for each event whose hash checks out, with the canonical bytes the chain hashed and
+   * the event's Merkle leaf hash over them, so a caller can rebuild the tree in the same walk.
+   */
+  onVerified?: (entry: StoredChainEntry, leafHash: Buffer, text: Buffer) => void;
 }
 
 /**
@@ -52,7 +57,8 @@ export async function verifyChain(
         },
       };
     }
-    const recomputed = chainHash(prevHash, entry);
+    const hashes = eventHashes(prevHash, entry);
+    const recomputed = hashes.chain;
     if (!recomputed.equals(entry.hash)) {
       return {
         ok: false,
@@ -64,6 +70,7 @@ export async function verifyChain(
         },
       };
     }
+    options.onVerified?.(entry, hashes.leaf, hashes.text);
     prevHash = recomputed;
     expectedPosition += 1n;
     eventsChecked += 1;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 
 /** The hash that precedes the first event of a log: 32 zero bytes. */
@@ -39,5 +39,40 @@ export function chainHash(prevHash: Buffer, event: ChainedEventFields): Buffer {
   if (prevHash.length !== 32) {
     throw new RangeError(`prevHash must be 32 bytes, got ${prevHash.length}`);
   }
-  return createHash('sha256').update(prevHash).update(canonicalEventText(event), 'utf8').digest();
+  const canonical = canonicalEventText(event);
+  const input = Buffer.allocUnsafe(32 + Buffer.byteLength(canonical, 'utf8'));
+  prevHash.copy(input, 0);
+  input.write(canonical, 32, 'utf8');
+  return hash('sha256', input, 'buffer');
+}
+
+/** An event's chain hash and its Merkle leaf hash, with the canonical bytes both cover. */
+export interface EventHashes {
+  /** SHA-256(prevHash ‖ text): what the log stores beside the event. */
+  readonly chain: Buffer;
+  /** SHA-256(0x00 ‖ text): the event's leaf in the log's Merkle tree (RFC 6962). */
+  readonly leaf: Buffer;
+  /** The UTF-8 of the event's RFC 8785 canonical JSON. */
+  readonly text: Buffer;
+}
+
+/**
+ * Both hashes of one event from one encoding of its canonical text: the text is written once
+ * after a 32-byte slot holding the previous hash, hashed, then the slot's last byte becomes the
+ * leaf prefix 0x00 and the text is hashed again from there. Verifiers and the tree integrator
+ * do this for every event of the log; two Hash objects and two encodings per event cost them
+ * about a third more.
+ */
+export function eventHashes(prevHash: Buffer, event: ChainedEventFields): EventHashes {
+  if (prevHash.length !== 32) {
+    throw new RangeError(`prevHash must be 32 bytes, got ${prevHash.length}`);
+  }
+  const canonical = canonicalEventText(event);
+  const input = Buffer.allocUnsafe(32 + Buffer.byteLength(canonical, 'utf8'));
+  prevHash.copy(input, 0);
+  input.write(canonical, 32, 'utf8');
+  const chain = hash('sha256', input, 'buffer');
+  input[31] = 0x00;
+  const leaf = hash('sha256', input.subarray(31), 'buffer');
+  return { chain, leaf, text: input.subarray(32) };
 }

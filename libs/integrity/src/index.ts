@@ -5,3 +5,4 @@ export * from './integrity-error';
 export * from './merkle';
 export * from './note';
 export * from './tlog';
+export * from './witness';

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './field-rules';
 export * from './delay';
 export * from './text';
+export * from './same-json';

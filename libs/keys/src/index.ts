@@ -1,2 +1,3 @@
 export * from './kept-secret';
 export * from './snapshot-key';
+export * from './log-key';

@@ -15,6 +15,8 @@ export interface KeptSecretSpec {
   fileName: string;
   lengthMin: number;
   generatedBytes: number;
+  /** Makes a new secret when it is not a random string of `generatedBytes` (a signer key). */
+  generate?: () => string;
 }
 
 export interface KeptSecret {
@@ -78,7 +80,7 @@ async function readSecretFile(
  */
 async function createSecretFile(spec: KeptSecretSpec, secretPath: string): Promise<KeptSecret> {
   await mkdir(path.dirname(secretPath), { recursive: true });
-  const secret = randomBytes(spec.generatedBytes).toString('base64url');
+  const secret = spec.generate?.() ?? randomBytes(spec.generatedBytes).toString('base64url');
   const temporaryPath = `${secretPath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(temporaryPath, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   try {

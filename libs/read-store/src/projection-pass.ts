@@ -50,8 +50,15 @@ export interface ProjectionPassOptions {
 export interface ProjectionPassObserver {
   /** An event arrived and waits in a batch. */
   received(): void;
-  /** Documents and checkpoint committed up to `position`: a batch of `events`, or none. */
-  committed(position: GlobalPosition, events: readonly RecordedEvent[]): void;
+  /**
+   * Documents and checkpoint committed up to `position`: a batch of `events`, or none, and the
+   * keys (`collection/id`) of the documents it changed.
+   */
+  committed(
+    position: GlobalPosition,
+    events: readonly RecordedEvent[],
+    changedKeys: readonly string[],
+  ): void;
   /** The pass has reached the head of the log for the first time. */
   caughtUp(): Promise<void>;
 }
@@ -249,7 +256,7 @@ export class ProjectionPass {
       done: write.then(
         () => {
           this.committedPosition = last.position;
-          this.options.observer.committed(last.position, events);
+          this.options.observer.committed(last.position, events, [...changed.keys()]);
         },
         (error: unknown) => {
           this.commitFailure = { error };
@@ -282,7 +289,7 @@ export class ProjectionPass {
       position,
     });
     this.committedPosition = position;
-    this.options.observer.committed(position, []);
+    this.options.observer.committed(position, [], []);
   }
 
   /** At the first `caughtUp`: the live batch settings from now on, then the runner is told. */

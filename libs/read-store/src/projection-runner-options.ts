@@ -17,6 +17,16 @@ export interface ProjectionProgress {
   eventsApplied: number;
 }
 
+export interface ProjectionCommit {
+  projection: string;
+  version: number;
+  /** The checkpoint before this batch (undefined at the start of the log). */
+  previousPosition: GlobalPosition | undefined;
+  position: GlobalPosition;
+  /** `collection/id` of every document the batch changed. */
+  changedKeys: readonly string[];
+}
+
 export interface ProjectionRunnerOptions {
   store: EventStore;
   readStore: ReadStore;
@@ -45,6 +55,16 @@ export interface ProjectionRunnerOptions {
   catchUpDocumentCacheMax?: number;
   /** After every committed batch. */
   onProgress?: (progress: ProjectionProgress) => void;
+  /**
+   * After every committed batch, before `onChange`: which documents it changed, so a reader can
+   * tell whether an answer it computed from some of them still stands without reading them.
+   */
+  onCommitted?: (commit: ProjectionCommit) => void;
+  /**
+   * After anything `snapshot()` reports changed: a committed batch, a new state, a failure. A
+   * runner in a worker thread sends its snapshot to the thread that serves HTTP from here.
+   */
+  onChange?: () => void;
   logger?: ProjectionRunnerLogger;
   /** Bounds of the back-off between attempts after a failure in live mode; default 100 ms to 5 s. */
   retryDelayMsMin?: number;
@@ -88,6 +108,67 @@ export interface ProjectionStatus {
   failedPosition?: GlobalPosition;
   /** Failed attempts in a row since the last committed batch. */
   failures?: number;
+}
+
+/**
+ * What a runner knows about itself, as plain data: enough to answer `status()` given the log's
+ * head, so a runner in another thread can be reported without asking it.
+ */
+export interface ProjectionRunnerSnapshot {
+  projection: string;
+  version: number;
+  state: ProjectionRunnerState;
+  position: GlobalPosition | undefined;
+  eventsApplied: number;
+  /** Events received and not yet committed. */
+  pendingEvents: number;
+  /** `recordedAt` of the last applied event, in milliseconds since the epoch. */
+  lastRecordedAtMs: number | undefined;
+  lastError: string | undefined;
+  failures: number;
+  failedPosition: GlobalPosition | undefined;
+}
+
+/** A runner's status from its snapshot and the log's head (undefined when the head is unknown). */
+export function statusOfSnapshot(
+  snapshot: ProjectionRunnerSnapshot,
+  head: GlobalPosition | undefined,
+  nowMs: number = Date.now(),
+): ProjectionStatus {
+  const lagEvents = numericDistance(head, snapshot.position);
+  const caughtUp =
+    lagEvents === 0 ||
+    (lagEvents === undefined && snapshot.state === 'live' && snapshot.pendingEvents === 0);
+  const lagMs = caughtUp
+    ? 0
+    : snapshot.lastRecordedAtMs === undefined
+      ? undefined
+      : Math.max(0, nowMs - snapshot.lastRecordedAtMs);
+  const stalled = snapshot.state === 'retrying' && snapshot.failures >= stalledFailuresMin;
+  return {
+    projection: snapshot.projection,
+    version: snapshot.version,
+    state: stalled ? 'stalled' : snapshot.state,
+    position: snapshot.position,
+    ...(head === undefined ? {} : { headPosition: head }),
+    ...(lagEvents === undefined ? {} : { lagEvents }),
+    ...(lagMs === undefined ? {} : { lagMs }),
+    eventsApplied: snapshot.eventsApplied,
+    ...(snapshot.lastError === undefined ? {} : { lastError: snapshot.lastError }),
+    ...(snapshot.failures === 0 ? {} : { failures: snapshot.failures }),
+    ...(snapshot.failedPosition === undefined ? {} : { failedPosition: snapshot.failedPosition }),
+  };
+}
+
+/** head − position for positions that are decimal numbers; undefined for opaque ones. */
+export function numericDistance(
+  head: GlobalPosition | undefined,
+  position: GlobalPosition | undefined,
+): number | undefined {
+  if (head === undefined) return position === undefined ? 0 : undefined;
+  if (!/^\d+$/.test(head) || (position !== undefined && !/^\d+$/.test(position))) return undefined;
+  const distance = BigInt(head) - BigInt(position ?? '0');
+  return distance > 0n ? Number(distance) : 0;
 }
 
 export interface RebuildOptions {

@@ -10,8 +10,9 @@ import {
   resolveBatchSettings,
   retryDelayMsMaxDefault,
   retryDelayMsMinDefault,
-  stalledFailuresMin,
+  statusOfSnapshot,
   type ProjectionRunnerLogger,
+  type ProjectionRunnerSnapshot,
   type ProjectionRunnerOptions,
   type ProjectionRunnerState,
   type ProjectionStatus,
@@ -20,8 +21,12 @@ import {
 
 export {
   batchSizeMaxLimit,
+  numericDistance,
   stalledFailuresMin,
+  statusOfSnapshot,
+  type ProjectionCommit,
   type ProjectionProgress,
+  type ProjectionRunnerSnapshot,
   type ProjectionRunnerLogger,
   type ProjectionRunnerOptions,
   type ProjectionRunnerState,
@@ -55,7 +60,7 @@ export class ProjectionRunner {
   private readonly catchUpSettings: BatchSettings;
   private readonly checkpointInterval: number;
   private readonly logger: ProjectionRunnerLogger;
-  private state: ProjectionRunnerState = 'idle';
+  private currentState: ProjectionRunnerState = 'idle';
   private position: GlobalPosition | undefined;
   private eventsApplied = 0;
   private pendingEvents = 0;
@@ -67,6 +72,15 @@ export class ProjectionRunner {
   private controller: AbortController | undefined;
   private running: Promise<void> | undefined;
   private caughtUpWaiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  private get state(): ProjectionRunnerState {
+    return this.currentState;
+  }
+
+  private set state(state: ProjectionRunnerState) {
+    this.currentState = state;
+    this.options.onChange?.();
+  }
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.projection = options.projection;
@@ -213,28 +227,22 @@ export class ProjectionRunner {
     } catch {
       head = undefined;
     }
-    const lagEvents = numericDistance(head, this.position);
-    const caughtUp =
-      lagEvents === 0 ||
-      (lagEvents === undefined && this.state === 'live' && this.pendingEvents === 0);
-    const lagMs = caughtUp
-      ? 0
-      : this.lastRecordedAt === undefined
-        ? undefined
-        : Math.max(0, Date.now() - this.lastRecordedAt.getTime());
-    const stalled = this.state === 'retrying' && this.failures >= stalledFailuresMin;
+    return statusOfSnapshot(this.snapshot(), head);
+  }
+
+  /** Where the runner stands, as plain data (see `statusOfSnapshot`). */
+  snapshot(): ProjectionRunnerSnapshot {
     return {
       projection: this.projection.name,
       version: this.projection.version,
-      state: stalled ? 'stalled' : this.state,
+      state: this.state,
       position: this.position,
-      ...(head === undefined ? {} : { headPosition: head }),
-      ...(lagEvents === undefined ? {} : { lagEvents }),
-      ...(lagMs === undefined ? {} : { lagMs }),
       eventsApplied: this.eventsApplied,
-      ...(this.lastError === undefined ? {} : { lastError: errorMessage(this.lastError) }),
-      ...(this.failures === 0 ? {} : { failures: this.failures }),
-      ...(this.failedPosition === undefined ? {} : { failedPosition: this.failedPosition }),
+      pendingEvents: this.pendingEvents,
+      lastRecordedAtMs: this.lastRecordedAt?.getTime(),
+      lastError: this.lastError === undefined ? undefined : errorMessage(this.lastError),
+      failures: this.failures,
+      failedPosition: this.failedPosition,
     };
   }
 
@@ -348,7 +356,8 @@ export class ProjectionRunner {
         received: () => {
           this.pendingEvents += 1;
         },
-        committed: (position, events) => {
+        committed: (position, events, changedKeys) => {
+          const previousPosition = this.position;
           this.position = position;
           const last = events[events.length - 1];
           if (last !== undefined) {
@@ -357,6 +366,14 @@ export class ProjectionRunner {
             this.lastRecordedAt = last.recordedAt;
           }
           onCommitted();
+          this.options.onCommitted?.({
+            projection: this.projection.name,
+            version: this.projection.version,
+            previousPosition,
+            position,
+            changedKeys,
+          });
+          this.options.onChange?.();
         },
         caughtUp: async () => {
           await onCaughtUp?.();
@@ -378,17 +395,6 @@ export class ProjectionRunner {
       else waiter.reject(error);
     }
   }
-}
-
-/** head − position for positions that are decimal numbers; undefined for opaque ones. */
-export function numericDistance(
-  head: GlobalPosition | undefined,
-  position: GlobalPosition | undefined,
-): number | undefined {
-  if (head === undefined) return position === undefined ? 0 : undefined;
-  if (!/^\d+$/.test(head) || (position !== undefined && !/^\d+$/.test(position))) return undefined;
-  const distance = BigInt(head) - BigInt(position ?? '0');
-  return distance > 0n ? Number(distance) : 0;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

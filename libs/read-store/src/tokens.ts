@@ -13,10 +13,26 @@ export interface ReadModelPositions {
    * another version is activated (`<version>@<position>`); undefined before any is active.
    */
   current(projection: string): Promise<string | undefined>;
+  /**
+   * Without I/O, when this process follows the projection's commits: a token that changes
+   * whenever that one document changes (or the active version does), as `<version>@…`; undefined
+   * when it cannot tell, and the caller falls back to `current`.
+   */
+  document?(projection: string, collection: string, id: string): string | undefined;
 }
 
 /** The version part of a `ReadModelPositions` token (`<version>@<position>`). */
 export function versionOfToken(token: string): string {
   const at = token.indexOf('@');
   return at < 0 ? token : token.slice(0, at);
+}
+
+/**
+ * The log position part of a `ReadModelPositions` token: every event at or before it has been
+ * applied to the read model; undefined when the version has applied none yet.
+ */
+export function positionOfToken(token: string): string | undefined {
+  const at = token.indexOf('@');
+  const position = at < 0 ? '' : token.slice(at + 1);
+  return position === '' ? undefined : position;
 }

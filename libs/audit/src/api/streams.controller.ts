@@ -1,13 +1,19 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '@sunlight/auth';
-import { integerQuery } from '@sunlight/http';
+import { CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
+import { ApiAnswer, ApiIntegerQuery, integerQuery } from '@sunlight/http';
 import type { Actor } from '@sunlight/kernel';
 import { StreamAccess } from '../application/stream-access';
 import { StreamQueries, type StreamAsOf, type StreamPage } from '../application/stream-queries';
 
 export const streamPageSizeMax = 500;
 const streamPageSizeDefault = 100;
+const streamNameParam = {
+  name: 'streamName',
+  example: 'pool-yn-2026-cyfz-001.530325',
+  // Control characters (a NUL above all) are refused before any lookup.
+  schema: { type: 'string', minLength: 1, pattern: '^[^\\u0000-\\u001f\\u007f]+$' },
+} as const;
 
 @ApiTags('streams (事件流)')
 @ApiBearerAuth()
@@ -24,12 +30,18 @@ export class StreamsController {
     summary: 'The raw history of one stream, oldest first, paged',
     description:
       "A stream is readable inside the caller's jurisdiction: a pool (pool-<fundId>.<division>) by its division, a " +
-      "village's groups (villagegroups-<village>) by the village; fund streams (fund-<fundId>) by every role, as fund " +
-      'lines are published (公告公示). A stream of any other category is not found, for every role.',
+      "village's groups (villagegroups-<village>) by the village; fund streams (fund-<fundId>) by every caller this " +
+      'route admits, as fund lines are published (公告公示). A stream of any other category is not found, for every caller.',
   })
-  @ApiParam({ name: 'streamName', example: 'pool-yn-2026-cyfz-001.530325' })
-  @ApiQuery({ name: 'fromRevision', required: false, example: '0' })
-  @ApiQuery({ name: 'limit', required: false, example: '100' })
+  @ApiParam(streamNameParam)
+  @ApiIntegerQuery('fromRevision', { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })
+  @ApiIntegerQuery('limit', {
+    minimum: 1,
+    maximum: streamPageSizeMax,
+    default: streamPageSizeDefault,
+  })
+  @ApiAnswer('StreamPage', 'A page of the stream')
+  @Jurisdiction({ kind: 'stream', name: 'streamName' })
   async events(
     @Param('streamName') streamName: string,
     @Query('fromRevision') fromRevisionText: string | undefined,
@@ -53,8 +65,15 @@ export class StreamsController {
       'Pool and fund streams are folded by their deciders; other streams return their events only. ' +
       'Readable as `/streams/{streamName}/events` is.',
   })
-  @ApiParam({ name: 'streamName', example: 'pool-yn-2026-cyfz-001.530325' })
-  @ApiQuery({ name: 'asOf', required: false, example: '2026-11-28T08:00:00Z' })
+  @ApiParam(streamNameParam)
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'An ISO 8601 time, or a log position (digits)',
+    schema: { type: 'string', minLength: 1, maxLength: 64, example: '2026-11-28T08:00:00Z' },
+  })
+  @ApiAnswer('StreamAsOf', 'The stream folded as of the moment asked')
+  @Jurisdiction({ kind: 'stream', name: 'streamName' })
   async asOf(
     @Param('streamName') streamName: string,
     @Query('asOf') asOf: string | undefined,

@@ -15,6 +15,14 @@ export class StreamAccess {
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
+  /**
+   * The division a stream belongs to (`'public'` for one every role reads), or undefined for a
+   * stream no context describes, which nobody reads: what the feeds filter each event by.
+   */
+  divisionOf(streamName: string): string | 'public' | undefined {
+    return this.catalog.categoryOf(streamName)?.divisionOf(streamName);
+  }
+
   /** The stream's category, once the caller is known to may read it. */
   assertMayRead(actor: Actor, streamName: string): StreamCategory {
     const category = this.catalog.categoryOf(streamName);

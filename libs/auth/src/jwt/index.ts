@@ -11,3 +11,4 @@ export {
   signAccessToken,
 } from '../access-token';
 export { isRole, roles } from '../roles';
+export { personalDataScope, scopesProblem } from '../scopes';

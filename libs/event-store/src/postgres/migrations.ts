@@ -1,4 +1,6 @@
 import type { ClientBase } from 'pg';
+import { merkleTreeMigrationSql } from './merkle-tree-migration';
+import { registryRowsMigrationSql, registrySnapshotsMigrationSql } from './registry-rows-migration';
 
 /**
  * Versioned schema migrations. Each runs once, in order, inside its own transaction; a
@@ -434,6 +436,21 @@ ${setBasedAppendFunctionSql(7)}
       DELETE FROM snapshots;
       ALTER TABLE snapshots ADD COLUMN chain_hash bytea, ADD COLUMN seal bytea;
     `,
+  },
+  {
+    version: 11,
+    name: 'the Merkle tree over the log, signed checkpoints and witness cosignatures',
+    sql: merkleTreeMigrationSql(appRoleName, projectorRoleName),
+  },
+  {
+    version: 12,
+    name: "other departments' registry rows, derived from their stored files",
+    sql: registryRowsMigrationSql(appRoleName),
+  },
+  {
+    version: 13,
+    name: 'registry snapshots whose import finished, for the snapshot in force',
+    sql: registrySnapshotsMigrationSql(appRoleName),
   },
 ];
 

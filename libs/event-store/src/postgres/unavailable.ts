@@ -6,7 +6,10 @@ const unavailableCodes = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
+  // invalid_catalog_name: the database was dropped (or renamed) under a running app.
+  '3D000',
   '57P01',
+  '57P02',
   '57P03',
   '53300',
   '08006',

@@ -1,17 +1,22 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { integerQuery } from '@sunlight/http';
+import { ApiAnswer, ApiIntegerQuery, ApiPatternParam, integerQuery } from '@sunlight/http';
 import { NotFoundError, RequestFieldError, type Actor } from '@sunlight/kernel';
 import { findLimitMax } from '@sunlight/read-store';
 import {
   childSortFields,
   DashboardsQueries,
-  type ChildListing,
+  type ChildListingAnswer,
   type ChildSortField,
+  type DashboardAnswer,
 } from '../application/dashboards.queries';
-import { idleDaysDefault, idleDaysMax, type DashboardView } from '../projections';
+import { divisionCodePattern } from '../domain';
+import { idleDaysDefault, idleDaysMax } from '../projections';
+
+const childrenLimitDefault = 50;
+const childrenOffsetMax = 1_000_000;
 
 @ApiTags('dashboards (看板)')
 @ApiBearerAuth()
@@ -30,15 +35,19 @@ export class DashboardsController {
     description:
       'Received, allocated down (下拨), disbursed, pending approval, in transit (在途), balance, idle (资金滞留: received and not ' +
       'moved on for more than `idleDays` days), disbursement and distinct beneficiary counts; per fund line, per purpose ' +
-      'category and per fiscal year. Read from the dashboards read model; `lastPosition` says how far in the log it reflects.',
+      'category and per fiscal year. Read from the dashboards read model: `readModelPosition`, beside `asOf`, is the log ' +
+      'position the read model had applied when the answer was read (compare it with the log head in `/health`); ' +
+      '`lastPosition` is the position of the last event that changed this division.',
   })
-  @ApiParam({ name: 'divisionCode', example: '530325' })
-  @ApiQuery({ name: 'idleDays', required: false, example: String(idleDaysDefault) })
+  @ApiPatternParam('divisionCode', divisionCodePattern, '530325')
+  @ApiIntegerQuery('idleDays', { minimum: 1, maximum: idleDaysMax, default: idleDaysDefault })
+  @ApiAnswer('Dashboard', 'The dashboard, with the log position it reflects')
+  @Jurisdiction({ kind: 'division', in: 'path', name: 'divisionCode' })
   async get(
     @Param('divisionCode') divisionCode: string,
     @Query('idleDays') idleDaysText: string | undefined,
     @CurrentActor() actor: Actor,
-  ): Promise<DashboardView> {
+  ): Promise<DashboardAnswer> {
     this.requireDivision(divisionCode);
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
     const idleDays = integerQuery('idleDays', idleDaysText, 1, idleDaysMax) ?? idleDaysDefault;
@@ -52,11 +61,13 @@ export class DashboardsController {
     description:
       "Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child's own dashboard.",
   })
-  @ApiParam({ name: 'divisionCode', example: '5303' })
+  @ApiPatternParam('divisionCode', divisionCodePattern, '5303')
   @ApiQuery({ name: 'sort', required: false, enum: childSortFields, example: 'disbursedFen' })
   @ApiQuery({ name: 'direction', required: false, enum: ['asc', 'desc'], example: 'desc' })
-  @ApiQuery({ name: 'limit', required: false, example: '50' })
-  @ApiQuery({ name: 'offset', required: false, example: '0' })
+  @ApiIntegerQuery('limit', { minimum: 1, maximum: findLimitMax, default: childrenLimitDefault })
+  @ApiIntegerQuery('offset', { minimum: 0, maximum: childrenOffsetMax, default: 0 })
+  @ApiAnswer('ChildDashboards', "The children's totals, with the log position they reflect")
+  @Jurisdiction({ kind: 'division', in: 'path', name: 'divisionCode' })
   async children(
     @Param('divisionCode') divisionCode: string,
     @Query('sort') sortText: string | undefined,
@@ -64,7 +75,7 @@ export class DashboardsController {
     @Query('limit') limitText: string | undefined,
     @Query('offset') offsetText: string | undefined,
     @CurrentActor() actor: Actor,
-  ): Promise<ChildListing> {
+  ): Promise<ChildListingAnswer> {
     this.requireDivision(divisionCode);
     assertWithinJurisdiction(actor, divisionCode, this.divisions);
     const sort = (sortText ?? 'divisionCode') as ChildSortField;
@@ -74,8 +85,8 @@ export class DashboardsController {
     if (directionText !== undefined && directionText !== 'asc' && directionText !== 'desc') {
       throw new RequestFieldError('direction', 'must be asc or desc');
     }
-    const limit = integerQuery('limit', limitText, 1, findLimitMax) ?? 50;
-    const offset = integerQuery('offset', offsetText, 0, 1_000_000) ?? 0;
+    const limit = integerQuery('limit', limitText, 1, findLimitMax) ?? childrenLimitDefault;
+    const offset = integerQuery('offset', offsetText, 0, childrenOffsetMax) ?? 0;
     const direction = directionText === 'desc' ? 'desc' : 'asc';
     return this.dashboards.children(divisionCode, sort, direction, limit, offset);
   }

@@ -1,12 +1,19 @@
 import { Body, Controller, Inject, Injectable, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import type { CommandIds, EventView } from '@sunlight/event-store';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
-import { nowIso, RequestCommandIds, sendOutcome, type OutcomeResponse } from '@sunlight/http';
+import {
+  ApiPatternParam,
+  ApiRecordedEvent,
+  nowIso,
+  RequestCommandIds,
+  sendOutcome,
+  type OutcomeResponse,
+} from '@sunlight/http';
 import type { Actor } from '@sunlight/kernel';
-import { parseYuan, type PoolCommand, type PoolEvent } from '../domain';
+import { parseYuan, transferIdPattern, type PoolCommand, type PoolEvent } from '../domain';
 import { RunPoolCommand } from '../application/funds.commands';
 import { TransferLocator, type TransferLocation } from '../application/transfer-locator';
 import {
@@ -58,7 +65,11 @@ export class DisbursementsController {
     description:
       'Writes DisbursementApproved: the reserved money leaves the pool balance for payment.',
   })
-  @ApiParam({ name: 'transferId', example: 'disb-530325102-0001' })
+  @ApiPatternParam('transferId', transferIdPattern, 'disb-530325102-0001')
+  @ApiRecordedEvent()
+  @Jurisdiction({ kind: 'transfer', name: 'transferId' })
+  // Approval carries nothing but the decision; a client may send no body at all.
+  @ApiBody({ type: ApproveDisbursementDto, required: false })
   approve(
     @Param('transferId') transferId: string,
     @Body() _body: ApproveDisbursementDto,
@@ -87,7 +98,9 @@ export class DisbursementsController {
   @ApiOperation({
     summary: 'Reject a requested disbursement (驳回) with a reason; the reservation is released',
   })
-  @ApiParam({ name: 'transferId', example: 'disb-530325102-0001' })
+  @ApiPatternParam('transferId', transferIdPattern, 'disb-530325102-0001')
+  @ApiRecordedEvent()
+  @Jurisdiction({ kind: 'transfer', name: 'transferId' })
   reject(
     @Param('transferId') transferId: string,
     @Body() body: ReasonDto,
@@ -118,7 +131,9 @@ export class DisbursementsController {
     summary:
       'Settle an approved disbursement (结算): paid with the bank reference, or failed (the money returns to the pool)',
   })
-  @ApiParam({ name: 'transferId', example: 'disb-530325102-0001' })
+  @ApiPatternParam('transferId', transferIdPattern, 'disb-530325102-0001')
+  @ApiRecordedEvent()
+  @Jurisdiction({ kind: 'transfer', name: 'transferId' })
   settle(
     @Param('transferId') transferId: string,
     @Body() body: SettleDisbursementDto,
@@ -160,11 +175,9 @@ export class TransfersController {
     description:
       'Writes TransferReversed with its own transferId (from the body), the original and the reason.',
   })
-  @ApiParam({
-    name: 'transferId',
-    description: 'The paid disbursement',
-    example: 'disb-530325102-0001',
-  })
+  @ApiPatternParam('transferId', transferIdPattern, 'disb-530325102-0001', 'The paid disbursement')
+  @ApiRecordedEvent()
+  @Jurisdiction({ kind: 'transfer', name: 'transferId' })
   reverse(
     @Param('transferId') originalTransferId: string,
     @Body() body: ReverseTransferDto,
@@ -197,11 +210,9 @@ export class TransfersController {
       'Record a recovery (追回) of money paid out, as a new transfer naming the original and a reason',
     description: 'Writes FundsRecovered; at most what was paid and not yet reversed or recovered.',
   })
-  @ApiParam({
-    name: 'transferId',
-    description: 'The paid disbursement',
-    example: 'disb-530325102-0002',
-  })
+  @ApiPatternParam('transferId', transferIdPattern, 'disb-530325102-0002', 'The paid disbursement')
+  @ApiRecordedEvent()
+  @Jurisdiction({ kind: 'transfer', name: 'transferId' })
   recover(
     @Param('transferId') originalTransferId: string,
     @Body() body: RecoverFundsDto,

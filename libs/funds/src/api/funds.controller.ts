@@ -1,10 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import type { CommandIds, EventView } from '@sunlight/event-store';
 import { DIVISION_REGISTRY, requireKnownDivision, type DivisionRegistry } from '@sunlight/geo';
-import { nowIso, RequestCommandIds, sendOutcome, type OutcomeResponse } from '@sunlight/http';
+import {
+  ApiAnswer,
+  ApiPatternParam,
+  ApiRecordedEvent,
+  nowIso,
+  RequestCommandIds,
+  sendOutcome,
+  type OutcomeResponse,
+} from '@sunlight/http';
 import { NotFoundError, type Actor } from '@sunlight/kernel';
 import { fundIdPattern, parseYuan } from '../domain';
 import { CreateFundLineCommand, RunPoolCommand } from '../application/funds.commands';
@@ -29,6 +37,8 @@ export class FundsController {
       'Writes FundLineCreated on fund-<fundId> and FundsAppropriated on pool-<fundId>.<division>. ' +
       'Repeating the same request returns the original event (Idempotent-Replayed: true); the same fundId with other content is a 409.',
   })
+  @ApiRecordedEvent('Created: the FundLineCreated event')
+  @Jurisdiction({ kind: 'division', in: 'body', name: 'appropriation.divisionCode' })
   async create(
     @Body() body: CreateFundDto,
     @CurrentActor() actor: Actor,
@@ -65,8 +75,9 @@ export class FundsController {
 
   @Get(':fundId')
   @ApiOperation({ summary: 'A fund line: name, fiscal year, purpose, source and appropriation' })
-  @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
-  @ApiOkResponse({ description: 'The fund line' })
+  @ApiPatternParam('fundId', fundIdPattern, 'yn-2026-cyfz-001')
+  @ApiAnswer('FundLine', 'The fund line')
+  @Jurisdiction({ kind: 'none', why: 'fund lines are published (公告公示)' })
   async get(@Param('fundId') fundId: string): Promise<FundView> {
     const fund = fundIdPattern.test(fundId) ? await this.queries.fund(fundId) : undefined;
     if (fund === undefined)
@@ -83,7 +94,9 @@ export class FundsController {
       'Writes AllocationSent on the parent pool; the funds processor then writes AllocationReceived on the child pool, ' +
       "exactly once. Until then the amount shows as in transit (在途). The parent's balance must cover it.",
   })
-  @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
+  @ApiPatternParam('fundId', fundIdPattern, 'yn-2026-cyfz-001')
+  @ApiRecordedEvent('Sent: the AllocationSent event')
+  @Jurisdiction({ kind: 'division', in: 'body', name: 'fromDivisionCode' })
   async allocate(
     @Param('fundId') fundId: string,
     @Body() body: SendAllocationDto,
@@ -125,7 +138,9 @@ export class FundsController {
     description:
       'Writes DisbursementRequested. Another person with the approver role approves or rejects it (maker-checker, 双人复核).',
   })
-  @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
+  @ApiPatternParam('fundId', fundIdPattern, 'yn-2026-cyfz-001')
+  @ApiRecordedEvent('Requested: the DisbursementRequested event')
+  @Jurisdiction({ kind: 'division', in: 'body', name: 'divisionCode' })
   async requestDisbursement(
     @Param('fundId') fundId: string,
     @Body() body: RequestDisbursementDto,

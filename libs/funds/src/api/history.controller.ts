@@ -1,16 +1,20 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import {
   DIVISION_REGISTRY,
   isValidIdNumber,
   normaliseIdNumber,
   type DivisionRegistry,
 } from '@sunlight/geo';
-import { integerQuery } from '@sunlight/http';
+import { ApiAnswer, ApiIntegerQuery, ApiPatternParam, integerQuery } from '@sunlight/http';
 import { NotFoundError, RequestFieldError, type Actor } from '@sunlight/kernel';
-import { fundIdPattern, poolStreamName } from '../domain';
+import { divisionCodePattern, fundIdPattern, poolStreamName } from '../domain';
+
+const poolPageSizeMax = 500;
+const poolPageSizeDefault = 100;
 import { HistoryQueries, type PoolHistoryPage } from '../application/history.queries';
+import type { PaymentDocument } from '../projections';
 
 @ApiTags('history (历史)')
 @ApiBearerAuth()
@@ -30,11 +34,13 @@ export class HistoryController {
       'From the payments read model, with who requested, approved, rejected and settled each one. ' +
       "Only payments made inside the caller's jurisdiction are listed.",
   })
-  @ApiParam({ name: 'idNumber', example: '530325198001011232' })
+  @ApiPatternParam('idNumber', /^[0-9]{17}[0-9Xx]$/, '530325198001011232')
+  @ApiAnswer('PersonPayments', "The payments made inside the caller's jurisdiction")
+  @Jurisdiction({ kind: 'caller' })
   async person(
     @Param('idNumber') raw: string,
     @CurrentActor() actor: Actor,
-  ): Promise<{ idNumber: string; payments: unknown[] }> {
+  ): Promise<{ idNumber: string; payments: (PaymentDocument & { logPosition: string })[] }> {
     const idNumber = normaliseIdNumber(raw);
     if (!isValidIdNumber(idNumber)) {
       throw new RequestFieldError(
@@ -42,7 +48,15 @@ export class HistoryController {
         'must be an 18-character resident ID number with a valid check character',
       );
     }
-    return { idNumber, payments: await this.history.personPayments(idNumber, actor.division) };
+    const payments = await this.history.personPayments(idNumber, actor.division);
+    return {
+      idNumber,
+      // The store's positions sort as strings (zero-padded); the proof routes take the number.
+      payments: payments.map((payment) => ({
+        ...payment,
+        logPosition: BigInt(payment.requestedPosition).toString(),
+      })),
+    };
   }
 
   @Get('pools/:fundId/:divisionCode')
@@ -51,10 +65,12 @@ export class HistoryController {
     summary:
       'The history of one pool (资金池): every event, oldest first, paged, with the figures after each',
   })
-  @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
-  @ApiParam({ name: 'divisionCode', example: '530325' })
-  @ApiQuery({ name: 'fromRevision', required: false, example: '0' })
-  @ApiQuery({ name: 'limit', required: false, example: '100' })
+  @ApiPatternParam('fundId', fundIdPattern, 'yn-2026-cyfz-001')
+  @ApiPatternParam('divisionCode', divisionCodePattern, '530325')
+  @ApiIntegerQuery('fromRevision', { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: 0 })
+  @ApiIntegerQuery('limit', { minimum: 1, maximum: poolPageSizeMax, default: poolPageSizeDefault })
+  @ApiAnswer('PoolHistoryPage', 'A page of the pool history')
+  @Jurisdiction({ kind: 'division', in: 'path', name: 'divisionCode' })
   async pool(
     @Param('fundId') fundId: string,
     @Param('divisionCode') divisionCode: string,
@@ -68,7 +84,7 @@ export class HistoryController {
     const streamName = poolStreamName(fundId, divisionCode);
     const fromRevision =
       integerQuery('fromRevision', fromRevisionText, 0, Number.MAX_SAFE_INTEGER) ?? 0;
-    const limit = integerQuery('limit', limitText, 1, 500) ?? 100;
+    const limit = integerQuery('limit', limitText, 1, poolPageSizeMax) ?? poolPageSizeDefault;
     return this.history.pool(streamName, fromRevision, limit);
   }
 }

@@ -1,9 +1,10 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
+import { ApiAnswer, ApiPatternParam } from '@sunlight/http';
 import { NotFoundError, type Actor } from '@sunlight/kernel';
 import { DIVISION_REGISTRY, requireKnownDivision, type DivisionRegistry } from '@sunlight/geo';
-import { fundIdPattern } from '../domain';
+import { divisionCodePattern, fundIdPattern } from '../domain';
 import { FundsQueries, type PoolView } from '../application/funds.queries';
 
 @ApiTags('pools (资金池)')
@@ -23,8 +24,10 @@ export class PoolsController {
     description:
       "Folded from the pool's stream (snapshot + tail) at request time. Yuan decimal strings.",
   })
-  @ApiParam({ name: 'fundId', example: 'yn-2026-cyfz-001' })
-  @ApiParam({ name: 'divisionCode', example: '530325' })
+  @ApiPatternParam('fundId', fundIdPattern, 'yn-2026-cyfz-001')
+  @ApiPatternParam('divisionCode', divisionCodePattern, '530325')
+  @ApiAnswer('Pool', "The pool's figures")
+  @Jurisdiction({ kind: 'division', in: 'path', name: 'divisionCode' })
   async get(
     @Param('fundId') fundId: string,
     @Param('divisionCode') divisionCode: string,

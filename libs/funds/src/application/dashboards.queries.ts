@@ -5,6 +5,7 @@ import {
   READ_MODEL_POSITIONS,
   READ_STORE,
   ReadModelViewCache,
+  positionOfToken,
   versionOfToken,
   type FindQuery,
   type ReadDocument,
@@ -71,6 +72,23 @@ export interface ChildListing {
 }
 
 /**
+ * How far in the log an answer reflects, beside `asOf`: the position the dashboards read model
+ * had applied when the answer was read (every event at or before it is counted; a later one may
+ * be too, as documents are read after it), null before the read model has applied any event.
+ * A caller compares it with the log head (`/health`) to see how stale the figures may be.
+ */
+export interface ReflectedPosition {
+  readModelPosition: string | null;
+}
+
+export type DashboardAnswer = DashboardView & ReflectedPosition;
+export type ChildListingAnswer = ChildListing & ReflectedPosition;
+
+const reflected = (token: string | undefined): ReflectedPosition => ({
+  readModelPosition: (token === undefined ? undefined : positionOfToken(token)) ?? null,
+});
+
+/**
  * The four-level dashboards (看板), read from the dashboards read model and cached while the
  * projection has not moved. Callers check the division exists and lies in the caller's
  * jurisdiction.
@@ -92,14 +110,34 @@ export class DashboardsQueries {
     return this.positions?.current(dashboardsProjectionName);
   }
 
-  async division(divisionCode: string, idleDays: number): Promise<DashboardView> {
+  /**
+   * Where this process follows the projection's commits, a token of the division's own document
+   * (every change to what its answers read also changes it, see `divisionStamp`), without I/O:
+   * under a stream of events elsewhere it stands, and a cached answer is served without a read.
+   * Otherwise the projection's token, which moves with every batch.
+   */
+  private cacheToken(divisionCode: string, token: string | undefined): string | undefined {
+    if (token === undefined) return undefined;
+    return (
+      this.positions?.document?.(
+        dashboardsProjectionName,
+        dashboardCollections.dashboards,
+        divisionCode,
+      ) ?? token
+    );
+  }
+
+  async division(divisionCode: string, idleDays: number): Promise<DashboardAnswer> {
     const token = await this.position();
-    return this.views.getStamped(
+    const cacheToken = this.cacheToken(divisionCode, token);
+    // A cached view stays true while its stamp stands, so it reflects this token's position too.
+    const view = await this.views.getStamped(
       `${divisionCode}?${idleDays}`,
-      token,
-      () => this.divisionStamp(divisionCode, token),
+      cacheToken,
+      () => this.divisionStamp(divisionCode, cacheToken),
       (doc) => this.view(divisionCode, idleDays, doc),
     );
+    return { ...view, ...reflected(token) };
   }
 
   async children(
@@ -108,14 +146,16 @@ export class DashboardsQueries {
     direction: 'asc' | 'desc',
     limit: number,
     offset: number,
-  ): Promise<ChildListing> {
+  ): Promise<ChildListingAnswer> {
     const token = await this.position();
-    return this.listings.getStamped(
+    const cacheToken = this.cacheToken(divisionCode, token);
+    const listing = await this.listings.getStamped(
       `${divisionCode}?${sort}&${direction}&${limit}&${offset}`,
-      token,
-      () => this.divisionStamp(divisionCode, token),
+      cacheToken,
+      () => this.divisionStamp(divisionCode, cacheToken),
       () => this.listing(divisionCode, sort, direction, limit, offset),
     );
+    return { ...listing, ...reflected(token) };
   }
 
   /**

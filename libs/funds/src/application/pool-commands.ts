@@ -25,8 +25,15 @@ import { toFundLineEvent, toPoolEvent } from '../stored-events';
 
 /** Pools whose folded state this process keeps in memory. */
 export const poolStateCacheEntriesMax = 2_000;
-/** A pool snapshot is taken every this many events. */
+/** A pool snapshot is taken every this many events, or more (below). */
 export const poolSnapshotEveryEvents = 1_000;
+/**
+ * Past 4,000 transfers, a pool's snapshot waits for a quarter of its transfers in new events: a
+ * snapshot writes every transfer, so at a fixed 1,000 a 100,000-line roster's approval wrote 100
+ * snapshots of up to 100,000 transfers each (most of the approval's CPU); a cold load replays at
+ * most that quarter after the snapshot.
+ */
+export const poolSnapshotTailShare = 0.25;
 
 export type PoolCommands = DeciderHandler<PoolState, PoolCommand, PoolEvent>;
 export type FundLineCommands = DeciderHandler<FundLineState, FundLineCommand, FundLineEvent>;
@@ -45,6 +52,7 @@ export function poolCommands(store: EventStore, snapshotStore: SnapshotStore): P
       store: snapshotStore,
       schemaVersion: poolSnapshotSchemaVersion,
       everyEvents: poolSnapshotEveryEvents,
+      eventsBetweenMin: (state) => Math.floor(state.transfers.size * poolSnapshotTailShare),
       toJson: (state) => ({ ...poolStateToSnapshot(state) }),
       fromJson: (json) => poolStateFromSnapshot(json),
     },

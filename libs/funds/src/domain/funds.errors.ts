@@ -219,3 +219,40 @@ export class TransferIdTakenError extends AppError {
     super(`Transfer id ${transferId} is already in use; choose another id`, { transferId });
   }
 }
+
+/** A roster's total is more than the pool holds: the whole roster is refused, nothing written. */
+export class RosterBatchNotCoveredError extends AppError {
+  override readonly name = 'RosterBatchNotCoveredError';
+  readonly code = 'FUNDS.ROSTER_NOT_COVERED';
+  readonly httpStatus = 409;
+  override readonly title = 'The pool cannot cover the roster';
+
+  constructor(
+    readonly rosterId: string,
+    readonly balanceFen: bigint,
+    readonly totalFen: bigint,
+  ) {
+    super(
+      `The pool holds ${balanceFen} fen, less than the ${totalFen} fen of roster ${rosterId}; no line of it is requested`,
+      { rosterId, balanceFen: balanceFen.toString(), totalFen: totalFen.toString() },
+    );
+  }
+}
+
+/** A roster line that its batch's reservation does not hold (more lines or money than reserved). */
+export class RosterBatchOverdrawnError extends AppError {
+  override readonly name = 'RosterBatchOverdrawnError';
+  readonly code = 'FUNDS.ROSTER_BATCH_OVERDRAWN';
+  readonly httpStatus = 409;
+  override readonly title = 'The roster line is outside its reservation';
+
+  constructor(
+    readonly batchId: string,
+    readonly transferId: string,
+  ) {
+    super(`Roster batch ${batchId} has no reservation left for line ${transferId}`, {
+      batchId,
+      transferId,
+    });
+  }
+}

@@ -191,7 +191,7 @@ export type DashboardView = {
   householdCount: number;
   projectCount: number;
   findingCount: number;
-  /** The log position the dashboard reflects. */
+  /** The position of the last event that changed this division's figures ('' when none has). */
   lastPosition: string;
 };
 

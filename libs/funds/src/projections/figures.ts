@@ -17,7 +17,7 @@ export type Figures = {
   disbursedFen: string;
   /** Paid disbursements reversed by the bank or recovered (追回). */
   returnedFen: string;
-  /** Disbursements requested and awaiting approval. */
+  /** Disbursements requested and awaiting approval, and roster totals reserved for their lines. */
   pendingFen: string;
   /** Allocations sent by a pool in the subtree and not yet received (在途资金). */
   inTransitFen: string;
@@ -117,6 +117,11 @@ function deltaOf(event: PoolEvent, ownDivision: boolean): FiguresDelta {
         ? { receivedFen: amountFen, balanceFen: amountFen }
         : { inTransitFen: -amountFen, balanceFen: amountFen };
     case 'DisbursementRequested':
+      // A roster line was pending from its batch's reservation on.
+      return event.data.rosterBatchRef === undefined
+        ? { pendingFen: amountFen, balanceFen: -amountFen }
+        : {};
+    case 'RosterBatchReserved':
       return { pendingFen: amountFen, balanceFen: -amountFen };
     case 'DisbursementApproved':
       return { pendingFen: -amountFen, disbursedFen: amountFen, disbursementCount: 1 };

@@ -8,6 +8,7 @@ import {
   fenFromString,
   fenToString,
   type PoolEvent,
+  type RosterEntryRef,
 } from '../domain';
 import { normalisedIdNumber, poolEventOf, recordedAtOf, transferKeyOf } from './funds-events';
 
@@ -57,6 +58,11 @@ export type PaymentDocument = {
   status: DisbursementStatus;
   allocationRef: string | null;
   rosterEntryRef: string | null;
+  /**
+   * For a payment made from a roster (花名册) line: the roster, its row, the file's SHA-256, who
+   * uploaded and who approved it. Absent otherwise (so documents written before rosters stand).
+   */
+  rosterEntry?: RosterEntryRef;
   purpose: string | null;
   requestedBy: string;
   approvedBy: string | null;
@@ -162,6 +168,9 @@ function applyToPayment(
       status: 'requested',
       allocationRef: event.data.allocationRef ?? null,
       rosterEntryRef: event.data.rosterEntryRef ?? null,
+      ...(event.data.rosterEntry === undefined
+        ? {}
+        : { rosterEntry: { ...event.data.rosterEntry } }),
       purpose: event.data.purpose ?? null,
       requestedBy,
       approvedBy: null,

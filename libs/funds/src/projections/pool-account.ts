@@ -151,8 +151,11 @@ function moveLots(lots: readonly Lot[], event: PoolEvent, at: string): Lot[] {
     case 'FundsRecovered':
       return addLot(lots, at, amountFen);
     case 'AllocationSent':
-    case 'DisbursementRequested':
+    case 'RosterBatchReserved':
       return takeOldest(lots, amountFen);
+    case 'DisbursementRequested':
+      // A roster line's money left the lots with its batch's reservation.
+      return event.data.rosterBatchRef === undefined ? takeOldest(lots, amountFen) : [...lots];
     case 'DisbursementApproved':
     case 'DisbursementPaid':
       return [...lots];

@@ -38,4 +38,11 @@ export const fundsReadIndexes: readonly ReadIndex[] = [
     collection: paymentsCollection,
     fields: ['idNumber', 'requestedPosition'],
   },
+  // The household card's payments to the household itself (beneficiary kind household): without
+  // it, every card request read the whole payments collection.
+  {
+    projection: paymentsProjectionName,
+    collection: paymentsCollection,
+    fields: ['beneficiaryId', 'beneficiaryKind', 'requestedPosition'],
+  },
 ];

@@ -9,7 +9,9 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Jurisdiction } from '@sunlight/auth';
 import { UnknownDivisionError, type Division } from '../division';
+import { anyDivisionCodePattern } from '../division-code';
 import type { DivisionRegistry } from '../division-registry';
 import { DivisionCodePipe } from './division-code.pipe';
 import { DivisionChildrenDto, DivisionDto, type DivisionSummaryDto } from './dto/divisions.dto';
@@ -20,7 +22,7 @@ const codeParam = {
   name: 'code',
   description:
     'Division code (行政区划代码): 2, 4, 6, 9 or 12 digits, or a village group code <12 digits>-<n>',
-  example: '530325',
+  schema: { type: 'string', pattern: anyDivisionCodePattern.source, example: '530325' },
 };
 
 /** Reference data: any authenticated role may read it; nothing here is public or jurisdiction-bound. */
@@ -29,6 +31,7 @@ const codeParam = {
 @ApiUnauthorizedResponse({
   description: 'No bearer token, or an invalid or expired one (problem+json)',
 })
+@Jurisdiction({ kind: 'none', why: 'reference data, the same for every caller' })
 @Controller('divisions')
 export class DivisionsController {
   constructor(@Inject(DIVISION_REGISTRY) private readonly registry: DivisionRegistry) {}
@@ -57,7 +60,7 @@ export class DivisionsController {
     summary:
       'The divisions (下级行政区划) directly below one division, e.g. the counties of 5303 曲靖市',
   })
-  @ApiParam({ ...codeParam, example: '5303' })
+  @ApiParam({ ...codeParam, schema: { ...codeParam.schema, example: '5303' } })
   @ApiOkResponse({ type: DivisionChildrenDto })
   @ApiBadRequestResponse({
     description: 'The code is malformed (problem+json naming the field `code`)',

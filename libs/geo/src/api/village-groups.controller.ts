@@ -14,7 +14,7 @@ import {
   ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { assertWithinJurisdiction, CurrentActor, Roles } from '@sunlight/auth';
+import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import type { CommandIds, EventView } from '@sunlight/event-store';
 import { nowIso, RequestCommandIds, sendOutcome, type OutcomeResponse } from '@sunlight/http';
 import type { Actor } from '@sunlight/kernel';
@@ -50,8 +50,9 @@ export class VillageGroupsController {
   @ApiParam({
     name: 'villageCode',
     description: '12-digit village code (村级统计用区划代码)',
-    example: '530325001001',
+    schema: { type: 'string', pattern: '^[0-9]{12}$', example: '530325001001' },
   })
+  @Jurisdiction({ kind: 'division', in: 'path', name: 'villageCode' })
   @ApiCreatedResponse({
     type: RecordedEventDto,
     description: 'The group was registered; the event as stored',

@@ -2,7 +2,9 @@ import {
   MongoBulkWriteError,
   MongoClient,
   MongoNetworkError,
+  MongoNotConnectedError,
   MongoServerSelectionError,
+  MongoTopologyClosedError,
   type AnyBulkWriteOperation,
   type Collection,
   type Db,
@@ -287,7 +289,11 @@ export class MongoReadStore implements ReadStore {
   async activeVersion(projection: string): Promise<number | undefined> {
     assertProjectionName(projection);
     const version = (await this.guard(() => this.active.findOne({ _id: projection })))?.version;
-    this.activeVersions.set(projection, { version, readAtMs: Date.now() });
+    // Only an active version is remembered: a projection with none yet (a first deployment)
+    // is asked again on the next read, so its answers appear as soon as it is activated,
+    // not up to activeVersionCacheMs later.
+    if (version === undefined) this.activeVersions.delete(projection);
+    else this.activeVersions.set(projection, { version, readAtMs: Date.now() });
     return version;
   }
 
@@ -592,7 +598,12 @@ function escapeRegex(text: string): string {
 }
 
 function toUnavailable(error: unknown, message: string): unknown {
-  if (error instanceof MongoNetworkError || error instanceof MongoServerSelectionError) {
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoNotConnectedError
+  ) {
     return new ReadStoreUnavailableError(`${message}: ${error.message}`, error);
   }
   return error;

@@ -71,7 +71,10 @@ const unavailableCodes = new Set([
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
+  // invalid_catalog_name: the database was dropped (or renamed) under a running app.
+  '3D000',
   '57P01',
+  '57P02',
   '57P03',
   '53300',
   '08006',
@@ -319,7 +322,11 @@ export class PostgresReadStore implements ReadStore {
       [projection],
     );
     const version = rows[0]?.version;
-    this.activeVersions.set(projection, { version, readAtMs: Date.now() });
+    // Only an active version is remembered: a projection with none yet (a first deployment)
+    // is asked again on the next read, so its answers appear as soon as it is activated,
+    // not up to activeVersionCacheMs later.
+    if (version === undefined) this.activeVersions.delete(projection);
+    else this.activeVersions.set(projection, { version, readAtMs: Date.now() });
     return version;
   }
 
@@ -706,6 +713,9 @@ function orderSql(
 function toUnavailable(error: unknown, message: string): unknown {
   const code = (error as { code?: string } | undefined)?.code;
   if (code !== undefined && unavailableCodes.has(code))
+    return new ReadStoreUnavailableError(`${message}: ${(error as Error).message}`, error);
+  // node-postgres reports a connection dropped mid-query with a plain Error and no code.
+  if ((error as Error | undefined)?.message?.startsWith('Connection terminated'))
     return new ReadStoreUnavailableError(`${message}: ${(error as Error).message}`, error);
   return error;
 }

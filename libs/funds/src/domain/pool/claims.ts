@@ -26,6 +26,7 @@ const stepOf: Readonly<Record<PoolEvent['type'], TransferStep>> = {
   DisbursementRejected: 'decision',
   DisbursementPaid: 'settlement',
   DisbursementFailed: 'settlement',
+  RosterBatchReserved: 'start',
 };
 
 export function poolEventClaims(event: PoolEvent): { claims: string[] } {

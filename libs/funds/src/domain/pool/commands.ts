@@ -93,6 +93,55 @@ export interface RecoverFunds extends PoolCommandBase {
   readonly reason: string;
 }
 
+/**
+ * Where a disbursement generated from a roster (花名册) came from: the roster, its line, the exact
+ * file (SHA-256) and the two people who uploaded and approved it, so a payment traces back to
+ * its row without another read.
+ */
+export interface RosterEntryRef {
+  readonly rosterId: string;
+  readonly row: number;
+  readonly fileSha256: string;
+  readonly uploadedBy: string;
+  readonly approvedBy: string;
+}
+
+/**
+ * Reserves a roster's whole total in one event before any of its lines is requested, so a
+ * roster too large for one append is still all or nothing: either the pool covers the total and
+ * every line draws on the reservation, or nothing is written. `transferId` is the batch's own id
+ * (the roster id).
+ */
+export interface ReserveRosterBatch extends PoolCommandBase {
+  readonly type: 'ReserveRosterBatch';
+  readonly rosterId: string;
+  readonly fileSha256: string;
+  readonly entryCount: number;
+  readonly amountFen: bigint;
+}
+
+/** One line of a roster batch: a disbursement request drawing on the batch's reservation. */
+export interface RosterDisbursementRequest {
+  readonly transferId: string;
+  readonly beneficiary: Beneficiary;
+  readonly amountFen: bigint;
+  readonly rosterEntry: RosterEntryRef;
+  readonly purpose?: string;
+}
+
+/**
+ * Requests a run of a reserved batch's lines (at most `rosterRequestsPerCommandMax`);
+ * `transferId` names the batch. Lines already requested are repeats and write nothing, so a run
+ * repeated after a crash writes each line once.
+ */
+export interface RequestRosterDisbursements extends PoolCommandBase {
+  readonly type: 'RequestRosterDisbursements';
+  readonly requests: readonly RosterDisbursementRequest[];
+}
+
+/** The store takes at most 1,000 events per append. */
+export const rosterRequestsPerCommandMax = 1_000;
+
 export type PoolCommand =
   | AppropriateFunds
   | SendAllocation
@@ -102,4 +151,6 @@ export type PoolCommand =
   | RejectDisbursement
   | SettleDisbursement
   | ReverseTransfer
-  | RecoverFunds;
+  | RecoverFunds
+  | ReserveRosterBatch
+  | RequestRosterDisbursements;

@@ -5,6 +5,8 @@ import {
   InvalidTransferStateError,
   NotADirectChildError,
   RecoveryExceedsOutstandingError,
+  RosterBatchNotCoveredError,
+  RosterBatchOverdrawnError,
   SelfApprovalError,
   TransferConflictError,
   TransferKindMismatchError,
@@ -28,6 +30,7 @@ import { assertAmountFen, fenToString } from '../money';
 import { findTransfer } from '../transfer-book';
 import {
   beneficiaryKinds,
+  rosterRequestsPerCommandMax,
   settlementOutcomes,
   type AppropriateFunds,
   type ApproveDisbursement,
@@ -38,13 +41,23 @@ import {
   type RecoverFunds,
   type RejectDisbursement,
   type RequestDisbursement,
+  type RequestRosterDisbursements,
+  type ReserveRosterBatch,
   type ReverseTransfer,
+  type RosterDisbursementRequest,
+  type RosterEntryRef,
   type SendAllocation,
   type SettleDisbursement,
 } from './commands';
 import type { DisbursementRequested, PoolEvent, PoolEventBase } from './events';
 import { fingerprintOf, outcomeFingerprintOf } from './fingerprints';
-import type { DisbursementEntry, DisbursementStatus, PoolState, TransferKind } from './state';
+import type {
+  DisbursementEntry,
+  DisbursementStatus,
+  OpenRosterBatch,
+  PoolState,
+  TransferKind,
+} from './state';
 
 const beneficiaryIdNumberPattern = /^[0-9A-Za-z]{1,32}$/;
 const bankAccountPattern = /^[0-9A-Za-z -]{1,64}$/;
@@ -71,6 +84,10 @@ export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] 
       return reverseTransfer(command, state);
     case 'RecoverFunds':
       return recoverFunds(command, state);
+    case 'ReserveRosterBatch':
+      return reserveRosterBatch(command, state);
+    case 'RequestRosterDisbursements':
+      return requestRosterDisbursements(command, state);
     default:
       return assertNever(command, 'pool command');
   }
@@ -395,4 +412,126 @@ function recoverFunds(command: RecoverFunds, state: PoolState): PoolEvent[] {
     );
   }
   return [{ type: 'FundsRecovered', data }];
+}
+
+const sha256Pattern = /^[0-9a-f]{64}$/;
+const rosterEntryCountMax = 10_000_000;
+
+function reserveRosterBatch(command: ReserveRosterBatch, state: PoolState): PoolEvent[] {
+  assertAmountFen(command.amountFen);
+  const rosterId = requirePattern('rosterId', command.rosterId, transferIdPattern);
+  const fileSha256 = requirePattern('fileSha256', command.fileSha256, sha256Pattern);
+  if (
+    !Number.isSafeInteger(command.entryCount) ||
+    command.entryCount < 1 ||
+    command.entryCount > rosterEntryCountMax
+  ) {
+    throw new InvalidCommandError(
+      'entryCount',
+      `must be an integer from 1 to ${rosterEntryCountMax}`,
+    );
+  }
+  const data = {
+    ...eventBase(command),
+    rosterId,
+    fileSha256,
+    entryCount: command.entryCount,
+    amountFen: fenToString(command.amountFen),
+  };
+  if (isRepeat(state, command.transferId, 'rosterBatch', fingerprintOf.rosterBatch(data)))
+    return [];
+  if (state.balanceFen < command.amountFen) {
+    throw new RosterBatchNotCoveredError(rosterId, state.balanceFen, command.amountFen);
+  }
+  return [{ type: 'RosterBatchReserved', data }];
+}
+
+function validRosterEntry(entry: RosterEntryRef): RosterEntryRef {
+  if (entry === null || typeof entry !== 'object') {
+    throw new InvalidCommandError('rosterEntry', 'is required');
+  }
+  if (!Number.isSafeInteger(entry.row) || entry.row < 2) {
+    throw new InvalidCommandError('rosterEntry.row', 'must be a data row (2 or more)');
+  }
+  return {
+    rosterId: requirePattern('rosterEntry.rosterId', entry.rosterId, transferIdPattern),
+    row: entry.row,
+    fileSha256: requirePattern('rosterEntry.fileSha256', entry.fileSha256, sha256Pattern),
+    uploadedBy: requireText('rosterEntry.uploadedBy', entry.uploadedBy, referenceLengthMax),
+    approvedBy: requireText('rosterEntry.approvedBy', entry.approvedBy, referenceLengthMax),
+  };
+}
+
+/**
+ * Lines of a reserved roster batch. Each is a `DisbursementRequested` drawing its amount from the
+ * batch's reservation, never from the balance; a line already requested with the same content is
+ * a repeat (nothing written), with other content a conflict. The batch can never pay out more
+ * lines or money than it reserved, and its last line must take exactly what is left.
+ */
+function requestRosterDisbursements(
+  command: RequestRosterDisbursements,
+  state: PoolState,
+): PoolEvent[] {
+  const batchId = command.transferId;
+  const batchEntry = findTransfer(state.transfers, batchId);
+  if (batchEntry === undefined) throw new TransferNotFoundError(batchId);
+  if (batchEntry.kind !== 'rosterBatch')
+    throw new TransferKindMismatchError(batchId, 'rosterBatch', batchEntry.kind);
+  if (!Array.isArray(command.requests) || command.requests.length > rosterRequestsPerCommandMax) {
+    throw new InvalidCommandError(
+      'requests',
+      `must be a list of at most ${rosterRequestsPerCommandMax} lines`,
+    );
+  }
+  let open: OpenRosterBatch | undefined = state.openRosterBatches.get(batchId);
+  const seen = new Set<string>();
+  const events: PoolEvent[] = [];
+  for (const request of command.requests) {
+    const data = rosterLineData(command, request, batchId);
+    if (seen.has(data.transferId)) {
+      throw new InvalidCommandError('requests', `name transfer ${data.transferId} twice`);
+    }
+    seen.add(data.transferId);
+    if (isRepeat(state, data.transferId, 'disbursement', fingerprintOf.disbursement(data)))
+      continue;
+    const amountFen = request.amountFen;
+    if (
+      open === undefined ||
+      // Every line left must still get at least one fen, and the last one takes what is left.
+      open.remainingFen - amountFen < BigInt(open.remainingCount - 1) ||
+      (open.remainingCount === 1 && open.remainingFen !== amountFen)
+    ) {
+      throw new RosterBatchOverdrawnError(batchId, data.transferId);
+    }
+    open = { remainingFen: open.remainingFen - amountFen, remainingCount: open.remainingCount - 1 };
+    if (open.remainingCount === 0) open = undefined;
+    events.push({ type: 'DisbursementRequested', data });
+  }
+  return events;
+}
+
+function rosterLineData(
+  command: RequestRosterDisbursements,
+  request: RosterDisbursementRequest,
+  batchId: string,
+): DisbursementRequested['data'] {
+  if (request === null || typeof request !== 'object') {
+    throw new InvalidCommandError('requests', 'must hold objects');
+  }
+  const transferId = requirePattern('transferId', request.transferId, transferIdPattern);
+  assertAmountFen(request.amountFen);
+  const rosterEntry = validRosterEntry(request.rosterEntry);
+  const purpose = optionalText('purpose', request.purpose, purposeLengthMax);
+  return {
+    transferId,
+    fundId: command.fundId,
+    divisionCode: command.divisionCode,
+    beneficiary: validBeneficiary(request.beneficiary),
+    amountFen: fenToString(request.amountFen),
+    rosterEntryRef: `${rosterEntry.rosterId}#${rosterEntry.row}`,
+    ...(purpose === undefined ? {} : { purpose }),
+    requestedBy: command.actor.id,
+    rosterBatchRef: batchId,
+    rosterEntry,
+  };
 }

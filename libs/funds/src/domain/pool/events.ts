@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@sunlight/kernel';
-import type { Beneficiary } from './commands';
+import type { Beneficiary, RosterEntryRef } from './commands';
 
 /*
  * The events of a pool. Every one names its pool and transfer, so projections and the relay need
@@ -37,6 +37,24 @@ export type DisbursementRequested = DomainEvent<
     readonly rosterEntryRef?: string;
     readonly purpose?: string;
     readonly requestedBy: string;
+    /** For a line of a roster batch: the batch (its transferId) whose reservation it draws on. */
+    readonly rosterBatchRef?: string;
+    /** For a line of a roster batch: the roster, row, file and people behind it. */
+    readonly rosterEntry?: RosterEntryRef;
+  }
+>;
+
+/**
+ * A roster's total set aside in one event; its lines' `DisbursementRequested` then draw on it
+ * (balance −, roster-reserved +; each line moves its amount from roster-reserved to reserved).
+ */
+export type RosterBatchReserved = DomainEvent<
+  'RosterBatchReserved',
+  PoolEventBase & {
+    readonly rosterId: string;
+    readonly fileSha256: string;
+    readonly entryCount: number;
+    readonly amountFen: string;
   }
 >;
 
@@ -96,7 +114,8 @@ export type PoolEvent =
   | DisbursementPaid
   | DisbursementFailed
   | TransferReversed
-  | FundsRecovered;
+  | FundsRecovered
+  | RosterBatchReserved;
 
 export const poolEventTypes: readonly PoolEvent['type'][] = [
   'FundsAppropriated',
@@ -109,4 +128,5 @@ export const poolEventTypes: readonly PoolEvent['type'][] = [
   'DisbursementFailed',
   'TransferReversed',
   'FundsRecovered',
+  'RosterBatchReserved',
 ];

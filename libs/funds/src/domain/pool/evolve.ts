@@ -57,10 +57,12 @@ const applyPoolEvent = evolveWith<PoolState, PoolEvent>(
 
     DisbursementRequested: (state, { data }) => {
       const amountFen = fenFromString(data.amountFen);
+      // A roster line draws on its batch's reservation: the balance paid for it already.
+      const drawn = data.rosterBatchRef === undefined ? state : drawOnBatch(state, data, amountFen);
       return {
-        ...state,
+        ...drawn,
         reservedFen: state.reservedFen + amountFen,
-        balanceFen: state.balanceFen - amountFen,
+        balanceFen: drawn.balanceFen - amountFen,
         pendingApprovalCount: state.pendingApprovalCount + 1,
         transfers: addTransfer(state, data.transferId, {
           kind: 'disbursement',
@@ -191,9 +193,64 @@ const applyPoolEvent = evolveWith<PoolState, PoolEvent>(
         }),
       };
     },
+
+    RosterBatchReserved: (state, { data }) => {
+      const amountFen = fenFromString(data.amountFen);
+      invariant(
+        !state.openRosterBatches.has(data.transferId),
+        `roster batch ${data.transferId} reserved twice`,
+      );
+      const openRosterBatches = new Map(state.openRosterBatches);
+      openRosterBatches.set(data.transferId, {
+        remainingFen: amountFen,
+        remainingCount: data.entryCount,
+      });
+      return {
+        ...state,
+        rosterReservedFen: state.rosterReservedFen + amountFen,
+        balanceFen: state.balanceFen - amountFen,
+        openRosterBatches,
+        transfers: addTransfer(state, data.transferId, {
+          kind: 'rosterBatch',
+          fingerprint: fingerprintOf.rosterBatch(data),
+        }),
+      };
+    },
   },
   'pool',
 );
+
+/**
+ * Moves one roster line's amount out of its batch's reservation back into the balance (the
+ * request then takes it from there); the batch closes with its last line.
+ */
+function drawOnBatch(
+  state: PoolState,
+  data: { transferId: string; rosterBatchRef?: string },
+  amountFen: bigint,
+): PoolState {
+  const batchId = data.rosterBatchRef ?? '';
+  const batch = state.openRosterBatches.get(batchId);
+  invariant(
+    batch !== undefined && batch.remainingFen >= amountFen && batch.remainingCount >= 1,
+    `roster line ${data.transferId} draws on ${batchId}, which has no such reservation left`,
+  );
+  const remainingFen = batch.remainingFen - amountFen;
+  const remainingCount = batch.remainingCount - 1;
+  invariant(
+    (remainingCount === 0) === (remainingFen === 0n),
+    `roster batch ${batchId} ends with ${remainingCount} lines and ${remainingFen} fen left`,
+  );
+  const openRosterBatches = new Map(state.openRosterBatches);
+  if (remainingCount === 0) openRosterBatches.delete(batchId);
+  else openRosterBatches.set(batchId, { remainingFen, remainingCount });
+  return {
+    ...state,
+    rosterReservedFen: state.rosterReservedFen - amountFen,
+    balanceFen: state.balanceFen + amountFen,
+    openRosterBatches,
+  };
+}
 
 /** Money arriving in the pool: an appropriation, or an allocation from the parent. */
 function receive(

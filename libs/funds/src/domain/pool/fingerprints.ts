@@ -31,7 +31,24 @@ export const fingerprintOf = {
       d.rosterEntryRef,
       d.purpose,
       d.requestedBy,
+      // Only lines of a roster batch have these; other disbursements keep their fingerprints.
+      ...(d.rosterBatchRef === undefined ? [] : [d.rosterBatchRef]),
+      ...(d.rosterEntry === undefined
+        ? []
+        : [
+            d.rosterEntry.rosterId,
+            String(d.rosterEntry.row),
+            d.rosterEntry.fileSha256,
+            d.rosterEntry.uploadedBy,
+            d.rosterEntry.approvedBy,
+          ]),
     ]),
+  rosterBatch: (d: {
+    rosterId: string;
+    fileSha256: string;
+    entryCount: number;
+    amountFen: string;
+  }) => fingerprint('rosterBatch', [d.rosterId, d.fileSha256, String(d.entryCount), d.amountFen]),
   reversal: (d: { originalTransferId: string; reason: string }) =>
     fingerprint('reversal', [d.originalTransferId, d.reason]),
   recovery: (d: { originalTransferId: string; amountFen: string; reason: string }) =>

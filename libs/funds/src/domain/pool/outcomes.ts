@@ -12,6 +12,8 @@ export const poolCommandSteps: Readonly<Record<PoolCommand['type'], TransferStep
   SettleDisbursement: 'settlement',
   ReverseTransfer: 'start',
   RecoverFunds: 'start',
+  ReserveRosterBatch: 'start',
+  RequestRosterDisbursements: 'start',
 };
 
 /** The reason a person gave with the command, which its events' metadata carry. */

@@ -1,11 +1,12 @@
 import { divisionCodePattern, fundIdPattern, transferIdPattern } from '../funds.validation';
 import { fenFromString, fenToString } from '../money';
-import { transferBookOf, transferEntries } from '../transfer-book';
+import { findTransfer, transferBookOf, transferEntries } from '../transfer-book';
 import {
   assertPoolInvariants,
   disbursementStatuses,
   transferKinds,
   type DisbursementStatus,
+  type OpenRosterBatch,
   type PoolState,
   type SettledTransferKind,
   type TransferEntry,
@@ -15,7 +16,8 @@ import {
 /* Snapshots: a long-lived pool loads from its latest snapshot plus the tail of its stream. */
 
 // 2: disbursement entries remember their outcome's content (outcomeFingerprint).
-export const poolSnapshotSchemaVersion = 2;
+// 3: roster batches (rosterReservedFen and the batches still open).
+export const poolSnapshotSchemaVersion = 3;
 
 export interface TransferSnapshot {
   readonly transferId: string;
@@ -35,6 +37,7 @@ export interface PoolSnapshot {
   readonly balanceFen: string;
   readonly receivedFen: string;
   readonly sentFen: string;
+  readonly rosterReservedFen: string;
   readonly reservedFen: string;
   readonly disbursedFen: string;
   readonly reversedFen: string;
@@ -43,6 +46,14 @@ export interface PoolSnapshot {
   readonly awaitingSettlementCount: number;
   /** Sorted by transferId, so equal states give byte-equal snapshots. */
   readonly transfers: readonly TransferSnapshot[];
+  /** Sorted by transferId. */
+  readonly openRosterBatches: readonly OpenRosterBatchSnapshot[];
+}
+
+export interface OpenRosterBatchSnapshot {
+  readonly transferId: string;
+  readonly remainingFen: string;
+  readonly remainingCount: number;
 }
 
 export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
@@ -53,6 +64,7 @@ export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
     balanceFen: fenToString(state.balanceFen),
     receivedFen: fenToString(state.receivedFen),
     sentFen: fenToString(state.sentFen),
+    rosterReservedFen: fenToString(state.rosterReservedFen),
     reservedFen: fenToString(state.reservedFen),
     disbursedFen: fenToString(state.disbursedFen),
     reversedFen: fenToString(state.reversedFen),
@@ -75,6 +87,13 @@ export function poolStateToSnapshot(state: PoolState): PoolSnapshot {
           : { outcomeFingerprint: entry.outcomeFingerprint }),
       };
     }),
+    openRosterBatches: [...state.openRosterBatches.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([transferId, batch]) => ({
+        transferId,
+        remainingFen: fenToString(batch.remainingFen),
+        remainingCount: batch.remainingCount,
+      })),
   };
 }
 
@@ -170,6 +189,28 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
     entries.push([transferId, entry]);
   }
   const transfers = transferBookOf(entries);
+  const batchesJson = snapshot['openRosterBatches'];
+  snapshotInvariant(Array.isArray(batchesJson), 'openRosterBatches must be an array');
+  const openRosterBatches = new Map<string, OpenRosterBatch>();
+  for (const item of batchesJson as unknown[]) {
+    const record = asRecord(item, 'roster batch');
+    const transferId = record['transferId'];
+    const remainingCount = record['remainingCount'];
+    snapshotInvariant(
+      typeof transferId === 'string' &&
+        findTransfer(transfers, transferId)?.kind === 'rosterBatch' &&
+        !openRosterBatches.has(transferId),
+      `open roster batch ${String(transferId)} is not a roster batch of the pool`,
+    );
+    snapshotInvariant(
+      typeof remainingCount === 'number' && Number.isSafeInteger(remainingCount),
+      `bad remainingCount for ${transferId}`,
+    );
+    openRosterBatches.set(transferId, {
+      remainingFen: snapshotFen(record['remainingFen'], `${transferId}.remainingFen`),
+      remainingCount,
+    });
+  }
 
   const state: PoolState = {
     fundId,
@@ -177,6 +218,7 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
     balanceFen: snapshotFen(snapshot['balanceFen'], 'balanceFen'),
     receivedFen: snapshotFen(snapshot['receivedFen'], 'receivedFen'),
     sentFen: snapshotFen(snapshot['sentFen'], 'sentFen'),
+    rosterReservedFen: snapshotFen(snapshot['rosterReservedFen'], 'rosterReservedFen'),
     reservedFen: snapshotFen(snapshot['reservedFen'], 'reservedFen'),
     disbursedFen: snapshotFen(snapshot['disbursedFen'], 'disbursedFen'),
     reversedFen: snapshotFen(snapshot['reversedFen'], 'reversedFen'),
@@ -184,6 +226,7 @@ export function poolStateFromSnapshot(json: unknown): PoolState {
     pendingApprovalCount,
     awaitingSettlementCount,
     transfers,
+    openRosterBatches,
   };
   snapshotInvariant(
     snapshot['pendingApprovalCount'] === pendingApprovalCount &&

@@ -5,9 +5,10 @@ import { emptyTransferBook, type TransferBook } from '../transfer-book';
  * A pool is the account of one fund line at one division (stream `pool-<fundId>.<divisionCode>`).
  *
  * Accounting, asserted after every event:
- *   balance = received − sent − reserved − disbursed + reversed + recovered
+ *   balance = received − sent − rosterReserved − reserved − disbursed + reversed + recovered
  * received  appropriations and allocations received from the parent
  * sent      allocations sent to child divisions
+ * rosterReserved  roster totals set aside (RosterBatchReserved) whose lines are not requested yet
  * reserved  disbursements requested and awaiting approval
  * disbursed disbursements approved, in payment or paid (a failed payment leaves this bucket)
  * reversed  paid disbursements the bank returned
@@ -29,7 +30,12 @@ export const disbursementStatuses: readonly DisbursementStatus[] = [
 
 /** Transfers that, once written, only ever matter again for idempotency. */
 export type SettledTransferKind =
-  'appropriation' | 'allocationSent' | 'allocationReceived' | 'reversal' | 'recovery';
+  | 'appropriation'
+  | 'allocationSent'
+  | 'allocationReceived'
+  | 'reversal'
+  | 'recovery'
+  | 'rosterBatch';
 export type TransferKind = SettledTransferKind | 'disbursement';
 export const transferKinds: readonly TransferKind[] = [
   'appropriation',
@@ -38,6 +44,7 @@ export const transferKinds: readonly TransferKind[] = [
   'disbursement',
   'reversal',
   'recovery',
+  'rosterBatch',
 ];
 
 /**
@@ -64,6 +71,12 @@ export type TransferEntry =
 
 export type DisbursementEntry = Extract<TransferEntry, { kind: 'disbursement' }>;
 
+/** What a roster batch still holds back: the lines not requested yet and their money. */
+export interface OpenRosterBatch {
+  readonly remainingFen: bigint;
+  readonly remainingCount: number;
+}
+
 export interface PoolState {
   /** Null until the first event: a pool has no identity before money arrives. */
   readonly fundId: string | null;
@@ -71,6 +84,7 @@ export interface PoolState {
   readonly balanceFen: bigint;
   readonly receivedFen: bigint;
   readonly sentFen: bigint;
+  readonly rosterReservedFen: bigint;
   readonly reservedFen: bigint;
   readonly disbursedFen: bigint;
   readonly reversedFen: bigint;
@@ -78,6 +92,8 @@ export interface PoolState {
   readonly pendingApprovalCount: number;
   readonly awaitingSettlementCount: number;
   readonly transfers: TransferBook<TransferEntry>;
+  /** Roster batches with lines still to request, by the batch's transferId (few at a time). */
+  readonly openRosterBatches: ReadonlyMap<string, OpenRosterBatch>;
 }
 
 export function initialPoolState(): PoolState {
@@ -87,6 +103,7 @@ export function initialPoolState(): PoolState {
     balanceFen: 0n,
     receivedFen: 0n,
     sentFen: 0n,
+    rosterReservedFen: 0n,
     reservedFen: 0n,
     disbursedFen: 0n,
     reversedFen: 0n,
@@ -94,6 +111,7 @@ export function initialPoolState(): PoolState {
     pendingApprovalCount: 0,
     awaitingSettlementCount: 0,
     transfers: emptyTransferBook<TransferEntry>(),
+    openRosterBatches: new Map(),
   };
 }
 
@@ -117,7 +135,7 @@ export interface PoolSummary {
   readonly balanceFen: bigint;
   readonly receivedFen: bigint;
   readonly sentFen: bigint;
-  /** Requested disbursements awaiting approval. */
+  /** Requested disbursements awaiting approval, and roster totals reserved for lines to come. */
   readonly pendingFen: bigint;
   readonly disbursedFen: bigint;
   /** Reversed plus recovered. */
@@ -132,7 +150,7 @@ export function poolSummary(state: PoolState): PoolSummary {
     balanceFen: state.balanceFen,
     receivedFen: state.receivedFen,
     sentFen: state.sentFen,
-    pendingFen: state.reservedFen,
+    pendingFen: state.reservedFen + state.rosterReservedFen,
     disbursedFen: state.disbursedFen,
     returnedFen: state.reversedFen + state.recoveredFen,
     pendingApprovalCount: state.pendingApprovalCount,
@@ -146,6 +164,7 @@ export function assertPoolInvariants(state: PoolState): void {
     balanceFen: state.balanceFen,
     receivedFen: state.receivedFen,
     sentFen: state.sentFen,
+    rosterReservedFen: state.rosterReservedFen,
     reservedFen: state.reservedFen,
     disbursedFen: state.disbursedFen,
     reversedFen: state.reversedFen,
@@ -156,13 +175,26 @@ export function assertPoolInvariants(state: PoolState): void {
   const expectedBalanceFen =
     state.receivedFen -
     state.sentFen -
+    state.rosterReservedFen -
     state.reservedFen -
     state.disbursedFen +
     state.reversedFen +
     state.recoveredFen;
   invariant(
     state.balanceFen === expectedBalanceFen,
-    `balance ${state.balanceFen} != received − sent − reserved − disbursed + reversed + recovered = ${expectedBalanceFen}`,
+    `balance ${state.balanceFen} != received − sent − rosterReserved − reserved − disbursed + reversed + recovered = ${expectedBalanceFen}`,
+  );
+  let openFen = 0n;
+  for (const [batchId, batch] of state.openRosterBatches) {
+    invariant(
+      batch.remainingCount > 0 && batch.remainingFen > 0n,
+      `roster batch ${batchId} is open with nothing left`,
+    );
+    openFen += batch.remainingFen;
+  }
+  invariant(
+    openFen === state.rosterReservedFen,
+    `roster batches hold ${openFen} fen but ${state.rosterReservedFen} fen is roster-reserved`,
   );
   invariant(
     state.reversedFen + state.recoveredFen <= state.disbursedFen,

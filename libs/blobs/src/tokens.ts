@@ -1,0 +1,2 @@
+/** Injection token for the app's `BlobStore` (the directory BLOB_DIR names). */
+export const BLOB_STORE = 'BLOB_STORE';

@@ -1,0 +1,2 @@
+export { KurrentDbEventStore } from './kurrentdb-event-store';
+export { decodeKurrentPosition, encodeKurrentPosition } from './positions';

@@ -1,0 +1,248 @@
+import {
+  decimalStringSchema,
+  nullable,
+  schemaRef,
+  yuanStringSchema,
+  type OpenApiSchema,
+} from '@sunlight/http';
+import { divisionLevels } from '@sunlight/geo';
+import { beneficiaryKinds, disbursementStatuses, purposeCategories } from '../domain';
+import { childSortFields } from '../application/dashboards.queries';
+
+const string: OpenApiSchema = { type: 'string' };
+const integer: OpenApiSchema = { type: 'integer', minimum: 0 };
+const dateTime: OpenApiSchema = { type: 'string', format: 'date-time' };
+const object = (
+  properties: Record<string, OpenApiSchema>,
+  optional: readonly string[] = [],
+): OpenApiSchema => ({
+  type: 'object',
+  required: Object.keys(properties).filter((key) => !optional.includes(key)),
+  properties,
+});
+
+const listingFigures = {
+  received: yuanStringSchema,
+  allocatedDown: yuanStringSchema,
+  disbursed: yuanStringSchema,
+  returned: yuanStringSchema,
+  pending: yuanStringSchema,
+  inTransit: yuanStringSchema,
+  balance: yuanStringSchema,
+  disbursementCount: integer,
+};
+const figures = {
+  ...listingFigures,
+  idle: {
+    ...yuanStringSchema,
+    description: '资金滞留: received more than idleDays ago and still in its pool',
+  },
+  beneficiaryCount: integer,
+  beneficiaryCountExact: {
+    type: 'boolean',
+    description: 'False once the count is a sketch estimate (about 1.6 % standard error)',
+  },
+};
+const readModelPosition = {
+  ...nullable(decimalStringSchema),
+  description:
+    'The log position the dashboards read model had applied when this answer was read (every event at ' +
+    'or before it is counted; a later one may be); null before it has applied any',
+};
+
+/** The answers of the funds routes, merged into the OpenAPI document's components. */
+export const fundsOpenApiSchemas: Record<string, OpenApiSchema> = {
+  Beneficiary: object(
+    {
+      kind: { type: 'string', enum: [...beneficiaryKinds] },
+      id: string,
+      name: string,
+      idNumber: string,
+      bankAccount: string,
+    },
+    ['idNumber', 'bankAccount'],
+  ),
+  FundLine: object({
+    fundId: string,
+    name: string,
+    fiscalYear: { type: 'integer' },
+    purposeCategory: string,
+    source: string,
+    appropriation: object({ divisionCode: string, divisionName: string, amount: yuanStringSchema }),
+    createdBy: { type: 'object', additionalProperties: true, description: 'The acting user' },
+    created: schemaRef('RecordedEvent'),
+  }),
+  Pool: object(
+    {
+      fundId: string,
+      divisionCode: string,
+      divisionName: string,
+      balance: yuanStringSchema,
+      received: yuanStringSchema,
+      sent: yuanStringSchema,
+      inTransit: {
+        ...yuanStringSchema,
+        description: '在途: sent to child divisions, not yet received',
+      },
+      disbursed: yuanStringSchema,
+      pending: { ...yuanStringSchema, description: 'Requested disbursements awaiting approval' },
+      returned: yuanStringSchema,
+      pendingApprovalCount: integer,
+      awaitingSettlementCount: integer,
+      transferCount: integer,
+      revision: { ...decimalStringSchema, description: 'Absent for a pool with no events' },
+    },
+    ['revision'],
+  ),
+  PoolHistoryPage: object(
+    {
+      streamName: string,
+      entries: {
+        type: 'array',
+        items: object({
+          event: schemaRef('RecordedEvent'),
+          balance: yuanStringSchema,
+          disbursed: yuanStringSchema,
+        }),
+      },
+      nextRevision: { ...decimalStringSchema, description: 'Absent on the last page' },
+    },
+    ['nextRevision'],
+  ),
+  PersonPayments: object({
+    idNumber: string,
+    payments: { type: 'array', items: schemaRef('Payment') },
+  }),
+  Payment: object(
+    {
+      id: string,
+      lastPosition: decimalStringSchema,
+      fundId: string,
+      divisionCode: string,
+      transferId: string,
+      idNumber: nullable(string),
+      beneficiaryKind: { type: 'string', enum: [...beneficiaryKinds] },
+      beneficiaryId: string,
+      beneficiary: schemaRef('Beneficiary'),
+      amountFen: decimalStringSchema,
+      returnedFen: decimalStringSchema,
+      status: { type: 'string', enum: [...disbursementStatuses] },
+      allocationRef: nullable(string),
+      rosterEntryRef: nullable(string),
+      rosterEntry: schemaRef('RosterEntryRef'),
+      purpose: nullable(string),
+      requestedBy: string,
+      approvedBy: nullable(string),
+      rejectedBy: nullable(string),
+      rejectionReason: nullable(string),
+      settledBy: nullable(string),
+      bankReference: nullable(string),
+      failureReason: nullable(string),
+      returns: {
+        type: 'array',
+        items: object({
+          transferId: string,
+          kind: { type: 'string', enum: ['reversal', 'recovery'] },
+          amountFen: decimalStringSchema,
+          reason: string,
+          by: nullable(string),
+          at: dateTime,
+          position: decimalStringSchema,
+        }),
+      },
+      requestedAt: dateTime,
+      approvedAt: nullable(dateTime),
+      rejectedAt: nullable(dateTime),
+      paidAt: nullable(dateTime),
+      failedAt: nullable(dateTime),
+      requestedPosition: decimalStringSchema,
+      positions: { type: 'array', items: decimalStringSchema },
+      updatedAt: dateTime,
+      logPosition: {
+        type: 'string',
+        pattern: '^[1-9][0-9]*$',
+        example: '1042',
+        description:
+          'The log position of the request (DisbursementRequested) as /log/proofs/inclusion?position= and /log/proofs/tlog-proof?position= take it: ask them for the proof that it is in the signed log',
+      },
+    },
+    ['rosterEntry'],
+  ),
+  RosterEntryRef: {
+    ...object({
+      rosterId: string,
+      row: { type: 'integer', minimum: 2 },
+      fileSha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      uploadedBy: string,
+      approvedBy: string,
+    }),
+    description:
+      'The roster (花名册) line a payment was made from: the roster, its row, the SHA-256 of the file as uploaded, who uploaded it and who approved it',
+  },
+  Figures: object(figures),
+  Dashboard: object({
+    divisionCode: string,
+    divisionName: string,
+    level: { type: 'string', enum: [...divisionLevels] },
+    parentCode: nullable(string),
+    asOf: dateTime,
+    readModelPosition,
+    idleDays: { type: 'integer', minimum: 1 },
+    idleComplete: { type: 'boolean', description: 'False when idle figures are lower bounds' },
+    totals: schemaRef('Figures'),
+    byFund: {
+      type: 'array',
+      items: {
+        allOf: [
+          schemaRef('Figures'),
+          object({
+            fundId: string,
+            name: nullable(string),
+            fiscalYear: nullable({ type: 'integer' }),
+            purposeCategory: nullable({ type: 'string', enum: [...purposeCategories] }),
+          }),
+        ],
+      },
+    },
+    byPurpose: {
+      type: 'array',
+      items: {
+        allOf: [
+          schemaRef('Figures'),
+          object({ purposeCategory: nullable({ type: 'string', enum: [...purposeCategories] }) }),
+        ],
+      },
+    },
+    byFiscalYear: {
+      type: 'array',
+      items: {
+        allOf: [schemaRef('Figures'), object({ fiscalYear: nullable({ type: 'integer' }) })],
+      },
+    },
+    householdCount: integer,
+    projectCount: integer,
+    findingCount: integer,
+    lastPosition: {
+      type: 'string',
+      pattern: '^[0-9]*$',
+      description:
+        "Position of the last event that changed this division's figures ('' when none has)",
+    },
+  }),
+  ChildDashboards: object({
+    divisionCode: string,
+    total: integer,
+    readModelPosition,
+    items: {
+      type: 'array',
+      items: object({
+        divisionCode: string,
+        divisionName: string,
+        level: { type: 'string', enum: [...divisionLevels] },
+        totals: object(listingFigures),
+      }),
+    },
+  }),
+};
+
+export const childSortFieldsSchema: OpenApiSchema = { type: 'string', enum: [...childSortFields] };

@@ -1,0 +1,37 @@
+import type { Provider } from '@nestjs/common';
+import {
+  deciderHandler,
+  EVENT_STORE,
+  type DeciderHandler,
+  type EventStore,
+} from '@sunlight/event-store';
+import {
+  householdDecider,
+  householdEventClaims,
+  type HouseholdCommand,
+  type HouseholdEvent,
+  type HouseholdState,
+} from '../domain';
+import { toHouseholdEvent } from '../stored-events';
+
+/** Households whose folded state this process keeps in memory (a village clerk's working set). */
+export const householdStateCacheEntriesMax = 5_000;
+
+export type HouseholdCommands = DeciderHandler<HouseholdState, HouseholdCommand, HouseholdEvent>;
+export const HOUSEHOLD_COMMANDS = 'HOUSEHOLD_COMMANDS';
+
+/** The household decider's handler, configured once: the typed border, the person claims, a cache. */
+export function householdCommands(store: EventStore): HouseholdCommands {
+  return deciderHandler(store, {
+    decider: householdDecider,
+    toDomainEvent: toHouseholdEvent,
+    claimsOf: householdEventClaims,
+    cacheEntriesMax: householdStateCacheEntriesMax,
+  });
+}
+
+export const householdCommandsProvider: Provider = {
+  provide: HOUSEHOLD_COMMANDS,
+  inject: [EVENT_STORE],
+  useFactory: householdCommands,
+};

@@ -1,0 +1,7 @@
+// Pure code only: the domain, the projections and the border to the log. The Nest modules are
+// imported from their own paths (`@sunlight/households/households.module`), so a worker thread
+// that rebuilds projections loads no framework.
+export * from './domain';
+export * from './stored-events';
+export * from './stream-categories';
+export * from './projections';

@@ -1,0 +1,2 @@
+export * from './witness-keys';
+export * from './witness';

@@ -1,0 +1,2 @@
+/** Injection token for the app's `JobQueues`. */
+export const JOB_QUEUES = 'JOB_QUEUES';

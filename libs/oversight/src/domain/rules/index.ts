@@ -1,0 +1,5 @@
+export * from './catalogue';
+export * from './registry-rules';
+export * from './roster-rules';
+export * from './rule';
+export * from './rules-doc';

@@ -1,0 +1,71 @@
+/**
+ * What a rule looks at: one roster line or one payment, as plain data gathered by the
+ * application from the log (the rules themselves read nothing).
+ */
+export interface CheckSubject {
+  /** Stable: `roster-entry:<rosterId>#<row>` or `payment:<pool stream>/<transferId>`. */
+  id: string;
+  kind: 'roster-entry' | 'payment';
+  name: string;
+  /** The ID number exactly as written: evidence, even when it is not a valid one. */
+  idNumberAsWritten: string;
+  /** Normalised (GB 11643); absent when it is not a valid number, which is then never matched. */
+  idNumber?: string;
+  /** Why the number is not valid, when it is not. */
+  idNumberProblem?: string;
+  /** Digits only. */
+  bankAccount?: string;
+  /** Integer fen, as a decimal string. */
+  amountFen: string;
+  /** The village (12 digits) the line or payment is for. */
+  villageCode: string;
+  fundId: string;
+  /** The fund line's purpose category (产业发展, 危房改造, …). */
+  purpose: string;
+  /** The roster's period, or the payment's fiscal year. */
+  period: string;
+  /**
+   * The day the person's situation is judged at (YYYY-MM-DD): the application date when the
+   * roster has one, else the day the roster was uploaded, else the day of the payment.
+   */
+  referenceDate: string;
+  /** The event that records the subject in the log. */
+  event: SubjectEvent;
+  rosterId?: string;
+  /** 1-based data row of the roster file. */
+  row?: number;
+}
+
+export interface SubjectEvent {
+  eventId: string;
+  position: string;
+  streamName: string;
+}
+
+/** A subject as a finding's evidence names it. */
+export interface SubjectRef {
+  id: string;
+  event: SubjectEvent;
+  rosterId?: string;
+  row?: number;
+}
+
+export function refOf(subject: CheckSubject): SubjectRef {
+  return {
+    id: subject.id,
+    event: subject.event,
+    ...(subject.rosterId === undefined ? {} : { rosterId: subject.rosterId }),
+    ...(subject.row === undefined ? {} : { row: subject.row }),
+  };
+}
+
+/** YYYY-MM-DD of a date or a timestamp. */
+export function dayOf(value: string): string {
+  return value.slice(0, 10);
+}
+
+/** The day `days` after `day` (YYYY-MM-DD), in UTC calendar days. */
+export function addDays(day: string, days: number): string {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,60 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ROSTER_CHECKER } from '@sunlight/rosters';
+import { CrossChecksController } from './api/cross-checks.controller';
+import { FindingsController } from './api/findings.controller';
+import {
+  OVERSIGHT_OPTIONS,
+  RegistriesController,
+  type OversightOptions,
+} from './api/registries.controller';
+import { RulesController } from './api/rules.controller';
+import { SpotChecksController } from './api/spot-checks.controller';
+import { CheckSubjects } from './application/check-subjects';
+import { CrossCheck } from './application/cross-check';
+import { findingCommandProviders } from './application/finding-commands';
+import { FindingQueries } from './application/finding-queries';
+import { registrySnapshotCommandProviders } from './application/registry-commands';
+import { RegistryImportJob } from './application/registry-import.job';
+import { RegistryQueries } from './application/registry-queries';
+import { RegistryUpload } from './application/registry-upload';
+import { rosterCheckProviders } from './application/roster-checks';
+import { SpotChecks, spotCheckCommandProviders } from './application/spot-checks';
+
+/**
+ * Oversight (监督): other departments' registries, the cross-check rules and the findings they
+ * raise, also over every roster before it is parsed (ROSTER_CHECKER); and spot checks (抽查).
+ * Needs, from the app: EVENT_STORE, DIVISION_REGISTRY, BLOB_STORE, JOB_QUEUES, READ_STORE,
+ * REGISTRY_ROWS and CHAIN_HASHES.
+ */
+@Module({})
+export class OversightModule {
+  static forRoot(options: OversightOptions): DynamicModule {
+    return {
+      module: OversightModule,
+      // Global for ROSTER_CHECKER: the rosters' parse job checks every roster through it.
+      global: true,
+      exports: [ROSTER_CHECKER],
+      controllers: [
+        RulesController,
+        RegistriesController,
+        CrossChecksController,
+        FindingsController,
+        SpotChecksController,
+      ],
+      providers: [
+        { provide: OVERSIGHT_OPTIONS, useValue: options },
+        ...registrySnapshotCommandProviders,
+        ...findingCommandProviders,
+        RegistryUpload,
+        RegistryImportJob,
+        RegistryQueries,
+        CheckSubjects,
+        CrossCheck,
+        FindingQueries,
+        ...spotCheckCommandProviders,
+        SpotChecks,
+        ...rosterCheckProviders,
+      ],
+    };
+  }
+}

@@ -1,0 +1,1 @@
+export { PostgresRegistryRows } from './postgres-registry-rows';

@@ -1,0 +1,2 @@
+// The multipart reader moved to @sunlight/blobs (registries and photos upload the same way).
+export { readMultipartUpload, type MultipartUpload } from '@sunlight/blobs';

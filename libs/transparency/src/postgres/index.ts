@@ -1,0 +1,1 @@
+export { PostgresTreeStore, eventsAfter } from './postgres-tree-store';
