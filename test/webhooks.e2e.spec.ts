@@ -509,4 +509,46 @@ describe.each(backends)('webhook subscriptions over HTTP ($label)', ({ env }) =>
     expect(deleted.body.status).toBe('deleted');
     expectProblem(await as(bank).get(`/subscriptions/${subscriptionId}`), 404);
   });
+
+  it('shows a subscription’s events in the feed to its owner and to jurisdictions above, never to a peer integrator', async () => {
+    const owner: TestActor = {
+      ...bank,
+      id: 'wh-owner-530325',
+      scopes: ['Disbursement', 'Subscription', 'personal-data'],
+    };
+    const peer: TestActor = {
+      ...bank,
+      id: 'wh-peer-530325',
+      scopes: ['Subscription', 'personal-data'],
+    };
+    const prefecture: TestActor = {
+      ...bank,
+      id: 'wh-prefecture-5303',
+      division: '5303',
+      scopes: ['Subscription'],
+    };
+    const { subscriptionId } = await subscribe(owner, '/owned?token=owners-own-credential');
+    const stream = `subscription-${subscriptionId}`;
+    const streamsIn = async (actor: TestActor) => {
+      const text = (await as(actor).get('/feeds/events?types=Subscription&limit=10000').expect(200))
+        .text;
+      return text
+        .trimEnd()
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as { streamName: string; data: { url?: string } });
+    };
+    const ownerSees = await streamsIn(owner);
+    expect(ownerSees.map((line) => line.streamName)).toContain(stream);
+    expect(ownerSees.find((line) => line.streamName === stream)?.data.url).toContain(
+      'owners-own-credential',
+    );
+    expect((await streamsIn(prefecture)).map((line) => line.streamName)).toContain(stream);
+    const peerSees = await streamsIn(peer);
+    expect(peerSees.map((line) => line.streamName)).not.toContain(stream);
+    expect(JSON.stringify(peerSees)).not.toContain('owners-own-credential');
+    // Asking for the stream by name changes nothing.
+    const asked = await as(peer).get(`/feeds/events?streams=${stream}`).expect(200);
+    expect(asked.text).not.toContain('owners-own-credential');
+  });
 });

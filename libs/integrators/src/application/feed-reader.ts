@@ -11,10 +11,12 @@ import {
 } from '@sunlight/event-store';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import type { Actor } from '@sunlight/kernel';
+import { divisionOfSubscriptionId, subscriptionStreamPrefix } from '../domain/subscription.decider';
 import { ChainHashLoader } from './chain-hash-loader';
 import { LiveTail } from './live-tail';
 import { feedEventOf, type FeedEvent } from './feed-events';
 import { effectiveTypePrefixes, FeedSelection, type FeedRequest } from './feed-filter';
+import { SubscriptionIndex } from './subscription-index';
 
 /** What one catch-up request yields: its events, then where the next request starts. */
 export type FeedItem =
@@ -54,6 +56,7 @@ export class FeedReader implements OnApplicationShutdown {
     @Inject(CHAIN_HASHES) chainHashes: ChainHashes,
     private readonly access: StreamAccess,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
+    private readonly subscriptions: SubscriptionIndex,
   ) {
     this.chainHashes = new ChainHashLoader(chainHashes);
     this.tail = new LiveTail(store);
@@ -70,7 +73,7 @@ export class FeedReader implements OnApplicationShutdown {
     request: FeedRequest,
     limit: number,
   ): AsyncGenerator<FeedItem> {
-    const selection = this.selection(actor, scopes, request);
+    const selection = await this.selection(actor, scopes, request);
     const unmasked = seesPersonalData(actor.role, scopes);
     let next = request.after ?? null;
     let count = 0;
@@ -106,7 +109,7 @@ export class FeedReader implements OnApplicationShutdown {
     request: FeedRequest,
     signal: AbortSignal,
   ): AsyncGenerator<LiveItem> {
-    const selection = this.selection(actor, scopes, request);
+    const selection = await this.selection(actor, scopes, request);
     const unmasked = seesPersonalData(actor.role, scopes);
     let after = request.after;
     while (!signal.aborted) {
@@ -146,11 +149,16 @@ export class FeedReader implements OnApplicationShutdown {
     }
   }
 
-  private selection(actor: Actor, scopes: readonly string[], request: FeedRequest): FeedSelection {
+  private async selection(
+    actor: Actor,
+    scopes: readonly string[],
+    request: FeedRequest,
+  ): Promise<FeedSelection> {
     const typePrefixes = effectiveTypePrefixes(
       request.types,
       actor.role === 'integrator' ? eventTypeScopes(scopes) : undefined,
     );
+    const subscriptionSeen = await this.subscriptionVisibility(actor, request, typePrefixes);
     const admitted = new Map<string, boolean>();
     const streamAdmitted = (streamName: string): boolean => {
       let verdict = admitted.get(streamName);
@@ -161,13 +169,53 @@ export class FeedReader implements OnApplicationShutdown {
             ? false
             : division === 'public'
               ? !request.divisionAsked
-              : division !== undefined && this.divisions.isWithin(division, request.division);
+              : division !== undefined &&
+                this.divisions.isWithin(division, request.division) &&
+                subscriptionSeen(streamName);
         if (admitted.size >= admittedStreamsMax) admitted.clear();
         admitted.set(streamName, verdict);
       }
       return verdict;
     };
     return new FeedSelection(typePrefixes, request.streams, streamAdmitted);
+  }
+
+  /**
+   * A subscription's stream names its URL, which may carry the integrator's own credentials: the
+   * feed shows it to whom the subscriptions API would (its owner, and jurisdictions strictly
+   * above the owner's), never to a peer integrator of the same division. Owned ones are those the
+   * index knows when the request starts; one the caller creates later shows on its next request.
+   */
+  private async subscriptionVisibility(
+    actor: Actor,
+    request: FeedRequest,
+    typePrefixes: readonly string[] | undefined,
+  ): Promise<(streamName: string) => boolean> {
+    const mayReadSubscriptions =
+      (typePrefixes === undefined || typePrefixes.length > 0) &&
+      (request.streams.length === 0 ||
+        request.streams.some(
+          (prefix) =>
+            prefix.startsWith(subscriptionStreamPrefix) ||
+            subscriptionStreamPrefix.startsWith(prefix),
+        ));
+    const owned = new Set<string>();
+    if (mayReadSubscriptions) {
+      for (const known of await this.subscriptions.all()) {
+        if (known.owner.id === actor.id) owned.add(known.subscriptionId);
+      }
+    }
+    return (streamName) => {
+      if (!streamName.startsWith(subscriptionStreamPrefix)) return true;
+      const subscriptionId = streamName.slice(subscriptionStreamPrefix.length);
+      if (owned.has(subscriptionId)) return true;
+      const ownerDivision = divisionOfSubscriptionId(subscriptionId);
+      return (
+        ownerDivision !== undefined &&
+        ownerDivision !== actor.division &&
+        this.divisions.isWithin(ownerDivision, actor.division)
+      );
+    };
   }
 
   private async *rendered(
