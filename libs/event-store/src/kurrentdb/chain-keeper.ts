@@ -14,7 +14,6 @@
  * One keeper at a time is guaranteed by the chain stream's exact expected revision: a second one
  * fails its first write with WrongExpectedVersionError and stops.
  */
-import { createHash } from 'node:crypto';
 import {
   chainHash,
   genesisHash,
@@ -24,6 +23,7 @@ import {
 } from '@sunlight/integrity';
 import type { ChainHashes } from '../chain-hashes.port';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../event-store.port';
+import { derivedEventId } from './store-streams';
 
 export const chainStreamDefault = 'sunlight-chain';
 export const chainLinksRecordedType = 'ChainLinksRecorded';
@@ -68,12 +68,6 @@ export function nextLink(previous: ChainLink | undefined, event: RecordedEvent):
   };
 }
 
-/** A deterministic UUID for the record starting at `seq`, so a retried write is idempotent. */
-function recordId(chainStream: string, firstSeq: string): string {
-  const hex = createHash('sha256').update(`${chainStream}:${firstSeq}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
 async function lastRecord(
   store: EventStore,
   chainStream: string,
@@ -115,7 +109,8 @@ export async function keepChain(store: EventStore, options: ChainKeeperOptions):
         chainStream,
         [
           {
-            eventId: recordId(chainStream, links[0]!.seq),
+            // The same id for a retried record, so the write is idempotent.
+            eventId: derivedEventId(chainStream, links[0]!.seq),
             type: chainLinksRecordedType,
             data: { links },
             metadata: { actor: { id: 'chain-keeper', role: 'system' } },

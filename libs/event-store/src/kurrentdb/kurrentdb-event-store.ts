@@ -1,7 +1,6 @@
 import {
   BACKWARDS,
   END,
-  excludeSystemEvents,
   FORWARDS,
   jsonEvent,
   KurrentDBClient,
@@ -12,7 +11,7 @@ import {
   type Position,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import { validateAppend } from '../append-validation';
+import { validateAppend, type ValidatedAppend } from '../append-validation';
 import {
   EventStoreUnavailableError,
   InvalidAppendError,
@@ -38,26 +37,42 @@ import {
   isUnavailable,
   nextCheckpoint,
   toKurrentFilter,
+  packMetadata,
   toKurrentMetadata,
   toRecordedEvent,
   toStreamState,
   type KurrentRecordedEvent,
 } from './mapping';
+import {
+  claimKeysOf,
+  firstRevisionOf,
+  hasClaims,
+  planClaims,
+  readClaimState,
+  type ClaimStreamState,
+} from './claims';
 import { OrderedMessages, type ReadableSource } from './ordered-messages';
 import { decodeKurrentPosition, encodeKurrentPosition } from './positions';
+import { applicationStreamsRegex, isStoreStream, storeStreamPrefix } from './store-streams';
 
 /** How often a filtered subscription reports progress when the caller does not say. */
 const checkpointIntervalDefault = 1_000;
+/**
+ * Plans of one claims append, each after a revision conflict on a claim stream (another append
+ * changed that key meanwhile). Each conflict means another append to the same key committed, so a
+ * few are plenty; past them the caller gets a WrongExpectedVersionError and its own retry.
+ */
+const claimsAppendAttemptsMax = 5;
 
 /**
  * The event store port on KurrentDB (EventStoreDB), through @kurrent/kurrentdb-client 1.x.
  *
  * Written against the client's documented API and types only: no KurrentDB server can run on the
  * build machines, so this has never been run against one (kurrentdb-event-store.contract.spec.ts
- * runs the shared contract when KURRENTDB_URL is set). It is NOT wired into the app: the app
- * needs more than this port from its log (claims, the chain keeper's hashes, snapshots,
- * processor checkpoints, the Merkle tree), none of which exists for KurrentDB yet
- * (docs/deploy.md). An append that carries claims is refused rather than written without them.
+ * runs the shared contract when KURRENTDB_URL is set). Appends that claim or release keys go
+ * through one atomic multi-stream append with the keys' claim streams (claims.ts), which needs
+ * KurrentDB 25.1 or later. The store's own streams (`sunlight-store-…`: claims, snapshots,
+ * processor checkpoints) are hidden from `$all` reads and refused as append targets.
  */
 export class KurrentDbEventStore implements EventStore, EventStoreProbe {
   private constructor(private readonly client: KurrentDBClient) {}
@@ -73,15 +88,16 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
     options: AppendOptions,
   ): Promise<AppendResult> {
     const append = validateAppend(streamName, events, options);
-    append.events.forEach((event, index) => {
-      toKurrentMetadata(`events[${index}].metadata`, event.metadata);
-      if (event.metadata['claims'] !== undefined || event.metadata['releases'] !== undefined) {
-        throw new InvalidAppendError(
-          `events[${index}].metadata.claims`,
-          'claims are not supported on KurrentDB yet (docs/deploy.md)',
-        );
-      }
-    });
+    if (isStoreStream(streamName)) {
+      throw new InvalidAppendError(
+        'streamName',
+        `must not start with "${storeStreamPrefix}" (the store's own streams)`,
+      );
+    }
+    append.events.forEach((event, index) =>
+      toKurrentMetadata(`events[${index}].metadata`, event.metadata),
+    );
+    if (hasClaims(append.events)) return this.appendWithClaims(append, options);
     let nextExpectedRevision: bigint;
     try {
       const result = await this.client.appendToStream(
@@ -100,18 +116,11 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
     } catch (error) {
       throw this.translate(error, streamName, options);
     }
-    // The position of the batch's last event, read back by its revision rather than taken from
-    // the append's answer: an idempotent repeat must answer exactly as the first append did, and
-    // the client's `position` is optional. The read also checks that the events at those
-    // revisions are this batch's, which the server's best-effort idempotency under `any` does not
-    // promise for a partly overlapping batch.
-    const last = append.events.length - 1;
-    const written = await this.collectStream(streamName, {
-      fromRevision: nextExpectedRevision - BigInt(last),
-      maxCount: append.events.length,
-    });
-    const ids = written.map((event) => event.eventId);
-    if (ids.join() !== append.events.map((event) => event.eventId).join()) {
+    const written = await this.batchAt(
+      append,
+      nextExpectedRevision - BigInt(append.events.length - 1),
+    );
+    if (written === undefined) {
       throw new WrongExpectedVersionError(
         streamName,
         options.expectedRevision,
@@ -119,7 +128,113 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
         'the events at the revisions the server answered are not this batch',
       );
     }
-    return { nextExpectedRevision, position: written[last]!.position };
+    return written;
+  }
+
+  /**
+   * An append that claims or releases keys (claims.ts): planned from the keys' claim streams and
+   * written with them in one multi-stream append, planned again when a claim stream moved.
+   */
+  private async appendWithClaims(
+    append: ValidatedAppend,
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const { streamName, events } = append;
+    const firstRevision = firstRevisionOf(options.expectedRevision);
+    const keys = claimKeysOf(events);
+    for (let attempt = 1; attempt <= claimsAppendAttemptsMax; attempt += 1) {
+      // A repeat of an append already written answers as the first did. The multi-stream append
+      // is not relied on for that: its idempotency across streams is not documented.
+      const repeat = await this.batchAt(append, firstRevision);
+      if (repeat !== undefined) return repeat;
+      const states = new Map<string, ClaimStreamState>();
+      for (const key of keys) states.set(key, await readClaimState(this, key));
+      let writes: ReturnType<typeof planClaims>;
+      try {
+        writes = planClaims(streamName, events, firstRevision, states);
+      } catch (error) {
+        // PostgreSQL checks the revision before the claims; a stale writer hears of its conflict
+        // (and retries) rather than of a key that may be its own stream's by now.
+        const actual = await this.lastRevisionOf(streamName);
+        if (actual !== (firstRevision === 0n ? 'no_stream' : firstRevision - 1n)) {
+          throw new WrongExpectedVersionError(streamName, options.expectedRevision, actual);
+        }
+        throw error;
+      }
+      try {
+        await this.client.multiStreamAppend([
+          {
+            streamName,
+            expectedState: toStreamState(options.expectedRevision),
+            events: events.map((event) =>
+              jsonEvent({
+                id: event.eventId,
+                type: event.type,
+                data: event.data,
+                metadata: packMetadata(event.metadataText),
+              }),
+            ),
+          },
+          ...writes.map((write) => ({
+            streamName: write.streamName,
+            expectedState: write.expectedState,
+            events: write.records.map((record) =>
+              jsonEvent({ id: record.eventId, type: record.type, data: record.data }),
+            ),
+          })),
+        ]);
+      } catch (error) {
+        const conflictOn = isClientError(error, 'WrongExpectedVersionError')
+          ? (error as { streamName?: unknown }).streamName
+          : undefined;
+        if (typeof conflictOn === 'string' && isStoreStream(conflictOn)) continue;
+        throw this.translate(error, streamName, options);
+      }
+      const written = await this.batchAt(append, firstRevision);
+      if (written === undefined) {
+        throw new Error(
+          `${streamName}: the multi-stream append succeeded but its events are not at revision ${firstRevision}`,
+        );
+      }
+      return written;
+    }
+    throw new WrongExpectedVersionError(
+      streamName,
+      options.expectedRevision,
+      await this.lastRevisionOf(streamName),
+      `the keys it claims kept changing over ${claimsAppendAttemptsMax} attempts`,
+    );
+  }
+
+  private async lastRevisionOf(streamName: string): Promise<bigint | 'no_stream'> {
+    const [last] = await this.collectStream(streamName, { direction: 'backwards', maxCount: 1 });
+    return last === undefined ? 'no_stream' : last.revision;
+  }
+
+  /**
+   * The result of `append` if the stream holds exactly its events from `firstRevision` on, else
+   * undefined. The position is read back rather than taken from the append's answer: an
+   * idempotent repeat must answer exactly as the first append did, and the client's `position`
+   * is optional. Comparing ids also catches a partly overlapping batch, which the server's
+   * best-effort idempotency under `any` does not promise to refuse.
+   */
+  private async batchAt(
+    append: ValidatedAppend,
+    firstRevision: bigint,
+  ): Promise<AppendResult | undefined> {
+    const count = append.events.length;
+    const written = await this.collectStream(append.streamName, {
+      fromRevision: firstRevision,
+      maxCount: count,
+    });
+    const ids = written.map((event) => event.eventId).join();
+    if (written.length !== count || ids !== append.events.map((event) => event.eventId).join()) {
+      return undefined;
+    }
+    return {
+      nextExpectedRevision: firstRevision + BigInt(count - 1),
+      position: written[count - 1]!.position,
+    };
   }
 
   async *readStream(
@@ -157,7 +272,7 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
         ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount + extra }),
       });
       for await (const resolved of events) {
-        const event = recordedOf(resolved);
+        const event = applicationEventOf(resolved);
         if (event === undefined || isAtOrBefore(event.position, options.after)) continue;
         yield event;
         handed += 1;
@@ -208,7 +323,7 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
     try {
       for await (const entry of queue.entries(options.signal)) {
         if (entry.kind === 'item') {
-          const event = recordedOf(entry.item);
+          const event = applicationEventOf(entry.item);
           if (event === undefined || isAtOrBefore(event.position, lastDelivered)) continue;
           lastDelivered = event.position;
           yield { kind: 'event', event };
@@ -242,9 +357,9 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
         fromPosition: END,
         direction: BACKWARDS,
         maxCount: 1,
-        filter: excludeSystemEvents(),
+        filter: this.filterFor(undefined, 1),
       })) {
-        const event = recordedOf(resolved);
+        const event = applicationEventOf(resolved);
         if (event !== undefined) return event.position;
       }
       return undefined;
@@ -266,7 +381,7 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
     return events;
   }
 
-  /** The client's filter; without one, system events are left out on the server. */
+  /** The client's filter; without one, system events and the store's streams are left out on the server. */
   private filterFor(
     filter: ReadAllOptions['filter'],
     checkpointEvery: number,
@@ -278,11 +393,13 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
         checkpointReached(position),
     };
     if (mapped === undefined) {
-      return excludeSystemEvents({
+      return {
+        filterOn: 'streamName',
+        regex: applicationStreamsRegex,
         maxSearchWindow: Math.min(checkpointEvery, 32),
         checkpointInterval: Math.ceil(checkpointEvery / Math.min(checkpointEvery, 32)),
         ...callback,
-      });
+      };
     }
     return { ...mapped, ...callback };
   }
@@ -313,6 +430,12 @@ function recordedOf(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
   const event = resolved.event as KurrentRecordedEvent | undefined;
   if (event === undefined || isSystemEvent(event)) return undefined;
   return toRecordedEvent(event);
+}
+
+/** An event of `$all` as the port hands it on: neither a system event nor one of the store's own. */
+function applicationEventOf(resolved: AllStreamResolvedEvent): RecordedEvent | undefined {
+  const event = recordedOf(resolved);
+  return event === undefined || isStoreStream(event.streamName) ? undefined : event;
 }
 
 /** The client's errors are classes of its own module; matched by name so two copies still match. */

@@ -1,4 +1,4 @@
-// Proves, with the real client and no server (a port nothing listens on), that every way the adapter talks to KurrentDB turns "cannot reach it" into EventStoreUnavailableError (503 with Retry-After at the HTTP edge), never a raw gRPC error; and that bad input is refused before anything is sent. Appends (grpc-js) and reads (the Rust bridge) fail through different paths, so each is tried.
+// Proves, with the real client and no server (a port nothing listens on), that every way the adapter talks to KurrentDB turns "cannot reach it" into EventStoreUnavailableError (503 with Retry-After at the HTTP edge), never a raw gRPC error; and that bad input (claims without a known revision, reserved names) is refused before anything is sent. Appends (grpc-js) and reads (the Rust bridge) fail through different paths, so each is tried.
 import { createServer } from 'node:net';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
@@ -54,15 +54,34 @@ describe('KurrentDbEventStore without a reachable server', () => {
       'events[0].metadata.$correlationId',
     ],
     [
-      'claims, which it cannot keep yet',
+      "claims under 'any', whose events' revisions it cannot know before writing",
       { ...event, metadata: { claims: ['transfer:T1'] } },
-      'events[0].metadata.claims',
+      'expectedRevision',
+    ],
+    [
+      'the metadata key that multi-stream appends pack into',
+      { ...event, metadata: { 'sunlight-metadata': '{}' } },
+      'events[0].metadata.sunlight-metadata',
     ],
     ['an id that is not a UUID', { ...event, eventId: 'nope' }, 'events[0].eventId'],
   ])('refuses %s before sending anything, naming the field', async (_label, bad, field) => {
     await expect(
       store.appendToStream('fund-F1', [bad], { expectedRevision: 'any' }),
     ).rejects.toMatchObject({ name: InvalidAppendError.name, field });
+  });
+
+  it("refuses an append to the store's own streams, naming the field", async () => {
+    await expect(
+      store.appendToStream('sunlight-store-claim-0', [event], { expectedRevision: 'any' }),
+    ).rejects.toMatchObject({ name: InvalidAppendError.name, field: 'streamName' });
+  });
+
+  it('answers a claims append (which reads the claim streams first) with EventStoreUnavailableError', async () => {
+    await expect(
+      store.appendToStream('fund-F1', [{ ...event, metadata: { claims: ['transfer:T1'] } }], {
+        expectedRevision: 'no_stream',
+      }),
+    ).rejects.toBeInstanceOf(EventStoreUnavailableError);
   });
 });
 

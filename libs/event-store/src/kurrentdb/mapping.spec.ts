@@ -7,6 +7,7 @@ import {
   maxSearchWindowDefault,
   nextCheckpoint,
   toKurrentFilter,
+  packMetadata,
   toKurrentMetadata,
   toRecordedEvent,
   toStreamState,
@@ -65,6 +66,31 @@ describe('metadata', () => {
     }
     expect(caught).toBeInstanceOf(InvalidAppendError);
     expect(caught).toMatchObject({ field: 'events[2].metadata.$correlationId' });
+  });
+});
+
+describe('metadata packed by a multi-stream append', () => {
+  const metadata = { actor: { id: 'u1', role: 'finance' }, claims: ['transfer:T1'], n: 1 };
+
+  it('packs into one string property, as multiStreamAppend requires, and reads back deep-equal', () => {
+    const packed = packMetadata(JSON.stringify(metadata));
+    expect(Object.values(packed).every((value) => typeof value === 'string')).toBe(true);
+    expect(toRecordedEvent(recorded({ metadata: packed })).metadata).toEqual(metadata);
+  });
+
+  it('takes only the packed key when the server adds properties of its own beside it', () => {
+    const stored = { ...packMetadata(JSON.stringify(metadata)), '$schema.name': 'Claimed' };
+    expect(toRecordedEvent(recorded({ metadata: stored })).metadata).toEqual(metadata);
+  });
+
+  it('refuses packed metadata that is not a JSON object', () => {
+    expect(() => toRecordedEvent(recorded({ metadata: packMetadata('[1]') }))).toThrow(TypeError);
+  });
+
+  it('refuses the packed key in metadata the app writes, so nothing unpacks by mistake', () => {
+    expect(() => toKurrentMetadata('events[2].metadata', { 'sunlight-metadata': 'x' })).toThrow(
+      expect.objectContaining({ field: 'events[2].metadata.sunlight-metadata' }),
+    );
   });
 });
 

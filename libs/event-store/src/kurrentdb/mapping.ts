@@ -58,6 +58,36 @@ export function toKurrentMetadata(field: string, metadata: JsonObject): JsonObje
       'must not start with "$" (KurrentDB reads such metadata keys itself)',
     );
   }
+  if (Object.hasOwn(metadata, packedMetadataKey)) {
+    throw new InvalidAppendError(
+      `${field}.${packedMetadataKey}`,
+      'is reserved for the KurrentDB adapter (metadata written by a multi-stream append)',
+    );
+  }
+  return metadata;
+}
+
+/**
+ * A multi-stream append takes metadata as string keys with string values only ("to maintain
+ * compatibility with KurrentDB's metadata handling", client docs for `multiStreamAppend`), while
+ * the app's metadata nests (actor, claims). Such events carry their metadata as its RFC 8785 text
+ * under this one key, and reads unpack it, so both kinds of append read back the same.
+ */
+export const packedMetadataKey = 'sunlight-metadata';
+
+export function packMetadata(metadataText: string): Record<string, string> {
+  return { [packedMetadataKey]: metadataText };
+}
+
+/** The app's metadata of a stored event, unpacking what a multi-stream append packed. */
+export function unpackMetadata(stored: unknown): JsonObject {
+  if (!isJsonObject(stored)) return {};
+  const packed = stored[packedMetadataKey];
+  if (typeof packed !== 'string') return stored;
+  const metadata: unknown = JSON.parse(packed);
+  if (!isJsonObject(metadata)) {
+    throw new TypeError(`the packed metadata (${packedMetadataKey}) is not a JSON object`);
+  }
   return metadata;
 }
 
@@ -97,7 +127,7 @@ export function toRecordedEvent(event: KurrentRecordedEvent): RecordedEvent {
     eventId: event.id.toLowerCase(),
     type: event.type,
     data: event.data,
-    metadata: isJsonObject(event.metadata) ? event.metadata : {},
+    metadata: unpackMetadata(event.metadata),
     streamName: event.streamId,
     revision: event.revision,
     position: encodeKurrentPosition(event.position),
