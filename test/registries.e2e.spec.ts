@@ -16,6 +16,7 @@ import { testRedisUrl, uniqueJobsPrefix } from '@sunlight/jobs/testing';
 import type { Actor } from '@sunlight/kernel';
 import { actorClients, documented, expectProblem, type ActorClient } from './support/api-client';
 import { eventually } from './support/async';
+import { blobStored } from './support/blobs';
 import { utf8Csv, xlsxFile } from './support/roster-files';
 import { requireEnv, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
@@ -224,13 +225,20 @@ describe.each(backends)('registry snapshots over HTTP ($label)', ({ env }) => {
     expect(wrong.body.detail).toContain('死亡日期 / died');
 
     expectProblem(await upload(users.finance, 'deaths', file, 'd.csv').expect(403), 403);
+    // Another county's commission stores nothing, not even the file.
+    const neighbours = utf8Csv([
+      ['身份证号', '姓名', '死亡日期'],
+      [id('024'), '郑一', '2018-12-02'],
+    ]);
     expectProblem(
-      await upload(users.neighbour, 'deaths', file, 'd.csv', {
+      await upload(users.neighbour, 'deaths', neighbours, 'd.csv', {
         divisionCode: county,
         asOf: '2019-01-31',
       }).expect(403),
       403,
     );
+    expect(await blobStored(dataDir, neighbours)).toBe(false);
+    expect(await blobStored(dataDir, file)).toBe(true);
     expectProblem(await upload(users.commission, 'horses', file, 'd.csv').expect(400), 400);
     expectProblem(
       await upload(users.commission, 'deaths', file, 'd.csv', {

@@ -14,6 +14,7 @@ import { testRedisUrl, uniqueJobsPrefix } from '@sunlight/jobs/testing';
 import type { Actor } from '@sunlight/kernel';
 import { actorClients, expectProblem, type ActorClient } from './support/api-client';
 import { eventually } from './support/async';
+import { blobStored } from './support/blobs';
 import { gb18030Csv, utf8Csv, xlsxFile, zipBomb } from './support/roster-files';
 import { requireEnv, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, dropTestDatabase } from './support/test-database';
@@ -154,6 +155,7 @@ describe.each(backends)('rosters over HTTP ($label)', ({ env }) => {
       perPersonCap: '5000',
     }).expect(202);
     expect(response.body).toMatchObject({ format: 'csv', bytes: file.length });
+    expect(await blobStored(dataDir, file)).toBe(true);
     const summary = await parsed(response.body.rosterId, response.body.jobId);
     expect(summary).toMatchObject({ accepted: 2, rejected: 4, total: '7200.50', rowsRecorded: 6 });
 
@@ -333,10 +335,23 @@ describe.each(backends)('rosters over HTTP ($label)', ({ env }) => {
       expectProblem(response, bad.status);
       expect(`${bad.name}: ${response.body.detail}`).toMatch(bad.detail);
     }
-    const outside = await upload(users.clerk, utf8Csv(good), 'ok.csv', {
+    // A refused request leaves no file behind: not for another county, not for a bad form.
+    const outsideFile = utf8Csv([
+      chineseHeader,
+      ['李四', id('041'), villageInside, '6228', '1', ''],
+    ]);
+    const outside = await upload(users.clerk, outsideFile, 'ok.csv', {
       divisionCode: '530324001',
     });
     expectProblem(outside, 403);
+    const badFormFile = utf8Csv([
+      chineseHeader,
+      ['王五', id('042'), villageInside, '6228', '1', ''],
+    ]);
+    expectProblem(await upload(users.clerk, badFormFile, 'ok.csv', { surprise: '1' }), 400);
+    for (const file of [outsideFile, badFormFile]) {
+      expect(await blobStored(dataDir, file)).toBe(false);
+    }
     expect(await rosterEventCount()).toBe(before);
   });
 

@@ -34,6 +34,23 @@ describe('BlobStore (content-addressed files on the local disk)', () => {
     expect(await store.verify(stored.sha256)).toEqual({ status: 'ok', bytes: bytes.length });
   });
 
+  it('stages a file that nothing names until it is kept, and leaves nothing when it is dropped', async () => {
+    const kept = await store.stage(Buffer.from('staged then kept'), { bytesMax: 100 });
+    expect(kept.sha256).toBe(sha('staged then kept'));
+    expect(await store.has(kept.sha256)).toBe(false);
+    await kept.keep();
+    expect(await store.has(kept.sha256)).toBe(true);
+    await expect(kept.drop()).rejects.toThrow(/already kept or dropped/);
+    expect(await store.has(kept.sha256)).toBe(true);
+
+    const dropped = await store.stage(Readable.from([Buffer.from('staged then dropped')]), {
+      bytesMax: 100,
+    });
+    await dropped.drop();
+    expect(await store.has(dropped.sha256)).toBe(false);
+    expect(await readdir(path.join(directory, 'tmp'))).toEqual([]);
+  });
+
   it('keeps one copy of the same bytes stored twice and leaves no temporary file', async () => {
     const first = await store.put(Buffer.from('same'), { bytesMax: 10 });
     const second = await store.put(Readable.from([Buffer.from('sa'), Buffer.from('me')]), {

@@ -21,6 +21,16 @@ export interface StoredBlob {
   readonly bytes: number;
 }
 
+/**
+ * A file written and hashed but not yet named in the store: `keep` links it in place (as `put`
+ * does), `drop` removes it. An upload is staged while its form is checked, so a request that is
+ * refused (another county's division, a bad field) leaves nothing behind in the store.
+ */
+export interface StagedBlob extends StoredBlob {
+  keep(): Promise<void>;
+  drop(): Promise<void>;
+}
+
 export interface PutOptions {
   /** Refuse (and keep nothing of) a file longer than this many bytes. */
   readonly bytesMax: number;
@@ -73,6 +83,16 @@ export class BlobStore {
    * is kept as it is (dedupe) and the new copy dropped.
    */
   async put(source: Readable | Buffer, options: PutOptions): Promise<StoredBlob> {
+    const staged = await this.stage(source, options);
+    await staged.keep();
+    return { sha256: staged.sha256, bytes: staged.bytes };
+  }
+
+  /**
+   * As `put`, but the file stays a temporary file, named by nothing, until `keep`; `drop` (or a
+   * crash before `keep`) leaves no stored file. Exactly one of the two must be called.
+   */
+  async stage(source: Readable | Buffer, options: PutOptions): Promise<StagedBlob> {
     const temporaryDirectory = path.join(this.directory, temporaryDirectoryName);
     await mkdir(temporaryDirectory, { recursive: true });
     const temporaryPath = path.join(
@@ -92,8 +112,22 @@ export class BlobStore {
       throw error;
     }
     await handle.close();
-    await this.moveIntoPlace(temporaryPath, written.sha256);
-    return written;
+    let settled = false;
+    const settle = (what: string) => {
+      if (settled) throw new Error(`a staged blob was already kept or dropped (${what})`);
+      settled = true;
+    };
+    return {
+      ...written,
+      keep: async () => {
+        settle('keep');
+        await this.moveIntoPlace(temporaryPath, written.sha256);
+      },
+      drop: async () => {
+        settle('drop');
+        await rm(temporaryPath, { force: true });
+      },
+    };
   }
 
   private async moveIntoPlace(temporaryPath: string, sha256: string): Promise<void> {

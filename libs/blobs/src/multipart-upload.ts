@@ -1,18 +1,34 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import busboy from 'busboy';
-import type { BlobStore, StoredBlob } from './blob-store';
+import type { BlobStore, StagedBlob } from './blob-store';
 import { RequestFieldError } from '@sunlight/kernel';
 
 /*
  * A multipart/form-data upload read as it arrives: the one file part streams into the blob store
  * (hashed and counted on the way, refused past the size limit) and the text fields are collected.
- * The file is never held whole in memory.
+ * The file is never held whole in memory. It is staged, not yet stored: the caller checks the
+ * form (the division's jurisdiction above all) and only then keeps it (`keepAdmitted`), so a
+ * refused request leaves nothing in the store. A form that fails here drops it.
  */
 
 export interface MultipartUpload {
   fields: Record<string, string>;
-  file: (StoredBlob & { name: string }) | undefined;
+  file: (StagedBlob & { name: string }) | undefined;
+}
+
+/**
+ * Keeps the staged file once `admit` (the checks of the form, jurisdiction included) has passed;
+ * drops it and throws what `admit` threw otherwise.
+ */
+export async function keepAdmitted(file: StagedBlob, admit: () => unknown): Promise<void> {
+  try {
+    await admit();
+  } catch (error) {
+    await file.drop();
+    throw error;
+  }
+  await file.keep();
 }
 
 const fieldsMax = 20;
@@ -32,7 +48,7 @@ export function readMultipartUpload(
   }
   return new Promise<MultipartUpload>((resolve, reject) => {
     const fields: Record<string, string> = {};
-    let stored: Promise<StoredBlob & { name: string }> | undefined;
+    let stored: Promise<StagedBlob & { name: string }> | undefined;
     let failure: Error | undefined;
     const fail = (error: Error) => {
       failure ??= error;
@@ -60,7 +76,7 @@ export function readMultipartUpload(
       const relay = new PassThrough();
       stream.pipe(relay);
       stored = options.blobs
-        .put(relay, { bytesMax: options.bytesMax })
+        .stage(relay, { bytesMax: options.bytesMax })
         .then((blob) => ({ ...blob, name: fileName }));
       stored.catch(() => {
         stream.unpipe(relay);
@@ -86,7 +102,10 @@ export function readMultipartUpload(
       settled = true;
       void (async () => {
         const file = await stored;
-        if (failure !== undefined) throw failure;
+        if (failure !== undefined) {
+          await file?.drop();
+          throw failure;
+        }
         return { fields, file };
       })().then(resolve, (error: unknown) => reject(failure ?? error));
     };

@@ -12,7 +12,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
-import { BLOB_STORE, readMultipartUpload, type BlobStore } from '@sunlight/blobs';
+import { BLOB_STORE, keepAdmitted, readMultipartUpload, type BlobStore } from '@sunlight/blobs';
 import type { CommandIds } from '@sunlight/event-store';
 import { anyDivisionCodePattern, DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { ApiProblemResponse, RequestCommandIds, todayInChina } from '@sunlight/http';
@@ -114,6 +114,7 @@ export class RegistriesController {
       fieldNames: registryUploadFields,
     });
     if (upload.file === undefined) throw new RequestFieldError('file', 'is required');
+    await keepAdmitted(upload.file, () => this.uploads.admit(upload.fields, actor));
     return this.uploads.upload({
       kind,
       form: upload.fields,

@@ -38,6 +38,19 @@ export class RegistryUpload {
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
+  /**
+   * The checks a request must pass before its file is kept: a known division inside the
+   * caller's jurisdiction. Returns the division.
+   */
+  admit(form: Record<string, string>, actor: Actor): string {
+    const divisionCode = form.divisionCode;
+    if (divisionCode === undefined || divisionCode === '')
+      throw new RequestFieldError('divisionCode', 'is required');
+    requireKnownDivision(this.divisions, divisionCode, 'divisionCode');
+    assertWithinJurisdiction(actor, divisionCode, this.divisions);
+    return divisionCode;
+  }
+
   async upload(input: {
     kind: RegistryKind;
     form: Record<string, string>;
@@ -47,11 +60,7 @@ export class RegistryUpload {
     today: string;
   }): Promise<RegistryUploadAccepted> {
     const { kind, form, actor } = input;
-    const divisionCode = form.divisionCode;
-    if (divisionCode === undefined || divisionCode === '')
-      throw new RequestFieldError('divisionCode', 'is required');
-    requireKnownDivision(this.divisions, divisionCode, 'divisionCode');
-    assertWithinJurisdiction(actor, divisionCode, this.divisions);
+    const divisionCode = this.admit(form, actor);
     const asOfText = form.asOf;
     if (asOfText === undefined || asOfText === '')
       throw new RequestFieldError('asOf', 'is required');

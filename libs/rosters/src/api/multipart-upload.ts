@@ -1,2 +1,2 @@
 // The multipart reader moved to @sunlight/blobs (registries and photos upload the same way).
-export { readMultipartUpload, type MultipartUpload } from '@sunlight/blobs';
+export { keepAdmitted, readMultipartUpload, type MultipartUpload } from '@sunlight/blobs';

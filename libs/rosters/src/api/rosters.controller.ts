@@ -52,7 +52,7 @@ import {
   rosterUploadFields,
   type RosterUploadAccepted,
 } from '../application/roster-upload';
-import { readMultipartUpload } from './multipart-upload';
+import { keepAdmitted, readMultipartUpload } from './multipart-upload';
 import {
   ApproveRosterDto,
   RejectRosterDto,
@@ -131,6 +131,7 @@ export class RostersController {
       fieldNames: rosterUploadFields,
     });
     if (upload.file === undefined) throw new RequestFieldError('file', 'is required');
+    await keepAdmitted(upload.file, () => this.uploads.admit(upload.fields, actor));
     return this.uploads.upload({
       form: upload.fields,
       file: upload.file,
@@ -392,6 +393,8 @@ export class RostersController {
       fieldNames: [],
     });
     if (upload.file === undefined) throw new RequestFieldError('file', 'is required');
+    // The roster's jurisdiction was checked before the file was read.
+    await upload.file.keep();
     return this.settlement.accept({
       rosterId,
       stored: upload.file,

@@ -71,6 +71,20 @@ export class RosterUpload {
     @Inject(CLAIM_INDEX) private readonly claims: ClaimIndex,
   ) {}
 
+  /**
+   * The checks a request must pass before its file is kept: a well-formed fund id and a known
+   * division inside the caller's jurisdiction.
+   */
+  admit(form: RosterUploadForm, actor: Actor): { fundId: string; divisionCode: string } {
+    const fundId = required(form, 'fundId');
+    if (!fundIdPattern.test(fundId))
+      throw new RequestFieldError('fundId', `must match ${fundIdPattern.source}`);
+    const divisionCode = required(form, 'divisionCode');
+    requireKnownDivision(this.divisions, divisionCode, 'divisionCode');
+    assertWithinJurisdiction(actor, divisionCode, this.divisions);
+    return { fundId, divisionCode };
+  }
+
   async upload(input: {
     form: RosterUploadForm;
     file: { sha256: string; bytes: number; name: string };
@@ -79,12 +93,7 @@ export class RosterUpload {
     ids: CommandIds;
   }): Promise<RosterUploadAccepted> {
     const { form, actor } = input;
-    const fundId = required(form, 'fundId');
-    if (!fundIdPattern.test(fundId))
-      throw new RequestFieldError('fundId', `must match ${fundIdPattern.source}`);
-    const divisionCode = required(form, 'divisionCode');
-    requireKnownDivision(this.divisions, divisionCode, 'divisionCode');
-    assertWithinJurisdiction(actor, divisionCode, this.divisions);
+    const { fundId, divisionCode } = this.admit(form, actor);
     const fundCreated = await collectFirst(
       this.store.readStream(fundStreamName(fundId), { maxCount: 1 }),
     );
