@@ -59,6 +59,9 @@ async function subjectsOf(
       fundId: roster.fundId,
       purpose: fund?.purposeCategory ?? '',
       period: roster.period,
+      // The API run uploads each roster long after the 2019 applications, as this day is.
+      listedOn: scenario.industryReferenceDate,
+      listing: { eventId: `${roster.key}-0`, position: '0', streamName: roster.key },
       event: { eventId: `${roster.key}-${line.row}`, position: '0', streamName: roster.key },
       rosterId: roster.key,
       row: line.row,
@@ -74,6 +77,7 @@ async function subjectsOf(
         amountFen: entry.amountFen.toString(),
         villageCode: entry.villageGroup.slice(0, 12),
         referenceDate: entry.appliedOn ?? scenario.industryReferenceDate,
+        ...(entry.appliedOn === undefined ? {} : { appliedOn: entry.appliedOn }),
       });
     } else {
       // Only a number that is not a valid ID number may be refused in these files: such a line

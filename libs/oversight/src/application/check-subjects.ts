@@ -1,13 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@sunlight/event-store';
+import { poolEventOf } from '@sunlight/funds';
 import { DIVISION_REGISTRY, parseVillageGroupCode, type DivisionRegistry } from '@sunlight/geo';
+import { householdEventOf, householdStreamCategory } from '@sunlight/households';
+import { projectEventOf, projectStreamCategory } from '@sunlight/projects';
 import {
+  divisionOfRosterId,
   rosterEventOf,
   rosterStreamName,
   type RosterEntryAccepted,
   type RosterUploaded,
 } from '@sunlight/rosters';
-import { dayOf, type CheckSubject } from '../domain';
+import {
+  dayOf,
+  type CheckSubject,
+  type EvidenceEvent,
+  type HouseholdRegister,
+  type Membership,
+  type ProjectPayment,
+  type ProjectPhoto,
+  type ProjectRecord,
+  type RecordKind,
+  type RegisteredHousehold,
+} from '../domain';
 
 /*
  * The subjects of a cross-check, gathered from the log: the accepted lines of the rosters in a
@@ -16,6 +31,12 @@ import { dayOf, type CheckSubject } from '../domain';
  * it (a county's roster can list this township's villages) are `roster-ro-<ancestor>-…`; their
  * lines are kept when their village lies inside the division. Rejected rosters are left out: they
  * will never be paid.
+ *
+ * When a rule selected needs them, the same read of the log also gathers the household register
+ * of the division (streams `household-hh-<code>…`) and its projects (`project-prj-<code>…`); the
+ * payments to those projects come from one more read of the log's DisbursementRequested and
+ * DisbursementPaid events, made only when the division has projects. A check of one roster looks
+ * at no project.
  */
 
 export interface SubjectQuery {
@@ -24,9 +45,16 @@ export interface SubjectQuery {
   period?: string;
 }
 
+export interface CheckInputs {
+  subjects: CheckSubject[];
+  households?: HouseholdRegister;
+  projects?: ProjectRecord[];
+}
+
 interface RosterLines {
   uploaded?: RosterUploaded['data'];
   uploadedOn?: string;
+  uploadEvent?: RecordedEvent;
   rejected: boolean;
   entries: { data: RosterEntryAccepted['data']; recorded: RecordedEvent }[];
 }
@@ -38,9 +66,23 @@ export class CheckSubjects {
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
-  async load(query: SubjectQuery): Promise<CheckSubject[]> {
+  async load(query: SubjectQuery, records: readonly RecordKind[] = []): Promise<CheckInputs> {
     const rosters = new Map<string, RosterLines>();
+    const households = records.includes('households') ? new HouseholdGathering() : undefined;
+    const projects =
+      records.includes('projects') && query.rosterId === undefined
+        ? new ProjectGathering()
+        : undefined;
+    const recordPrefixes = [
+      ...(households === undefined
+        ? []
+        : [
+            `${householdStreamCategory}-hh-${query.rosterId === undefined ? query.division : (divisionOfRosterId(query.rosterId) ?? query.division)}`,
+          ]),
+      ...(projects === undefined ? [] : [`${projectStreamCategory}-prj-${query.division}`]),
+    ];
     const take = (recorded: RecordedEvent) => {
+      if (households?.take(recorded) === true || projects?.take(recorded) === true) return;
       const event = rosterEventOf(recorded);
       if (event === undefined) return;
       let lines = rosters.get(recorded.streamName);
@@ -50,6 +92,7 @@ export class CheckSubjects {
       }
       if (event.type === 'RosterUploaded') {
         lines.uploaded = event.data;
+        lines.uploadEvent = recorded;
         const at = recorded.metadata.occurredAt;
         lines.uploadedOn = dayOf(typeof at === 'string' ? at : recorded.recordedAt.toISOString());
       } else if (event.type === 'RosterEntryAccepted')
@@ -59,16 +102,27 @@ export class CheckSubjects {
     if (query.rosterId !== undefined) {
       for await (const recorded of this.store.readStream(rosterStreamName(query.rosterId)))
         take(recorded);
+      if (recordPrefixes.length > 0)
+        for await (const recorded of this.store.readAll({
+          filter: { on: 'streamName', prefixes: recordPrefixes },
+        }))
+          take(recorded);
     } else {
       const prefixes = [
         `roster-ro-${query.division}`,
         ...this.divisions.ancestorsOf(query.division).map((a) => `roster-ro-${a.code}-`),
+        ...recordPrefixes,
       ];
       for await (const recorded of this.store.readAll({
         filter: { on: 'streamName', prefixes },
       }))
         take(recorded);
     }
+    if (projects !== undefined && projects.size > 0)
+      for await (const recorded of this.store.readAll({
+        filter: { on: 'eventType', prefixes: ['DisbursementRequested', 'DisbursementPaid'] },
+      }))
+        projects.takePayment(recorded);
     const subjects: CheckSubject[] = [];
     for (const lines of rosters.values()) {
       const uploaded = lines.uploaded;
@@ -95,6 +149,11 @@ export class CheckSubjects {
           period: uploaded.period,
           referenceDate:
             data.appliedOn ?? lines.uploadedOn ?? dayOf(recorded.recordedAt.toISOString()),
+          ...(data.appliedOn === undefined ? {} : { appliedOn: data.appliedOn }),
+          listedOn: lines.uploadedOn ?? dayOf(recorded.recordedAt.toISOString()),
+          ...(lines.uploadEvent === undefined
+            ? {}
+            : { listing: subjectEventOf(lines.uploadEvent) }),
           event: {
             eventId: recorded.eventId,
             position: recorded.position,
@@ -105,6 +164,189 @@ export class CheckSubjects {
         });
       }
     }
-    return subjects;
+    return {
+      subjects,
+      ...(households === undefined ? {} : { households: households.register() }),
+      ...(projects === undefined ? {} : { projects: projects.records() }),
+    };
+  }
+}
+
+function subjectEventOf(recorded: RecordedEvent) {
+  return {
+    eventId: recorded.eventId,
+    position: recorded.position,
+    streamName: recorded.streamName,
+  };
+}
+
+function evidenceOf(recorded: RecordedEvent): EvidenceEvent {
+  return { ...subjectEventOf(recorded), type: recorded.type };
+}
+
+/** The business day of an event (`metadata.occurredAt`) in China, as the household records say. */
+function chinaDayOf(recorded: RecordedEvent): string {
+  const at = recorded.metadata.occurredAt;
+  const time = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  const ms = Number.isNaN(time) ? recorded.recordedAt.getTime() : time;
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The household register, folded from the household streams in log order. */
+class HouseholdGathering {
+  private readonly households: RegisteredHousehold[] = [];
+  private readonly stays: Membership[] = [];
+  /** Each household's open stays by ID number, and its registration while members follow it. */
+  private readonly open = new Map<string, Map<string, Membership>>();
+  private readonly villages = new Map<string, string>();
+  private readonly registering = new Map<string, { event: EvidenceEvent; occurredAt: unknown }>();
+
+  take(recorded: RecordedEvent): boolean {
+    const event = householdEventOf(recorded);
+    if (event === undefined) return recorded.streamName.startsWith(`${householdStreamCategory}-`);
+    const { householdId } = event.data;
+    if (event.type === 'HouseholdRegistered') {
+      const registration = evidenceOf(recorded);
+      this.households.push({
+        householdId,
+        villageCode: event.data.villageCode,
+        registeredOn: chinaDayOf(recorded),
+        registration,
+      });
+      this.registering.set(householdId, {
+        event: registration,
+        occurredAt: recorded.metadata.occurredAt,
+      });
+      this.open.set(householdId, new Map());
+      this.villages.set(householdId, event.data.villageCode);
+      return true;
+    }
+    const registering = this.registering.get(householdId);
+    const withRegistration =
+      event.type === 'MemberAdded' && registering?.occurredAt === recorded.metadata.occurredAt;
+    if (!withRegistration) this.registering.delete(householdId);
+    const open = this.open.get(householdId);
+    if (open === undefined) return true;
+    if (event.type === 'MemberAdded') {
+      const stay: Membership = {
+        idNumber: event.data.idNumber,
+        name: event.data.name,
+        householdId,
+        villageCode: this.villages.get(householdId) ?? '',
+        birthDate: event.data.birthDate,
+        addedOn: chinaDayOf(recorded),
+        added: evidenceOf(recorded),
+        ...(withRegistration && registering !== undefined
+          ? { registration: registering.event }
+          : {}),
+      };
+      this.stays.push(stay);
+      open.set(stay.idNumber, stay);
+    } else if (event.type === 'MemberRemoved') {
+      const stay = open.get(event.data.idNumber);
+      if (stay !== undefined) {
+        stay.removedOn = event.data.date;
+        stay.removed = evidenceOf(recorded);
+        open.delete(event.data.idNumber);
+      }
+    }
+    return true;
+  }
+
+  register(): HouseholdRegister {
+    return { households: this.households, memberships: this.stays };
+  }
+}
+
+type GatheredProject = Omit<ProjectRecord, 'photos' | 'payments'> & {
+  photos: ProjectPhoto[];
+  payments: ProjectPayment[];
+};
+
+/** The projects of the division with their photos, and then the payments made to them. */
+class ProjectGathering {
+  private readonly projects = new Map<string, GatheredProject>();
+  /** Requests to a project of the division, by pool stream and transfer id. */
+  private readonly requested = new Map<string, { projectId: string; amountFen: string }>();
+
+  get size(): number {
+    return this.projects.size;
+  }
+
+  take(recorded: RecordedEvent): boolean {
+    const event = projectEventOf(recorded);
+    if (event === undefined) return recorded.streamName.startsWith(`${projectStreamCategory}-`);
+    const { projectId } = event.data;
+    if (event.type === 'ProjectPlanned') {
+      this.projects.set(projectId, {
+        projectId,
+        divisionCode: event.data.divisionCode,
+        name: event.data.name,
+        category: event.data.category,
+        plannedStart: event.data.plannedStart,
+        planned: evidenceOf(recorded),
+        photos: [],
+        payments: [],
+      });
+      return true;
+    }
+    const project = this.projects.get(projectId);
+    if (project === undefined) return true;
+    switch (event.type) {
+      case 'ProjectCompleted':
+        project.completed = { on: event.data.date, event: evidenceOf(recorded) };
+        break;
+      case 'ProjectAccepted':
+        if (event.data.result === '合格' && project.completed === undefined)
+          project.completed = { on: event.data.date, event: evidenceOf(recorded) };
+        break;
+      case 'PhotoAdded':
+        project.photos.push({
+          sha256: event.data.sha256,
+          dHash: event.data.dHash,
+          stage: event.data.stage,
+          uploadedAt: event.data.uploadedAt,
+          added: evidenceOf(recorded),
+        });
+        break;
+      case 'PhotoChecked': {
+        const photo = project.photos.find((candidate) => candidate.sha256 === event.data.sha256);
+        if (photo !== undefined)
+          photo.check = {
+            event: evidenceOf(recorded),
+            hammingDistanceMax: event.data.hammingDistanceMax,
+            duplicates: event.data.duplicates,
+          };
+        break;
+      }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  takePayment(recorded: RecordedEvent): void {
+    const event = poolEventOf(recorded);
+    if (event === undefined) return;
+    const key = `${recorded.streamName}/${event.data.transferId}`;
+    if (event.type === 'DisbursementRequested') {
+      const { beneficiary } = event.data;
+      if (beneficiary.kind === 'project' && this.projects.has(beneficiary.id))
+        this.requested.set(key, { projectId: beneficiary.id, amountFen: event.data.amountFen });
+    } else if (event.type === 'DisbursementPaid') {
+      const request = this.requested.get(key);
+      if (request === undefined) return;
+      this.projects.get(request.projectId)?.payments.push({
+        fundId: event.data.fundId,
+        transferId: event.data.transferId,
+        amountFen: request.amountFen,
+        paidOn: chinaDayOf(recorded),
+        paid: evidenceOf(recorded),
+      });
+    }
+  }
+
+  records(): ProjectRecord[] {
+    return [...this.projects.values()];
   }
 }

@@ -8,6 +8,7 @@ import {
   findingStreamName,
   findRule,
   parametersOf,
+  projectSubject,
   RegistryIndex,
   ruleCatalogue,
   type CheckSubject,
@@ -107,7 +108,9 @@ export class CrossCheck implements OnModuleInit {
     onFinding: (subject: CheckSubject, findingId: string) => void = () => undefined,
   ): Promise<CrossCheckResult> {
     const rules = selectedRules(request.rules);
-    const subjects = await this.subjects.load(request);
+    const records = [...new Set(rules.flatMap((rule) => rule.records ?? []))];
+    const inputs = await this.subjects.load(request, records);
+    const { subjects } = inputs;
     const registryKinds = [...new Set(rules.flatMap((rule) => rule.registries))];
     const { index, snapshots, snapshotOf } = await this.registries(
       request.division,
@@ -117,13 +120,28 @@ export class CrossCheck implements OnModuleInit {
     const hits: RuleHit[] = [];
     const byRule: CrossCheckResult['byRule'] = {};
     for (const rule of rules) {
-      const found = rule.evaluate({ subjects, registries: index }, parametersOf(rule));
+      const found = rule.evaluate(
+        {
+          subjects,
+          registries: index,
+          ...(inputs.households === undefined ? {} : { households: inputs.households }),
+          ...(inputs.projects === undefined ? {} : { projects: inputs.projects }),
+        },
+        parametersOf(rule),
+      );
       byRule[rule.id] = { hits: found.length, raised: 0 };
       hits.push(...found);
     }
     const total = subjects.length + hits.length;
     await progress(subjects.length, total);
-    const subjectsById = new Map(subjects.map((subject) => [subject.id, subject]));
+    // A project is the subject of the project rules' leads: it is named like a roster line.
+    const subjectsById = new Map<string, CheckSubject>([
+      ...(inputs.projects ?? []).map((project): [string, CheckSubject] => {
+        const subject = projectSubject(project);
+        return [subject.id, subject];
+      }),
+      ...subjects.map((subject): [string, CheckSubject] => [subject.id, subject]),
+    ]);
     const findingIds: string[] = [];
     const flagged = new Set<string>();
     let raised = 0;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { evolveWith, type Actor, type CommandContext, type Decider } from '@sunlight/kernel';
+import type { EvidenceEvent } from './records';
 import type { RegistryKind, RegistryRow } from './registries';
 import type { Explanation, RuleHit, RuleParameters } from './rules/rule';
 import type { CheckSubject, SubjectRef } from './subjects';
@@ -61,6 +62,8 @@ export interface FindingRaised {
     readonly subject: FindingSubject;
     readonly related: readonly SubjectRef[];
     readonly registryRows: readonly RegistryRowRef[];
+    /** Other events the lead rests on (household, project, payment events); absent when none. */
+    readonly events?: readonly EvidenceEvent[];
     readonly parameters: RuleParameters;
     readonly explanation: Explanation;
     /** The cross-check (its job id) that raised it first. */
@@ -133,6 +136,10 @@ export function findingOfHit(
     registryRows.map((ref) => `${ref.kind}:${ref.snapshotSha256}:${ref.row}`).sort(),
     hit.related.map((ref) => ref.id).sort(),
     hit.parameters,
+    // Appended only when there are any, so that the ids of the rules without them stay as they were.
+    ...(hit.events.length === 0
+      ? []
+      : [hit.events.map((event) => `${event.streamName}@${event.position}`).sort()]),
   ]);
   const digest = createHash('sha256').update(fingerprint).digest('hex').slice(0, 24);
   return {
@@ -154,6 +161,7 @@ export function findingOfHit(
     },
     related: hit.related,
     registryRows,
+    ...(hit.events.length === 0 ? {} : { events: hit.events }),
     parameters: hit.parameters,
     explanation: hit.explanation,
   };

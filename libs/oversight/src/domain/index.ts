@@ -1,3 +1,4 @@
+export * from './records';
 export * from './registries';
 export * from './registry-lines';
 export * from './registry-snapshot';

@@ -43,6 +43,7 @@ function subject(overrides: Partial<CheckSubject> = {}): CheckSubject {
     purpose: '危房改造',
     period: '2019',
     referenceDate: '2019-03-01',
+    listedOn: '2019-04-10',
     event: { eventId: `e-${subjectCount}`, position: String(subjectCount), streamName: 'roster-x' },
     rosterId: 'ro-530325102-000000000001',
     row: subjectCount,

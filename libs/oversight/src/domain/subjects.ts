@@ -1,11 +1,15 @@
 /**
  * What a rule looks at: one roster line or one payment, as plain data gathered by the
- * application from the log (the rules themselves read nothing).
+ * application from the log (the rules themselves read nothing); or, for the rules on project
+ * evidence, one project (`projectSubject`), which has no ID number.
  */
 export interface CheckSubject {
-  /** Stable: `roster-entry:<rosterId>#<row>` or `payment:<pool stream>/<transferId>`. */
+  /**
+   * Stable: `roster-entry:<rosterId>#<row>`, `payment:<pool stream>/<transferId>` or
+   * `project:<projectId>`.
+   */
   id: string;
-  kind: 'roster-entry' | 'payment';
+  kind: 'roster-entry' | 'payment' | 'project';
   name: string;
   /** The ID number exactly as written: evidence, even when it is not a valid one. */
   idNumberAsWritten: string;
@@ -29,6 +33,15 @@ export interface CheckSubject {
    * roster has one, else the day the roster was uploaded, else the day of the payment.
    */
   referenceDate: string;
+  /** The application date the line gives, when it gives one. */
+  appliedOn?: string;
+  /**
+   * The day the subject was put forward for payment (YYYY-MM-DD): the day its roster was
+   * uploaded (the roster is checked then, before approval and payment), or the day of the payment.
+   */
+  listedOn: string;
+  /** The event that put it forward: the roster's RosterUploaded (absent for a payment). */
+  listing?: SubjectEvent;
   /** The event that records the subject in the log. */
   event: SubjectEvent;
   rosterId?: string;
@@ -68,4 +81,10 @@ export function dayOf(value: string): string {
 export function addDays(day: string, days: number): string {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(year, month - 1, date + days)).toISOString().slice(0, 10);
+}
+
+/** Whole UTC calendar days from `from` to `to` (both YYYY-MM-DD): negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  const dayMs = 86_400_000;
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / dayMs);
 }

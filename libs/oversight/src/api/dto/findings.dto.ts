@@ -55,8 +55,16 @@ class SubjectRefDto {
   row?: number;
 }
 
+class EvidenceEventDto extends SubjectEventDto {
+  @ApiProperty({ example: 'MemberAdded', description: 'The event’s type' }) type!: string;
+}
+
 class FindingSubjectDto extends SubjectRefDto {
-  @ApiProperty({ enum: ['roster-entry', 'payment'] }) kind!: string;
+  @ApiProperty({
+    enum: ['roster-entry', 'payment', 'project'],
+    description: 'A project has no ID number (idNumber is empty); its villageCode is its division',
+  })
+  kind!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'The ID number as recorded' }) idNumber!: string;
   @ApiProperty() villageCode!: string;
@@ -123,6 +131,12 @@ export class FindingDto {
   @ApiProperty({ type: FindingSubjectDto }) subject!: FindingSubjectDto;
   @ApiProperty({ type: [SubjectRefDto] }) related!: SubjectRefDto[];
   @ApiProperty({ type: [RegistryRowRefDto] }) registryRows!: RegistryRowRefDto[];
+  @ApiPropertyOptional({
+    type: [EvidenceEventDto],
+    description:
+      'Other events the lead rests on: household members added or removed, photos, project payments, the roster upload',
+  })
+  events?: EvidenceEventDto[];
   @ApiProperty({
     type: 'object',
     additionalProperties: true,

@@ -5,6 +5,8 @@ import {
   publicServantOrCadreRelative,
   vehicleOwner,
 } from './registry-rules';
+import { lateAddition, notRegistered } from './household-rules';
+import { paidWithoutPhotos, reusedPhoto } from './project-rules';
 import { duplicateBeneficiary, invalidIdNumber, overCap, sharedBankAccount } from './roster-rules';
 import type { RuleDefinition } from './rule';
 
@@ -19,6 +21,10 @@ export const ruleCatalogue: readonly RuleDefinition[] = [
   duplicateBeneficiary,
   sharedBankAccount,
   overCap,
+  notRegistered,
+  lateAddition,
+  paidWithoutPhotos,
+  reusedPhoto,
 ];
 
 export function findRule(id: string): RuleDefinition | undefined {

@@ -1,4 +1,6 @@
 export * from './catalogue';
+export * from './household-rules';
+export * from './project-rules';
 export * from './registry-rules';
 export * from './roster-rules';
 export * from './rule';

@@ -22,6 +22,7 @@ function hit(
     subject: refOf(subject),
     related: [],
     registryRows: rows,
+    events: [],
     parameters,
     explanation: { zh, en },
   };

@@ -35,6 +35,7 @@ function hitOn(
     subject: refOf(subject),
     related: related.filter((other) => other.id !== subject.id).map(refOf),
     registryRows: [],
+    events: [],
     parameters,
     explanation: { zh, en },
   };

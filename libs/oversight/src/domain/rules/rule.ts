@@ -1,3 +1,4 @@
+import type { EvidenceEvent, HouseholdRegister, ProjectRecord } from '../records';
 import type { RegistryIndex, RegistryKind, RegistryRow } from '../registries';
 import type { CheckSubject, SubjectRef } from '../subjects';
 
@@ -25,6 +26,8 @@ export interface RuleHit {
   related: SubjectRef[];
   /** The registry rows it rests on, each naming its snapshot's file hash and row. */
   registryRows: RegistryRow[];
+  /** Other events it rests on (household members added, photos, payments …), with positions. */
+  events: EvidenceEvent[];
   /** The parameters in force, defaults included. */
   parameters: RuleParameters;
   explanation: Explanation;
@@ -33,7 +36,14 @@ export interface RuleHit {
 export interface RuleInput {
   subjects: readonly CheckSubject[];
   registries: RegistryIndex;
+  /** The household register of the division, when a rule selected needs it. */
+  households?: HouseholdRegister;
+  /** The projects of the division, when a rule selected needs them. */
+  projects?: readonly ProjectRecord[];
 }
+
+/** Sunlight's own records a rule may need beside the subjects and registries. */
+export type RecordKind = 'households' | 'projects';
 
 /**
  * A rule as Cardinal documents its indicators: what it computes, from what, with which
@@ -48,6 +58,8 @@ export interface RuleDefinition {
   inputs: string[];
   /** Registries the rule needs; without a snapshot of one in force it raises nothing. */
   registries: RegistryKind[];
+  /** Sunlight's own records the rule needs; gathered only when a rule selected needs them. */
+  records?: readonly RecordKind[];
   parameters: Record<string, ParameterDefinition>;
   exclusions: string[];
   example: string;
