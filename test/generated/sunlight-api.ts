@@ -3768,6 +3768,10 @@ export interface components {
         | 'duplicate-beneficiary'
         | 'shared-bank-account'
         | 'over-cap'
+        | 'not-registered'
+        | 'late-addition'
+        | 'paid-without-photos'
+        | 'reused-photo'
       )[];
       /** @description Check only this roster’s lines (those in the division); its division and the check’s must lie one inside the other */
       rosterId?: string;
@@ -3841,8 +3845,11 @@ export interface components {
       rosterId?: string;
       /** @description Row of the roster file (the header is row 1) */
       row?: number;
-      /** @enum {string} */
-      kind: 'roster-entry' | 'payment';
+      /**
+       * @description A project has no ID number (idNumber is empty); its villageCode is its division
+       * @enum {string}
+       */
+      kind: 'roster-entry' | 'payment' | 'project';
       name: string;
       /** @description The ID number as recorded */
       idNumber: string;
@@ -3875,6 +3882,19 @@ export interface components {
       /** @description 1-based data row of the file */
       row: number;
     };
+    EvidenceEventDto: {
+      /** Format: uuid */
+      eventId: string;
+      /** @description Global position in the log */
+      position: string;
+      /** @example roster-ro-530325-7f3a9c2b1d4e */
+      streamName: string;
+      /**
+       * @description The event’s type
+       * @example MemberAdded
+       */
+      type: string;
+    };
     ResolvedEntryDto: {
       ref: components['schemas']['SubjectRefDto'];
       /** @description The roster line as RosterEntryAccepted recorded it (name, idNumber, villageGroup, bankAccount, amountFen, appliedOn, …) */
@@ -3906,6 +3926,8 @@ export interface components {
       subject: components['schemas']['FindingSubjectDto'];
       related: components['schemas']['SubjectRefDto'][];
       registryRows: components['schemas']['RegistryRowRefDto'][];
+      /** @description Other events the lead rests on: household members added or removed, photos, project payments, the roster upload */
+      events?: components['schemas']['EvidenceEventDto'][];
       /** @description The rule’s parameters in force (defaults included) */
       parameters: {
         [key: string]: unknown;
@@ -11093,7 +11115,11 @@ export interface operations {
           | 'invalid-id-number'
           | 'duplicate-beneficiary'
           | 'shared-bank-account'
-          | 'over-cap';
+          | 'over-cap'
+          | 'not-registered'
+          | 'late-addition'
+          | 'paid-without-photos'
+          | 'reused-photo';
         /** @description A division code (2–12 digits) */
         division?: string;
       };

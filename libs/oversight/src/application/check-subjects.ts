@@ -192,53 +192,50 @@ function chinaDayOf(recorded: RecordedEvent): string {
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-/** The household register, folded from the household streams in log order. */
+/**
+ * The household register, folded from the household streams in log order. A household entered
+ * in a year after the one it was identified in (建档立卡 records backfilled into Sunlight) counts
+ * as registered from the last day of its identification year, and so do the members added on the
+ * day it was entered; a member added on a later day counts from that day.
+ */
 class HouseholdGathering {
-  private readonly households: RegisteredHousehold[] = [];
+  private readonly households = new Map<string, RegisteredHousehold & { enteredOn: string }>();
   private readonly stays: Membership[] = [];
-  /** Each household's open stays by ID number, and its registration while members follow it. */
+  /** Each household's open stays by ID number. */
   private readonly open = new Map<string, Map<string, Membership>>();
-  private readonly villages = new Map<string, string>();
-  private readonly registering = new Map<string, { event: EvidenceEvent; occurredAt: unknown }>();
 
   take(recorded: RecordedEvent): boolean {
     const event = householdEventOf(recorded);
     if (event === undefined) return recorded.streamName.startsWith(`${householdStreamCategory}-`);
     const { householdId } = event.data;
     if (event.type === 'HouseholdRegistered') {
-      const registration = evidenceOf(recorded);
-      this.households.push({
+      const enteredOn = chinaDayOf(recorded);
+      const identifiedEnd = `${event.data.identifiedYear}-12-31`;
+      this.households.set(householdId, {
         householdId,
         villageCode: event.data.villageCode,
-        registeredOn: chinaDayOf(recorded),
-        registration,
-      });
-      this.registering.set(householdId, {
-        event: registration,
-        occurredAt: recorded.metadata.occurredAt,
+        registeredOn: identifiedEnd < enteredOn ? identifiedEnd : enteredOn,
+        registration: evidenceOf(recorded),
+        enteredOn,
       });
       this.open.set(householdId, new Map());
-      this.villages.set(householdId, event.data.villageCode);
       return true;
     }
-    const registering = this.registering.get(householdId);
-    const withRegistration =
-      event.type === 'MemberAdded' && registering?.occurredAt === recorded.metadata.occurredAt;
-    if (!withRegistration) this.registering.delete(householdId);
+    const household = this.households.get(householdId);
     const open = this.open.get(householdId);
-    if (open === undefined) return true;
+    if (household === undefined || open === undefined) return true;
     if (event.type === 'MemberAdded') {
+      const day = chinaDayOf(recorded);
+      const withRegistration = day === household.enteredOn;
       const stay: Membership = {
         idNumber: event.data.idNumber,
         name: event.data.name,
         householdId,
-        villageCode: this.villages.get(householdId) ?? '',
+        villageCode: household.villageCode,
         birthDate: event.data.birthDate,
-        addedOn: chinaDayOf(recorded),
+        addedOn: withRegistration ? household.registeredOn : day,
         added: evidenceOf(recorded),
-        ...(withRegistration && registering !== undefined
-          ? { registration: registering.event }
-          : {}),
+        ...(withRegistration ? { registration: household.registration } : {}),
       };
       this.stays.push(stay);
       open.set(stay.idNumber, stay);
@@ -254,7 +251,12 @@ class HouseholdGathering {
   }
 
   register(): HouseholdRegister {
-    return { households: this.households, memberships: this.stays };
+    return {
+      households: [...this.households.values()].map(
+        ({ enteredOn: _entered, ...household }) => household,
+      ),
+      memberships: this.stays,
+    };
   }
 }
 

@@ -16,7 +16,10 @@ export interface EvidenceEvent extends SubjectEvent {
 export interface RegisteredHousehold {
   householdId: string;
   villageCode: string;
-  /** The business day of the registration (YYYY-MM-DD, China time). */
+  /**
+   * The day it counts as registered from (YYYY-MM-DD, China time): the business day of
+   * HouseholdRegistered, or the last day of its identification year when it was entered later.
+   */
   registeredOn: string;
   registration: EvidenceEvent;
 }
@@ -28,10 +31,13 @@ export interface Membership {
   householdId: string;
   villageCode: string;
   birthDate: string;
-  /** The business day of MemberAdded (YYYY-MM-DD, China time). */
+  /**
+   * The day the person counts as a member from: the business day of MemberAdded, or the
+   * household's registeredOn for a member entered on the day the household was.
+   */
   addedOn: string;
   added: EvidenceEvent;
-  /** The household's HouseholdRegistered, when the member was added with it (one append). */
+  /** The household's HouseholdRegistered, when the member was entered with it. */
   registration?: EvidenceEvent;
   /** MemberRemoved's date: the member is not active from that day on. */
   removedOn?: string;
