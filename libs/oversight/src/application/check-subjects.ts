@@ -12,7 +12,6 @@ import {
   type RosterUploaded,
 } from '@sunlight/rosters';
 import {
-  dayOf,
   type CheckSubject,
   type EvidenceEvent,
   type HouseholdRegister,
@@ -93,8 +92,8 @@ export class CheckSubjects {
       if (event.type === 'RosterUploaded') {
         lines.uploaded = event.data;
         lines.uploadEvent = recorded;
-        const at = recorded.metadata.occurredAt;
-        lines.uploadedOn = dayOf(typeof at === 'string' ? at : recorded.recordedAt.toISOString());
+        // The day in China, as the household register's days are: compared with them.
+        lines.uploadedOn = chinaDayOf(recorded);
       } else if (event.type === 'RosterEntryAccepted')
         lines.entries.push({ data: event.data, recorded });
       else if (event.type === 'RosterRejected') lines.rejected = true;
@@ -148,9 +147,9 @@ export class CheckSubjects {
           purpose: uploaded.purpose,
           period: uploaded.period,
           referenceDate:
-            data.appliedOn ?? lines.uploadedOn ?? dayOf(recorded.recordedAt.toISOString()),
+            data.appliedOn ?? lines.uploadedOn ?? chinaDayOf(recorded),
           ...(data.appliedOn === undefined ? {} : { appliedOn: data.appliedOn }),
-          listedOn: lines.uploadedOn ?? dayOf(recorded.recordedAt.toISOString()),
+          listedOn: lines.uploadedOn ?? chinaDayOf(recorded),
           ...(lines.uploadEvent === undefined
             ? {}
             : { listing: subjectEventOf(lines.uploadEvent) }),
