@@ -36,7 +36,10 @@ export class CrossChecksController {
       'Answers 202 with the job (GET /jobs/{jobId}). The job loads the accepted lines of the rosters ' +
       'in the division (or of one roster, or of one period; rejected rosters are left out), reads the ' +
       'registry rows naming them from the snapshots in force (for each kind, the newest by asOf ' +
-      'imported for the division or a division above it), runs the selected rules and records one ' +
+      'imported for the division or a division above it) and, for the rules that need them, the ' +
+      'household register of the division and (unless one roster is checked) its projects with their ' +
+      'photos and the payments to them (a project is then a finding’s subject), runs the selected ' +
+      'rules and records one ' +
       'FindingRaised per hit on stream finding-<findingId>, whose id follows from the rule, its ' +
       'version, the subject and the evidence: running it again on unchanged data raises nothing new ' +
       '(result.raised 0). The completed job’s result: {division, rosterId?, period?, rules, subjects ' +
