@@ -146,8 +146,7 @@ export class CheckSubjects {
           fundId: uploaded.fundId,
           purpose: uploaded.purpose,
           period: uploaded.period,
-          referenceDate:
-            data.appliedOn ?? lines.uploadedOn ?? chinaDayOf(recorded),
+          referenceDate: data.appliedOn ?? lines.uploadedOn ?? chinaDayOf(recorded),
           ...(data.appliedOn === undefined ? {} : { appliedOn: data.appliedOn }),
           listedOn: lines.uploadedOn ?? chinaDayOf(recorded),
           ...(lines.uploadEvent === undefined

@@ -160,6 +160,19 @@ export const lateAddition: RuleDefinition = {
     const minDaysInHousehold = parameters.minDaysInHousehold as number;
     const minDaysOnRoster = parameters.minDaysOnRoster as number;
     const stays = staysByIdNumber(input.households?.memberships ?? []);
+    // A roster's lines share their listing day: each day's bounds are computed once.
+    const bounds = new Map<string, { household: string; roster: string }>();
+    const boundsOf = (day: string) => {
+      let found = bounds.get(day);
+      if (found === undefined) {
+        found = {
+          household: addDays(day, -minDaysInHousehold),
+          roster: addDays(day, -minDaysOnRoster),
+        };
+        bounds.set(day, found);
+      }
+      return found;
+    };
     const hits: RuleHit[] = [];
     for (const subject of input.subjects) {
       const zh: string[] = [];
@@ -167,7 +180,7 @@ export const lateAddition: RuleDefinition = {
       const events: EvidenceEvent[] = [];
       const day = subject.listedOn;
       const own = subject.idNumber === undefined ? [] : (stays.get(subject.idNumber) ?? []);
-      const windowStart = addDays(day, -minDaysInHousehold);
+      const { household: windowStart, roster: applicationBound } = boundsOf(day);
       const joined = own
         .filter((stay) => activeOn(stay, day))
         .sort((a, b) => (a.addedOn < b.addedOn ? -1 : a.addedOn > b.addedOn ? 1 : 0))[0];
@@ -195,7 +208,7 @@ export const lateAddition: RuleDefinition = {
         subject.kind === 'roster-entry' &&
         subject.appliedOn !== undefined &&
         subject.listing !== undefined &&
-        daysBetween(subject.appliedOn, day) < minDaysOnRoster
+        subject.appliedOn > applicationBound
       ) {
         const days = daysBetween(subject.appliedOn, day);
         events.push({ ...subject.listing, type: 'RosterUploaded' });
