@@ -72,12 +72,13 @@ export class CheckSubjects {
       records.includes('projects') && query.rosterId === undefined
         ? new ProjectGathering()
         : undefined;
+    // A roster's check reads the register of the roster's division, where its lines can lie.
+    const registerDivision =
+      query.rosterId === undefined
+        ? query.division
+        : (divisionOfRosterId(query.rosterId) ?? query.division);
     const recordPrefixes = [
-      ...(households === undefined
-        ? []
-        : [
-            `${householdStreamCategory}-hh-${query.rosterId === undefined ? query.division : (divisionOfRosterId(query.rosterId) ?? query.division)}`,
-          ]),
+      ...(households === undefined ? [] : [`${householdStreamCategory}-hh-${registerDivision}`]),
       ...(projects === undefined ? [] : [`${projectStreamCategory}-prj-${query.division}`]),
     ];
     const take = (recorded: RecordedEvent) => {
