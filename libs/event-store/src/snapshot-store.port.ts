@@ -17,3 +17,10 @@ export interface SnapshotStore {
   /** Keeps the snapshot with the highest revision; an older one never replaces a newer one. */
   save(snapshot: Snapshot): Promise<void>;
 }
+
+/** A snapshot that failed its check and was not loaded: the stream folds from the log instead. */
+export interface RejectedSnapshot {
+  streamName: string;
+  revision: bigint;
+  reason: string;
+}

@@ -1,5 +1,6 @@
 /**
- * Proves the KurrentDB adapter honours the shared contracts (the EventStore port, and claims)
+ * Proves the KurrentDB adapter honours the shared contracts (the EventStore port, claims,
+ * snapshots and processor checkpoints)
  * against the server named by KURRENTDB_URL (e.g. `kurrentdb://localhost:2113?tls=false`,
  * docs/deploy.md; claims need KurrentDB 25.1 or later). Without it the suites are skipped with a
  * notice: no KurrentDB server can run on the build machines, so this has not yet been run
@@ -17,8 +18,12 @@
  */
 import { describeClaimsContract } from '../testing/claims.contract';
 import { describeEventStoreContract } from '../testing/event-store.contract';
+import { describeProcessorCheckpointsContract } from '../testing/processor-checkpoints.contract';
+import { describeSnapshotStoreContract } from '../testing/snapshot-store.contract';
 import { KurrentDbClaimIndex } from './kurrentdb-claim-index';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
+import { KurrentDbProcessorCheckpoints } from './kurrentdb-processor-checkpoints';
+import { KurrentDbSnapshotStore } from './kurrentdb-snapshot-store';
 
 const url = process.env['KURRENTDB_URL']?.trim();
 
@@ -32,6 +37,19 @@ if (url) {
     open: async () => {
       store = KurrentDbEventStore.connect(url);
       return { store, index: new KurrentDbClaimIndex(store) };
+    },
+    close: () => store.close(),
+  });
+  describeSnapshotStoreContract(label, {
+    openLog: async () => (store = KurrentDbEventStore.connect(url)),
+    snapshotStore: (log, sealKey, onRejected) =>
+      new KurrentDbSnapshotStore(log as KurrentDbEventStore, { sealKey, onRejected }),
+    close: () => store.close(),
+  });
+  describeProcessorCheckpointsContract(label, {
+    open: async () => {
+      store = KurrentDbEventStore.connect(url);
+      return { log: store, checkpoints: new KurrentDbProcessorCheckpoints(store) };
     },
     close: () => store.close(),
   });

@@ -24,6 +24,7 @@ import type {
   EventStoreProbe,
   EventToAppend,
   GlobalPosition,
+  JsonObject,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -235,6 +236,31 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
       nextExpectedRevision: firstRevision + BigInt(count - 1),
       position: written[count - 1]!.position,
     };
+  }
+
+  /**
+   * Appends the store's own records (snapshots, processor checkpoints) to one of its own streams,
+   * which `appendToStream` refuses. Only this adapter's stores call it.
+   */
+  async appendStoreRecords(
+    storeStream: string,
+    records: readonly { eventId: string; type: string; data: JsonObject }[],
+    expectedRevision: bigint | 'no_stream',
+  ): Promise<void> {
+    if (!isStoreStream(storeStream)) {
+      throw new Error(`${storeStream} is not one of the store's own streams`);
+    }
+    try {
+      await this.client.appendToStream(
+        storeStream,
+        records.map((record) =>
+          jsonEvent({ id: record.eventId, type: record.type, data: record.data }),
+        ),
+        { streamState: expectedRevision },
+      );
+    } catch (error) {
+      throw this.translate(error, storeStream, { expectedRevision });
+    }
   }
 
   async *readStream(

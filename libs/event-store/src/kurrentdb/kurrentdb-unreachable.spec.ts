@@ -2,6 +2,8 @@
 import { createServer } from 'node:net';
 import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
+import { KurrentDbProcessorCheckpoints } from './kurrentdb-processor-checkpoints';
+import { KurrentDbSnapshotStore } from './kurrentdb-snapshot-store';
 import { isUnavailable } from './mapping';
 
 async function closedPort(): Promise<number> {
@@ -45,6 +47,17 @@ describe('KurrentDbEventStore without a reachable server', () => {
       EventStoreUnavailableError,
     );
     await expect(store.ping()).rejects.toBeInstanceOf(EventStoreUnavailableError);
+  });
+
+  it('answers snapshot and checkpoint loads and saves with EventStoreUnavailableError', async () => {
+    const snapshots = new KurrentDbSnapshotStore(store, { sealKey: 'k'.repeat(48) });
+    const checkpoints = new KurrentDbProcessorCheckpoints(store);
+    await expect(snapshots.load('pool-1', 1)).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(
+      snapshots.save({ streamName: 'pool-1', revision: 0n, schemaVersion: 1, state: {} }),
+    ).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(checkpoints.load('funds')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+    await expect(checkpoints.save('funds', '1')).rejects.toBeInstanceOf(EventStoreUnavailableError);
   });
 
   it.each([

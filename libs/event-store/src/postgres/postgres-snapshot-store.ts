@@ -1,14 +1,9 @@
 import type { Pool } from 'pg';
 import type { JsonObject } from '../event-store.port';
 import { sealSnapshot, snapshotSealProblem } from '../snapshot-seal';
-import type { Snapshot, SnapshotStore } from '../snapshot-store.port';
+import type { RejectedSnapshot, Snapshot, SnapshotStore } from '../snapshot-store.port';
 
-/** A snapshot that failed its check and was not loaded: the stream folds from the log instead. */
-export interface RejectedSnapshot {
-  streamName: string;
-  revision: bigint;
-  reason: string;
-}
+export type { RejectedSnapshot } from '../snapshot-store.port';
 
 export interface PostgresSnapshotStoreOptions {
   /** The HMAC key of the seals (SUNLIGHT_SNAPSHOT_KEY); never stored in the database. */
