@@ -4,6 +4,7 @@ import { WrongExpectedVersionError } from '../errors';
 import type { JsonObject, RecordedEvent } from '../event-store.port';
 import { sealSnapshot, snapshotSealProblem } from '../snapshot-seal';
 import type { RejectedSnapshot, Snapshot, SnapshotStore } from '../snapshot-store.port';
+import { chainedFields } from './chain-keeper';
 import type { KurrentDbEventStore } from './kurrentdb-event-store';
 import { derivedEventId, storeStreamName } from './store-streams';
 
@@ -24,20 +25,12 @@ export interface KurrentDbSnapshotStoreOptions {
  * onto another event at that revision, without waiting for the keeper.
  */
 export function eventDigest(event: RecordedEvent): Buffer {
-  return createHash('sha256')
-    .update(
-      canonicalJson({
-        stream: event.streamName,
-        revision: event.revision.toString(),
-        id: event.eventId,
-        type: event.type,
-        data: event.data,
-        metadata: event.metadata,
-        position: event.position,
-        recordedAt: event.recordedAt.toISOString(),
-      }),
-    )
-    .digest();
+  return (
+    createHash('sha256')
+      // The chain's fields, with the event's log position in place of its place in the chain.
+      .update(canonicalJson({ ...chainedFields(event, 0n), position: event.position }))
+      .digest()
+  );
 }
 
 /**
