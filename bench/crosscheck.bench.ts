@@ -48,6 +48,8 @@ const rosters = 100;
 const secondsTarget = 60;
 const peakMbTarget = 2_048;
 const appliedOn = '2019-03-01';
+/** The rosters are uploaded weeks after the applications, after their review and notice (公示). */
+const uploadedOn = '2019-04-15';
 const asOf = '2019-06-30';
 const commission: Actor = { id: 'bench-commission', role: 'commission', division: county };
 const uploader: Actor = { id: 'bench-clerk', role: 'finance', division: county };
@@ -165,7 +167,7 @@ async function seedRosters(store: EventStore, entries: number): Promise<void> {
   const perRoster = Math.ceil(entries / rosters);
   const metadata = () => ({
     actor: uploader,
-    occurredAt: `${appliedOn}T08:00:00.000Z`,
+    occurredAt: `${uploadedOn}T08:00:00.000Z`,
     commandId: randomUUID(),
     correlationId: randomUUID(),
     causationId: randomUUID(),
