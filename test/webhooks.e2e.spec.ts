@@ -1,4 +1,5 @@
 // Proves over real HTTP, on both job backends, that webhook subscriptions deliver the log to a local receiver as Standard Webhooks (every signature checked by the standardwebhooks package's own verifier) carrying CloudEvents batches in log order, filtered by scope and jurisdiction and masked as the feeds are; that a receiver failing then recovering gets everything in order under the same webhook-id per delivery; that 3xx, slow, huge and 5xx answers are recorded failed tries, a delivery that used every try is dead-lettered and stops the subscription until a replay sends everything from there; that a rotated secret overlaps its successor (both verify); and that bad input is a 400 naming the field and another county's integrator is told the subscription does not exist.
+import { randomUUID } from 'node:crypto';
 import http, { type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
@@ -508,6 +509,38 @@ describe.each(backends)('webhook subscriptions over HTTP ($label)', ({ env }) =>
     const deleted = await remove(bank, `/subscriptions/${subscriptionId}`).expect(200);
     expect(deleted.body.status).toBe('deleted');
     expectProblem(await as(bank).get(`/subscriptions/${subscriptionId}`), 404);
+  });
+
+  it('answers a retried subscription with the same Idempotency-Key once, and refuses the key for another URL', async () => {
+    const retrier: TestActor = { ...bank, id: 'wh-retrier-530325' };
+    const key = randomUUID();
+    const body = { url: receiver.url('/retried'), types: ['Disbursement'], after: '0' };
+    const first = await as(retrier).post('/subscriptions', body).set('Idempotency-Key', key);
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotent-replayed']).toBe('false');
+    const again = await as(retrier).post('/subscriptions', body).set('Idempotency-Key', key);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const list = await as(retrier).get('/subscriptions').expect(200);
+    expect(list.body.map((view: { subscriptionId: string }) => view.subscriptionId)).toEqual([
+      first.body.subscriptionId,
+    ]);
+    // Another caller's same key is its own.
+    const other = await as({ ...retrier, id: 'wh-other-530325' })
+      .post('/subscriptions', body)
+      .set('Idempotency-Key', key);
+    expect(other.status).toBe(201);
+    expect(other.body.subscriptionId).not.toBe(first.body.subscriptionId);
+    expectProblem(
+      await as(retrier)
+        .post('/subscriptions', { ...body, url: receiver.url('/elsewhere') })
+        .set('Idempotency-Key', key),
+      409,
+    );
+    const bad = await as(retrier).post('/subscriptions', body).set('Idempotency-Key', 'short');
+    expectProblem(bad, 400, ['Idempotency-Key']);
+    expect((await as(retrier).get('/subscriptions').expect(200)).body).toHaveLength(1);
   });
 
   it('shows a subscription’s events in the feed to its owner and to jurisdictions above, never to a peer integrator', async () => {

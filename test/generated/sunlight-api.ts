@@ -11942,7 +11942,10 @@ export interface operations {
   SubscriptionsController_create: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Makes a retry safe: the same key from the same caller answers the subscription the first try created (200, Idempotent-Replayed: true) instead of subscribing twice */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -11952,7 +11955,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description A repeat of an earlier request: its original event, nothing written */
+      /** @description A retry with the same Idempotency-Key (same URL and filter): the subscription its first try created, with its current secret; nothing is written */
       200: {
         headers: {
           'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
@@ -12008,7 +12011,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The caller has as many subscriptions as it may (INTEGRATORS.TOO_MANY_SUBSCRIPTIONS) */
+      /** @description The caller has as many subscriptions as it may (INTEGRATORS.TOO_MANY_SUBSCRIPTIONS), or the Idempotency-Key created another subscription or one since deleted (INTEGRATORS.IDEMPOTENCY_KEY_REUSED) */
       409: {
         headers: {
           [name: string]: unknown;

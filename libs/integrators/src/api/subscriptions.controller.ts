@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -13,6 +14,7 @@ import type { CommandIds } from '@sunlight/event-store';
 import { ApiProblemResponse, RequestCommandIds, type OutcomeResponse } from '@sunlight/http';
 import type { Actor } from '@sunlight/kernel';
 import {
+  idempotencyKeyPattern,
   Subscriptions,
   type DeliveryView,
   type SubscriptionView,
@@ -51,6 +53,13 @@ export class SubscriptionsController {
       'A try fails on any answer but 2xx (redirects are not followed), a timeout (WEBHOOK_TIMEOUT_MS) or a refused address; it is tried again with exponential backoff and jitter, ' +
       'WEBHOOK_ATTEMPTS times in all, with the same webhook-id; then the delivery is dead-lettered and the subscription stops there until POST …/replay. Role: integrator.',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe: the same key from the same caller answers the subscription the first try created (200, Idempotent-Replayed: true) instead of subscribing twice',
+    schema: { type: 'string', pattern: idempotencyKeyPattern.source, minLength: 8, maxLength: 128 },
+  })
   @ApiCreatedResponse({ type: SubscriptionCreatedDto })
   @ApiProblemResponse(
     400,
@@ -61,20 +70,33 @@ export class SubscriptionsController {
     403,
     "Role not allowed, or the division lies outside the caller's jurisdiction",
   )
+  @ApiOkResponse({
+    type: SubscriptionCreatedDto,
+    description:
+      'A retry with the same Idempotency-Key (same URL and filter): the subscription its first try created, with its current secret; nothing is written',
+  })
   @ApiProblemResponse(
     409,
-    'The caller has as many subscriptions as it may (INTEGRATORS.TOO_MANY_SUBSCRIPTIONS)',
+    'The caller has as many subscriptions as it may (INTEGRATORS.TOO_MANY_SUBSCRIPTIONS), or the Idempotency-Key created another subscription or one since deleted (INTEGRATORS.IDEMPOTENCY_KEY_REUSED)',
   )
-  create(
+  async create(
     @Body() body: CreateSubscriptionDto,
     @CurrentActor() actor: Actor,
     @CurrentScopes() scopes: readonly string[],
     @RequestCommandIds() ids: CommandIds,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: OutcomeResponse,
   ): Promise<SubscriptionView & { secret: string }> {
-    // Each request subscribes anew (the id is drawn here), so no answer is ever a replay.
-    response.setHeader('Idempotent-Replayed', 'false');
-    return this.subscriptions.create(actor, scopes, body, ids);
+    const { replayed, ...created } = await this.subscriptions.create(
+      actor,
+      scopes,
+      body,
+      ids,
+      idempotencyKey,
+    );
+    response.setHeader('Idempotent-Replayed', String(replayed));
+    response.status(replayed ? 200 : 201);
+    return created;
   }
 
   @Get()

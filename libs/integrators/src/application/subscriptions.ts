@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { assertWithinJurisdiction, eventTypeScopes, eventTypeScopePattern } from '@sunlight/auth';
 import {
@@ -10,7 +10,7 @@ import {
 } from '@sunlight/event-store';
 import { DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { JOB_QUEUES, type JobQueues } from '@sunlight/jobs';
-import { AppError, RequestFieldError, type Actor } from '@sunlight/kernel';
+import { AppError, RequestFieldError, sameJson, type Actor } from '@sunlight/kernel';
 import { INTEGRATORS_OPTIONS, type IntegratorsOptions } from '../api/integrators.options';
 import {
   divisionOfSubscriptionId,
@@ -35,6 +35,23 @@ import { SubscriptionIndex } from './subscription-index';
 import { webhookUrlProblem } from './webhook-delivery';
 import { deliveryJobId, WebhookDispatcher, type DeliveryJob } from './webhook-dispatcher';
 import { subscriptionSecret, WEBHOOK_KEY } from './webhook-secrets';
+
+/** What an `Idempotency-Key` header may hold. */
+export const idempotencyKeyPattern = /^[\x21-\x7e]{8,128}$/;
+
+export class IdempotencyKeyReusedError extends AppError {
+  override readonly name = 'IdempotencyKeyReusedError';
+  readonly code = 'INTEGRATORS.IDEMPOTENCY_KEY_REUSED';
+  readonly httpStatus = 409;
+  override readonly title = 'The Idempotency-Key was used for another subscription';
+
+  constructor(readonly subscriptionId: string) {
+    super(
+      `This Idempotency-Key created subscription ${subscriptionId} with another URL or filter, or one since deleted; use a new key`,
+      { subscriptionId },
+    );
+  }
+}
 
 /** Subscriptions one owner keeps at once (deleted ones not counted). */
 export const subscriptionsPerOwnerMax = 20;
@@ -108,7 +125,14 @@ export class Subscriptions {
     scopes: readonly string[],
     request: SubscriptionRequest,
     ids: CommandIds,
-  ): Promise<SubscriptionView & { secret: string }> {
+    idempotencyKey?: string,
+  ): Promise<SubscriptionView & { secret: string; replayed: boolean }> {
+    if (idempotencyKey !== undefined && !idempotencyKeyPattern.test(idempotencyKey)) {
+      throw new RequestFieldError(
+        'Idempotency-Key',
+        'must be 8 to 128 visible ASCII characters (a UUID, say)',
+      );
+    }
     const urlProblem = webhookUrlProblem(request.url, this.options.webhooks.allowedHosts);
     if (urlProblem !== undefined) throw new RequestFieldError('url', urlProblem);
     const types = [...(request.types ?? [])];
@@ -135,17 +159,40 @@ export class Subscriptions {
       }
       assertWithinJurisdiction(actor, division, this.divisions);
     }
+    const filter = { types, streams, division, divisionAsked: request.division !== undefined };
+    // With an Idempotency-Key the id is the key's (per caller), so a retried request finds the
+    // subscription its first try created and answers it again instead of subscribing twice.
+    const subscriptionId =
+      idempotencyKey === undefined
+        ? `sub-${actor.division}-${randomBytes(6).toString('hex')}`
+        : `sub-${actor.division}-${createHash('sha256').update(`${actor.id}\n${idempotencyKey}`).digest('hex').slice(0, 12)}`;
+    if (idempotencyKey !== undefined) {
+      const { state } = await this.commands.load(subscriptionStreamName(subscriptionId));
+      if (state.created !== undefined) {
+        if (
+          !isLiveSubscription(state) ||
+          state.created.url !== request.url ||
+          !sameJson(state.created.filter, filter)
+        ) {
+          throw new IdempotencyKeyReusedError(subscriptionId);
+        }
+        return {
+          ...this.view(state),
+          secret: subscriptionSecret(this.webhookKey, subscriptionId, state.secretVersion),
+          replayed: true,
+        };
+      }
+    }
     const owned = (await this.index.all()).filter(
       (known) => !known.deleted && known.owner.id === actor.id,
     );
     if (owned.length >= subscriptionsPerOwnerMax) throw new TooManySubscriptionsError();
     const startAfter = paddedPosition(request.after ?? (await this.store.headPosition()) ?? 0);
-    const subscriptionId = `sub-${actor.division}-${randomBytes(6).toString('hex')}`;
     const command: SubscriptionCommand = {
       type: 'CreateSubscription',
       subscriptionId,
       url: request.url,
-      filter: { types, streams, division, divisionAsked: request.division !== undefined },
+      filter,
       scopes: [...scopes],
       startAfter,
       actor,
@@ -160,6 +207,7 @@ export class Subscriptions {
     return {
       ...this.view(result.state),
       secret: subscriptionSecret(this.webhookKey, subscriptionId, 1),
+      replayed: false,
     };
   }
 
