@@ -172,7 +172,7 @@ describe('integrator feeds', () => {
       await disburse('fe-a', '530325', n);
       await disburse('fe-b', '530322', n);
     }
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();

@@ -121,7 +121,7 @@ describe('security matrix: every route × role × division', () => {
         })
         .expect(201);
     }
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();

@@ -287,7 +287,7 @@ describe.each(backends)('webhook subscriptions over HTTP ($label)', ({ env }) =>
       await disburse('wh-a', '530325');
       await disburse('wh-b', '530322');
     }
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await app?.close();
