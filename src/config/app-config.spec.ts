@@ -4,7 +4,7 @@ import {
   ed25519PrivateKeyFromSeed,
   formatVerifierKey,
 } from '@sunlight/integrity';
-import { AppConfigError, loadAppConfig } from './app-config';
+import { AppConfigError, kurrentDbLogParts, loadAppConfig } from './app-config';
 
 const witnessVkey = formatVerifierKey(
   ed25519CosignatureSigner(
@@ -195,10 +195,29 @@ describe('loadAppConfig', () => {
     expect(loadAppConfig({ SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
   });
 
-  it('given KURRENTDB_URL, when loaded, then the start is refused, naming it, because the app cannot keep its log there yet', () => {
-    expect(() =>
-      loadAppConfig({ KURRENTDB_URL: 'kurrentdb://admin:changeit@localhost:2113' }),
-    ).toThrow(/KURRENTDB_URL is set, but this version cannot keep its log on KurrentDB yet/);
+  it('given KURRENTDB_URL, when loaded, then the start is refused, naming each part that still reads the log from PostgreSQL and none that KurrentDB has', () => {
+    let refusal: unknown;
+    try {
+      loadAppConfig({ KURRENTDB_URL: 'kurrentdb://admin:changeit@localhost:2113' });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(AppConfigError);
+    const [problem] = (refusal as AppConfigError).problems;
+    expect(problem).toMatch(
+      /^KURRENTDB_URL is set, but the app cannot keep its log on KurrentDB yet: /,
+    );
+    expect(problem).toContain('the Merkle tree and signed checkpoints');
+    expect(problem).toContain("the projections' worker threads");
+    expect(problem).toContain('`sunlight verify`');
+    // Exactly the parts the adapter lacks are named: none of those it has (claims, snapshots …).
+    for (const { part, onKurrentDb } of kurrentDbLogParts) {
+      expect([part, problem.includes(part)]).toEqual([part, !onKurrentDb]);
+    }
+    expect(
+      kurrentDbLogParts.filter((entry) => entry.onKurrentDb).map((entry) => entry.part),
+    ).toEqual(expect.arrayContaining(['claims', 'snapshots', 'processor checkpoints']));
+    expect(problem).not.toContain('changeit');
     const notAUrl = () => loadAppConfig({ KURRENTDB_URL: 'http://admin:secret-password@host' });
     expect(notAUrl).toThrow(/KURRENTDB_URL must be a kurrentdb:\/\//);
     expect(notAUrl).not.toThrow(/secret-password/);

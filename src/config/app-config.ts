@@ -207,9 +207,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
 
-  // The KurrentDB adapter does not cover all the app needs from its log (docs/deploy.md), so the
-  // app is not wired to it.
-  // Setting the variable must stop the start, not silently leave the log on PostgreSQL.
+  // Setting the variable must stop the start while parts of the app still read the log from
+  // PostgreSQL, not silently leave the log there; the refusal names those parts.
   const kurrentdbUrl = read('KURRENTDB_URL');
   if (kurrentdbUrl !== undefined) {
     if (!isKurrentDbUrl(kurrentdbUrl)) {
@@ -218,9 +217,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
         'KURRENTDB_URL must be a kurrentdb:// or kurrentdb+discover:// connection string',
       );
     } else {
-      problems.push(
-        'KURRENTDB_URL is set, but this version cannot keep its log on KurrentDB yet (docs/deploy.md); unset it to keep the log on DATABASE_URL',
-      );
+      problems.push(kurrentDbRefusal());
     }
   }
 
@@ -360,6 +357,41 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     webhookSecretOverlapMs,
     ...(webhookSecretKey === undefined ? {} : { webhookSecretKey }),
   };
+}
+
+/**
+ * What the app needs from its log, and whether the KurrentDB adapter provides it
+ * (libs/event-store/src/kurrentdb, docs/deploy.md#kurrentdb). The parts marked missing read the
+ * log from PostgreSQL's `events` table themselves, so with the log on KurrentDB they would work
+ * on an empty log (a Merkle tree signing nothing) rather than fail: the start is refused instead.
+ */
+export const kurrentDbLogParts: readonly { part: string; onKurrentDb: boolean }[] = [
+  { part: 'the event store (appends, reads, subscriptions)', onKurrentDb: true },
+  { part: 'claims', onKurrentDb: true },
+  { part: 'snapshots', onKurrentDb: true },
+  { part: 'processor checkpoints', onKurrentDb: true },
+  { part: "the feeds' chain hashes (the chain keeper)", onKurrentDb: true },
+  {
+    part: 'the Merkle tree and signed checkpoints (PostgresTreeStore reads the events table)',
+    onKurrentDb: false,
+  },
+  {
+    part: "the projections' worker threads (they open the PostgreSQL log themselves)",
+    onKurrentDb: false,
+  },
+  {
+    part: '`sunlight verify` and `sunlight spot-check` (they verify the PostgreSQL log)',
+    onKurrentDb: false,
+  },
+];
+
+/** The start-up refusal for KURRENTDB_URL, naming what the app still cannot run on KurrentDB. */
+export function kurrentDbRefusal(parts = kurrentDbLogParts): string {
+  const missing = parts.filter((entry) => !entry.onKurrentDb).map((entry) => entry.part);
+  return (
+    `KURRENTDB_URL is set, but the app cannot keep its log on KurrentDB yet: ${missing.join('; ')} ` +
+    'still need the log on PostgreSQL (docs/deploy.md#kurrentdb); unset KURRENTDB_URL to keep the log on PostgreSQL'
+  );
 }
 
 function sameLogin(a: string, b: string): boolean {
