@@ -31,10 +31,13 @@ describe('README.md', () => {
       path.join(repoRoot, 'src', 'config', 'app-config.ts'),
       'utf8',
     );
-    const variables = [...configSource.matchAll(/(?:read|integer|boolean)\(\s*'([A-Z_]+)'/g)].map(
+    // Any reader called with a variable's name: read, integer, boolean, loginUrl and those to come.
+    const variables = [...configSource.matchAll(/[A-Za-z]+\(\s*'([A-Z][A-Z0-9_]+)'/g)].map(
       (match) => match[1],
     );
-    expect(variables).toEqual(expect.arrayContaining(['SHUTDOWN_DRAIN_MS', 'RUN_PROCESSORS']));
+    expect(variables).toEqual(
+      expect.arrayContaining(['SHUTDOWN_DRAIN_MS', 'RUN_PROCESSORS', 'DATABASE_APP_URL']),
+    );
     const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
     expect(
       variables.filter((name) => !rows.some((row) => row.startsWith(`| \`${name}\``))),
