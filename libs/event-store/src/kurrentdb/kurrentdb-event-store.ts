@@ -36,6 +36,7 @@ import {
   isAtOrBefore,
   isSystemEvent,
   isUnavailable,
+  isUnimplemented,
   nextCheckpoint,
   toKurrentFilter,
   packMetadata,
@@ -189,6 +190,12 @@ export class KurrentDbEventStore implements EventStore, EventStoreProbe {
           ? (error as { streamName?: unknown }).streamName
           : undefined;
         if (typeof conflictOn === 'string' && isStoreStream(conflictOn)) continue;
+        if (isUnimplemented(error)) {
+          throw new Error(
+            'appends that claim keys need KurrentDB 25.1 or later (multi-stream append); this server does not offer it',
+            { cause: error },
+          );
+        }
         throw this.translate(error, streamName, options);
       }
       const written = await this.batchAt(append, firstRevision);

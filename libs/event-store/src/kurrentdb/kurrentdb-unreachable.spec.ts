@@ -4,7 +4,7 @@ import { EventStoreUnavailableError, InvalidAppendError } from '../errors';
 import { KurrentDbEventStore } from './kurrentdb-event-store';
 import { KurrentDbProcessorCheckpoints } from './kurrentdb-processor-checkpoints';
 import { KurrentDbSnapshotStore } from './kurrentdb-snapshot-store';
-import { isUnavailable } from './mapping';
+import { isUnavailable, isUnimplemented } from './mapping';
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -107,5 +107,14 @@ describe('isUnavailable', () => {
     expect(isUnavailable(Object.assign(new Error('5 NOT_FOUND'), { code: 5 }))).toBe(false);
     expect(isUnavailable(new Error('WrongExpectedVersion'))).toBe(false);
     expect(isUnavailable('14')).toBe(false);
+  });
+});
+
+describe('isUnimplemented', () => {
+  it('knows the status a server before 25.1 answers a multi-stream append with, and nothing else', () => {
+    expect(isUnimplemented(Object.assign(new Error('12 UNIMPLEMENTED'), { code: 12 }))).toBe(true);
+    expect(isUnimplemented(Object.assign(new Error('14 UNAVAILABLE'), { code: 14 }))).toBe(false);
+    expect(isUnimplemented(new Error('no code'))).toBe(false);
+    expect(isUnimplemented({ code: 12 })).toBe(false);
   });
 });

@@ -220,3 +220,14 @@ export function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'number' && unavailableGrpcCodes.has(code);
 }
+
+// gRPC status 12: the server does not offer the call (multiStreamAppend before KurrentDB 25.1).
+const unimplementedGrpcCode = 12;
+
+/**
+ * Whether the server answered that it does not offer the call. The client passes the status on
+ * unchanged in the error's `code` (as an UnknownError), so this is the only way to tell.
+ */
+export function isUnimplemented(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === unimplementedGrpcCode;
+}
