@@ -2,6 +2,7 @@
 // paths (`@sunlight/oversight/oversight.module`, `@sunlight/oversight/postgres`).
 export * from './domain';
 export * from './oversight.errors';
+export * from './finding.errors';
 export * from './registry-rows.port';
 export * from './stored-events';
 export * from './stream-categories';

@@ -7,12 +7,14 @@ import {
   RegistriesController,
   type OversightOptions,
 } from './api/registries.controller';
+import { RuleStatsController } from './api/rule-stats.controller';
 import { RulesController } from './api/rules.controller';
 import { SpotChecksController } from './api/spot-checks.controller';
 import { CheckSubjects } from './application/check-subjects';
 import { CrossCheck } from './application/cross-check';
 import { findingCommandProviders } from './application/finding-commands';
 import { FindingQueries } from './application/finding-queries';
+import { FindingWorkflow } from './application/finding-workflow';
 import { registrySnapshotCommandProviders } from './application/registry-commands';
 import { RegistryImportJob } from './application/registry-import.job';
 import { RegistryQueries } from './application/registry-queries';
@@ -24,7 +26,7 @@ import { SpotChecks, spotCheckCommandProviders } from './application/spot-checks
  * Oversight (监督): other departments' registries, the cross-check rules and the findings they
  * raise, also over every roster before it is parsed (ROSTER_CHECKER); and spot checks (抽查).
  * Needs, from the app: EVENT_STORE, DIVISION_REGISTRY, BLOB_STORE, JOB_QUEUES, READ_STORE,
- * REGISTRY_ROWS and CHAIN_HASHES.
+ * REGISTRY_ROWS, CHAIN_HASHES and CLAIM_INDEX (a recovery named by a disposition).
  */
 @Module({})
 export class OversightModule {
@@ -36,6 +38,7 @@ export class OversightModule {
       exports: [ROSTER_CHECKER],
       controllers: [
         RulesController,
+        RuleStatsController,
         RegistriesController,
         CrossChecksController,
         FindingsController,
@@ -51,6 +54,7 @@ export class OversightModule {
         CheckSubjects,
         CrossCheck,
         FindingQueries,
+        FindingWorkflow,
         ...spotCheckCommandProviders,
         SpotChecks,
         ...rosterCheckProviders,

@@ -250,6 +250,18 @@ const samples: Record<string, { data: Record<string, unknown>; masked: Record<st
         visitedOn: '2026-03-15',
       },
     },
+    FindingAssigned: {
+      data: { findingId: 'fd-530325102201-0', assignee: { id: 'jw-1' }, note: '核实张三丰的车辆' },
+      masked: { findingId: 'fd-530325102201-0', assignee: { id: 'jw-1' }, note: '*' },
+    },
+    FindingDisposed: {
+      data: { findingId: 'fd-530325102201-0', disposition: 'dismissed', reason: '张三丰已卖车' },
+      masked: { findingId: 'fd-530325102201-0', disposition: 'dismissed', reason: '*' },
+    },
+    FindingReopened: {
+      data: { findingId: 'fd-530325102201-0', disposition: 'dismissed', reason: '张三丰仍有车' },
+      masked: { findingId: 'fd-530325102201-0', disposition: 'dismissed', reason: '*' },
+    },
     ProjectAccepted: {
       data: {
         projectId: 'p',

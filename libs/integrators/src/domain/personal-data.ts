@@ -71,6 +71,10 @@ export const personalDataRules: Readonly<Record<string, readonly PersonalDataRul
     ['explanation.zh', 'withheld'],
     ['explanation.en', 'withheld'],
   ],
+  // oversight: what a commission wrote on a finding may name the people it checked
+  FindingAssigned: [['note', 'withheld']],
+  FindingDisposed: [['reason', 'withheld']],
+  FindingReopened: [['reason', 'withheld']],
   // oversight: a spot-check visit's remarks are what the visitor wrote about the people visited
   SpotCheckVisitRecorded: [['remarks', 'withheld']],
 };

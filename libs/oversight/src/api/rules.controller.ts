@@ -14,7 +14,7 @@ import { findRule, ruleCatalogue, type RuleDefinition } from '../domain';
 import { UnknownRuleError } from '../oversight.errors';
 import { RuleDto, RuleListDto, RuleParameterDto } from './dto/rules.dto';
 
-const ruleIdPattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+export const ruleIdPattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
 /** The cross-check rules as documentation: the same for every caller, read by every role. */
 @ApiTags('oversight (监督)')

@@ -3,26 +3,33 @@ import { EVENT_STORE, type EventStore } from '@sunlight/event-store';
 import { READ_STORE, type FieldCondition, type ReadStore } from '@sunlight/read-store';
 import { rosterEventOf, type RosterEntryAccepted } from '@sunlight/rosters';
 import {
-  findingStreamName,
+  confirmingDispositions,
+  findingDispositions,
+  findingStatuses,
+  openFindingStatuses,
+  type FindingDisposition,
   type FindingRaised,
   type FindingStatus,
   type RegistryRow,
   type SubjectRef,
 } from '../domain';
-import { FindingNotFoundError } from '../oversight.errors';
 import { findingsCollection, findingsProjectionName, type FindingDocument } from '../projections';
 import { REGISTRY_ROWS, type RegistryRows } from '../registry-rows.port';
-import { FINDING_COMMANDS, type FindingCommands } from './finding-commands';
+import { readFindingWorkflow, type FindingWorkflowView } from './finding-workflow';
 
 export const findingsPageSizeMax = 100;
 export const findingsPageSizeDefault = 20;
 /** Related subjects a finding's view resolves; the others are listed by reference only. */
 const relatedResolvedMax = 50;
 
+/** A status, or `open` (raised, assigned or reopened) or `closed` (disposed). */
+export const findingStatusFilters = [...findingStatuses, 'open', 'closed'] as const;
+export type FindingStatusFilter = (typeof findingStatusFilters)[number];
+
 export interface FindingFilter {
   division: string;
   rule?: string;
-  status?: FindingStatus;
+  status?: FindingStatusFilter;
   period?: string;
   rosterId?: string;
   limit: number;
@@ -44,21 +51,41 @@ export interface ResolvedEntry {
   entry?: Omit<RosterEntryAccepted['data'], 'amountFen'> & { amountFen: string };
 }
 
-export type FindingView = FindingRaised['data'] & {
-  status: FindingStatus;
-  evidence: {
-    subject: ResolvedEntry;
-    related: ResolvedEntry[];
-    registryRows: { snapshotId: string; row: RegistryRow }[];
+export type FindingView = FindingRaised['data'] &
+  Pick<FindingWorkflowView, 'status' | 'assignee' | 'disposition' | 'history'> & {
+    evidence: {
+      subject: ResolvedEntry;
+      related: ResolvedEntry[];
+      registryRows: { snapshotId: string; row: RegistryRow }[];
+    };
   };
-};
+
+export interface RuleStats {
+  ruleId: string;
+  ruleVersion?: number;
+  divisionCode: string;
+  hits: number;
+  open: number;
+  byStatus: Record<FindingStatus, number>;
+  disposed: number;
+  dispositions: Record<FindingDisposition, number>;
+  /** Disposed findings found right: confirmed, rectified or recovered. */
+  confirmed: number;
+  /** confirmed / disposed; null while nothing is disposed. */
+  precision: number | null;
+}
+
+function statusCondition(status: FindingStatusFilter): FieldCondition {
+  if (status === 'open') return { in: openFindingStatuses };
+  if (status === 'closed') return 'disposed';
+  return status;
+}
 
 /** Reads of findings: lists from the `findings` read model, one finding from its stream. */
 @Injectable()
 export class FindingQueries {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(FINDING_COMMANDS) private readonly findings: FindingCommands,
     @Inject(REGISTRY_ROWS) private readonly rows: RegistryRows,
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
@@ -66,7 +93,7 @@ export class FindingQueries {
   async list(filter: FindingFilter): Promise<FindingsPage> {
     const where: Record<string, FieldCondition> = { divisionCode: { prefix: filter.division } };
     if (filter.rule !== undefined) where.ruleId = filter.rule;
-    if (filter.status !== undefined) where.status = filter.status;
+    if (filter.status !== undefined) where.status = statusCondition(filter.status);
     if (filter.period !== undefined) where.period = filter.period;
     if (filter.rosterId !== undefined) where.rosterId = filter.rosterId;
     const page = await this.readStore.find<FindingDocument>(
@@ -88,11 +115,59 @@ export class FindingQueries {
     };
   }
 
+  /**
+   * How one rule's findings in a division were disposed, from the findings read model: the
+   * findings it raised (hits), where they stand, the dispositions in force, and its measured
+   * precision, the share of disposed findings that were found right (confirmed, rectified or
+   * recovered); null while none is disposed. A reopened finding counts again once disposed again.
+   */
+  async ruleStats(ruleId: string, division: string, version?: number): Promise<RuleStats> {
+    const scope: Record<string, FieldCondition> = {
+      ruleId,
+      divisionCode: { prefix: division },
+      ...(version === undefined ? {} : { ruleVersion: version }),
+    };
+    const count = async (condition: Record<string, FieldCondition>): Promise<number> =>
+      (
+        await this.readStore.find<FindingDocument>(findingsProjectionName, findingsCollection, {
+          where: { ...scope, ...condition },
+          limit: 0,
+        })
+      ).total;
+    const byStatus = Object.fromEntries(
+      await Promise.all(
+        findingStatuses.map(async (status) => [status, await count({ status })] as const),
+      ),
+    ) as Record<FindingStatus, number>;
+    const dispositions = Object.fromEntries(
+      await Promise.all(
+        findingDispositions.map(
+          async (disposition) =>
+            [disposition, await count({ status: 'disposed', disposition })] as const,
+        ),
+      ),
+    ) as Record<FindingDisposition, number>;
+    const disposed = byStatus.disposed;
+    const confirmed = confirmingDispositions.reduce((sum, name) => sum + dispositions[name], 0);
+    return {
+      ruleId,
+      ...(version === undefined ? {} : { ruleVersion: version }),
+      divisionCode: division,
+      hits: findingStatuses.reduce((sum, status) => sum + byStatus[status], 0),
+      open: openFindingStatuses.reduce((sum, status) => sum + byStatus[status], 0),
+      byStatus,
+      disposed,
+      dispositions,
+      confirmed,
+      precision: disposed === 0 ? null : confirmed / disposed,
+    };
+  }
+
   /** One finding with its evidence resolved to the registry rows and roster lines it names. */
   async get(findingId: string): Promise<FindingView> {
-    const { state } = await this.findings.load(findingStreamName(findingId));
-    const raised = state.raised;
-    if (raised === undefined) throw new FindingNotFoundError(findingId);
+    const { state, view } = await readFindingWorkflow(this.store, findingId);
+    // readFindingWorkflow answers only a raised finding.
+    const raised = state.raised as FindingRaised['data'];
     const registryRows = await this.rows.rowsAt(
       raised.registryRows.map((ref) => ({ snapshotId: ref.snapshotId, row: ref.row })),
     );
@@ -103,7 +178,10 @@ export class FindingQueries {
     );
     return {
       ...raised,
-      status: 'raised',
+      status: view.status,
+      assignee: view.assignee,
+      disposition: view.disposition,
+      history: view.history,
       evidence: { subject: await this.resolve(raised.subject), related, registryRows },
     };
   }

@@ -1,5 +1,19 @@
 import { createHash } from 'node:crypto';
-import { evolveWith, type Actor, type CommandContext, type Decider } from '@sunlight/kernel';
+import {
+  evolveWith,
+  invariant,
+  type Actor,
+  type CommandContext,
+  type Decider,
+} from '@sunlight/kernel';
+import {
+  decideFindingWorkflow,
+  type FindingAssigned,
+  type FindingDisposed,
+  type FindingReopened,
+  type FindingWorkflowCommand,
+  type FindingWorkflowState,
+} from './finding-workflow';
 import type { EvidenceEvent } from './records';
 import type { RegistryKind, RegistryRow } from './registries';
 import type { Explanation, RuleHit, RuleParameters } from './rules/rule';
@@ -17,9 +31,6 @@ export const findingCategory = 'finding';
 
 /** `fd-<division code of the subject's village>-<24 hex digits>`. */
 export const findingIdPattern = /^fd-(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})-([0-9a-f]{24})$/;
-
-export const findingStatuses = ['raised'] as const;
-export type FindingStatus = (typeof findingStatuses)[number];
 
 export function findingStreamName(findingId: string): string {
   return `${findingCategory}-${findingId}`;
@@ -72,25 +83,32 @@ export interface FindingRaised {
   };
 }
 
-export type FindingEvent = FindingRaised;
+export type FindingEvent = FindingRaised | FindingAssigned | FindingDisposed | FindingReopened;
 export const findingEventTypes = [
   'FindingRaised',
+  'FindingAssigned',
+  'FindingDisposed',
+  'FindingReopened',
 ] as const satisfies readonly FindingEvent['type'][];
 
 export type RaiseFinding = CommandContext & {
   readonly type: 'RaiseFinding';
 } & Omit<FindingRaised['data'], 'raisedBy'>;
 
-export type FindingCommand = RaiseFinding;
+export type FindingCommand = RaiseFinding | FindingWorkflowCommand;
 
-export interface FindingState {
+export interface FindingState extends FindingWorkflowState {
   readonly raised?: FindingRaised['data'];
 }
 
 export const findingDecider: Decider<FindingState, FindingCommand, FindingEvent> = {
-  initialState: () => ({}),
+  initialState: () => ({ status: 'raised' }),
   decide(command, state) {
     switch (command.type) {
+      case 'AssignFinding':
+      case 'DisposeFinding':
+      case 'ReopenFinding':
+        return decideFindingWorkflow(command, state);
       case 'RaiseFinding': {
         // Raised before (the same rule, subject and evidence): nothing new.
         if (state.raised !== undefined) return [];
@@ -108,7 +126,30 @@ export const findingDecider: Decider<FindingState, FindingCommand, FindingEvent>
     }
   },
   evolve: evolveWith<FindingState, FindingEvent>(
-    { FindingRaised: (state, event) => ({ ...state, raised: event.data }) },
+    {
+      FindingRaised: (state, event) => ({ ...state, raised: event.data, status: 'raised' }),
+      FindingAssigned: (state, event) => {
+        invariant(
+          state.raised !== undefined && state.status !== 'disposed',
+          `FindingAssigned on a finding that is ${state.raised === undefined ? 'not raised' : state.status}`,
+        );
+        return { raised: state.raised, status: 'assigned', assignee: event.data.assignee };
+      },
+      FindingDisposed: (state, event) => {
+        invariant(
+          state.raised !== undefined && state.status === 'assigned',
+          `FindingDisposed on a finding that is ${state.raised === undefined ? 'not raised' : state.status}`,
+        );
+        return { ...state, status: 'disposed', disposal: event.data, reopening: undefined };
+      },
+      FindingReopened: (state, event) => {
+        invariant(
+          state.raised !== undefined && state.status === 'disposed',
+          `FindingReopened on a finding that is ${state.raised === undefined ? 'not raised' : state.status}`,
+        );
+        return { raised: state.raised, status: 'reopened', reopening: event.data };
+      },
+    },
     'finding',
   ),
 };

@@ -7,3 +7,4 @@ export * from './subjects';
 export * from './finding';
 export * from './spot-check';
 export * from './spot-check-draw';
+export * from './finding-workflow';
