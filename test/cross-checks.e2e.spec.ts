@@ -362,7 +362,7 @@ describe.each(backends)('cross-checks over HTTP ($label)', ({ env }) => {
       400,
       ['extra'],
     );
-    expectProblem(await as(users.commission).get('/findings?status=closed'), 400, ['status']);
+    expectProblem(await as(users.commission).get('/findings?status=nope'), 400, ['status']);
     expectProblem(await as(users.commission).get('/findings?rule=nope'), 400, ['rule']);
     expectProblem(await as(users.commission).get('/findings/fd-1'), 400, ['findingId']);
     expectProblem(

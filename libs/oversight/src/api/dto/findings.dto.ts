@@ -171,15 +171,23 @@ class FindingWorkflowFieldsDto {
   })
   status!: string;
   @ApiProperty({
-    type: AssigneeDto,
+    type: 'object',
     nullable: true,
+    properties: {
+      id: { type: 'string', example: 'jw-530325-01' },
+      role: { type: 'string', enum: ['commission'] },
+      division: { type: 'string', example: '530325' },
+    },
+    required: ['id', 'role', 'division'],
     description: 'Who checks it now; null before the first assignment and after a reopening',
   })
   assignee!: AssigneeDto | null;
   @ApiProperty({
-    enum: findingDispositions,
+    type: String,
     nullable: true,
-    description: 'The disposition in force; null unless disposed',
+    pattern: `^(${findingDispositions.join('|')})$`,
+    description:
+      'The disposition in force (confirmed, dismissed, rectified or recovered); null unless disposed',
   })
   disposition!: string | null;
   @ApiProperty({ type: [FindingStepDto], description: 'Every step so far, oldest first' })
