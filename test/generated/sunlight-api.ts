@@ -1257,6 +1257,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/rules/{ruleId}/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A rule’s findings in a division and its measured precision (confirmed / disposed, 命中准确率)
+     * @description hits: findings the rule raised in the division (a prefix of their village); open: raised, assigned or reopened; dispositions: the disposition in force of each disposed finding (a reopened one counts again once disposed again). precision = confirmed / disposed, where confirmed counts confirmed, rectified and recovered (each a case found right, the last two acted on) and dismissed counts against; null while nothing is disposed. division defaults to the caller’s jurisdiction and must lie inside it; version counts one version of the rule only. Read from the findings read model, which follows the log by a moment. Roles: commission, admin.
+     */
+    get: operations['RuleStatsController_stats'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/registries/{kind}/snapshots': {
     parameters: {
       query?: never;
@@ -1330,7 +1350,7 @@ export interface paths {
     };
     /**
      * Findings inside a division, by rule, status, period or roster, paged
-     * @description division defaults to the caller's jurisdiction and must lie inside it; ordered by the subject’s village, then id. Read from the findings read model, which follows the log by a moment. Roles: commission, admin.
+     * @description division defaults to the caller's jurisdiction and must lie inside it; ordered by the subject’s village, then id. status is one of raised, assigned, disposed, reopened, or open (raised, assigned or reopened) or closed (disposed). Read from the findings read model, which follows the log by a moment. Roles: commission, admin.
      */
     get: operations['FindingsController_list'];
     put?: never;
@@ -1349,12 +1369,72 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * One finding with its evidence resolved: the registry rows and roster lines it names
-     * @description Read from the finding’s stream. The registry rows come from the snapshot each names (its file hash beside), the roster lines from their roster’s stream at the event the finding names. Roles: commission, admin.
+     * One finding with its evidence resolved (the registry rows and roster lines it names) and its workflow history
+     * @description Read from the finding’s stream. The registry rows come from the snapshot each names (its file hash beside), the roster lines from their roster’s stream at the event the finding names; history lists every step (raised, assigned, disposed, reopened) with who took it, when, and its event. Roles: commission, admin.
      */
     get: operations['FindingsController_get'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/findings/{findingId}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Assign a finding to a commission member to check (分派核查)
+     * @description Writes FindingAssigned {findingId, assignee {id, role: commission, division}, note, assignedBy}. The assignee’s commission must contain the finding’s village and lie inside the caller’s jurisdiction. From raised or reopened, or assigned (to hand it to someone else); not once disposed. The same assignment again is a repeat (200, Idempotent-Replayed: true). Roles: commission, admin.
+     */
+    post: operations['FindingsController_assign'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/findings/{findingId}/dispose': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Dispose of an assigned finding (处置): confirmed, dismissed (with a reason), rectified or recovered (naming the recovery)
+     * @description Writes FindingDisposed {findingId, disposition, reason, recovery, assignee, disposedBy}. Only while assigned, by the assignee’s commission or one above it. recovered names the FundsRecovered transfer (POST /transfers/{id}/recover), which must be in the ledger inside the caller’s jurisdiction (else 400 OVERSIGHT.UNKNOWN_RECOVERY naming transferId). The same disposition again is a repeat (200, Idempotent-Replayed: true); another one a 409. Roles: commission, admin.
+     */
+    post: operations['FindingsController_dispose'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/findings/{findingId}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reopen a disposed finding (重新核查), by a level above the one that disposed of it
+     * @description Writes FindingReopened {findingId, reason, disposition (set aside), disposedBy, reopenedBy}. Only once disposed, and only by a commission whose division strictly contains the disposer’s; afterwards the finding is assigned and disposed again. The same reopening again is a repeat (200, Idempotent-Replayed: true). Roles: commission, admin.
+     */
+    post: operations['FindingsController_reopen'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3648,6 +3728,41 @@ export interface components {
     RuleListDto: {
       items: components['schemas']['RuleDto'][];
     };
+    StatusCountsDto: {
+      raised: number;
+      assigned: number;
+      disposed: number;
+      reopened: number;
+    };
+    DispositionCountsDto: {
+      confirmed: number;
+      dismissed: number;
+      rectified: number;
+      recovered: number;
+    };
+    RuleStatsDto: {
+      /** @example vehicle-owner */
+      ruleId: string;
+      /** @description The rule version counted, when the query named one */
+      ruleVersion?: number;
+      /** @example 530325 */
+      divisionCode: string;
+      /** @description Findings the rule raised in the division */
+      hits: number;
+      /** @description Findings not disposed: raised, assigned or reopened */
+      open: number;
+      byStatus: components['schemas']['StatusCountsDto'];
+      /** @description Findings disposed (the disposition in force) */
+      disposed: number;
+      dispositions: components['schemas']['DispositionCountsDto'];
+      /** @description Disposed findings found right: confirmed + rectified + recovered */
+      confirmed: number;
+      /**
+       * @description Measured precision = confirmed / disposed; null while nothing is disposed
+       * @example 0.75
+       */
+      precision: number | null;
+    };
     RegistryUploadFormDto: {
       /**
        * Format: binary
@@ -3794,7 +3909,69 @@ export interface components {
       rosterId?: string;
       period?: string;
     };
+    AssigneeDto: {
+      /** @example jw-530325-01 */
+      id: string;
+      /** @enum {string} */
+      role: 'commission';
+      /** @example 530325 */
+      division: string;
+    };
+    RecoveryDto: {
+      /** @description The FundsRecovered transfer */
+      transferId: string;
+      /** @description The payment it recovered */
+      originalTransferId: string;
+      /** @description Integer fen */
+      amountFen: string;
+      /** @description The pool stream holding it */
+      streamName: string;
+      /** @description Its global position in the log */
+      position: string;
+    };
+    FindingStepDto: {
+      /** @enum {string} */
+      step: 'raised' | 'assigned' | 'disposed' | 'reopened';
+      /**
+       * Format: date-time
+       * @description Business time of the step
+       */
+      at: string;
+      /** @description Who took the step */
+      actor: components['schemas']['ActorDto'];
+      /** Format: uuid */
+      eventId: string;
+      /** @description Global position of the step’s event */
+      position: string;
+      assignee?: components['schemas']['AssigneeDto'];
+      /**
+       * @description The disposition made (disposed) or set aside (reopened)
+       * @enum {string}
+       */
+      disposition?: 'confirmed' | 'dismissed' | 'rectified' | 'recovered';
+      reason?: string;
+      note?: string;
+      recovery?: components['schemas']['RecoveryDto'];
+    };
     FindingListItemDto: {
+      /**
+       * @description raised → assigned → disposed; reopened (then assigned again)
+       * @enum {string}
+       */
+      status: 'raised' | 'assigned' | 'disposed' | 'reopened';
+      /** @description Who checks it now; null before the first assignment and after a reopening */
+      assignee?: {
+        /** @example jw-530325-01 */
+        id: string;
+        /** @enum {string} */
+        role: 'commission';
+        /** @example 530325 */
+        division: string;
+      } | null;
+      /** @description The disposition in force (confirmed, dismissed, rectified or recovered); null unless disposed */
+      disposition: string | null;
+      /** @description Every step so far, oldest first */
+      history: components['schemas']['FindingStepDto'][];
       /** @example fd-530325102201-0123456789abcdef01234567 */
       findingId: string;
       /** @example vehicle-owner */
@@ -3806,8 +3983,6 @@ export interface components {
        * @example 530325102201
        */
       divisionCode: string;
-      /** @enum {string} */
-      status: 'raised';
       /** @example roster-entry:ro-530325-7f3a9c2b1d4e#2 */
       subjectId: string;
       subjectName: string;
@@ -3916,13 +4091,29 @@ export interface components {
       registryRows: components['schemas']['StoredRegistryRowDto'][];
     };
     FindingDto: {
+      /**
+       * @description raised → assigned → disposed; reopened (then assigned again)
+       * @enum {string}
+       */
+      status: 'raised' | 'assigned' | 'disposed' | 'reopened';
+      /** @description Who checks it now; null before the first assignment and after a reopening */
+      assignee?: {
+        /** @example jw-530325-01 */
+        id: string;
+        /** @enum {string} */
+        role: 'commission';
+        /** @example 530325 */
+        division: string;
+      } | null;
+      /** @description The disposition in force (confirmed, dismissed, rectified or recovered); null unless disposed */
+      disposition: string | null;
+      /** @description Every step so far, oldest first */
+      history: components['schemas']['FindingStepDto'][];
       /** @example fd-530325102201-0123456789abcdef01234567 */
       findingId: string;
       ruleId: string;
       ruleVersion: number;
       divisionCode: string;
-      /** @enum {string} */
-      status: 'raised';
       subject: components['schemas']['FindingSubjectDto'];
       related: components['schemas']['SubjectRefDto'][];
       registryRows: components['schemas']['RegistryRowRefDto'][];
@@ -3937,6 +4128,79 @@ export interface components {
       raisedBy: components['schemas']['ActorDto'];
       /** @description The evidence resolved to the rows and lines it names */
       evidence: components['schemas']['EvidenceDto'];
+    };
+    AssigneeInputDto: {
+      /**
+       * @description The commission member’s user id (as their bearer token names them). Text with at least one visible character and no control characters
+       * @example jw-530325-01
+       */
+      id: string;
+      /**
+       * @description The member’s commission (纪委监委): a known division containing the finding’s village, inside the caller’s jurisdiction
+       * @example 530325
+       */
+      division: string;
+    };
+    AssignFindingDto: {
+      assignee: components['schemas']['AssigneeInputDto'];
+      /**
+       * @description What the assigner asks of the member. Text with at least one visible character and no control characters
+       * @example 请于十个工作日内入户核实
+       */
+      note?: string;
+    };
+    FindingWorkflowDto: {
+      /**
+       * @description raised → assigned → disposed; reopened (then assigned again)
+       * @enum {string}
+       */
+      status: 'raised' | 'assigned' | 'disposed' | 'reopened';
+      /** @description Who checks it now; null before the first assignment and after a reopening */
+      assignee?: {
+        /** @example jw-530325-01 */
+        id: string;
+        /** @enum {string} */
+        role: 'commission';
+        /** @example 530325 */
+        division: string;
+      } | null;
+      /** @description The disposition in force (confirmed, dismissed, rectified or recovered); null unless disposed */
+      disposition: string | null;
+      /** @description Every step so far, oldest first */
+      history: components['schemas']['FindingStepDto'][];
+      /** @example fd-530325102201-0123456789abcdef01234567 */
+      findingId: string;
+      /** @example vehicle-owner */
+      ruleId: string;
+      /** @example 1 */
+      ruleVersion: number;
+      /**
+       * @description The subject’s village
+       * @example 530325102201
+       */
+      divisionCode: string;
+    };
+    DisposeFindingDto: {
+      /**
+       * @description confirmed 属实; dismissed 不属实、予以了结 (reason required); rectified 已整改; recovered 已追回 (transferId required)
+       * @example dismissed
+       * @enum {string}
+       */
+      disposition: 'confirmed' | 'dismissed' | 'rectified' | 'recovered';
+      /**
+       * @description What the check found; required when dismissed. Text with at least one visible character and no control characters
+       * @example 经入户核实，车辆已于申请前转让，登记信息未更新
+       */
+      reason?: string;
+      /** @description The recovery (追回) itself: the transferId of a FundsRecovered in the ledger (POST /transfers/{id}/recover), inside your jurisdiction. Required when recovered, refused otherwise */
+      transferId?: string;
+    };
+    ReopenFindingDto: {
+      /**
+       * @description Why the disposition is not accepted. Text with at least one visible character and no control characters
+       * @example 复查发现车辆登记在申请日之前，处置理由不成立
+       */
+      reason: string;
     };
     DrawSpotCheckDto: {
       /**
@@ -10756,6 +11020,78 @@ export interface operations {
       };
     };
   };
+  RuleStatsController_stats: {
+    parameters: {
+      query?: {
+        version?: number;
+        /** @description A division code (2–12 digits) */
+        division?: string;
+      };
+      header?: never;
+      path: {
+        ruleId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RuleStatsDto'];
+        };
+      };
+      /** @description The rule id or a query parameter is not valid (problem+json naming it) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No valid bearer token */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WwwAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Role not allowed, or the division lies outside the caller's jurisdiction */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No rule has this id (OVERSIGHT.UNKNOWN_RULE) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The event store or read models cannot be reached, or the instance is shutting down; retry later */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   RegistriesController_list: {
     parameters: {
       query?: {
@@ -11105,7 +11441,7 @@ export interface operations {
         limit?: number;
         rosterId?: string;
         period?: string;
-        status?: 'raised';
+        status?: 'raised' | 'assigned' | 'disposed' | 'reopened' | 'open' | 'closed';
         rule?:
           | 'public-servant-or-cadre-relative'
           | 'business-owner'
@@ -11227,6 +11563,342 @@ export interface operations {
       };
       /** @description No such finding (OVERSIGHT.UNKNOWN_FINDING) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The event store or read models cannot be reached, or the instance is shutting down; retry later */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FindingsController_assign: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description fd-<division code of the subject’s village>-<24 hex digits> */
+        findingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssignFindingDto'];
+      };
+    };
+    responses: {
+      /** @description A repeat of the step in force (Idempotent-Replayed: true): nothing new is written */
+      200: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FindingWorkflowDto'];
+        };
+      };
+      /** @description Written; the finding’s workflow after the step */
+      201: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FindingWorkflowDto'];
+        };
+      };
+      /** @description The finding id or a field is not valid (problem+json naming each field); nothing is written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WwwAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Role not allowed, or the finding's division lies outside the caller's jurisdiction; or OVERSIGHT.OUTSIDE_JURISDICTION. Nothing is written */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No such finding (OVERSIGHT.UNKNOWN_FINDING) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description OVERSIGHT.FINDING_ALREADY_DISPOSED: disposed; a higher level must reopen it first; nothing is written */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The request body is too large or too deeply nested */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description OVERSIGHT.INVALID_COMMAND: the assignee’s division does not contain the finding’s village, or lies outside the caller’s jurisdiction; nothing is written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The event store or read models cannot be reached, or the instance is shutting down; retry later */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FindingsController_dispose: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description fd-<division code of the subject’s village>-<24 hex digits> */
+        findingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DisposeFindingDto'];
+      };
+    };
+    responses: {
+      /** @description A repeat of the step in force (Idempotent-Replayed: true): nothing new is written */
+      200: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FindingWorkflowDto'];
+        };
+      };
+      /** @description Written; the finding’s workflow after the step */
+      201: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FindingWorkflowDto'];
+        };
+      };
+      /** @description The finding id or a field is not valid (problem+json naming each field); nothing is written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WwwAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Role not allowed, or the finding's division lies outside the caller's jurisdiction; or OVERSIGHT.NOT_ASSIGNEES_LEVEL: the caller's commission does not contain the assignee's. Nothing is written */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No such finding (OVERSIGHT.UNKNOWN_FINDING) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description OVERSIGHT.FINDING_NOT_ASSIGNED (raised or reopened: assign it first) or OVERSIGHT.FINDING_ALREADY_DISPOSED (disposed otherwise already); nothing is written */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The request body is too large or too deeply nested */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description OVERSIGHT.INVALID_COMMAND: a field the domain refuses; nothing is written */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The event store or read models cannot be reached, or the instance is shutting down; retry later */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  FindingsController_reopen: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description fd-<division code of the subject’s village>-<24 hex digits> */
+        findingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReopenFindingDto'];
+      };
+    };
+    responses: {
+      /** @description A repeat of the step in force (Idempotent-Replayed: true): nothing new is written */
+      200: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FindingWorkflowDto'];
+        };
+      };
+      /** @description Written; the finding’s workflow after the step */
+      201: {
+        headers: {
+          'Idempotent-Replayed': components['headers']['IdempotentReplayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FindingWorkflowDto'];
+        };
+      };
+      /** @description The finding id or a field is not valid (problem+json naming each field); nothing is written */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No bearer token, or an invalid or expired one */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WwwAuthenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description Role not allowed, or the finding's division lies outside the caller's jurisdiction; or OVERSIGHT.NOT_HIGHER_LEVEL: the caller is not above the commission that disposed of it. Nothing is written */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description No such finding (OVERSIGHT.UNKNOWN_FINDING) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description OVERSIGHT.FINDING_NOT_DISPOSED: raised, assigned or reopened already; nothing is written */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDetailsDto'];
+        };
+      };
+      /** @description The request body is too large or too deeply nested */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description OVERSIGHT.INVALID_COMMAND: a field the domain refuses; nothing is written */
+      422: {
         headers: {
           [name: string]: unknown;
         };
