@@ -217,12 +217,10 @@ describe('the findings workflow decider', () => {
     });
 
     it('refuses a finding not assigned: raised, or reopened (409)', () => {
-      given([raised])
-        .when(dispose(county, 'confirmed'))
-        .thenThrows(FindingOrderError, {
-          code: 'OVERSIGHT.FINDING_NOT_ASSIGNED',
-          status: 'raised',
-        });
+      given([raised]).when(dispose(county, 'confirmed')).thenThrows(FindingOrderError, {
+        code: 'OVERSIGHT.FINDING_NOT_ASSIGNED',
+        status: 'raised',
+      });
       given([raised, assigned(), disposed(county, 'dismissed', dismissal), reopened(prefecture)])
         .when(dispose(county, 'confirmed'))
         .thenThrows(FindingOrderError, {
@@ -287,12 +285,10 @@ describe('the findings workflow decider', () => {
     });
 
     it('refuses a finding not disposed (409), and a reopening without a reason (422)', () => {
-      given([raised, assigned()])
-        .when(reopen(prefecture))
-        .thenThrows(FindingOrderError, {
-          code: 'OVERSIGHT.FINDING_NOT_DISPOSED',
-          status: 'assigned',
-        });
+      given([raised, assigned()]).when(reopen(prefecture)).thenThrows(FindingOrderError, {
+        code: 'OVERSIGHT.FINDING_NOT_DISPOSED',
+        status: 'assigned',
+      });
       given([...afterDismissal, reopened(prefecture)])
         .when(reopen(prefecture, '另一个理由'))
         .thenThrows(FindingOrderError, {
