@@ -17,10 +17,8 @@ import {
 import { ApiProblemResponse, integerQuery } from '@sunlight/http';
 import { RequestFieldError, type Actor } from '@sunlight/kernel';
 import { FindingQueries, type RuleStats } from '../application/finding-queries';
-import { findRule } from '../domain';
-import { UnknownRuleError } from '../oversight.errors';
 import { RuleStatsDto } from './dto/findings.dto';
-import { ruleIdPattern } from './rules.controller';
+import { requireRule, ruleIdParam } from './rules.controller';
 
 /** Rule versions a stats query may name. */
 const ruleVersionMax = 1_000;
@@ -52,15 +50,7 @@ export class RuleStatsController {
       'division defaults to the caller’s jurisdiction and must lie inside it; version counts one version of the rule ' +
       'only. Read from the findings read model, which follows the log by a moment. Roles: commission, admin.',
   })
-  @ApiParam({
-    name: 'ruleId',
-    schema: {
-      type: 'string',
-      pattern: ruleIdPattern.source,
-      maxLength: 64,
-      example: 'vehicle-owner',
-    },
-  })
+  @ApiParam(ruleIdParam)
   @ApiQuery({
     name: 'division',
     required: false,
@@ -86,18 +76,14 @@ export class RuleStatsController {
     @Query('version') versionText: string | undefined,
     @CurrentActor() actor: Actor,
   ): Promise<RuleStats> {
-    if (ruleId.length > 64 || !ruleIdPattern.test(ruleId))
-      throw new RequestFieldError(
-        'ruleId',
-        `must match ${ruleIdPattern.source} (at most 64 characters)`,
-      );
+    // The catalogue is the same for every caller: naming a rule that is not in it tells nothing.
+    requireRule(ruleId);
     const division = divisionText ?? actor.division;
     if (typeof division !== 'string' || !/^\d{2,12}$/.test(division))
       throw new RequestFieldError('division', 'must be a known division code');
     requireKnownDivision(this.divisions, division, 'division');
     const version = integerQuery('version', versionText, 1, ruleVersionMax);
     assertWithinJurisdiction(actor, division, this.divisions);
-    if (findRule(ruleId) === undefined) throw new UnknownRuleError(ruleId);
     return this.queries.ruleStats(ruleId, division, version);
   }
 }

@@ -14,7 +14,29 @@ import { findRule, ruleCatalogue, type RuleDefinition } from '../domain';
 import { UnknownRuleError } from '../oversight.errors';
 import { RuleDto, RuleListDto, RuleParameterDto } from './dto/rules.dto';
 
-export const ruleIdPattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const ruleIdPattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export const ruleIdParam = {
+  name: 'ruleId',
+  schema: {
+    type: 'string',
+    pattern: ruleIdPattern.source,
+    maxLength: 64,
+    example: 'vehicle-owner',
+  },
+} as const;
+
+/** The rule a path names: 400 when the id is malformed, 404 when the catalogue has none. */
+export function requireRule(ruleId: string): RuleDefinition {
+  if (ruleId.length > 64 || !ruleIdPattern.test(ruleId))
+    throw new RequestFieldError(
+      'ruleId',
+      `must match ${ruleIdPattern.source} (at most 64 characters)`,
+    );
+  const rule = findRule(ruleId);
+  if (rule === undefined) throw new UnknownRuleError(ruleId);
+  return rule;
+}
 
 /** The cross-check rules as documentation: the same for every caller, read by every role. */
 @ApiTags('oversight (监督)')
@@ -38,28 +60,13 @@ export class RulesController {
 
   @Get(':ruleId')
   @ApiOperation({ summary: 'One cross-check rule, as GET /rules lists it' })
-  @ApiParam({
-    name: 'ruleId',
-    schema: {
-      type: 'string',
-      pattern: ruleIdPattern.source,
-      maxLength: 64,
-      example: 'vehicle-owner',
-    },
-  })
+  @ApiParam(ruleIdParam)
   @ApiOkResponse({ type: RuleDto })
   @ApiProblemResponse(400, 'The rule id is malformed')
   @ApiProblemResponse(401, 'No valid bearer token')
   @ApiProblemResponse(404, 'No rule has this id (OVERSIGHT.UNKNOWN_RULE)')
   get(@Param('ruleId') ruleId: string): RuleDto {
-    if (ruleId.length > 64 || !ruleIdPattern.test(ruleId))
-      throw new RequestFieldError(
-        'ruleId',
-        `must match ${ruleIdPattern.source} (at most 64 characters)`,
-      );
-    const rule = findRule(ruleId);
-    if (rule === undefined) throw new UnknownRuleError(ruleId);
-    return ruleView(rule);
+    return ruleView(requireRule(ruleId));
   }
 }
 
