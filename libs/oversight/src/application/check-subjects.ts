@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@sunlight/event-store';
-import { poolEventOf } from '@sunlight/funds';
+import { fundLineEventOf, fundStreamCategory, poolEventOf } from '@sunlight/funds';
 import { DIVISION_REGISTRY, parseVillageGroupCode, type DivisionRegistry } from '@sunlight/geo';
 import { householdEventOf, householdStreamCategory } from '@sunlight/households';
 import { projectEventOf, projectStreamCategory } from '@sunlight/projects';
@@ -32,7 +32,8 @@ import {
  * will never be paid.
  *
  * When a rule selected needs them, the same read of the log also gathers the household register
- * of the division (streams `household-hh-<code>…`) and its projects (`project-prj-<code>…`); the
+ * of the division (streams `household-hh-<code>…`) with the fund lines' purpose categories
+ * (`fund-…`, one event each), and its projects (`project-prj-<code>…`); the
  * payments to those projects come from one more read of the log's DisbursementRequested and
  * DisbursementPaid events, made only when the division has projects. A check of one roster looks
  * at no project.
@@ -77,12 +78,21 @@ export class CheckSubjects {
       query.rosterId === undefined
         ? query.division
         : (divisionOfRosterId(query.rosterId) ?? query.division);
+    // The fund lines (one event each) say which category of purpose each roster's money is for.
+    const fundCategories = new Map<string, string>();
     const recordPrefixes = [
-      ...(households === undefined ? [] : [`${householdStreamCategory}-hh-${registerDivision}`]),
+      ...(households === undefined
+        ? []
+        : [`${householdStreamCategory}-hh-${registerDivision}`, `${fundStreamCategory}-`]),
       ...(projects === undefined ? [] : [`${projectStreamCategory}-prj-${query.division}`]),
     ];
     const take = (recorded: RecordedEvent) => {
       if (households?.take(recorded) === true || projects?.take(recorded) === true) return;
+      const fundLine = fundLineEventOf(recorded);
+      if (fundLine !== undefined) {
+        fundCategories.set(fundLine.data.fundId, fundLine.data.purposeCategory);
+        return;
+      }
       const event = rosterEventOf(recorded);
       if (event === undefined) return;
       let lines = rosters.get(recorded.streamName);
@@ -127,6 +137,7 @@ export class CheckSubjects {
     for (const lines of rosters.values()) {
       const uploaded = lines.uploaded;
       if (uploaded === undefined || lines.rejected) continue;
+      const fundCategory = fundCategories.get(uploaded.fundId);
       if (query.period !== undefined && uploaded.period !== query.period) continue;
       for (const { data, recorded } of lines.entries) {
         const villageCode = /^\d{12}$/.test(data.villageGroup)
@@ -146,6 +157,7 @@ export class CheckSubjects {
           villageCode,
           fundId: uploaded.fundId,
           purpose: uploaded.purpose,
+          ...(fundCategory === undefined ? {} : { fundCategory }),
           period: uploaded.period,
           referenceDate: data.appliedOn ?? lines.uploadedOn ?? chinaDayOf(recorded),
           ...(data.appliedOn === undefined ? {} : { appliedOn: data.appliedOn }),

@@ -92,7 +92,7 @@ describe('not-registered', () => {
     expect(hits).toHaveLength(1);
     expect(hits[0]).toMatchObject({
       ruleId: 'not-registered',
-      ruleVersion: 1,
+      ruleVersion: 2,
       subject: { id: 'roster-entry:ro-530325102-000000000001#2', row: 2 },
       events: [],
       parameters: { purposes: ['产业发展'] },
@@ -142,6 +142,15 @@ describe('not-registered', () => {
     });
     expect(hits).toHaveLength(1);
     expect(hits[0]?.explanation.zh).toContain(`hh-${otherVillage}-4户的成员`);
+  });
+
+  it('asks the fund line’s purpose category first, the roster’s own purpose text only without it', () => {
+    const industry = subject({ purpose: '产业发展补助（肉牛养殖）', fundCategory: '产业发展' });
+    expect(when(notRegistered, { subjects: [industry], households: register([]) })).toHaveLength(1);
+    const renovation = subject({ purpose: '产业发展', fundCategory: '危房改造' });
+    expect(when(notRegistered, { subjects: [renovation], households: register([]) })).toEqual([]);
+    const freeText = subject({ purpose: '产业发展补助（肉牛养殖）' });
+    expect(when(notRegistered, { subjects: [freeText], households: register([]) })).toEqual([]);
   });
 
   it('leaves out other purposes, villages whose register was not kept by then, and invalid numbers', () => {

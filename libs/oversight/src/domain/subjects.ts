@@ -24,8 +24,13 @@ export interface CheckSubject {
   /** The village (12 digits) the line or payment is for. */
   villageCode: string;
   fundId: string;
-  /** The fund line's purpose category (产业发展, 危房改造, …). */
+  /** What the money is for, as the roster (or the payment) names it: free text. */
   purpose: string;
+  /**
+   * The fund line's purpose category (产业发展, 危房改造, … of a closed list), when the check read
+   * the fund line: the rules that ask what the money is for look at it before `purpose`.
+   */
+  fundCategory?: string;
   /** The roster's period, or the payment's fiscal year. */
   period: string;
   /**

@@ -48,10 +48,12 @@ export const registeredHouseholdPurposesDefault = ['产业发展'];
 
 export const notRegistered: RuleDefinition = {
   id: 'not-registered',
-  version: 1,
+  // Version 1 matched `purposes` against the roster's own purpose text only, which is free text
+  // ('产业发展补助（养牛）') and so hardly ever matched.
+  version: 2,
   title: { zh: '非建档立卡户成员', en: 'Not a member of a registered household' },
   method:
-    'For money whose purpose is one of `purposes` (money for registered poor households), the beneficiary’s ID number is not an active member of a registered household (建档立卡户) of the line’s village on the reference date: the application date, else the day the roster was uploaded, else the payment’s day. A member is active from the day MemberAdded was recorded until the date of MemberRemoved.',
+    'For money whose purpose is one of `purposes` (money for registered poor households: the fund line’s purpose category, or the purpose the roster or payment names when the fund line is not known), the beneficiary’s ID number is not an active member of a registered household (建档立卡户) of the line’s village on the reference date: the application date, else the day the roster was uploaded, else the payment’s day. A member is active from the day MemberAdded was recorded until the date of MemberRemoved.',
   inputs: [
     'roster entries or payments',
     'household register (HouseholdRegistered, MemberAdded, MemberRemoved)',
@@ -61,7 +63,7 @@ export const notRegistered: RuleDefinition = {
   parameters: {
     purposes: {
       description:
-        'Purpose categories whose money is only for members of registered households (到户产业扶持 by default); lines for other purposes are not checked',
+        'Purpose categories of the fund line (用途类别) whose money is only for members of registered households (到户产业扶持 by default); lines for other purposes are not checked',
       default: registeredHouseholdPurposesDefault,
     },
   },
@@ -87,7 +89,7 @@ export const notRegistered: RuleDefinition = {
     const hits: RuleHit[] = [];
     for (const subject of input.subjects) {
       const id = subject.idNumber;
-      if (id === undefined || !purposes.has(subject.purpose)) continue;
+      if (id === undefined || !purposes.has(subject.fundCategory ?? subject.purpose)) continue;
       const day = subject.referenceDate;
       const since = keptSince.get(subject.villageCode);
       if (since === undefined || since > day) continue;
@@ -115,8 +117,8 @@ export const notRegistered: RuleDefinition = {
           subject,
           own.flatMap(stayEvents),
           parameters,
-          `${subject.name}（${id}）领取“${subject.purpose}”资金，但${day}不是${subject.villageCode}村任何建档立卡户的在册成员${zh}。`,
-          `${subject.name} (${id}) gets money for "${subject.purpose}" but on ${day} was not an active member of any registered household of village ${subject.villageCode}${en}.`,
+          `${subject.name}（${id}）领取“${subject.fundCategory ?? subject.purpose}”资金，但${day}不是${subject.villageCode}村任何建档立卡户的在册成员${zh}。`,
+          `${subject.name} (${id}) gets money for "${subject.fundCategory ?? subject.purpose}" but on ${day} was not an active member of any registered household of village ${subject.villageCode}${en}.`,
         ),
       );
     }
