@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { deterministicUuid } from '@sunlight/event-store';
 import { makeIdNumber } from '@sunlight/geo';
+import { rosterRequestsPerBatch } from '@sunlight/rosters/application/roster-approval';
 import { testRedisUrl, uniqueJobsPrefix } from '@sunlight/jobs/testing';
 import type { Actor } from '@sunlight/kernel';
 import { actorClients, type ActorClient } from './support/api-client';
@@ -26,7 +27,7 @@ const fundId = 'yn-2026-roster-crash';
 const township = '530325102';
 const villageInside = '530325102202';
 const lines = 3_000;
-const perAppend = 500;
+const perAppend = rosterRequestsPerBatch;
 const users = {
   clerk: { id: 'u-clerk', role: 'finance', division: township },
   countyFinance: { id: 'u-county-finance', role: 'finance', division: '530325' },

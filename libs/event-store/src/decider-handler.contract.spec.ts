@@ -213,6 +213,45 @@ describe('deciderHandler', () => {
     ).rejects.toBeInstanceOf(UnknownKeyError);
   });
 
+  it('starts a new stream without reading it, and decides anything else on the stream as it is', async () => {
+    const reads: string[] = [];
+    const counting = Object.create(store) as PostgresEventStore;
+    counting.readStream = (streamName, options) => {
+      reads.push(streamName);
+      return store.readStream(streamName, options);
+    };
+    const starting = () =>
+      deciderHandler(counting, {
+        decider: counter,
+        toDomainEvent,
+        cacheEntriesMax: 10,
+        startsStream: () => true,
+      });
+    const stream = `counter-${randomUUID()}`;
+    const first = { commandId: randomUUID() };
+    const fresh = await starting().handle(stream, { type: 'Add', by: 2, key: 'k1' }, first);
+    expect(fresh).toMatchObject({ state: { total: 2 }, revision: 0n });
+    expect(fresh.events).toHaveLength(1);
+    expect(reads).toEqual([]);
+    // Another process (no cache): the same command again is a repeat, decided on the stream.
+    const repeat = await starting().handle(stream, { type: 'Add', by: 2, key: 'k1' }, first);
+    expect(repeat).toMatchObject({ events: [], state: { total: 2 }, revision: 0n });
+    // Another command on the existing stream: the stream is read and the command decided on it.
+    const next = await starting().handle(
+      stream,
+      { type: 'Add', by: 3, key: 'k2' },
+      { commandId: randomUUID() },
+    );
+    expect(next).toMatchObject({ state: { total: 5 }, revision: 1n });
+    expect(reads).toEqual([stream, stream]);
+    expect(await collect(store.readStream(stream))).toHaveLength(2);
+    // A command refused on the initial state is decided on the stream, as without the option.
+    await expect(
+      starting().handle(stream, { type: 'Confirm', key: 'k2' }, { commandId: randomUUID() }),
+    ).resolves.toMatchObject({ revision: 2n });
+    expect(reads).toHaveLength(3);
+  });
+
   it('derives event ids from the command id, so a re-sent command is a store-level repeat', () => {
     expect(deterministicUuid('c1/0')).toBe(deterministicUuid('c1/0'));
     expect(deterministicUuid('c1/0')).not.toBe(deterministicUuid('c1/1'));

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AppError, type Decider, type DomainEvent } from '@sunlight/kernel';
-import { WrongExpectedVersionError } from './errors';
+import { ClaimTakenError, WrongExpectedVersionError } from './errors';
 import type {
+  AppendResult,
   EventStore,
   EventToAppend,
   GlobalPosition,
@@ -64,6 +65,15 @@ export interface DeciderHandlerOptions<State, Command, Event extends DomainEvent
    * tail; a refusal decided on a trusted state is decided again on the stream's tail first.
    */
   cacheEntriesMax?: number;
+  /**
+   * Optional: the commands that start their stream under a client-chosen id (a household's
+   * registration). When this process holds no state of the stream, such a command is decided on
+   * the initial state and appended expecting no stream, without reading the stream first, on a
+   * store that tells a write from an idempotent repeat (`EventStore.tellsRepeats`); anything but
+   * a write (the stream exists, an identical earlier append, a claim taken, a refusal on the
+   * initial state) is decided again as usual, on the stream as it is.
+   */
+  startsStream?: (command: Command) => boolean;
 }
 
 export interface CommandResult<State, Event> {
@@ -149,6 +159,10 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
     metadata: EventMetadata,
   ): Promise<CommandResult<State, Event>> {
     const { decider } = this.options;
+    if (this.mayStartUnread(streamName, command)) {
+      const started = await this.startUnread(streamName, command, metadata);
+      if (started !== undefined) return started;
+    }
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await this.load(streamName, this.streamLocks !== undefined && attempt === 1);
       const { events, from } = await this.decide(streamName, command, loaded);
@@ -159,9 +173,7 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
       try {
         const result = await this.store.appendToStream(
           streamName,
-          events.map((event, index) =>
-            toEnvelope(event, index, metadata, this.options.claimsOf?.(event)),
-          ),
+          this.envelopes(events, metadata),
           { expectedRevision: from.revision ?? 'no_stream' },
         );
         this.cache?.set(streamName, result.nextExpectedRevision, state);
@@ -183,6 +195,63 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
         );
       }
     }
+  }
+
+  private mayStartUnread(streamName: string, command: Command): boolean {
+    return (
+      this.store.tellsRepeats === true &&
+      this.options.startsStream?.(command) === true &&
+      this.cache?.get(streamName) === undefined
+    );
+  }
+
+  /**
+   * The command decided on the initial state and appended expecting no stream; undefined when it
+   * must be decided on the stream as it is instead (see `startsStream`). Nothing it does is seen
+   * by anyone unless the append wrote exactly these events as the stream's first.
+   */
+  private async startUnread(
+    streamName: string,
+    command: Command,
+    metadata: EventMetadata,
+  ): Promise<CommandResult<State, Event> | undefined> {
+    const { decider } = this.options;
+    let events: Event[];
+    try {
+      events = decider.decide(command, decider.initialState());
+    } catch {
+      return undefined;
+    }
+    if (events.length === 0) return undefined;
+    let result: AppendResult;
+    try {
+      result = await this.store.appendToStream(streamName, this.envelopes(events, metadata), {
+        expectedRevision: 'no_stream',
+      });
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError || error instanceof ClaimTakenError) {
+        return undefined;
+      }
+      throw error;
+    }
+    // An identical earlier append: the command is a repeat, decided on the stream as before.
+    if (result.repeated !== false) return undefined;
+    const state = events.reduce(decider.evolve, decider.initialState());
+    this.cache?.set(streamName, result.nextExpectedRevision, state);
+    this.maybeSnapshot(streamName, state, undefined, result.nextExpectedRevision);
+    return {
+      events,
+      state,
+      revision: result.nextExpectedRevision,
+      position: result.position,
+      recorded: result.recorded,
+    };
+  }
+
+  private envelopes(events: readonly Event[], metadata: EventMetadata): EventToAppend[] {
+    return events.map((event, index) =>
+      toEnvelope(event, index, metadata, this.options.claimsOf?.(event)),
+    );
   }
 
   /**

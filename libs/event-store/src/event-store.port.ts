@@ -56,6 +56,11 @@ export interface AppendResult {
    * not for an idempotent repeat of an earlier one. Absent, read them if you need them.
    */
   recorded?: readonly RecordedEvent[];
+  /**
+   * False when this append wrote its events, true when it was an idempotent repeat of an earlier
+   * append and wrote nothing; absent when the store cannot tell (see `EventStore.tellsRepeats`).
+   */
+  repeated?: boolean;
 }
 
 export type ReadDirection = 'forwards' | 'backwards';
@@ -93,6 +98,8 @@ export type SubscriptionMessage =
   | { kind: 'caughtUp'; position: GlobalPosition | undefined };
 
 export interface EventStore {
+  /** True when every append is answered with `AppendResult.repeated` (PostgreSQL). */
+  readonly tellsRepeats?: boolean;
   appendToStream(
     streamName: string,
     events: readonly EventToAppend[],

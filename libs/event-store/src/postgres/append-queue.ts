@@ -192,7 +192,12 @@ function settleAppend(pending: PendingAppend, row: AppendRow): void {
         row.result === 'ok' && row.recorded_at !== null
           ? recordedEvents(pending.append, nextExpectedRevision, lastPosition, row.recorded_at)
           : undefined;
-      pending.resolve({ nextExpectedRevision, position: encodePosition(lastPosition), recorded });
+      pending.resolve({
+        nextExpectedRevision,
+        position: encodePosition(lastPosition),
+        recorded,
+        repeated: row.result === 'duplicate',
+      });
       return;
     }
     case 'wrong_version':

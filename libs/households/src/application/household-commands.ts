@@ -27,6 +27,9 @@ export function householdCommands(store: EventStore): HouseholdCommands {
     toDomainEvent: toHouseholdEvent,
     claimsOf: householdEventClaims,
     cacheEntriesMax: householdStateCacheEntriesMax,
+    // A registration names a household id the client chose: nearly always a new stream, so it
+    // is not read first (a repeat or a taken id is then decided on the stream as usual).
+    startsStream: (command) => command.type === 'RegisterHousehold',
   });
 }
 

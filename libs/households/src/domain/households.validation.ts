@@ -77,6 +77,12 @@ export function requireVillageCode(field: string, value: unknown): string {
  * as such, so the clerk knows to ask for the 18-digit one rather than retype the same.
  */
 export function idNumberProblem(value: unknown, today: string): string | undefined {
+  const checked = checkIdNumber(value, today);
+  return typeof checked === 'string' ? checked : undefined;
+}
+
+/** What is wrong with an ID number, or its facts: one check of it, not two. */
+function checkIdNumber(value: unknown, today: string): string | { sex: Sex; birthDate: string } {
   if (typeof value !== 'string') return 'is required';
   if (/^\d{15}$/.test(value.trim())) {
     return 'is a legacy 15-digit ID number, which is not accepted: record the 18-digit number (GB 11643-1999) from the current ID card';
@@ -84,13 +90,23 @@ export function idNumberProblem(value: unknown, today: string): string | undefin
   const checked = validateIdNumber(value, { today });
   if (!checked.ok) return checked.message;
   if (checked.idNumber !== value) return `must be written in its normal form ${checked.idNumber}`;
-  return undefined;
+  return { sex: checked.sex === 'male' ? '男' : '女', birthDate: checked.birthDate };
 }
 
 export function requireIdNumber(field: string, value: unknown, today: string): string {
-  const problem = idNumberProblem(value, today);
-  if (problem !== undefined) throw householdFieldRules.invalid(field, problem);
+  requireIdNumberFacts(field, value, today);
   return value as string;
+}
+
+/** A valid ID number's sex and birth date; a refusal naming `field` otherwise. */
+export function requireIdNumberFacts(
+  field: string,
+  value: unknown,
+  today: string,
+): { idNumber: string; sex: Sex; birthDate: string } {
+  const checked = checkIdNumber(value, today);
+  if (typeof checked === 'string') throw householdFieldRules.invalid(field, checked);
+  return { idNumber: value as string, ...checked };
 }
 
 /** The sex and birth date an 18-digit ID number encodes, or undefined for an invalid one. */

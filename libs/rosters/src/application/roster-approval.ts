@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import {
+  appendBatchEventsMax,
   ClaimTakenError,
   commandMetadata,
   deterministicUuid,
@@ -33,8 +34,13 @@ import { ROSTER_COMMANDS, type RosterCommands } from './roster-commands';
 /** The queue of approval jobs: each turns an approved roster's lines into disbursement requests. */
 export const rosterApprovalsQueue = 'roster-approvals';
 
-/** Lines requested per append (the store takes at most 1,000 events per call). */
-export const rosterRequestsPerBatch = 500;
+/**
+ * Lines requested per append: as many as one append and one pool command take (1,000 each), so
+ * a roster costs as few appends, commits and progress updates as it can. (500 until 2026-12-03;
+ * a job taken up again after an upgrade still writes each line once: lines already requested
+ * are skipped whatever batch they come in.)
+ */
+export const rosterRequestsPerBatch = Math.min(appendBatchEventsMax, rosterRequestsPerCommandMax);
 
 export interface ApproveRosterJob {
   rosterId: string;
@@ -69,7 +75,7 @@ export function rosterLineTransferId(rosterId: string, row: number): string {
  * one event (`RosterBatchReserved`, refused with 409 when the pool cannot cover it, nothing
  * written), then `RosterApproved` names the approver and the job, then the job is submitted. The
  * job requests every accepted line as a `DisbursementRequested` drawing on that reservation,
- * 500 a append, each batch with a command id from its first row; the pool decider skips lines
+ * 1,000 an append, each batch with a command id from its first row; the pool decider skips lines
  * already requested, so a job taken up again after a crash writes exactly the same events.
  */
 @Injectable()
@@ -233,7 +239,7 @@ export class RosterApproval implements OnModuleInit {
         },
         purpose: uploaded.purpose,
       });
-      if (batch.length >= Math.min(rosterRequestsPerBatch, rosterRequestsPerCommandMax)) {
+      if (batch.length >= rosterRequestsPerBatch) {
         await flush();
       }
     }

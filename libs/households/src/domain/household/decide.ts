@@ -18,7 +18,7 @@ import {
   descriptionLengthMax,
   householdFieldRules as rules,
   identifiedYearMin,
-  idNumberFacts,
+  requireIdNumberFacts,
   identifierFormat,
   incomeYearMin,
   organisationLengthMax,
@@ -250,11 +250,9 @@ function otherCauses(
 }
 
 function addMember(command: AddMember, state: HouseholdState, today: string): HouseholdEvent[] {
-  const idNumber = requireIdNumber('idNumber', command.idNumber, today);
-  const facts = idNumberFacts(idNumber);
+  const { idNumber, ...facts } = requireIdNumberFacts('idNumber', command.idNumber, today);
   const sex = rules.requireOneOf('sex', command.sex, sexes);
-  if (facts?.sex !== sex)
-    throw rules.invalid('sex', `must agree with the ID number (${facts?.sex})`);
+  if (facts.sex !== sex) throw rules.invalid('sex', `must agree with the ID number (${facts.sex})`);
   if (command.birthDate !== facts.birthDate) {
     throw rules.invalid('birthDate', `must agree with the ID number (${facts.birthDate})`);
   }
