@@ -16,6 +16,7 @@ import {
   type DeciderHandler,
   type SnapshotPolicy,
 } from './decider-handler';
+import { WrongExpectedVersionError } from './errors';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { PostgresSnapshotStore } from './postgres/postgres-snapshot-store';
 import { collect } from './testing/event-store.contract';
@@ -250,6 +251,18 @@ describe('deciderHandler', () => {
       starting().handle(stream, { type: 'Confirm', key: 'k2' }, { commandId: randomUUID() }),
     ).resolves.toMatchObject({ revision: 2n });
     expect(reads).toHaveLength(3);
+    // What lets it tell: the store refuses a repeat when asked to, where it would answer success.
+    const other = `counter-${randomUUID()}`;
+    const batch = [
+      { eventId: randomUUID(), type: 'Added', data: { by: 1, key: 'x' }, metadata: {} },
+    ];
+    await store.appendToStream(other, batch, { expectedRevision: 'no_stream', refuseRepeat: true });
+    await expect(
+      store.appendToStream(other, batch, { expectedRevision: 'no_stream' }),
+    ).resolves.toMatchObject({ nextExpectedRevision: 0n });
+    await expect(
+      store.appendToStream(other, batch, { expectedRevision: 'no_stream', refuseRepeat: true }),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
   });
 
   it('derives event ids from the command id, so a re-sent command is a store-level repeat', () => {

@@ -199,7 +199,7 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
 
   private mayStartUnread(streamName: string, command: Command): boolean {
     return (
-      this.store.tellsRepeats === true &&
+      this.store.refusesRepeats === true &&
       this.options.startsStream?.(command) === true &&
       this.cache?.get(streamName) === undefined
     );
@@ -227,6 +227,7 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
     try {
       result = await this.store.appendToStream(streamName, this.envelopes(events, metadata), {
         expectedRevision: 'no_stream',
+        refuseRepeat: true,
       });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError || error instanceof ClaimTakenError) {
@@ -234,8 +235,6 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
       }
       throw error;
     }
-    // An identical earlier append: the command is a repeat, decided on the stream as before.
-    if (result.repeated !== false) return undefined;
     const state = events.reduce(decider.evolve, decider.initialState());
     this.cache?.set(streamName, result.nextExpectedRevision, state);
     this.maybeSnapshot(streamName, state, undefined, result.nextExpectedRevision);

@@ -44,6 +44,12 @@ export interface RecordedEvent extends EventToAppend {
 
 export interface AppendOptions {
   expectedRevision: ExpectedRevision;
+  /**
+   * Refuse an idempotent repeat of an earlier identical append with WrongExpectedVersionError,
+   * as any append whose expectation fails, instead of answering it as a success: the caller
+   * learns that this append wrote its events. Only on a store with `refusesRepeats`.
+   */
+  refuseRepeat?: boolean;
 }
 
 export interface AppendResult {
@@ -56,11 +62,6 @@ export interface AppendResult {
    * not for an idempotent repeat of an earlier one. Absent, read them if you need them.
    */
   recorded?: readonly RecordedEvent[];
-  /**
-   * False when this append wrote its events, true when it was an idempotent repeat of an earlier
-   * append and wrote nothing; absent when the store cannot tell (see `EventStore.tellsRepeats`).
-   */
-  repeated?: boolean;
 }
 
 export type ReadDirection = 'forwards' | 'backwards';
@@ -98,8 +99,8 @@ export type SubscriptionMessage =
   | { kind: 'caughtUp'; position: GlobalPosition | undefined };
 
 export interface EventStore {
-  /** True when every append is answered with `AppendResult.repeated` (PostgreSQL). */
-  readonly tellsRepeats?: boolean;
+  /** True when the store honours `AppendOptions.refuseRepeat` (PostgreSQL). */
+  readonly refusesRepeats?: boolean;
   appendToStream(
     streamName: string,
     events: readonly EventToAppend[],

@@ -48,6 +48,7 @@ export interface AppendRow {
 interface PendingAppend extends EncodedAppend {
   append: ValidatedAppend;
   expected: ExpectedRevision;
+  refuseRepeat: boolean;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
@@ -80,6 +81,7 @@ export class AppendQueue {
       pending = {
         append,
         expected: options.expectedRevision,
+        refuseRepeat: options.refuseRepeat === true,
         ...encodeAppend(append),
         resolve: noop,
         reject: noop,
@@ -192,12 +194,18 @@ function settleAppend(pending: PendingAppend, row: AppendRow): void {
         row.result === 'ok' && row.recorded_at !== null
           ? recordedEvents(pending.append, nextExpectedRevision, lastPosition, row.recorded_at)
           : undefined;
-      pending.resolve({
-        nextExpectedRevision,
-        position: encodePosition(lastPosition),
-        recorded,
-        repeated: row.result === 'duplicate',
-      });
+      if (row.result === 'duplicate' && pending.refuseRepeat) {
+        pending.reject(
+          new WrongExpectedVersionError(
+            streamName,
+            pending.expected,
+            actual,
+            'an identical append was already written (a repeat, refused as asked)',
+          ),
+        );
+        return;
+      }
+      pending.resolve({ nextExpectedRevision, position: encodePosition(lastPosition), recorded });
       return;
     }
     case 'wrong_version':

@@ -64,8 +64,8 @@ export class PostgresEventStore implements EventStore {
   private closed = false;
   /** Calls of `sunlight_append` made, and the appends they carried: how well appends share commits. */
   readonly appendCalls: { calls: number; appends: number };
-  /** Every append is answered as written or as an idempotent repeat (`AppendQueue`). */
-  readonly tellsRepeats = true;
+  /** `AppendOptions.refuseRepeat` is honoured (`AppendQueue`). */
+  readonly refusesRepeats = true;
 
   private constructor(
     readonly pool: Pool,
