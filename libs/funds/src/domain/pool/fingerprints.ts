@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DisbursementRequested } from './events';
 import type { TransferKind } from './state';
 
@@ -10,7 +10,7 @@ import type { TransferKind } from './state';
 
 function fingerprint(kind: TransferKind, values: readonly (string | undefined)[]): string {
   const canonical = JSON.stringify([kind, ...values.map((value) => value ?? null)]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  return hash('sha256', canonical, 'hex').slice(0, 32);
 }
 
 const disbursementFingerprints = new WeakMap<object, string>();
