@@ -176,15 +176,7 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
           this.envelopes(events, metadata),
           { expectedRevision: from.revision ?? 'no_stream' },
         );
-        this.cache?.set(streamName, result.nextExpectedRevision, state);
-        this.maybeSnapshot(streamName, state, from.snapshotRevision, result.nextExpectedRevision);
-        return {
-          events,
-          state,
-          revision: result.nextExpectedRevision,
-          position: result.position,
-          recorded: result.recorded,
-        };
+        return this.written(streamName, events, state, from.snapshotRevision, result);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= appendRetryCountMax) {
           throw error;
@@ -236,8 +228,19 @@ class HandlerRun<State, Command, Event extends DomainEvent> {
       throw error;
     }
     const state = events.reduce(decider.evolve, decider.initialState());
+    return this.written(streamName, events, state, undefined, result);
+  }
+
+  /** What a command that wrote its events answers; the state is cached and maybe snapshotted. */
+  private written(
+    streamName: string,
+    events: Event[],
+    state: State,
+    snapshotRevision: bigint | undefined,
+    result: AppendResult,
+  ): CommandResult<State, Event> {
     this.cache?.set(streamName, result.nextExpectedRevision, state);
-    this.maybeSnapshot(streamName, state, undefined, result.nextExpectedRevision);
+    this.maybeSnapshot(streamName, state, snapshotRevision, result.nextExpectedRevision);
     return {
       events,
       state,
