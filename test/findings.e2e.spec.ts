@@ -8,7 +8,9 @@
  * disposal; a prefecture commission reopens a dismissal, which is assigned and disposed again;
  * GET /findings filters by status (and open / closed) and GET /findings/:id shows the history;
  * GET /rules/vehicle-owner/stats measures precision = confirmed (with rectified and recovered)
- * / disposed at each stage. Refused requests write nothing.
+ * / disposed at each stage. The roster's view (GET /rosters/:id) and the household card of a
+ * flagged member show the open findings with their rule and status at each stage. Refused requests
+ * write nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,9 @@ const users = {
   townshipCommission: { id: 'jw-530325102', role: 'commission', division: township },
   prefecture: { id: 'jw-5303', role: 'commission', division: '5303' },
   neighbour: { id: 'jw-530322', role: 'commission', division: '530322' },
+  villageStaff: { id: 'cun-530325102', role: 'village_staff', division: township },
 } satisfies Record<string, Actor>;
+const householdId = `hh-${village}-1`;
 const member = { id: users.member.id, division: county };
 const id = (sequence: string) => makeIdNumber('530325', '19800101', sequence);
 const people = [
@@ -161,6 +165,32 @@ describe('the findings workflow over HTTP', () => {
     });
   };
 
+  /** The open findings the roster's view and the household card show, once the read model has them. */
+  const openFindingsShown = (rows: Record<number, string>) =>
+    eventually(async () => {
+      const roster = await as(users.approver).get(`/rosters/${rosterId}`).expect(200);
+      expect(
+        roster.body.openFindings.items.map((item: { row: number; status: string }) => [
+          item.row,
+          item.status,
+        ]),
+      ).toEqual(Object.entries(rows).map(([row, status]) => [Number(row), status]));
+      expect(roster.body.openFindings.total).toBe(Object.keys(rows).length);
+      const card = await as(users.villageStaff).get(`/households/${householdId}/card`).expect(200);
+      const liSi = rows[3] === undefined ? [] : [{ findingId: finding(3), status: rows[3] }];
+      expect(card.body.openFindings).toEqual({
+        items: liSi.map((item) => ({
+          ...item,
+          ruleId: 'vehicle-owner',
+          subjectName: '李四',
+          rosterId,
+          row: 3,
+          raisedAt: expect.any(String),
+        })),
+        total: liSi.length,
+      });
+    });
+
   beforeAll(async () => {
     databaseUrl = await createTestDatabase(
       requireEnv('SUNLIGHT_TEST_PG_ADMIN_URL'),
@@ -239,6 +269,36 @@ describe('the findings workflow over HTTP', () => {
     for (const item of await listed(`division=${county}&rule=vehicle-owner`, 5))
       findingOf.set(item.row, item.findingId);
 
+    // 李四 (row 3) heads a registered household: its card shows his findings.
+    await as(users.villageStaff)
+      .post('/households', {
+        householdId,
+        villageCode: village,
+        headName: '李四',
+        address: '营上镇营上村3号',
+        identificationStandard: '国家',
+        attribute: '一般贫困户',
+        mainCause: '因病',
+        otherCauses: [],
+        bankName: '富源县农村信用合作联社',
+        bankAccount: '6228480012345671',
+        phone: '13800000000',
+        identifiedYear: 2016,
+      })
+      .expect(201);
+    await as(users.villageStaff)
+      .post(`/households/${householdId}/members`, {
+        idNumber: id('003'),
+        name: '李四',
+        relation: '户主',
+        sex: '男',
+        birthDate: '1980-01-01',
+        health: '健康',
+        schooling: '初中',
+        labour: '普通劳动力',
+      })
+      .expect(201);
+
     // Pay row 5 (赵六) and recover it (追回): the recovery a disposition will name.
     const approval = await as(users.approver).post(`/rosters/${rosterId}/approve`).expect(202);
     await completed(approval.body.jobId, users.approver);
@@ -270,6 +330,7 @@ describe('the findings workflow over HTTP', () => {
     await listed('status=raised', 5);
     await listed('status=open', 5);
     await listed('status=closed', 0);
+    await openFindingsShown({ 2: 'raised', 3: 'raised', 4: 'raised', 5: 'raised', 6: 'raised' });
   });
 
   it('assigns, then disposes each way; repeats are answered, steps out of order refused', async () => {
@@ -383,6 +444,7 @@ describe('the findings workflow over HTTP', () => {
     });
     await listed('status=open', 0);
     await listed(`status=disposed&division=${village}`, 5);
+    await openFindingsShown({});
     await statsShow({ confirmed: 1, dismissed: 2, rectified: 1, recovered: 1 }, 0.6);
   });
 
@@ -422,6 +484,7 @@ describe('the findings workflow over HTTP', () => {
       { type: 'oversight/finding-not-assigned' },
     );
     await listed('status=reopened', 1);
+    await openFindingsShown({ 3: 'reopened' });
     await statsShow(
       { reopened: 1, confirmed: 1, dismissed: 1, rectified: 1, recovered: 1 },
       0.75,
@@ -430,6 +493,7 @@ describe('the findings workflow over HTTP', () => {
 
     await step(users.prefecture, 3, 'assign', { assignee: member });
     await step(users.member, 3, 'dispose', { disposition: 'confirmed', reason: '重新核查属实' });
+    await openFindingsShown({});
     const view = await as(users.commission)
       .get(`/findings/${finding(3)}`)
       .expect(200);

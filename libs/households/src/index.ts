@@ -5,3 +5,4 @@ export * from './domain';
 export * from './stored-events';
 export * from './stream-categories';
 export * from './projections';
+export * from './household-findings.port';

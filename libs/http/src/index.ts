@@ -4,3 +4,4 @@ export * from './query-params';
 export * from './validators';
 export * from './problem-responses';
 export * from './openapi-schemas';
+export * from './open-findings.dto';

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ROSTER_CHECKER } from '@sunlight/rosters';
+import { HOUSEHOLD_FINDINGS } from '@sunlight/households';
+import { ROSTER_CHECKER, ROSTER_FINDINGS } from '@sunlight/rosters';
 import { CrossChecksController } from './api/cross-checks.controller';
 import { FindingsController } from './api/findings.controller';
 import {
@@ -21,6 +22,7 @@ import { RegistryQueries } from './application/registry-queries';
 import { RegistryUpload } from './application/registry-upload';
 import { rosterCheckProviders } from './application/roster-checks';
 import { SpotChecks, spotCheckCommandProviders } from './application/spot-checks';
+import { subjectFindingsProviders } from './application/subject-findings';
 
 /**
  * Oversight (监督): other departments' registries, the cross-check rules and the findings they
@@ -33,9 +35,10 @@ export class OversightModule {
   static forRoot(options: OversightOptions): DynamicModule {
     return {
       module: OversightModule,
-      // Global for ROSTER_CHECKER: the rosters' parse job checks every roster through it.
+      // Global for ROSTER_CHECKER (the rosters' parse job checks every roster through it) and for
+      // the open findings the roster view and the household card show.
       global: true,
-      exports: [ROSTER_CHECKER],
+      exports: [ROSTER_CHECKER, ROSTER_FINDINGS, HOUSEHOLD_FINDINGS],
       controllers: [
         RulesController,
         RuleStatsController,
@@ -58,6 +61,7 @@ export class OversightModule {
         ...spotCheckCommandProviders,
         SpotChecks,
         ...rosterCheckProviders,
+        ...subjectFindingsProviders,
       ],
     };
   }

@@ -27,3 +27,32 @@ export interface FlaggedRosterLine {
 }
 
 export const findingIdsPerLineMax = 20;
+
+/**
+ * The open findings on a roster's lines, for the roster's view (the approver sees them). Oversight
+ * implements it; absent (an app without oversight), a roster shows none.
+ */
+export const ROSTER_FINDINGS = 'ROSTER_FINDINGS';
+
+export interface RosterFindings {
+  /** Open findings (raised, assigned or reopened) on the roster's lines, in row order. */
+  openFindingsOfRoster(rosterId: string): Promise<OpenFindings>;
+}
+
+/** Findings listed with a roster or a household: the first `openFindingsListedMax`, and how many in all. */
+export interface OpenFindings {
+  items: OpenFindingView[];
+  total: number;
+}
+
+export interface OpenFindingView {
+  findingId: string;
+  ruleId: string;
+  status: string;
+  subjectName: string;
+  rosterId: string | null;
+  row: number | null;
+  raisedAt: string;
+}
+
+export const openFindingsListedMax = 100;

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBadRequestResponse,
@@ -15,6 +15,8 @@ import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@su
 import { anyDivisionCodePattern, DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { ApiProblemResponse, integerQuery, todayInChina } from '@sunlight/http';
 import { RequestFieldError, type Actor } from '@sunlight/kernel';
+import type { OpenFindings } from '@sunlight/rosters';
+import { HOUSEHOLD_FINDINGS, type HouseholdFindings } from '../household-findings.port';
 import {
   formatYuan,
   incomeYearMin,
@@ -71,6 +73,7 @@ export class HouseholdQueriesController {
     private readonly queries: HouseholdsQueries,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
     @Inject(MONITORING_RULES) private readonly monitoringRules: readonly MonitoringRules[],
+    @Optional() @Inject(HOUSEHOLD_FINDINGS) private readonly findings?: HouseholdFindings,
   ) {}
 
   @Get()
@@ -294,7 +297,8 @@ export class HouseholdQueriesController {
     summary: 'The household card (明白卡)',
     description:
       'Basic facts, members, income this year and last (per-capita net income), policies, helper, housing, status, and every payment the ledger made to the household or to the ID number of anyone who has been its member, with fund, amount, date and approver. ' +
-      'Served from read models (households and payments); a payment shows once the projections have applied it. Roles: village_staff, finance, commission, approver, admin.',
+      'Also the open findings (疑点) on the ID number of anyone who has been its member, inside the caller’s jurisdiction, with the rule that raised each and its status. ' +
+      'Served from read models (households, payments and findings); a payment or finding shows once the projections have applied it. Roles: village_staff, finance, commission, approver, admin.',
   })
   @ApiParam(householdParam)
   @ApiOkResponse({ type: HouseholdCardDto })
@@ -302,16 +306,25 @@ export class HouseholdQueriesController {
   async card(
     @CurrentActor() actor: Actor,
     @Param('householdId') householdId: string,
-  ): Promise<ReturnType<typeof householdCard>> {
+  ): Promise<ReturnType<typeof householdCard> & { openFindings: OpenFindings }> {
     const household = await this.visibleHousehold(actor, householdId);
     const thisYear = Number(todayInChina().slice(0, 4));
-    const payments = await this.queries.payments(household);
-    return householdCard(
-      household,
-      this.divisions.get(household.villageCode)?.name ?? null,
-      [thisYear, thisYear - 1],
-      payments,
+    const idNumbers = [...household.members, ...household.formerMembers].map(
+      (member) => member.idNumber,
     );
+    const [payments, openFindings] = await Promise.all([
+      this.queries.payments(household),
+      this.findings?.openFindingsOfPeople(actor.division, idNumbers) ?? { items: [], total: 0 },
+    ]);
+    return {
+      ...householdCard(
+        household,
+        this.divisions.get(household.villageCode)?.name ?? null,
+        [thisYear, thisYear - 1],
+        payments,
+      ),
+      openFindings,
+    };
   }
 
   /** Jurisdiction first, from the id alone; only then whether the household exists. */

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@sunlight/event-store';
+import { normaliseIdNumber } from '@sunlight/geo';
 import { invariant } from '@sunlight/kernel';
 import type { DocumentKey, Projection, ReadDocument, ReadIndex } from '@sunlight/read-store';
 import {
@@ -20,7 +21,7 @@ import { findingEventOf } from '../stored-events';
  */
 
 export const findingsProjectionName = 'findings';
-export const findingsProjectionVersion = 2;
+export const findingsProjectionVersion = 3;
 export const findingsCollection = 'findings';
 
 /** One step of a finding's workflow, as its event recorded it. */
@@ -94,6 +95,8 @@ export interface FindingDocument extends ReadDocument {
   history: FindingStep[];
   subjectId: string;
   subjectName: string;
+  /** The subject's ID number, normalised (the household card finds a member's findings by it). */
+  subjectIdNumber: string;
   rosterId: string | null;
   row: number | null;
   fundId: string;
@@ -134,6 +137,7 @@ export const findingsProjection: Projection = {
         history: [step],
         subjectId: data.subject.id,
         subjectName: data.subject.name,
+        subjectIdNumber: normaliseIdNumber(data.subject.idNumber).replace(/\s/g, ''),
         rosterId: data.subject.rosterId ?? null,
         row: data.subject.row ?? null,
         fundId: data.subject.fundId,
@@ -183,6 +187,11 @@ export const oversightReadIndexes: readonly ReadIndex[] = [
     projection: findingsProjectionName,
     collection: findingsCollection,
     fields: ['ruleId', 'status', 'divisionCode'],
+  },
+  {
+    projection: findingsProjectionName,
+    collection: findingsCollection,
+    fields: ['subjectIdNumber', 'divisionCode'],
   },
   {
     projection: findingsProjectionName,

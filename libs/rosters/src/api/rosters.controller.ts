@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Inject,
+  Optional,
   Param,
   Post,
   Query,
@@ -39,6 +40,7 @@ import {
 import { RequestFieldError, type Actor } from '@sunlight/kernel';
 import { divisionOfRosterId, RosterNotFoundError } from '../domain';
 import type { RosterSummary } from '../roster-summary';
+import { ROSTER_FINDINGS, type OpenFindings, type RosterFindings } from '../roster-checker.port';
 import { RosterApproval, type RosterApprovalAccepted } from '../application/roster-approval';
 import { RosterCommandsService } from '../application/roster-decisions';
 import { RosterSettlement, type RosterSettlementAccepted } from '../application/roster-settlement';
@@ -64,6 +66,7 @@ import {
   RosterSummaryDto,
   RosterUploadAcceptedDto,
   RosterUploadFormDto,
+  RosterViewDto,
 } from './dto/rosters.dto';
 
 export const ROSTERS_OPTIONS = 'ROSTERS_OPTIONS';
@@ -87,6 +90,7 @@ export class RostersController {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
     @Inject(ROSTERS_OPTIONS) private readonly options: RostersOptions,
+    @Optional() @Inject(ROSTER_FINDINGS) private readonly findings?: RosterFindings,
   ) {}
 
   @Post()
@@ -149,18 +153,26 @@ export class RostersController {
     name: 'rosterId',
     template: 'ro-{code}-000000000000',
   })
-  @ApiOperation({ summary: 'A roster: its file, uploader, counts, status and who decided on it' })
+  @ApiOperation({
+    summary:
+      'A roster: its file, uploader, counts, status, who decided on it, and the open findings on its lines',
+  })
   @ApiParam(rosterIdParam)
-  @ApiOkResponse({ type: RosterSummaryDto })
+  @ApiOkResponse({ type: RosterViewDto })
   @ApiProblemResponse(401, 'No valid bearer token')
   @ApiProblemResponse(403, "The roster's division is outside your jurisdiction")
   @ApiProblemResponse(404, 'No such roster (ROSTERS.NOT_FOUND)')
   async get(
     @Param('rosterId') rosterId: string,
     @CurrentActor() actor: Actor,
-  ): Promise<RosterSummary> {
+  ): Promise<RosterSummary & { openFindings: OpenFindings }> {
     this.checkJurisdiction(rosterId, actor);
-    return this.queries.summary(rosterId);
+    const summary = await this.queries.summary(rosterId);
+    const openFindings = (await this.findings?.openFindingsOfRoster(rosterId)) ?? {
+      items: [],
+      total: 0,
+    };
+    return { ...summary, openFindings };
   }
 
   @Get(':rosterId/entries')

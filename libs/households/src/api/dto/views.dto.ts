@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { OpenFindingsDto } from '@sunlight/http';
 
 /*
  * The shapes the household read routes answer with, for the OpenAPI document. Nested records
@@ -164,6 +165,12 @@ export class HouseholdCardDto extends HouseholdFactsDto {
   payments!: CardPaymentDto[];
   @ApiProperty({ description: 'Paid, less reversed and recovered, yuan', example: '3600.00' })
   paidTotal!: string;
+  @ApiProperty({
+    type: OpenFindingsDto,
+    description:
+      'Open findings (疑点: raised, assigned or reopened) on the ID number of anyone who has been a member, inside the caller’s jurisdiction',
+  })
+  openFindings!: OpenFindingsDto;
 }
 
 export class HouseholdViewDto extends HouseholdFactsDto {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsHumanText } from '@sunlight/http';
+import { IsHumanText, OpenFindingsDto } from '@sunlight/http';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { rosterIdPattern } from '../../domain';
 
@@ -135,6 +135,15 @@ export class RosterSummaryDto {
     description: 'The bank settlement files received, in order',
   })
   settlementFiles?: RosterSettlementFileDto[];
+}
+
+export class RosterViewDto extends RosterSummaryDto {
+  @ApiProperty({
+    type: OpenFindingsDto,
+    description:
+      'Open findings (raised, assigned or reopened) on the roster’s lines, from the findings read model',
+  })
+  openFindings!: OpenFindingsDto;
 }
 
 export class RosterEntryDto {
