@@ -831,7 +831,7 @@ export interface paths {
     };
     /**
      * The household card (明白卡)
-     * @description Basic facts, members, income this year and last (per-capita net income), policies, helper, housing, status, and every payment the ledger made to the household or to the ID number of anyone who has been its member, with fund, amount, date and approver. Served from read models (households and payments); a payment shows once the projections have applied it. Roles: village_staff, finance, commission, approver, admin.
+     * @description Basic facts, members, income this year and last (per-capita net income), policies, helper, housing, status, and every payment the ledger made to the household or to the ID number of anyone who has been its member, with fund, amount, date and approver. Also the open findings (疑点) on the ID number of anyone who has been its member, inside the caller’s jurisdiction, with the rule that raised each and its status. Served from read models (households, payments and findings); a payment or finding shows once the projections have applied it. Roles: village_staff, finance, commission, approver, admin.
      */
     get: operations['HouseholdQueriesController_card'];
     put?: never;
@@ -1113,7 +1113,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A roster: its file, uploader, counts, status and who decided on it */
+    /** A roster: its file, uploader, counts, status, who decided on it, and the open findings on its lines */
     get: operations['RostersController_get'];
     put?: never;
     post?: never;
@@ -2792,6 +2792,30 @@ export interface components {
        */
       positions: string[];
     };
+    OpenFindingDto: {
+      /** @example fd-530325102201-0123456789abcdef01234567 */
+      findingId: string;
+      /**
+       * @description The rule that raised it (GET /rules/{id})
+       * @example vehicle-owner
+       */
+      ruleId: string;
+      /** @enum {string} */
+      status: 'raised' | 'assigned' | 'reopened';
+      /** @description The person the finding is about */
+      subjectName: string;
+      rosterId: string | null;
+      /** @description The roster row (header is row 1) */
+      row: number | null;
+      /** Format: date-time */
+      raisedAt: string;
+    };
+    OpenFindingsDto: {
+      /** @description The first 100, oldest first (by row on a roster) */
+      items: components['schemas']['OpenFindingDto'][];
+      /** @description Open findings in all */
+      total: number;
+    };
     HouseholdCardDto: {
       /** @example hh-530325102202-17 */
       householdId: string;
@@ -2853,6 +2877,8 @@ export interface components {
        * @example 3600.00
        */
       paidTotal: string;
+      /** @description Open findings (疑点: raised, assigned or reopened) on the ID number of anyone who has been a member, inside the caller’s jurisdiction */
+      openFindings: components['schemas']['OpenFindingsDto'];
     };
     PersonStayDto: {
       householdId: string;
@@ -3537,7 +3563,7 @@ export interface components {
       /** @description GET /jobs/{jobId}: its outcome and the lines it could not apply */
       settlementJobId: string;
     };
-    RosterSummaryDto: {
+    RosterViewDto: {
       rosterId: string;
       /** @enum {string} */
       status: 'parsing' | 'parsed' | 'approved' | 'rejected';
@@ -3581,6 +3607,8 @@ export interface components {
       rejectionReason?: string;
       /** @description The bank settlement files received, in order */
       settlementFiles?: components['schemas']['RosterSettlementFileDto'][];
+      /** @description Open findings (raised, assigned or reopened) on the roster’s lines, from the findings read model */
+      openFindings: components['schemas']['OpenFindingsDto'];
     };
     RosterEntryDto: {
       /** @enum {string} */
@@ -3628,6 +3656,51 @@ export interface components {
        * @example 村民小组核实：第 12、37 行无此人
        */
       reason: string;
+    };
+    RosterSummaryDto: {
+      rosterId: string;
+      /** @enum {string} */
+      status: 'parsing' | 'parsed' | 'approved' | 'rejected';
+      fundId: string;
+      divisionCode: string;
+      purpose: string;
+      period: string;
+      /** @example 3600.00 */
+      perPersonCap?: string;
+      file: components['schemas']['RosterFileDto'];
+      uploadedBy: components['schemas']['ActorDto'];
+      parseJobId: string;
+      /** @description The first roster of the same file, on a knowing repeat */
+      duplicateOf?: string;
+      duplicateReason?: string;
+      /** @description Lines recorded so far */
+      rowsRecorded: number;
+      accepted: number;
+      rejected: number;
+      /**
+       * @description Yuan, the accepted entries together
+       * @example 180000.00
+       */
+      total: string;
+      /** @description The cross-check of the accepted lines before the roster was parsed (GET /findings?rosterId= lists the findings) */
+      check?: components['schemas']['RosterCheckDto'];
+      approvedBy?: components['schemas']['ActorDto'];
+      disbursementJobId?: string;
+      /** @description Flagged rows the approver excluded: not paid */
+      excludedRows?: number[];
+      /** @description Why flagged lines are paid all the same */
+      approvalReason?: string;
+      /** @description Lines approved for payment (accepted less excluded) */
+      approvedLines?: number;
+      /**
+       * @description Their total in yuan
+       * @example 36000.00
+       */
+      approvedTotal?: string;
+      rejectedBy?: components['schemas']['ActorDto'];
+      rejectionReason?: string;
+      /** @description The bank settlement files received, in order */
+      settlementFiles?: components['schemas']['RosterSettlementFileDto'][];
     };
     ApproveRosterDto: {
       /**
@@ -10403,7 +10476,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['RosterSummaryDto'];
+          'application/json': components['schemas']['RosterViewDto'];
         };
       };
       /** @description A malformed parameter, query or body (problem+json naming each field in errors[]) */
