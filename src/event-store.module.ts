@@ -23,8 +23,8 @@ import {
   type TransparencyConfig,
 } from '@sunlight/transparency';
 import { PostgresTreeStore } from '@sunlight/transparency/postgres';
-import { REGISTRY_ROWS } from '@sunlight/oversight';
-import { PostgresRegistryRows } from '@sunlight/oversight/postgres';
+import { CHECK_EVENTS, REGISTRY_ROWS } from '@sunlight/oversight';
+import { PostgresCheckEvents, PostgresRegistryRows } from '@sunlight/oversight/postgres';
 import { resolveDatabase, type DatabaseHandle } from '@sunlight/postgres';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { prepareDatabaseAccess, type DatabaseAccess } from './database/database-access';
@@ -180,6 +180,12 @@ async function openLogConnections(
       inject: [LOG_CONNECTIONS],
       useFactory: (connections: LogConnections) => new PostgresRegistryRows(connections.app.pool),
     },
+    // The log as the cross-checks read it (roster lines by the million), as the app's role.
+    {
+      provide: CHECK_EVENTS,
+      inject: [LOG_CONNECTIONS],
+      useFactory: (connections: LogConnections) => new PostgresCheckEvents(connections.app.pool),
+    },
     {
       provide: LOG_KEY,
       inject: [APP_CONFIG],
@@ -199,6 +205,7 @@ async function openLogConnections(
   ],
   exports: [
     REGISTRY_ROWS,
+    CHECK_EVENTS,
     TREE_STORE,
     INTEGRATOR_TREE_STORE,
     LOG_KEY,

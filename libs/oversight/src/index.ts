@@ -3,6 +3,7 @@
 export * from './domain';
 export * from './oversight.errors';
 export * from './finding.errors';
+export * from './check-events.port';
 export * from './registry-rows.port';
 export * from './stored-events';
 export * from './stream-categories';

@@ -28,7 +28,7 @@ import { subjectFindingsProviders } from './application/subject-findings';
  * Oversight (监督): other departments' registries, the cross-check rules and the findings they
  * raise, also over every roster before it is parsed (ROSTER_CHECKER); and spot checks (抽查).
  * Needs, from the app: EVENT_STORE, DIVISION_REGISTRY, BLOB_STORE, JOB_QUEUES, READ_STORE,
- * REGISTRY_ROWS, CHAIN_HASHES and CLAIM_INDEX (a recovery named by a disposition).
+ * REGISTRY_ROWS, CHECK_EVENTS, CHAIN_HASHES and CLAIM_INDEX (a recovery named by a disposition).
  */
 @Module({})
 export class OversightModule {

@@ -27,7 +27,10 @@ export interface RegistryRows {
   add(snapshotId: string, rows: readonly RegistryRow[]): Promise<void>;
   /** How many rows a snapshot has. */
   count(snapshotId: string): Promise<number>;
-  /** The rows of these snapshots that name any of these ID numbers (a cadre's or a relative's). */
+  /**
+   * The rows of these snapshots that name any of these ID numbers (a cadre's or a relative's),
+   * each once, by snapshot and row; any number of ID numbers (a province's check asks for a million).
+   */
   naming(
     snapshotIds: readonly string[],
     idNumbers: readonly string[],

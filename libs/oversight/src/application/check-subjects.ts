@@ -11,6 +11,7 @@ import {
   type RosterEntryAccepted,
   type RosterUploaded,
 } from '@sunlight/rosters';
+import { CHECK_EVENTS, type CheckEvents } from '../check-events.port';
 import {
   type CheckSubject,
   type EvidenceEvent,
@@ -31,9 +32,9 @@ import {
  * lines are kept when their village lies inside the division. Rejected rosters are left out: they
  * will never be paid.
  *
- * When a rule selected needs them, the same read of the log also gathers the household register
- * of the division (streams `household-hh-<code>…`) with the fund lines' purpose categories
- * (`fund-…`, one event each), and its projects (`project-prj-<code>…`); the
+ * When a rule selected needs them, a read of the log after the roster lines also gathers the
+ * household register of the division (streams `household-hh-<code>…`) with the fund lines' purpose
+ * categories (`fund-…`, one event each), and its projects (`project-prj-<code>…`); the
  * payments to those projects come from one more read of the log's DisbursementRequested and
  * DisbursementPaid events, made only when the division has projects. A check of one roster looks
  * at no project.
@@ -51,6 +52,9 @@ export interface CheckInputs {
   projects?: ProjectRecord[];
 }
 
+/** The roster events a check uses; the lines of a roster are its RosterEntryAccepted. */
+const rosterEventsChecked = ['RosterUploaded', 'RosterEntryAccepted', 'RosterRejected'];
+
 interface RosterLines {
   uploaded?: RosterUploaded['data'];
   uploadedOn?: string;
@@ -63,6 +67,7 @@ interface RosterLines {
 export class CheckSubjects {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CHECK_EVENTS) private readonly events: CheckEvents,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
   ) {}
 
@@ -121,12 +126,18 @@ export class CheckSubjects {
       const prefixes = [
         `roster-ro-${query.division}`,
         ...this.divisions.ancestorsOf(query.division).map((a) => `roster-ro-${a.code}-`),
-        ...recordPrefixes,
       ];
-      for await (const recorded of this.store.readAll({
-        filter: { on: 'streamName', prefixes },
+      // The roster lines (a province has millions) are read lean; the records the same as above.
+      for await (const recorded of this.events.read({
+        streamPrefixes: prefixes,
+        types: rosterEventsChecked,
       }))
         take(recorded);
+      if (recordPrefixes.length > 0)
+        for await (const recorded of this.store.readAll({
+          filter: { on: 'streamName', prefixes: recordPrefixes },
+        }))
+          take(recorded);
     }
     if (projects !== undefined && projects.size > 0)
       for await (const recorded of this.store.readAll({
@@ -139,7 +150,11 @@ export class CheckSubjects {
       if (uploaded === undefined || lines.rejected) continue;
       const fundCategory = fundCategories.get(uploaded.fundId);
       if (query.period !== undefined && uploaded.period !== query.period) continue;
-      for (const { data, recorded } of lines.entries) {
+      const { entries } = lines;
+      // Each roster's events are let go as its lines become subjects: a province's check holds
+      // a million of them.
+      lines.entries = [];
+      for (const { data, recorded } of entries) {
         const villageCode = /^\d{12}$/.test(data.villageGroup)
           ? data.villageGroup
           : parseVillageGroupCode(data.villageGroup)?.villageCode;

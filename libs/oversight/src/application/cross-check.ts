@@ -68,10 +68,11 @@ export type CrossCheckJob = CrossCheckRequest & { division: string };
 
 /** Finding ids a result lists; a larger check's findings are read through GET /findings. */
 export const findingIdsListedMax = 10_000;
-/** ID numbers per registry lookup. */
-const idNumbersPerLookup = 5_000;
-/** Findings recorded at once. */
-const raisesInFlight = 8;
+/**
+ * Findings recorded at once: the event store's group commit writes the appends waiting together
+ * in one call (up to 64), so a check's findings go in a few transactions, not one each.
+ */
+const raisesInFlight = 64;
 
 @Injectable()
 export class CrossCheck implements OnModuleInit {
@@ -134,13 +135,17 @@ export class CrossCheck implements OnModuleInit {
     }
     const total = subjects.length + hits.length;
     await progress(subjects.length, total);
-    // A project is the subject of the project rules' leads: it is named like a roster line.
+    // A project is the subject of the project rules' leads: it is named like a roster line. Of
+    // the roster lines, those with hits only: a province's check has a million and a few hits.
+    const hitSubjects = new Set(hits.map((hit) => hit.subject.id));
     const subjectsById = new Map<string, CheckSubject>([
       ...(inputs.projects ?? []).map((project): [string, CheckSubject] => {
         const subject = projectSubject(project);
         return [subject.id, subject];
       }),
-      ...subjects.map((subject): [string, CheckSubject] => [subject.id, subject]),
+      ...subjects.flatMap((subject): [string, CheckSubject][] =>
+        hitSubjects.has(subject.id) ? [[subject.id, subject]] : [],
+      ),
     ]);
     const findingIds: string[] = [];
     const flagged = new Set<string>();
@@ -235,24 +240,11 @@ export class CrossCheck implements OnModuleInit {
       snapshots.map((snapshot) => [snapshot.kind, []]),
     );
     const snapshotOfRow = new Map<RegistryRow, string>();
-    const read = new Set<string>();
-    for (
-      let start = 0;
-      start < idNumbers.length && snapshotIds.length > 0;
-      start += idNumbersPerLookup
-    ) {
-      const stored = await this.rows.naming(
-        snapshotIds,
-        idNumbers.slice(start, start + idNumbersPerLookup),
-      );
-      for (const { snapshotId, row } of stored) {
-        // A cadre's row naming two people of this check comes back once per lookup that names one.
-        const key = `${snapshotId}#${row.source.row}`;
-        if (read.has(key)) continue;
-        read.add(key);
-        snapshotOfRow.set(row, snapshotId);
-        rowsByKind.get(row.kind)?.push(row);
-      }
+    // One lookup of every ID number; the rows come back each once, by snapshot and row.
+    const stored = snapshotIds.length === 0 ? [] : await this.rows.naming(snapshotIds, idNumbers);
+    for (const { snapshotId, row } of stored) {
+      snapshotOfRow.set(row, snapshotId);
+      rowsByKind.get(row.kind)?.push(row);
     }
     const index = new RegistryIndex([...rowsByKind].map(([kind, rows]) => ({ kind, rows })));
     return {

@@ -1,1 +1,2 @@
 export { PostgresRegistryRows } from './postgres-registry-rows';
+export { PostgresCheckEvents } from './postgres-check-events';

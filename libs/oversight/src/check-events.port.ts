@@ -1,0 +1,21 @@
+import type { RecordedEvent } from '@sunlight/event-store';
+
+export const CHECK_EVENTS = 'CHECK_EVENTS';
+
+/** Which events a cross-check gathers from the log. */
+export interface CheckEventQuery {
+  /** Streams whose name starts with one of these. */
+  streamPrefixes: readonly string[];
+  /** Event types kept; the others are not read at all. */
+  types: readonly string[];
+}
+
+/**
+ * The log as a cross-check reads it: every event of some types in the streams of some prefixes,
+ * in log order, with the data as recorded and, of the metadata, `occurredAt` alone (a check of a
+ * province reads a million roster lines, and their actors and correlation ids are not needed).
+ * It reads the log itself, not a read model, so a check sees every line committed before it.
+ */
+export interface CheckEvents {
+  read(query: CheckEventQuery): AsyncIterable<RecordedEvent>;
+}

@@ -1,0 +1,86 @@
+import type { RecordedEvent } from '@sunlight/event-store';
+import { encodePosition } from '@sunlight/event-store/postgres';
+import type { Pool } from 'pg';
+import type { CheckEventQuery, CheckEvents } from '../check-events.port';
+
+/** Positions one query examines, and the events it returns at most. */
+const windowPositions = 100_000n;
+const pageEvents = 10_000;
+
+interface CheckEventRow {
+  position: string;
+  stream_name: string;
+  revision: string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  occurred_at: string | null;
+  recorded_at: Date;
+}
+
+/**
+ * The log's `events` table read as a cross-check needs it: the stream prefixes and the types are
+ * tested by the server, only the columns a check uses travel (of the metadata, `occurredAt`), in
+ * pages of up to 10,000 events over windows of 100,000 positions, the next page asked for while
+ * the caller goes through the current one. Positions are gapless and appends serialised, so every
+ * event at or below the head read first is committed and visible.
+ */
+export class PostgresCheckEvents implements CheckEvents {
+  constructor(private readonly pool: Pool) {}
+
+  async *read(query: CheckEventQuery): AsyncIterable<RecordedEvent> {
+    const prefixes = query.streamPrefixes.filter((prefix) => prefix.length > 0);
+    if (prefixes.length === 0 || query.types.length === 0) return;
+    const { rows } = await this.pool.query<{ position: string | null }>(
+      'SELECT max(position) AS position FROM events',
+    );
+    const head =
+      rows[0]?.position === null || rows[0] === undefined ? 0n : BigInt(rows[0].position);
+    const pageAfter = (after: bigint) => {
+      const page = this.page(after, head, prefixes, query.types);
+      // Awaited below; a caller that stops early must not leave a rejection unhandled.
+      page.catch(() => undefined);
+      return page;
+    };
+    let next = head > 0n ? pageAfter(0n) : undefined;
+    while (next !== undefined) {
+      const { events, scannedTo } = await next;
+      next = scannedTo < head ? pageAfter(scannedTo) : undefined;
+      yield* events;
+    }
+  }
+
+  private async page(
+    after: bigint,
+    head: bigint,
+    prefixes: readonly string[],
+    types: readonly string[],
+  ): Promise<{ events: RecordedEvent[]; scannedTo: bigint }> {
+    const windowEnd = after + windowPositions < head ? after + windowPositions : head;
+    const { rows } = await this.pool.query<CheckEventRow>({
+      name: 'sunlight_check_events',
+      text: `SELECT position, stream_name, revision, event_id, type, data,
+                    CASE WHEN jsonb_typeof(metadata -> 'occurredAt') = 'string'
+                         THEN metadata ->> 'occurredAt' END AS occurred_at,
+                    recorded_at
+               FROM events
+              WHERE position > $1 AND position <= $2
+                AND stream_name ^@ ANY ($3::text[]) AND type = ANY ($4::text[])
+              ORDER BY position LIMIT $5`,
+      values: [after.toString(), windowEnd.toString(), prefixes, types, pageEvents],
+    });
+    const events = rows.map((row): RecordedEvent => ({
+      streamName: row.stream_name,
+      revision: BigInt(row.revision),
+      position: encodePosition(row.position),
+      eventId: row.event_id,
+      type: row.type,
+      data: row.data,
+      metadata: row.occurred_at === null ? {} : { occurredAt: row.occurred_at },
+      recordedAt: row.recorded_at,
+    }));
+    const last = rows[rows.length - 1];
+    const scannedTo = rows.length === pageEvents && last ? BigInt(last.position) : windowEnd;
+    return { events, scannedTo };
+  }
+}
