@@ -18,4 +18,6 @@ export interface CheckEventQuery {
  */
 export interface CheckEvents {
   read(query: CheckEventQuery): AsyncIterable<RecordedEvent>;
+  /** Which of these streams have events. */
+  existing(streamNames: readonly string[]): Promise<Set<string>>;
 }

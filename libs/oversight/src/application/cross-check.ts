@@ -17,6 +17,7 @@ import {
   type RuleDefinition,
   type RuleHit,
 } from '../domain';
+import { CHECK_EVENTS, type CheckEvents } from '../check-events.port';
 import { REGISTRY_ROWS, type ImportedSnapshot, type RegistryRows } from '../registry-rows.port';
 import { CheckSubjects, type SubjectQuery } from './check-subjects';
 import { FINDING_COMMANDS, type FindingCommands } from './finding-commands';
@@ -73,11 +74,14 @@ export const findingIdsListedMax = 10_000;
  * in one call (up to 64), so a check's findings go in a few transactions, not one each.
  */
 const raisesInFlight = 64;
+/** Findings whose streams are looked up at once. */
+const findingsPerLookup = 1_000;
 
 @Injectable()
 export class CrossCheck implements OnModuleInit {
   constructor(
     private readonly subjects: CheckSubjects,
+    @Inject(CHECK_EVENTS) private readonly events: CheckEvents,
     @Inject(REGISTRY_ROWS) private readonly rows: RegistryRows,
     @Inject(FINDING_COMMANDS) private readonly findings: FindingCommands,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
@@ -151,23 +155,37 @@ export class CrossCheck implements OnModuleInit {
     const flagged = new Set<string>();
     let raised = 0;
     let done = 0;
-    for (let start = 0; start < hits.length; start += raisesInFlight) {
-      const batch = hits.slice(start, start + raisesInFlight);
-      const outcomes = await Promise.all(
-        batch.map((hit) => this.raise(hit, subjectsById, snapshotOf, checkId, actor)),
+    for (let start = 0; start < hits.length; start += findingsPerLookup) {
+      const findings = hits
+        .slice(start, start + findingsPerLookup)
+        .map((hit) => ({ hit, finding: findingOf(hit, subjectsById, snapshotOf) }));
+      // The findings raised before (a check run again on unchanged data) are known by one query
+      // for a thousand of them; only the others go through the decider, which raises each once.
+      const before = await this.events.existing(
+        findings.map(({ finding }) => findingStreamName(finding.findingId)),
       );
-      outcomes.forEach((outcome, i) => {
-        const hit = batch[i] as RuleHit;
-        if (findingIds.length < findingIdsListedMax) findingIds.push(outcome.findingId);
-        flagged.add(hit.subject.id);
-        onFinding(subjectsById.get(hit.subject.id) as CheckSubject, outcome.findingId);
-        if (outcome.raised) {
-          raised += 1;
-          (byRule[hit.ruleId] as { raised: number }).raised += 1;
-        }
-      });
-      done += batch.length;
-      if (done % 200 < raisesInFlight) await progress(subjects.length + done, total);
+      for (let first = 0; first < findings.length; first += raisesInFlight) {
+        const batch = findings.slice(first, first + raisesInFlight);
+        const outcomes = await Promise.all(
+          batch.map(({ finding }) =>
+            before.has(findingStreamName(finding.findingId))
+              ? { findingId: finding.findingId, raised: false }
+              : this.raise(finding, checkId, actor),
+          ),
+        );
+        outcomes.forEach((outcome, i) => {
+          const { hit } = batch[i] as (typeof batch)[number];
+          if (findingIds.length < findingIdsListedMax) findingIds.push(outcome.findingId);
+          flagged.add(hit.subject.id);
+          onFinding(subjectsById.get(hit.subject.id) as CheckSubject, outcome.findingId);
+          if (outcome.raised) {
+            raised += 1;
+            (byRule[hit.ruleId] as { raised: number }).raised += 1;
+          }
+        });
+        done += batch.length;
+        if (done % 200 < raisesInFlight) await progress(subjects.length + done, total);
+      }
     }
     await progress(total, total);
     return {
@@ -187,15 +205,10 @@ export class CrossCheck implements OnModuleInit {
   }
 
   private async raise(
-    hit: RuleHit,
-    subjects: Map<string, CheckSubject>,
-    snapshotOf: (row: RegistryRow) => string,
+    finding: ReturnType<typeof findingOfHit>,
     checkId: string,
     actor: Actor,
   ): Promise<{ findingId: string; raised: boolean }> {
-    const subject = subjects.get(hit.subject.id);
-    invariant(subject !== undefined, `hit on ${hit.subject.id}, which was not checked`);
-    const finding = findingOfHit(hit, subject, snapshotOf);
     const command = {
       type: 'RaiseFinding' as const,
       ...finding,
@@ -257,6 +270,16 @@ export class CrossCheck implements OnModuleInit {
       },
     };
   }
+}
+
+function findingOf(
+  hit: RuleHit,
+  subjects: Map<string, CheckSubject>,
+  snapshotOf: (row: RegistryRow) => string,
+): ReturnType<typeof findingOfHit> {
+  const subject = subjects.get(hit.subject.id);
+  invariant(subject !== undefined, `hit on ${hit.subject.id}, which was not checked`);
+  return findingOfHit(hit, subject, snapshotOf);
 }
 
 export function selectedRules(ids: readonly string[] | undefined): RuleDefinition[] {

@@ -50,6 +50,18 @@ export class PostgresCheckEvents implements CheckEvents {
     }
   }
 
+  async existing(streamNames: readonly string[]): Promise<Set<string>> {
+    if (streamNames.length === 0) return new Set();
+    // Every stream has its revision 0: one probe each into the (stream_name, revision) key.
+    const { rows } = await this.pool.query<{ stream_name: string }>({
+      name: 'sunlight_check_streams_existing',
+      text: `SELECT stream_name FROM events
+              WHERE stream_name = ANY ($1::text[]) AND revision = 0`,
+      values: [streamNames],
+    });
+    return new Set(rows.map((row) => row.stream_name));
+  }
+
   private async page(
     after: bigint,
     head: bigint,
