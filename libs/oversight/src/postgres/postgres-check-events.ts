@@ -36,8 +36,10 @@ export class PostgresCheckEvents implements CheckEvents {
     );
     const head =
       rows[0]?.position === null || rows[0] === undefined ? 0n : BigInt(rows[0].position);
+    // One string per stream name and type, not one per event: a check holds its events.
+    const names = new Map<string, string>();
     const pageAfter = (after: bigint) => {
-      const page = this.page(after, head, prefixes, query.types);
+      const page = this.page(after, head, prefixes, query.types, names);
       // Awaited below; a caller that stops early must not leave a rejection unhandled.
       page.catch(() => undefined);
       return page;
@@ -67,7 +69,14 @@ export class PostgresCheckEvents implements CheckEvents {
     head: bigint,
     prefixes: readonly string[],
     types: readonly string[],
+    names: Map<string, string>,
   ): Promise<{ events: RecordedEvent[]; scannedTo: bigint }> {
+    const shared = (name: string) => {
+      const known = names.get(name);
+      if (known !== undefined) return known;
+      names.set(name, name);
+      return name;
+    };
     const windowEnd = after + windowPositions < head ? after + windowPositions : head;
     const { rows } = await this.pool.query<CheckEventRow>({
       name: 'sunlight_check_events',
@@ -82,11 +91,11 @@ export class PostgresCheckEvents implements CheckEvents {
       values: [after.toString(), windowEnd.toString(), prefixes, types, pageEvents],
     });
     const events = rows.map((row): RecordedEvent => ({
-      streamName: row.stream_name,
+      streamName: shared(row.stream_name),
       revision: BigInt(row.revision),
       position: encodePosition(row.position),
       eventId: row.event_id,
-      type: row.type,
+      type: shared(row.type),
       data: row.data,
       metadata: row.occurred_at === null ? {} : { occurredAt: row.occurred_at },
       recordedAt: row.recorded_at,
