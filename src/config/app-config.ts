@@ -380,6 +380,10 @@ export const kurrentDbLogParts: readonly { part: string; onKurrentDb: boolean }[
     onKurrentDb: false,
   },
   {
+    part: "the cross-checks' roster lines (PostgresCheckEvents reads the events table)",
+    onKurrentDb: false,
+  },
+  {
     part: '`sunlight verify` and `sunlight spot-check` (they verify the PostgreSQL log)',
     onKurrentDb: false,
   },
