@@ -115,9 +115,11 @@ describe.each(backends)('roster payments over HTTP ($label)', ({ env }) => {
       await as(users.countyFinance)
         .post('/funds', {
           fundId: fund,
-          name: '富源县产业发展资金',
+          // Not an industry fund: the village has a registered household, so on an industry
+          // fund the not-registered rule would flag 王五 (test/cross-checks-records covers that).
+          name: '富源县危房改造补助资金',
           fiscalYear: 2026,
-          purposeCategory: '产业发展',
+          purposeCategory: '危房改造',
           source: '县级财政',
           appropriation: { divisionCode: township, amount },
         })
