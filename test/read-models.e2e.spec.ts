@@ -994,6 +994,17 @@ describe.each(readStoreKinds)(
     // the projection: a cached answer must not outlive the batch that changes it.
     it('answers a dashboard read right after the projection caught up with the new event, not from its cache', async () => {
       const item = payments[0] as Payment;
+      // The rebuild above switched the active versions; this process's runners follow on the
+      // supervisor's next tick (every 5 s), and that switch rightly moves every cached answer's
+      // token. Wait for it, so that what is compared below is the cache and not the switch.
+      const activeDashboards = await app.get<ReadStore>(READ_STORE).activeVersion('dashboards');
+      await eventually(async () => {
+        expect(projectionsOf(await health()).dashboards).toMatchObject({
+          version: activeDashboards,
+          state: 'live',
+        });
+      }, 20_000);
+      await waitUntilCaughtUp();
       const cachedTownship = await dashboard(item.township);
       const cachedListing = (await as(users.commission).get(`/dashboards/${county}/children`))
         .body as { items: { divisionCode: string; totals: { pending: string } }[] };

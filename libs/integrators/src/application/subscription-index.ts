@@ -24,7 +24,8 @@ export interface IndexedSubscription {
 export class SubscriptionIndex {
   private readonly subscriptions = new Map<string, IndexedSubscription>();
   private scannedTo: GlobalPosition | undefined;
-  private refreshing: Promise<void> | undefined;
+  private reading: Promise<void> | undefined;
+  private nextRead: Promise<void> | undefined;
 
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore & EventStoreProbe) {}
 
@@ -34,12 +35,25 @@ export class SubscriptionIndex {
     return [...this.subscriptions.values()];
   }
 
+  /**
+   * Callers at once share one read. A caller that comes while a read is running waits for the
+   * next one (shared by all who came meanwhile): the running read may have taken the log's head
+   * before the caller's own subscription was appended, and must not answer for it.
+   */
   private refresh(): Promise<void> {
-    // Callers at once share one read; a caller that came during it waits for the next.
-    this.refreshing ??= this.read().finally(() => {
-      this.refreshing = undefined;
-    });
-    return this.refreshing;
+    if (this.reading === undefined) {
+      this.reading = this.read().finally(() => {
+        this.reading = undefined;
+      });
+      return this.reading;
+    }
+    this.nextRead ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRead = undefined;
+        return this.refresh();
+      });
+    return this.nextRead;
   }
 
   private async read(): Promise<void> {
