@@ -8,9 +8,10 @@
  * disposal; a prefecture commission reopens a dismissal, which is assigned and disposed again;
  * GET /findings filters by status (and open / closed) and GET /findings/:id shows the history;
  * GET /rules/vehicle-owner/stats measures precision = confirmed (with rectified and recovered)
- * / disposed at each stage. The roster's view (GET /rosters/:id) and the household card of a
- * flagged member show the open findings with their rule and status at each stage. Refused requests
- * write nothing.
+ * / disposed at each stage. The roster's view (GET /rosters/:id), the household card of a
+ * flagged member and each flagged person's payment history (GET /history/person/:idNumber) show the
+ * open findings with their rule and status at each stage, and a disposed one no more; another
+ * county's commission sees none of them in a person's history. Refused requests write nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -165,7 +166,10 @@ describe('the findings workflow over HTTP', () => {
     });
   };
 
-  /** The open findings the roster's view and the household card show, once the read model has them. */
+  /**
+   * The open findings the roster's view, the household card and each person's history show, once
+   * the read model has them; another county's commission sees none in a person's history.
+   */
   const openFindingsShown = (rows: Record<number, string>) =>
     eventually(async () => {
       const roster = await as(users.approver).get(`/rosters/${rosterId}`).expect(200);
@@ -189,6 +193,34 @@ describe('the findings workflow over HTTP', () => {
         })),
         total: liSi.length,
       });
+      for (const [index, [name, sequence]] of people.entries()) {
+        const row = index + 2;
+        const history = await as(users.commission)
+          .get(`/history/person/${id(sequence)}`)
+          .expect(200);
+        expect(history.body.idNumber).toBe(id(sequence));
+        const shown =
+          rows[row] === undefined ? [] : [{ findingId: finding(row), status: rows[row] }];
+        expect(history.body.openFindings).toEqual({
+          items: shown.map((item) => ({
+            ...item,
+            ruleId: 'vehicle-owner',
+            subjectName: name,
+            rosterId,
+            row,
+            raisedAt: expect.any(String),
+          })),
+          total: shown.length,
+        });
+        const outsider = await as(users.neighbour)
+          .get(`/history/person/${id(sequence)}`)
+          .expect(200);
+        expect(outsider.body).toEqual({
+          idNumber: id(sequence),
+          payments: [],
+          openFindings: { items: [], total: 0 },
+        });
+      }
     });
 
   beforeAll(async () => {

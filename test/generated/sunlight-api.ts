@@ -353,7 +353,7 @@ export interface paths {
     };
     /**
      * Every payment to one resident ID number (公民身份号码), any fund, any division, oldest first
-     * @description From the payments read model, with who requested, approved, rejected and settled each one. Only payments made inside the caller's jurisdiction are listed.
+     * @description From the payments read model, with who requested, approved, rejected and settled each one. Only payments made inside the caller's jurisdiction are listed. Also the open findings (疑点) about the ID number whose village lies inside the caller’s jurisdiction, with the rule that raised each and its status, from the findings read model (a finding shows once its projection has applied it).
      */
     get: operations['HistoryController_person'];
     put?: never;
@@ -2076,6 +2076,30 @@ export interface components {
        */
       amount: string;
     };
+    OpenFindingDto: {
+      /** @example fd-530325102201-0123456789abcdef01234567 */
+      findingId: string;
+      /**
+       * @description The rule that raised it (GET /rules/{id})
+       * @example vehicle-owner
+       */
+      ruleId: string;
+      /** @enum {string} */
+      status: 'raised' | 'assigned' | 'reopened';
+      /** @description The person the finding is about */
+      subjectName: string;
+      rosterId: string | null;
+      /** @description The roster row (header is row 1) */
+      row: number | null;
+      /** Format: date-time */
+      raisedAt: string;
+    };
+    OpenFindingsDto: {
+      /** @description The first 100, oldest first (by row on a roster) */
+      items: components['schemas']['OpenFindingDto'][];
+      /** @description Open findings in all */
+      total: number;
+    };
     CosignatureDto: {
       /**
        * @description The tree size of the checkpoint cosigned (its second line)
@@ -2791,30 +2815,6 @@ export interface components {
        *     ]
        */
       positions: string[];
-    };
-    OpenFindingDto: {
-      /** @example fd-530325102201-0123456789abcdef01234567 */
-      findingId: string;
-      /**
-       * @description The rule that raised it (GET /rules/{id})
-       * @example vehicle-owner
-       */
-      ruleId: string;
-      /** @enum {string} */
-      status: 'raised' | 'assigned' | 'reopened';
-      /** @description The person the finding is about */
-      subjectName: string;
-      rosterId: string | null;
-      /** @description The roster row (header is row 1) */
-      row: number | null;
-      /** Format: date-time */
-      raisedAt: string;
-    };
-    OpenFindingsDto: {
-      /** @description The first 100, oldest first (by row on a roster) */
-      items: components['schemas']['OpenFindingDto'][];
-      /** @description Open findings in all */
-      total: number;
     };
     HouseholdCardDto: {
       /** @example hh-530325102202-17 */
@@ -4678,8 +4678,12 @@ export interface components {
       nextRevision?: string;
     };
     PersonPayments: {
+      /** @description The ID number asked for, normalised (half-width digits, an upper-case X) */
       idNumber: string;
+      /** @description Every payment to the ID number made inside the caller's jurisdiction, oldest first */
       payments: components['schemas']['Payment'][];
+      /** @description The open findings (疑点: raised, assigned or reopened) whose subject's ID number, normalised, is this one and whose village lies inside the caller's jurisdiction, oldest first; a disposed finding leaves the list. Always empty in an app that runs without oversight */
+      openFindings: components['schemas']['OpenFindingsDto'];
     };
     Payment: {
       id: string;
@@ -6554,7 +6558,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The payments made inside the caller's jurisdiction */
+      /** @description The payments made, and the open findings raised, inside the caller's jurisdiction */
       200: {
         headers: {
           [name: string]: unknown;

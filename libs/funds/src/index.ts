@@ -6,3 +6,4 @@ export * from './projections';
 export * from './stored-events';
 export * from './stream-categories';
 export * from './snapshot-folders';
+export * from './person-findings.port';

@@ -1,4 +1,4 @@
-import type { OpenFindings } from '@sunlight/rosters';
+import type { OpenFindings } from '@sunlight/kernel';
 
 /**
  * The open findings on a household's members (by ID number), for its card. Oversight implements

@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 /*
- * The open findings (疑点) a roster's view and a household's card show beside what they describe:
- * the rule that raised each and where it stands. GET /findings/{id} has the evidence.
+ * The open findings (疑点) a roster's view, a household's card and a person's payment history show
+ * beside what they describe (OpenFindings in libs/kernel): the rule that raised each and where it
+ * stands. GET /findings/{id} has the evidence.
  */
 
 export class OpenFindingDto {

@@ -6,3 +6,4 @@ export * from './field-rules';
 export * from './delay';
 export * from './text';
 export * from './same-json';
+export * from './open-findings';

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PERSON_FINDINGS } from '@sunlight/funds';
 import { HOUSEHOLD_FINDINGS } from '@sunlight/households';
 import { ROSTER_CHECKER, ROSTER_FINDINGS } from '@sunlight/rosters';
 import { CrossChecksController } from './api/cross-checks.controller';
@@ -36,9 +37,9 @@ export class OversightModule {
     return {
       module: OversightModule,
       // Global for ROSTER_CHECKER (the rosters' parse job checks every roster through it) and for
-      // the open findings the roster view and the household card show.
+      // the open findings the roster view, the household card and a person's history show.
       global: true,
-      exports: [ROSTER_CHECKER, ROSTER_FINDINGS, HOUSEHOLD_FINDINGS],
+      exports: [ROSTER_CHECKER, ROSTER_FINDINGS, HOUSEHOLD_FINDINGS, PERSON_FINDINGS],
       controllers: [
         RulesController,
         RuleStatsController,

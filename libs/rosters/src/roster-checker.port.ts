@@ -1,4 +1,4 @@
-import type { Actor } from '@sunlight/kernel';
+import type { Actor, OpenFindings } from '@sunlight/kernel';
 
 /**
  * The cross-check of a roster after its lines are recorded and before it is parsed (and so
@@ -38,21 +38,3 @@ export interface RosterFindings {
   /** Open findings (raised, assigned or reopened) on the roster's lines, in row order. */
   openFindingsOfRoster(rosterId: string): Promise<OpenFindings>;
 }
-
-/** Findings listed with a roster or a household: the first `openFindingsListedMax`, and how many in all. */
-export interface OpenFindings {
-  items: OpenFindingView[];
-  total: number;
-}
-
-export interface OpenFindingView {
-  findingId: string;
-  ruleId: string;
-  status: string;
-  subjectName: string;
-  rosterId: string | null;
-  row: number | null;
-  raisedAt: string;
-}
-
-export const openFindingsListedMax = 100;

@@ -110,8 +110,21 @@ export const fundsOpenApiSchemas: Record<string, OpenApiSchema> = {
     ['nextRevision'],
   ),
   PersonPayments: object({
-    idNumber: string,
-    payments: { type: 'array', items: schemaRef('Payment') },
+    idNumber: {
+      ...string,
+      description: 'The ID number asked for, normalised (half-width digits, an upper-case X)',
+    },
+    payments: {
+      type: 'array',
+      items: schemaRef('Payment'),
+      description:
+        "Every payment to the ID number made inside the caller's jurisdiction, oldest first",
+    },
+    openFindings: {
+      allOf: [schemaRef('OpenFindingsDto')],
+      description:
+        "The open findings (疑点: raised, assigned or reopened) whose subject's ID number, normalised, is this one and whose village lies inside the caller's jurisdiction, oldest first; a disposed finding leaves the list. Always empty in an app that runs without oversight",
+    },
   }),
   Payment: object(
     {

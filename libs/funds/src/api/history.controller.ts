@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Optional, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import {
   DIVISION_REGISTRY,
@@ -7,22 +7,38 @@ import {
   normaliseIdNumber,
   type DivisionRegistry,
 } from '@sunlight/geo';
-import { ApiAnswer, ApiIntegerQuery, ApiPatternParam, integerQuery } from '@sunlight/http';
-import { NotFoundError, RequestFieldError, type Actor } from '@sunlight/kernel';
+import {
+  ApiAnswer,
+  ApiIntegerQuery,
+  ApiPatternParam,
+  integerQuery,
+  OpenFindingsDto,
+} from '@sunlight/http';
+import { NotFoundError, RequestFieldError, type Actor, type OpenFindings } from '@sunlight/kernel';
 import { divisionCodePattern, fundIdPattern, poolStreamName } from '../domain';
+import { HistoryQueries, type PoolHistoryPage } from '../application/history.queries';
+import { PERSON_FINDINGS, type PersonFindings } from '../person-findings.port';
+import type { PaymentDocument } from '../projections';
 
 const poolPageSizeMax = 500;
 const poolPageSizeDefault = 100;
-import { HistoryQueries, type PoolHistoryPage } from '../application/history.queries';
-import type { PaymentDocument } from '../projections';
+
+interface PersonPayments {
+  idNumber: string;
+  payments: (PaymentDocument & { logPosition: string })[];
+  openFindings: OpenFindings;
+}
 
 @ApiTags('history (历史)')
 @ApiBearerAuth()
+// PersonPayments refers to it, whether or not another context's DTO brings it into the document.
+@ApiExtraModels(OpenFindingsDto)
 @Controller('history')
 export class HistoryController {
   constructor(
     private readonly history: HistoryQueries,
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
+    @Optional() @Inject(PERSON_FINDINGS) private readonly findings?: PersonFindings,
   ) {}
 
   @Get('person/:idNumber')
@@ -32,15 +48,19 @@ export class HistoryController {
       'Every payment to one resident ID number (公民身份号码), any fund, any division, oldest first',
     description:
       'From the payments read model, with who requested, approved, rejected and settled each one. ' +
-      "Only payments made inside the caller's jurisdiction are listed.",
+      "Only payments made inside the caller's jurisdiction are listed. " +
+      'Also the open findings (疑点) about the ID number whose village lies inside the caller’s jurisdiction, with the rule that raised each and its status, from the findings read model (a finding shows once its projection has applied it).',
   })
   @ApiPatternParam('idNumber', /^[0-9]{17}[0-9Xx]$/, '530325198001011232')
-  @ApiAnswer('PersonPayments', "The payments made inside the caller's jurisdiction")
+  @ApiAnswer(
+    'PersonPayments',
+    "The payments made, and the open findings raised, inside the caller's jurisdiction",
+  )
   @Jurisdiction({ kind: 'caller' })
   async person(
     @Param('idNumber') raw: string,
     @CurrentActor() actor: Actor,
-  ): Promise<{ idNumber: string; payments: (PaymentDocument & { logPosition: string })[] }> {
+  ): Promise<PersonPayments> {
     const idNumber = normaliseIdNumber(raw);
     if (!isValidIdNumber(idNumber)) {
       throw new RequestFieldError(
@@ -48,7 +68,10 @@ export class HistoryController {
         'must be an 18-character resident ID number with a valid check character',
       );
     }
-    const payments = await this.history.personPayments(idNumber, actor.division);
+    const [payments, openFindings] = await Promise.all([
+      this.history.personPayments(idNumber, actor.division),
+      this.findings?.openFindingsOfPerson(actor.division, idNumber) ?? { items: [], total: 0 },
+    ]);
     return {
       idNumber,
       // The store's positions sort as strings (zero-padded); the proof routes take the number.
@@ -56,6 +79,7 @@ export class HistoryController {
         ...payment,
         logPosition: BigInt(payment.requestedPosition).toString(),
       })),
+      openFindings,
     };
   }
 

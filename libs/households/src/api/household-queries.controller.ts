@@ -14,8 +14,7 @@ import {
 import { assertWithinJurisdiction, CurrentActor, Jurisdiction, Roles } from '@sunlight/auth';
 import { anyDivisionCodePattern, DIVISION_REGISTRY, type DivisionRegistry } from '@sunlight/geo';
 import { ApiProblemResponse, integerQuery, todayInChina } from '@sunlight/http';
-import { RequestFieldError, type Actor } from '@sunlight/kernel';
-import type { OpenFindings } from '@sunlight/rosters';
+import { RequestFieldError, type Actor, type OpenFindings } from '@sunlight/kernel';
 import { HOUSEHOLD_FINDINGS, type HouseholdFindings } from '../household-findings.port';
 import {
   formatYuan,

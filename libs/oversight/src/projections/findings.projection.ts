@@ -24,6 +24,15 @@ export const findingsProjectionName = 'findings';
 export const findingsProjectionVersion = 3;
 export const findingsCollection = 'findings';
 
+/**
+ * The form a subject's ID number is filed under (`subjectIdNumber`), and so the form a reader
+ * asks for: however a roster or a caller wrote it (full-width digits, a lowercase x, spaces), one
+ * person's findings are found by one key.
+ */
+export function findingSubjectIdNumber(raw: string): string {
+  return normaliseIdNumber(raw).replace(/\s/g, '');
+}
+
 /** One step of a finding's workflow, as its event recorded it. */
 export interface FindingStep {
   step: 'raised' | 'assigned' | 'disposed' | 'reopened';
@@ -95,7 +104,7 @@ export interface FindingDocument extends ReadDocument {
   history: FindingStep[];
   subjectId: string;
   subjectName: string;
-  /** The subject's ID number, normalised (the household card finds a member's findings by it). */
+  /** The subject's ID number as `findingSubjectIdNumber` files it (the card and a person's history find findings by it). */
   subjectIdNumber: string;
   rosterId: string | null;
   row: number | null;
@@ -137,7 +146,7 @@ export const findingsProjection: Projection = {
         history: [step],
         subjectId: data.subject.id,
         subjectName: data.subject.name,
-        subjectIdNumber: normaliseIdNumber(data.subject.idNumber).replace(/\s/g, ''),
+        subjectIdNumber: findingSubjectIdNumber(data.subject.idNumber),
         rosterId: data.subject.rosterId ?? null,
         row: data.subject.row ?? null,
         fundId: data.subject.fundId,

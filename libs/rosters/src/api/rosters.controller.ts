@@ -37,10 +37,10 @@ import {
   RequestCommandIds,
   type OutcomeResponse,
 } from '@sunlight/http';
-import { RequestFieldError, type Actor } from '@sunlight/kernel';
+import { RequestFieldError, type Actor, type OpenFindings } from '@sunlight/kernel';
 import { divisionOfRosterId, RosterNotFoundError } from '../domain';
 import type { RosterSummary } from '../roster-summary';
-import { ROSTER_FINDINGS, type OpenFindings, type RosterFindings } from '../roster-checker.port';
+import { ROSTER_FINDINGS, type RosterFindings } from '../roster-checker.port';
 import { RosterApproval, type RosterApprovalAccepted } from '../application/roster-approval';
 import { RosterCommandsService } from '../application/roster-decisions';
 import { RosterSettlement, type RosterSettlementAccepted } from '../application/roster-settlement';
