@@ -8,6 +8,20 @@ export interface CheckEventQuery {
   streamPrefixes: readonly string[];
   /** Event types kept; the others are not read at all. */
   types: readonly string[];
+  /**
+   * Also, in the same pass, the streams keyed by a division after a dot, `<prefix><key>.<code>`
+   * (a funds pool: `pool-<fundId>.<divisionCode>`), whose code starts with `within`: a division's
+   * pools are not one prefix, since the fund comes first. Of these streams, the events whose data
+   * has one of `skipDataKeys` are not read (a payment made from a roster line, which the check
+   * reads as the line).
+   */
+  divisionStreams?: DivisionStreams;
+}
+
+export interface DivisionStreams {
+  prefix: string;
+  within: string;
+  skipDataKeys?: readonly string[];
 }
 
 /**

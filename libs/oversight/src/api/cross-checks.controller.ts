@@ -15,7 +15,7 @@ import { divisionOfRosterId, RosterNotFoundError, rosterStreamName } from '@sunl
 import { CrossCheck, selectedRules, type CrossCheckJob } from '../application/cross-check';
 import { CrossCheckAcceptedDto, CrossCheckRequestDto } from './dto/cross-checks.dto';
 
-/** Cross-checks (比对) of roster lines against the rules and the registries in force. */
+/** Cross-checks (比对) of roster lines and payments against the rules and the registries in force. */
 @ApiTags('oversight (监督)')
 @ApiBearerAuth()
 @Controller('cross-checks')
@@ -31,11 +31,13 @@ export class CrossChecksController {
   @Roles('commission')
   @Jurisdiction({ kind: 'division', in: 'body', name: 'division' })
   @ApiOperation({
-    summary: 'Run the cross-check rules over a division’s roster lines, as a job',
+    summary: 'Run the cross-check rules over a division’s roster lines and payments, as a job',
     description:
       'Answers 202 with the job (GET /jobs/{jobId}). The job loads the accepted lines of the rosters ' +
-      'in the division (or of one roster, or of one period; rejected rosters are left out), reads the ' +
-      'registry rows naming them from the snapshots in force (for each kind, the newest by asOf ' +
+      'in the division (or of one roster, or of one period; rejected rosters are left out) and, unless ' +
+      'one roster is checked, the payments to persons from the pools of the division (of that fiscal ' +
+      'year when a period is given; not those rejected or failed, nor those made from a roster line, ' +
+      'which are their line), reads the registry rows naming them from the snapshots in force (for each kind, the newest by asOf ' +
       'imported for the division or a division above it) and, for the rules that need them, the ' +
       'household register of the division and (unless one roster is checked) its projects with their ' +
       'photos and the payments to them (a project is then a finding’s subject), runs the selected ' +
@@ -43,7 +45,7 @@ export class CrossChecksController {
       'FindingRaised per hit on stream finding-<findingId>, whose id follows from the rule, its ' +
       'version, the subject and the evidence: running it again on unchanged data raises nothing new ' +
       '(result.raised 0). The completed job’s result: {division, rosterId?, period?, rules, subjects ' +
-      '(lines checked), snapshots (those in force it used: snapshotId, kind, divisionCode, asOf, ' +
+      '(lines and payments checked), snapshots (those in force it used: snapshotId, kind, divisionCode, asOf, ' +
       'fileSha256), missingRegistries (kinds a selected rule needs with no snapshot in force), hits, ' +
       'raised (new findings), byRule {<ruleId>: {hits, raised}}, findingIds (at most 10,000), ' +
       'flaggedSubjects}. Roles: commission, admin.',

@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, type EventStore, type RecordedEvent } from '@sunlight/event-store';
-import { fundLineEventOf, fundStreamCategory, poolEventOf } from '@sunlight/funds';
-import { DIVISION_REGISTRY, parseVillageGroupCode, type DivisionRegistry } from '@sunlight/geo';
+import {
+  fundLineEventOf,
+  fundStreamCategory,
+  poolEventOf,
+  type DisbursementRequested,
+} from '@sunlight/funds';
+import {
+  DIVISION_REGISTRY,
+  parseVillageGroupCode,
+  validateIdNumber,
+  type DivisionRegistry,
+} from '@sunlight/geo';
 import { householdEventOf, householdStreamCategory } from '@sunlight/households';
 import { projectEventOf, projectStreamCategory } from '@sunlight/projects';
 import {
@@ -32,12 +42,19 @@ import {
  * lines are kept when their village lies inside the division. Rejected rosters are left out: they
  * will never be paid.
  *
+ * A check of a division also looks at the payments to persons made there: the disbursements
+ * requested from the funds pools of the division (`pool-<fundId>.<code>` with the code inside it),
+ * read in the same pass over the log as the roster lines, with the fund lines (`fund-…`, one event
+ * each) that give each payment's purpose category and fiscal year, and each roster line's purpose
+ * category. A payment rejected, or failed at the bank, is left out (no money went); one made from
+ * a roster line (its request carries `rosterEntry`) is not read at all: the line is its subject.
+ * A check of one roster is about that roster's lines and reads no payment.
+ *
  * When a rule selected needs them, a read of the log after the roster lines also gathers the
- * household register of the division (streams `household-hh-<code>…`) with the fund lines' purpose
- * categories (`fund-…`, one event each), and its projects (`project-prj-<code>…`); the
- * payments to those projects come from one more read of the log's DisbursementRequested and
- * DisbursementPaid events, made only when the division has projects. A check of one roster looks
- * at no project.
+ * household register of the division (streams `household-hh-<code>…`; with the fund lines, for
+ * the check of one roster) and its projects (`project-prj-<code>…`); the payments to those
+ * projects come from one more read of the log's DisbursementRequested and DisbursementPaid
+ * events, made only when the division has projects. A check of one roster looks at no project.
  */
 
 export interface SubjectQuery {
@@ -54,6 +71,20 @@ export interface CheckInputs {
 
 /** The roster events a check uses; the lines of a roster are its RosterEntryAccepted. */
 const rosterEventsChecked = ['RosterUploaded', 'RosterEntryAccepted', 'RosterRejected'];
+/** A payment's request, and the two ends that leave it out. */
+const paymentEventsChecked = [
+  'DisbursementRequested',
+  'DisbursementRejected',
+  'DisbursementFailed',
+];
+/** The funds pools' streams, `pool-<fundId>.<divisionCode>`. */
+const poolStreamPrefix = 'pool-';
+
+/** What a check takes from a fund line. */
+interface FundLineFacts {
+  category: string;
+  fiscalYear: number;
+}
 
 interface RosterLines {
   uploaded?: RosterUploaded['data'];
@@ -83,19 +114,32 @@ export class CheckSubjects {
       query.rosterId === undefined
         ? query.division
         : (divisionOfRosterId(query.rosterId) ?? query.division);
-    // The fund lines (one event each) say which category of purpose each roster's money is for.
-    const fundCategories = new Map<string, string>();
+    // The fund lines (one event each) say which category of purpose each roster's money is for,
+    // and of which fiscal year a payment is.
+    const fundLines = new Map<string, FundLineFacts>();
+    const payments =
+      query.rosterId === undefined
+        ? new PaymentGathering(query.division, this.divisions)
+        : undefined;
     const recordPrefixes = [
+      // A division's check reads the fund lines with the roster lines, below.
       ...(households === undefined
         ? []
-        : [`${householdStreamCategory}-hh-${registerDivision}`, `${fundStreamCategory}-`]),
+        : [
+            `${householdStreamCategory}-hh-${registerDivision}`,
+            ...(query.rosterId === undefined ? [] : [`${fundStreamCategory}-`]),
+          ]),
       ...(projects === undefined ? [] : [`${projectStreamCategory}-prj-${query.division}`]),
     ];
     const take = (recorded: RecordedEvent) => {
       if (households?.take(recorded) === true || projects?.take(recorded) === true) return;
+      if (payments?.take(recorded) === true) return;
       const fundLine = fundLineEventOf(recorded);
       if (fundLine !== undefined) {
-        fundCategories.set(fundLine.data.fundId, fundLine.data.purposeCategory);
+        fundLines.set(fundLine.data.fundId, {
+          category: fundLine.data.purposeCategory,
+          fiscalYear: fundLine.data.fiscalYear,
+        });
         return;
       }
       const event = rosterEventOf(recorded);
@@ -126,11 +170,18 @@ export class CheckSubjects {
       const prefixes = [
         `roster-ro-${query.division}`,
         ...this.divisions.ancestorsOf(query.division).map((a) => `roster-ro-${a.code}-`),
+        `${fundStreamCategory}-`,
       ];
-      // The roster lines (a province has millions) are read lean; the records the same as above.
+      // The roster lines (a province has millions) are read lean, and with them, in the same
+      // pass, the fund lines and the payments of the division's pools; the records as above.
       for await (const recorded of this.events.read({
         streamPrefixes: prefixes,
-        types: rosterEventsChecked,
+        types: [...rosterEventsChecked, 'FundLineCreated', ...paymentEventsChecked],
+        divisionStreams: {
+          prefix: poolStreamPrefix,
+          within: query.division,
+          skipDataKeys: ['rosterEntry'],
+        },
       }))
         take(recorded);
       if (recordPrefixes.length > 0)
@@ -148,7 +199,7 @@ export class CheckSubjects {
     for (const lines of rosters.values()) {
       const uploaded = lines.uploaded;
       if (uploaded === undefined || lines.rejected) continue;
-      const fundCategory = fundCategories.get(uploaded.fundId);
+      const fundCategory = fundLines.get(uploaded.fundId)?.category;
       if (query.period !== undefined && uploaded.period !== query.period) continue;
       const { entries } = lines;
       // Each roster's events are let go as its lines become subjects: a province's check holds
@@ -190,6 +241,7 @@ export class CheckSubjects {
         });
       }
     }
+    if (payments !== undefined) subjects.push(...payments.subjects(fundLines, query.period));
     return {
       subjects,
       ...(households === undefined ? {} : { households: households.register() }),
@@ -216,6 +268,78 @@ function chinaDayOf(recorded: RecordedEvent): string {
   const time = typeof at === 'string' ? Date.parse(at) : Number.NaN;
   const ms = Number.isNaN(time) ? recorded.recordedAt.getTime() : time;
   return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The payments to persons from the pools of a division, as subjects: each requested disbursement
+ * whose beneficiary is a person, unless rejected or failed at the bank (no money went; a failed
+ * one paid again is a new request). A payment returned afterwards (reversed, recovered) still
+ * counts: it was made. Payments to households and projects are not a person's.
+ */
+class PaymentGathering {
+  /** Requests by pool stream and transfer id. */
+  private readonly requested = new Map<
+    string,
+    { data: DisbursementRequested['data']; recorded: RecordedEvent }
+  >();
+  private readonly ended = new Set<string>();
+
+  constructor(
+    private readonly division: string,
+    private readonly divisions: DivisionRegistry,
+  ) {}
+
+  take(recorded: RecordedEvent): boolean {
+    if (!recorded.streamName.startsWith(poolStreamPrefix)) return false;
+    const event = poolEventOf(recorded);
+    if (event === undefined || !this.divisions.isWithin(event.data.divisionCode, this.division))
+      return true;
+    const key = `${recorded.streamName}/${event.data.transferId}`;
+    if (event.type === 'DisbursementRequested') {
+      // The read leaves out the requests made from roster lines; the check holds no other.
+      if (event.data.beneficiary.kind === 'person' && event.data.rosterEntry === undefined)
+        this.requested.set(key, { data: event.data, recorded });
+    } else if (event.type === 'DisbursementRejected' || event.type === 'DisbursementFailed')
+      this.ended.add(key);
+    return true;
+  }
+
+  subjects(fundLines: ReadonlyMap<string, FundLineFacts>, period?: string): CheckSubject[] {
+    const subjects: CheckSubject[] = [];
+    for (const [key, { data, recorded }] of this.requested) {
+      if (this.ended.has(key)) continue;
+      const fundLine = fundLines.get(data.fundId);
+      const requestedOn = chinaDayOf(recorded);
+      const fiscalYear = String(fundLine?.fiscalYear ?? requestedOn.slice(0, 4));
+      if (period !== undefined && fiscalYear !== period) continue;
+      const { beneficiary } = data;
+      const idNumberAsWritten = beneficiary.idNumber ?? '';
+      const id =
+        beneficiary.idNumber === undefined
+          ? { ok: false as const, message: 'no ID number was recorded' }
+          : validateIdNumber(beneficiary.idNumber);
+      const bankAccount = beneficiary.bankAccount?.replace(/[\s-]/g, '');
+      subjects.push({
+        id: `payment:${key}`,
+        kind: 'payment',
+        name: beneficiary.name,
+        idNumberAsWritten,
+        ...(id.ok ? { idNumber: id.idNumber } : { idNumberProblem: id.message }),
+        ...(bankAccount === undefined || bankAccount === '' ? {} : { bankAccount }),
+        amountFen: data.amountFen,
+        // A pool pays anyone of its division: the payment's place is the pool's division.
+        villageCode: data.divisionCode,
+        fundId: data.fundId,
+        purpose: data.purpose ?? fundLine?.category ?? '',
+        ...(fundLine === undefined ? {} : { fundCategory: fundLine.category }),
+        period: fiscalYear,
+        referenceDate: requestedOn,
+        listedOn: requestedOn,
+        event: subjectEventOf(recorded),
+      });
+    }
+    return subjects;
+  }
 }
 
 /**

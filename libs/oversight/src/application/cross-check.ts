@@ -61,7 +61,10 @@ export interface CrossCheckResult {
   byRule: Record<string, { hits: number; raised: number }>;
   /** The findings of this check (raised now or before), at most `findingIdsListedMax`. */
   findingIds: string[];
-  /** Subjects (roster entries) with at least one finding: `roster-entry:<rosterId>#<row>`. */
+  /**
+   * Subjects with at least one finding: `roster-entry:<rosterId>#<row>`,
+   * `payment:<pool stream>/<transferId>` or `project:<projectId>`.
+   */
   flaggedSubjects: string[];
 }
 
@@ -140,7 +143,7 @@ export class CrossCheck implements OnModuleInit {
     const total = subjects.length + hits.length;
     await progress(subjects.length, total);
     // A project is the subject of the project rules' leads: it is named like a roster line. Of
-    // the roster lines, those with hits only: a province's check has a million and a few hits.
+    // the lines and payments, those with hits only: a province's check has a million and a few.
     const hitSubjects = new Set(hits.map((hit) => hit.subject.id));
     const subjectsById = new Map<string, CheckSubject>([
       ...(inputs.projects ?? []).map((project): [string, CheckSubject] => {

@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, type EventStore } from '@sunlight/event-store';
+import {
+  CLAIM_INDEX,
+  EVENT_STORE,
+  type ClaimIndex,
+  type EventStore,
+  type RecordedEvent,
+} from '@sunlight/event-store';
+import { poolEventOf, transferClaimKey, type DisbursementRequested } from '@sunlight/funds';
 import { READ_STORE, type FieldCondition, type ReadStore } from '@sunlight/read-store';
 import { rosterEventOf, type RosterEntryAccepted } from '@sunlight/rosters';
 import {
@@ -10,6 +17,7 @@ import {
   type FindingDisposition,
   type FindingRaised,
   type FindingStatus,
+  type EvidenceEvent,
   type RegistryRow,
   type SubjectRef,
 } from '../domain';
@@ -45,10 +53,17 @@ export interface FindingsPage {
   offset: number;
 }
 
-/** A roster line as the log recorded it, with where. */
+/** A roster line, or a payment, as the log recorded it, with where. */
 export interface ResolvedEntry {
   ref: SubjectRef;
   entry?: Omit<RosterEntryAccepted['data'], 'amountFen'> & { amountFen: string };
+  payment?: ResolvedPayment;
+}
+
+/** A payment: its request as recorded, and its events so far (request, decision, settlement). */
+export interface ResolvedPayment {
+  request: DisbursementRequested['data'];
+  events: EvidenceEvent[];
 }
 
 export type FindingView = FindingRaised['data'] &
@@ -88,6 +103,7 @@ export class FindingQueries {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(REGISTRY_ROWS) private readonly rows: RegistryRows,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLAIM_INDEX) private readonly claims: ClaimIndex,
   ) {}
 
   async list(filter: FindingFilter): Promise<FindingsPage> {
@@ -163,7 +179,7 @@ export class FindingQueries {
     };
   }
 
-  /** One finding with its evidence resolved to the registry rows and roster lines it names. */
+  /** One finding with its evidence resolved to the registry rows, roster lines and payments it names. */
   async get(findingId: string): Promise<FindingView> {
     const { state, view } = await readFindingWorkflow(this.store, findingId);
     // readFindingWorkflow answers only a raised finding.
@@ -199,6 +215,10 @@ export class FindingQueries {
       ...(rosterId === undefined ? {} : { rosterId }),
       ...(row === undefined ? {} : { row }),
     };
+    if (id.startsWith(paymentSubjectPrefix)) {
+      const payment = await this.payment(id, event.eventId);
+      return payment === undefined ? { ref: subject } : { ref: subject, payment };
+    }
     if (row === undefined) return { ref: subject };
     for await (const recorded of this.store.readStream(event.streamName, {
       fromRevision: BigInt(Math.max(row - 1, 0)),
@@ -212,4 +232,47 @@ export class FindingQueries {
     }
     return { ref: subject };
   }
+
+  /**
+   * The payment a subject `payment:<pool stream>/<transferId>` names. Each step of a transfer
+   * holds a key of its own in the log's claims (its request, its decision, its settlement), so its
+   * events are three lookups, however long its pool's stream. Returns (reversals, recoveries) are
+   * transfers of their own and are not listed here.
+   */
+  private async payment(subjectId: string, requestEventId: string) {
+    const name = subjectId.slice(paymentSubjectPrefix.length);
+    const slash = name.lastIndexOf('/');
+    const streamName = name.slice(0, slash);
+    const transferId = name.slice(slash + 1);
+    if (slash < 0 || transferId === '') return undefined;
+    const request = await this.claims.holderOf(transferClaimKey(transferId));
+    const requested = request === undefined ? undefined : poolEventOf(request);
+    if (
+      request === undefined ||
+      requested?.type !== 'DisbursementRequested' ||
+      request.streamName !== streamName ||
+      request.eventId !== requestEventId
+    )
+      return undefined;
+    const steps = await Promise.all(
+      (['decision', 'settlement'] as const).map((step) =>
+        this.claims.holderOf(transferClaimKey(transferId, step)),
+      ),
+    );
+    const events = [request, ...steps].flatMap((recorded): EvidenceEvent[] =>
+      recorded === undefined || recorded.streamName !== streamName ? [] : [evidenceOf(recorded)],
+    );
+    return { request: { ...requested.data }, events } satisfies ResolvedPayment;
+  }
+}
+
+const paymentSubjectPrefix = 'payment:';
+
+function evidenceOf(recorded: RecordedEvent): EvidenceEvent {
+  return {
+    eventId: recorded.eventId,
+    position: recorded.position,
+    streamName: recorded.streamName,
+    type: recorded.type,
+  };
 }

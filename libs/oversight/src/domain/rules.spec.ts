@@ -330,3 +330,152 @@ describe('over-cap', () => {
     expect(hits[0]?.explanation.zh).toContain('40000.00');
   });
 });
+
+/*
+ * Payments to persons made directly from a pool are subjects beside the roster lines: the rules
+ * about a beneficiary read them as they read a line (a payment's reference date is the day it
+ * was requested). A payment made from a roster line is no subject of its own (the check reads
+ * it as its line), so these tests hold the line alone for it.
+ */
+describe('payments to persons', () => {
+  const pool = 'pool-fy-2019-wg.530325102';
+  let paymentCount = 0;
+  function payment(overrides: Partial<CheckSubject> = {}): CheckSubject {
+    paymentCount += 1;
+    return subject({
+      id: `payment:${pool}/d-${paymentCount}`,
+      kind: 'payment',
+      villageCode: '530325102',
+      purpose: '危房改造补助',
+      fundCategory: '危房改造',
+      period: '2019',
+      referenceDate: '2019-05-10',
+      listedOn: '2019-05-10',
+      event: { eventId: `p-${paymentCount}`, position: `9${paymentCount}`, streamName: pool },
+      rosterId: undefined,
+      row: undefined,
+      ...overrides,
+    });
+  }
+  const died = (day: string): RegistryRow => ({
+    kind: 'deaths',
+    source: source(1),
+    idNumber: applicant,
+    name: '张三',
+    died: day,
+  });
+
+  it('deceased: flags a payment requested after the death, not one requested on its day', () => {
+    // Given a death recorded on 2019-04-01
+    const deaths = [died('2019-04-01')];
+    // When a payment is requested on 2019-05-10, and another on 2019-04-01
+    const after = payment();
+    const sameDay = payment({ referenceDate: '2019-04-01', listedOn: '2019-04-01' });
+    const hits = run(deceased, [after, sameDay], { deaths });
+    // Then the later payment alone is a lead, naming the death's row
+    expect(hits.map((hit) => hit.subject.id)).toEqual([after.id]);
+    expect(hits[0]?.subject.event).toEqual(after.event);
+    expect(hits[0]?.registryRows).toEqual(deaths);
+    expect(hits[0]?.explanation.en).toContain('before 2019-05-10');
+  });
+
+  it('duplicate-beneficiary: flags two direct payments of one purpose category and year, not of two years', () => {
+    // Given two direct payments to one person for 危房改造 in 2019 (their own texts differ)
+    const first = payment();
+    const second = payment({ purpose: '危房改造（加固）', fundId: 'fy-2019-wg-2' });
+    // When the duplicate rule runs over them
+    const hits = run(duplicateBeneficiary, [first, second]);
+    // Then both are leads, each naming the other
+    expect(hits.map((hit) => hit.subject.id)).toEqual([first.id, second.id]);
+    expect(hits[0]?.related.map((ref) => ref.id)).toEqual([second.id]);
+    expect(hits[0]?.explanation.en).toBe(
+      `${applicant} was paid 2 times for "危房改造" in 2019 (2 direct payments).`,
+    );
+    // And a payment of 2020 beside one of 2019 is none
+    expect(run(duplicateBeneficiary, [first, payment({ period: '2020' })])).toEqual([]);
+  });
+
+  it('duplicate-beneficiary: a roster line and a direct payment of one purpose and year are paid twice', () => {
+    // Given a line of a 2019 危房改造 roster (its period free text) and a direct payment
+    const line = subject({ period: '2019年', fundCategory: '危房改造', purpose: '危房改造' });
+    const direct = payment({ fundId: 'fy-2019-wg-2' });
+    // When the duplicate rule runs over both
+    const hits = run(duplicateBeneficiary, [line, direct]);
+    // Then the line and the payment are leads, each naming the other
+    expect(hits.map((hit) => [hit.subject.id, hit.related.map((ref) => ref.id)])).toEqual([
+      [line.id, [direct.id]],
+      [direct.id, [line.id]],
+    ]);
+    expect(hits[0]?.explanation.zh).toContain('被支付2次（直接支付1次，花名册1次）');
+  });
+
+  it('duplicate-beneficiary: roster lines alone are judged as before, and each subject is one lead', () => {
+    // Given two lines of one person on rosters of two funds of one category and year: stacking
+    const a = subject({ fundCategory: '危房改造', rosterId: 'ro-530325102-000000000001' });
+    const b = subject({
+      fundCategory: '危房改造',
+      rosterId: 'ro-530325102-000000000002',
+      fundId: 'fy-2019-wg-2',
+    });
+    // Then with no payment among them, nothing
+    expect(run(duplicateBeneficiary, [a, b])).toEqual([]);
+    // Given a line listed twice in its roster, and the person also paid directly
+    const twice = subject({ fundCategory: '危房改造', rosterId: 'ro-530325102-000000000003' });
+    const again = subject({ fundCategory: '危房改造', rosterId: 'ro-530325102-000000000003' });
+    const direct = payment();
+    // When the rule runs
+    const hits = run(duplicateBeneficiary, [twice, again, direct]);
+    // Then each subject is one lead: the lines as a duplicate in their roster, the payment as paid three times
+    expect(hits.map((hit) => hit.subject.id)).toEqual([twice.id, again.id, direct.id]);
+    expect(hits[0]?.explanation.en).toContain('appears 2 times in roster');
+    expect(hits[2]?.explanation.en).toContain('was paid 3 times');
+  });
+
+  it('shared-bank-account: counts the people of an account across lines and payments, a person once', () => {
+    const account = '6217000012345678';
+    const person = (n: number) => makeIdNumber('530325', '19800101', String(300 + n * 2));
+    // Given three lines of three people on one account
+    const lines = [1, 2, 3].map((n) =>
+      subject({ idNumber: person(n), idNumberAsWritten: person(n), bankAccount: account }),
+    );
+    // When a fourth person is paid directly into it
+    const direct = payment({
+      idNumber: person(4),
+      idNumberAsWritten: person(4),
+      bankAccount: account,
+    });
+    const hits = run(sharedBankAccount, [...lines, direct]);
+    // Then all four are leads, the payment naming the lines
+    expect(hits.map((hit) => hit.subject.id)).toEqual([...lines, direct].map((s) => s.id));
+    expect(hits[3]?.related.map((ref) => ref.id)).toEqual(lines.map((line) => line.id));
+    expect(hits[0]?.explanation.en).toContain('4 people');
+    // And a payment to one of the three is no fourth person
+    const toLined = payment({
+      idNumber: person(1),
+      idNumberAsWritten: person(1),
+      bankAccount: account,
+    });
+    expect(run(sharedBankAccount, [...lines, toLined])).toEqual([]);
+  });
+
+  it('a roster line paid through the pool is one subject, flagged once by each person rule', () => {
+    // Given a deceased person's roster line, whose payment the check reads as the line
+    const line = subject({ referenceDate: '2019-05-10' });
+    const registries = { deaths: [died('2019-04-01')] };
+    // When the person rules run over the line alone
+    const hits = ruleCatalogue.flatMap((rule) => run(rule, [line], registries));
+    // Then one lead, on the line
+    expect(hits.map((hit) => [hit.ruleId, hit.subject.id])).toEqual([['deceased', line.id]]);
+  });
+
+  it('invalid-id-number: flags a payment that records no ID number', () => {
+    const unnamed = payment({
+      idNumber: undefined,
+      idNumberAsWritten: '',
+      idNumberProblem: 'no ID number was recorded',
+    });
+    const hits = run(invalidIdNumber, [unnamed, payment()]);
+    expect(hits.map((hit) => hit.subject.id)).toEqual([unnamed.id]);
+    expect(hits[0]?.explanation.en).toContain('no ID number was recorded');
+  });
+});

@@ -17,37 +17,44 @@ export interface CheckSubject {
   idNumber?: string;
   /** Why the number is not valid, when it is not. */
   idNumberProblem?: string;
-  /** Digits only. */
+  /** Digits only (a payment's: as its request recorded it, less spaces and dashes). */
   bankAccount?: string;
   /** Integer fen, as a decimal string. */
   amountFen: string;
-  /** The village (12 digits) the line or payment is for. */
+  /**
+   * The village (12 digits) the line is for; for a payment, the division of the pool that paid
+   * it (a village's, a township's or a county's: a person paid directly names no village).
+   */
   villageCode: string;
   fundId: string;
-  /** What the money is for, as the roster (or the payment) names it: free text. */
+  /**
+   * What the money is for, as the roster (or the payment's request) names it: free text; for a
+   * payment that names none, its fund line's purpose category.
+   */
   purpose: string;
   /**
    * The fund line's purpose category (产业发展, 危房改造, … of a closed list), when the check read
    * the fund line: the rules that ask what the money is for look at it before `purpose`.
    */
   fundCategory?: string;
-  /** The roster's period, or the payment's fiscal year. */
+  /** The roster's period (free text), or the payment's fiscal year (its fund line's, `2019`). */
   period: string;
   /**
    * The day the person's situation is judged at (YYYY-MM-DD): the application date when the
-   * roster has one, else the day the roster was uploaded, else the day of the payment.
+   * roster has one, else the day the roster was uploaded; for a payment, the day it was requested.
    */
   referenceDate: string;
   /** The application date the line gives, when it gives one. */
   appliedOn?: string;
   /**
    * The day the subject was put forward for payment (YYYY-MM-DD): the day its roster was
-   * uploaded (the roster is checked then, before approval and payment), or the day of the payment.
+   * uploaded (the roster is checked then, before approval and payment), or the day the payment
+   * was requested.
    */
   listedOn: string;
   /** The event that put it forward: the roster's RosterUploaded (absent for a payment). */
   listing?: SubjectEvent;
-  /** The event that records the subject in the log. */
+  /** The event that records the subject in the log (a payment's: its DisbursementRequested). */
   event: SubjectEvent;
   rosterId?: string;
   /** 1-based data row of the roster file. */

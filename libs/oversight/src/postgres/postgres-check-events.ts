@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@sunlight/event-store';
 import { encodePosition } from '@sunlight/event-store/postgres';
 import type { Pool } from 'pg';
-import type { CheckEventQuery, CheckEvents } from '../check-events.port';
+import type { CheckEventQuery, CheckEvents, DivisionStreams } from '../check-events.port';
 
 /** Positions one query examines, and the events it returns at most. */
 const windowPositions = 100_000n;
@@ -19,10 +19,11 @@ interface CheckEventRow {
 }
 
 /**
- * The log's `events` table read as a cross-check needs it: the stream prefixes and the types are
- * tested by the server, only the columns a check uses travel (of the metadata, `occurredAt`), in
- * pages of up to 10,000 events over windows of 100,000 positions, the next page asked for while
- * the caller goes through the current one. Positions are gapless and appends serialised, so every
+ * The log's `events` table read as a cross-check needs it: the stream prefixes (and the division
+ * of the keyed streams, the funds pools) and the types are tested by the server, only the columns
+ * a check uses travel (of the metadata, `occurredAt`), in pages of up to 10,000 events over
+ * windows of 100,000 positions, the next page asked for while the caller goes through the
+ * current one. Positions are gapless and appends serialised, so every
  * event at or below the head read first is committed and visible.
  */
 export class PostgresCheckEvents implements CheckEvents {
@@ -30,7 +31,11 @@ export class PostgresCheckEvents implements CheckEvents {
 
   async *read(query: CheckEventQuery): AsyncIterable<RecordedEvent> {
     const prefixes = query.streamPrefixes.filter((prefix) => prefix.length > 0);
-    if (prefixes.length === 0 || query.types.length === 0) return;
+    const keyed =
+      query.divisionStreams === undefined || query.divisionStreams.prefix.length === 0
+        ? undefined
+        : query.divisionStreams;
+    if ((prefixes.length === 0 && keyed === undefined) || query.types.length === 0) return;
     const { rows } = await this.pool.query<{ position: string | null }>(
       'SELECT max(position) AS position FROM events',
     );
@@ -39,7 +44,7 @@ export class PostgresCheckEvents implements CheckEvents {
     // One string per stream name and type, not one per event: a check holds its events.
     const names = new Map<string, string>();
     const pageAfter = (after: bigint) => {
-      const page = this.page(after, head, prefixes, query.types, names);
+      const page = this.page(after, head, prefixes, query.types, keyed, names);
       // Awaited below; a caller that stops early must not leave a rejection unhandled.
       page.catch(() => undefined);
       return page;
@@ -69,6 +74,7 @@ export class PostgresCheckEvents implements CheckEvents {
     head: bigint,
     prefixes: readonly string[],
     types: readonly string[],
+    keyed: DivisionStreams | undefined,
     names: Map<string, string>,
   ): Promise<{ events: RecordedEvent[]; scannedTo: bigint }> {
     const shared = (name: string) => {
@@ -78,18 +84,37 @@ export class PostgresCheckEvents implements CheckEvents {
       return name;
     };
     const windowEnd = after + windowPositions < head ? after + windowPositions : head;
-    const { rows } = await this.pool.query<CheckEventRow>({
-      name: 'sunlight_check_events',
-      text: `SELECT position, stream_name, revision, event_id, type, data,
+    const columns = `position, stream_name, revision, event_id, type, data,
                     CASE WHEN jsonb_typeof(metadata -> 'occurredAt') = 'string'
                          THEN metadata ->> 'occurredAt' END AS occurred_at,
-                    recorded_at
-               FROM events
-              WHERE position > $1 AND position <= $2
-                AND stream_name ^@ ANY ($3::text[]) AND type = ANY ($4::text[])
-              ORDER BY position LIMIT $5`,
-      values: [after.toString(), windowEnd.toString(), prefixes, types, pageEvents],
-    });
+                    recorded_at`;
+    const window = [after.toString(), windowEnd.toString(), prefixes, types, pageEvents];
+    // The keyed streams' code is what follows the dot (their key has none); the data keys are
+    // tested on those streams only, so no roster line's data is looked into for them.
+    const { rows } = await this.pool.query<CheckEventRow>(
+      keyed === undefined
+        ? {
+            name: 'sunlight_check_events',
+            text: `SELECT ${columns}
+                     FROM events
+                    WHERE position > $1 AND position <= $2
+                      AND stream_name ^@ ANY ($3::text[]) AND type = ANY ($4::text[])
+                    ORDER BY position LIMIT $5`,
+            values: window,
+          }
+        : {
+            name: 'sunlight_check_events_keyed',
+            text: `SELECT ${columns}
+                     FROM events
+                    WHERE position > $1 AND position <= $2
+                      AND type = ANY ($4::text[])
+                      AND (stream_name ^@ ANY ($3::text[])
+                           OR (stream_name ^@ $6 AND split_part(stream_name, '.', 2) ^@ $7
+                               AND NOT (data ?| $8::text[])))
+                    ORDER BY position LIMIT $5`,
+            values: [...window, keyed.prefix, keyed.within, keyed.skipDataKeys ?? []],
+          },
+    );
     const events = rows.map((row): RecordedEvent => ({
       streamName: shared(row.stream_name),
       revision: BigInt(row.revision),

@@ -20,7 +20,7 @@ export class CrossCheckRequestDto {
     pattern: crossCheckDivisionPattern.source,
     example: '530325',
     description:
-      'The division whose roster lines are checked (its own and the villages below it); inside your jurisdiction',
+      'The division whose roster lines and payments are checked (its own and the villages below it); inside your jurisdiction',
   })
   @IsString()
   @Matches(crossCheckDivisionPattern, {
@@ -59,7 +59,8 @@ export class CrossCheckRequestDto {
   @ApiPropertyOptional({
     maxLength: 64,
     example: '2019年危房改造',
-    description: 'Check only rosters of this period (as uploaded)',
+    description:
+      'Check only rosters of this period (as uploaded), and payments of this fiscal year (2019)',
   })
   @IsOptional()
   @IsHumanText(64)

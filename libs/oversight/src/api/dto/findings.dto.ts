@@ -249,7 +249,8 @@ class EvidenceEventDto extends SubjectEventDto {
 class FindingSubjectDto extends SubjectRefDto {
   @ApiProperty({
     enum: ['roster-entry', 'payment', 'project'],
-    description: 'A project has no ID number (idNumber is empty); its villageCode is its division',
+    description:
+      'A project has no ID number (idNumber is empty); its villageCode is its division. A payment’s villageCode is the division of the pool that paid it, its period the fund line’s fiscal year',
   })
   kind!: string;
   @ApiProperty() name!: string;
@@ -259,7 +260,8 @@ class FindingSubjectDto extends SubjectRefDto {
   @ApiProperty() purpose!: string;
   @ApiProperty() period!: string;
   @ApiProperty({
-    description: 'The day the rule judged the person at (application date, else upload)',
+    description:
+      'The day the rule judged the person at (application date, else upload; for a payment, its request)',
   })
   referenceDate!: string;
   @ApiProperty({ description: 'Integer fen' }) amountFen!: string;
@@ -274,6 +276,22 @@ class RegistryRowRefDto {
   @ApiProperty({ description: '1-based data row of the file' }) row!: number;
 }
 
+class ResolvedPaymentDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'The payment’s request as DisbursementRequested recorded it (transferId, fundId, divisionCode, beneficiary {kind, id, name, idNumber?, bankAccount?}, amountFen, purpose?, requestedBy, …)',
+  })
+  request!: Record<string, unknown>;
+  @ApiProperty({
+    type: [EvidenceEventDto],
+    description:
+      'Its events so far, in order: DisbursementRequested, then DisbursementApproved or DisbursementRejected, then DisbursementPaid or DisbursementFailed',
+  })
+  events!: EvidenceEventDto[];
+}
+
 class ResolvedEntryDto {
   @ApiProperty({ type: SubjectRefDto }) ref!: SubjectRefDto;
   @ApiPropertyOptional({
@@ -283,6 +301,11 @@ class ResolvedEntryDto {
       'The roster line as RosterEntryAccepted recorded it (name, idNumber, villageGroup, bankAccount, amountFen, appliedOn, …)',
   })
   entry?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: ResolvedPaymentDto,
+    description: 'For a payment (`payment:<pool stream>/<transferId>`): the payment from its pool',
+  })
+  payment?: ResolvedPaymentDto;
 }
 
 class StoredRegistryRowDto {
@@ -298,7 +321,10 @@ class StoredRegistryRowDto {
 
 class EvidenceDto {
   @ApiProperty({ type: ResolvedEntryDto }) subject!: ResolvedEntryDto;
-  @ApiProperty({ type: [ResolvedEntryDto], description: 'The first 50 related lines resolved' })
+  @ApiProperty({
+    type: [ResolvedEntryDto],
+    description: 'The first 50 related lines and payments resolved',
+  })
   related!: ResolvedEntryDto[];
   @ApiProperty({ type: [StoredRegistryRowDto] }) registryRows!: StoredRegistryRowDto[];
 }

@@ -1,6 +1,11 @@
 import { activeOn, type EvidenceEvent, type Membership } from '../records';
 import { addDays, daysBetween, refOf, type CheckSubject } from '../subjects';
-import type { RuleDefinition, RuleHit, RuleParameters } from './rule';
+import {
+  beneficiarySubjects,
+  type RuleDefinition,
+  type RuleHit,
+  type RuleParameters,
+} from './rule';
 
 /*
  * Rules that look a beneficiary up in Sunlight's own household register (建档立卡): is the person
@@ -53,9 +58,9 @@ export const notRegistered: RuleDefinition = {
   version: 2,
   title: { zh: '非建档立卡户成员', en: 'Not a member of a registered household' },
   method:
-    'For money whose purpose is one of `purposes` (money for registered poor households: the fund line’s purpose category, or the purpose the roster or payment names when the fund line is not known), the beneficiary’s ID number is not an active member of a registered household (建档立卡户) of the line’s village on the reference date: the application date, else the day the roster was uploaded, else the payment’s day. A member is active from the day MemberAdded was recorded until the date of MemberRemoved.',
+    'For money whose purpose is one of `purposes` (money for registered poor households: the fund line’s purpose category, or the purpose the roster or payment names when the fund line is not known), the beneficiary’s ID number is not an active member of a registered household (建档立卡户) of the line’s village on the reference date: the application date, else the day the roster was uploaded; for a payment, the day it was requested, and its village is that of the pool that paid it. A member is active from the day MemberAdded was recorded until the date of MemberRemoved.',
   inputs: [
-    'roster entries or payments',
+    beneficiarySubjects,
     'household register (HouseholdRegistered, MemberAdded, MemberRemoved)',
   ],
   registries: [],
@@ -70,6 +75,7 @@ export const notRegistered: RuleDefinition = {
   exclusions: [
     'Purposes not listed in purposes (危房改造, for one, also serves 低保户, 特困 and disabled people who are not registered).',
     'Villages where no household had been registered in Sunlight by the reference date: the register is not kept there, and every line would be a lead.',
+    'Payments from a township’s or a county’s pool: they name no village.',
     'Households that have exited poverty (脱贫户) still count as registered: their policies continue (脱贫不脱政策).',
     'Invalid ID numbers (see invalid-id-number).',
   ],
@@ -131,9 +137,9 @@ export const lateAddition: RuleDefinition = {
   version: 1,
   title: { zh: '临时加入', en: 'Added just before the money' },
   method:
-    'The day a line is put forward for payment is the day its roster was uploaded (rosters are checked then, before approval and payment; for a payment, its day). A lead when (a) the beneficiary is an active member of a registered household on that day but was a member of none `minDaysInHousehold` days before it (MemberAdded, or HouseholdRegistered with its members, recorded fewer than that many days before); or (b) the roster line’s application date is fewer than `minDaysOnRoster` days before the roster’s upload, leaving no time for the village’s review and public notice (评议, 公示). Days are calendar days; exactly the minimum is not a lead.',
+    'The day a line is put forward for payment is the day its roster was uploaded (rosters are checked then, before approval and payment; for a payment, the day it was requested). A lead when (a) the beneficiary is an active member of a registered household on that day but was a member of none `minDaysInHousehold` days before it (MemberAdded, or HouseholdRegistered with its members, recorded fewer than that many days before); or (b) the roster line’s application date is fewer than `minDaysOnRoster` days before the roster’s upload, leaving no time for the village’s review and public notice (评议, 公示). Days are calendar days; exactly the minimum is not a lead.',
   inputs: [
-    'roster entries or payments',
+    beneficiarySubjects,
     'household register (HouseholdRegistered, MemberAdded, MemberRemoved)',
   ],
   registries: [],

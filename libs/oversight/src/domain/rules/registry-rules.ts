@@ -1,6 +1,12 @@
 import { cadreSelf, type RegistryRow } from '../registries';
 import { addDays, refOf, type CheckSubject } from '../subjects';
-import type { RuleDefinition, RuleHit, RuleInput, RuleParameters } from './rule';
+import {
+  beneficiarySubjects,
+  type RuleDefinition,
+  type RuleHit,
+  type RuleInput,
+  type RuleParameters,
+} from './rule';
 
 /*
  * Rules that look a beneficiary up in another department's registry. Each matches on the
@@ -55,7 +61,7 @@ export const publicServantOrCadreRelative: RuleDefinition = {
   },
   method:
     'The beneficiary’s ID number is on the public payroll (财政供养人员), is a village cadre (named as the cadre on any row: his own, or a relative’s), or is a relative of a cadre whose relation is one of `relations`, in the snapshots in force.',
-  inputs: ['roster entries or payments', 'registry public-servants', 'registry village-cadres'],
+  inputs: [beneficiarySubjects, 'registry public-servants', 'registry village-cadres'],
   registries: ['public-servants', 'village-cadres'],
   parameters: {
     relations: {
@@ -125,8 +131,8 @@ export const businessOwner: RuleDefinition = {
   version: 1,
   title: { zh: '有工商登记', en: 'Registered business owner' },
   method:
-    'The beneficiary’s ID number registered a business (工商登记) on or before the reference date: the application date, else the day the roster was uploaded, else the payment’s day.',
-  inputs: ['roster entries or payments', 'registry businesses'],
+    'The beneficiary’s ID number registered a business (工商登记) on or before the reference date: the application date, else the day the roster was uploaded; for a payment, the day it was requested.',
+  inputs: [beneficiarySubjects, 'registry businesses'],
   registries: ['businesses'],
   parameters: {
     excludedTypes: {
@@ -168,7 +174,7 @@ export const vehicleOwner: RuleDefinition = {
   title: { zh: '有车辆登记', en: 'Registered vehicle owner' },
   method:
     'The beneficiary’s ID number owns a vehicle registered on or before the reference date whose type is not farm machinery.',
-  inputs: ['roster entries or payments', 'registry vehicles'],
+  inputs: [beneficiarySubjects, 'registry vehicles'],
   registries: ['vehicles'],
   parameters: {
     farmVehicleTypes: {
@@ -208,7 +214,7 @@ export const propertyBuyer: RuleDefinition = {
   title: { zh: '购买商品房', en: 'Bought commercial housing' },
   method:
     'The beneficiary’s ID number bought property of one of `propertyTypes` on or before the reference date.',
-  inputs: ['roster entries or payments', 'registry property'],
+  inputs: [beneficiarySubjects, 'registry property'],
   registries: ['property'],
   parameters: {
     propertyTypes: { description: 'Property types that count', default: ['商品房'] },
@@ -240,7 +246,7 @@ export const deceased: RuleDefinition = {
   title: { zh: '已死亡人员', en: 'Deceased person' },
   method:
     'The beneficiary’s death is recorded more than `graceDays` days before the reference date of the roster line or payment.',
-  inputs: ['roster entries or payments', 'registry deaths'],
+  inputs: [beneficiarySubjects, 'registry deaths'],
   registries: ['deaths'],
   parameters: {
     graceDays: {

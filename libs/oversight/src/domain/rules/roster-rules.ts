@@ -1,5 +1,10 @@
 import { refOf, type CheckSubject } from '../subjects';
-import type { RuleDefinition, RuleHit, RuleParameters } from './rule';
+import {
+  beneficiarySubjects,
+  type RuleDefinition,
+  type RuleHit,
+  type RuleParameters,
+} from './rule';
 
 /*
  * Rules over the lines and payments themselves, with no registry: a number that cannot be an ID
@@ -19,6 +24,11 @@ function groupBy<K>(
     else group.push(subject);
   }
   return groups;
+}
+
+/** The year a period is of: a payment's fiscal year, or the year a roster's period begins with. */
+function yearOf(period: string): string {
+  return /^\d{4}/.exec(period)?.[0] ?? period;
 }
 
 function hitOn(
@@ -46,8 +56,8 @@ export const invalidIdNumber: RuleDefinition = {
   version: 1,
   title: { zh: '身份证号无效', en: 'Invalid ID number' },
   method:
-    'The ID number, after normalising full-width characters, spaces and a lowercase x, fails GB 11643: length, birth date, province or check character.',
-  inputs: ['roster entries or payments'],
+    'The ID number, after normalising full-width characters, spaces and a lowercase x, fails GB 11643: length, birth date, province or check character; or a payment to a person records none.',
+  inputs: [beneficiarySubjects],
   registries: [],
   parameters: {},
   exclusions: [
@@ -76,16 +86,17 @@ export const duplicateBeneficiary: RuleDefinition = {
   version: 1,
   title: { zh: '重复享受', en: 'Duplicate beneficiary' },
   method:
-    'One valid ID number appears twice in one roster; or in rosters of two different villages for one fund and period; or is paid twice for one purpose and year. Every line of such a group is a lead, naming the others.',
-  inputs: ['roster entries or payments'],
+    'One valid ID number appears twice in one roster; or in rosters of two different villages for one fund and period; or is paid twice for one purpose and year: two or more of its direct payments and roster lines, at least one of them a payment, of one purpose (the fund line’s purpose category, else the purpose named) and one year (a payment’s fiscal year; the year a roster’s period begins with). A roster line counts as a payment (it is put forward for one); a payment made from a roster line is the line, counted once. Every line or payment of such a group is a lead, naming the others.',
+  inputs: [beneficiarySubjects],
   registries: [],
   parameters: {},
   exclusions: [
-    'Different funds and periods: stacking programmes is not a duplicate by itself.',
+    'Roster lines of different funds and periods with no payment among them: stacking programmes is not a duplicate by itself.',
+    'Payments of different purpose categories or years.',
     'Invalid ID numbers (see invalid-id-number).',
   ],
   example:
-    'Roster A of village 530325102201 and roster B of village 530325102202, same fund and period, both list 530325198001011232: two leads.',
+    'Roster A of village 530325102201 and roster B of village 530325102202, same fund and period, both list 530325198001011232: two leads. The same number on a 2019 危房改造 roster and paid directly from another 2019 危房改造 fund line: two leads, the line and the payment.',
   evaluate(input, parameters) {
     const hits: RuleHit[] = [];
     const raised = new Set<string>();
@@ -122,16 +133,29 @@ export const duplicateBeneficiary: RuleDefinition = {
         `${first.idNumber} is on rosters of ${villages.length} villages for one fund (${first.fundId}) and period (${first.period}): ${villages.join(', ')}.`,
       );
     }
-    const payments = input.subjects.filter((subject) => subject.kind === 'payment');
-    for (const group of groupBy(payments, (s) =>
-      s.idNumber === undefined ? undefined : `${s.purpose}|${s.period}|${s.idNumber}`,
+    // Paid twice for one purpose and year: the payments, with the roster lines beside them (a
+    // line is put forward for payment, so a person on a roster and paid directly for the same
+    // purpose and year is paid twice). A payment made from a roster line is no subject of its
+    // own (its line is), so no payment is counted twice. Roster lines with no payment among them
+    // are judged by the two branches above alone, as before payments were checked.
+    const paid = input.subjects.filter(
+      (subject) => subject.kind === 'payment' || subject.kind === 'roster-entry',
+    );
+    for (const group of groupBy(paid, (s) =>
+      s.idNumber === undefined
+        ? undefined
+        : `${s.fundCategory ?? s.purpose}|${yearOf(s.period)}|${s.idNumber}`,
     ).values()) {
-      if (group.length < 2) continue;
+      const direct = group.filter((s) => s.kind === 'payment').length;
+      if (group.length < 2 || direct === 0) continue;
       const first = group[0] as CheckSubject;
+      const purpose = first.fundCategory ?? first.purpose;
+      const year = yearOf(first.period);
+      const listed = group.length - direct;
       raise(
         group,
-        `${first.idNumber}在${first.period}年度因“${first.purpose}”被支付${group.length}次。`,
-        `${first.idNumber} was paid ${group.length} times for "${first.purpose}" in ${first.period}.`,
+        `${first.idNumber}在${year}年度因“${purpose}”被支付${group.length}次（直接支付${direct}次${listed === 0 ? '' : `，花名册${listed}次`}）。`,
+        `${first.idNumber} was paid ${group.length} times for "${purpose}" in ${year} (${direct} direct ${direct === 1 ? 'payment' : 'payments'}${listed === 0 ? '' : `, ${listed} roster ${listed === 1 ? 'line' : 'lines'}`}).`,
       );
     }
     return hits;
@@ -143,8 +167,8 @@ export const sharedBankAccount: RuleDefinition = {
   version: 1,
   title: { zh: '多人共用银行账户', en: 'One bank account for many people' },
   method:
-    'One bank account receives money for more than `maxPeople` distinct people (by ID number as written) among the lines and payments checked together.',
-  inputs: ['roster entries or payments'],
+    'One bank account receives money for more than `maxPeople` distinct people (by ID number as written) among the lines and payments checked together: a line and a payment to one person count once.',
+  inputs: [beneficiarySubjects],
   registries: [],
   parameters: {
     maxPeople: { description: 'People one account may serve before it is flagged', default: 3 },
@@ -192,7 +216,7 @@ export const overCap: RuleDefinition = {
   title: { zh: '超标准享受', en: 'Over the per-person cap' },
   method:
     'The sum of one person’s lines and payments for one purpose and period exceeds the cap that `capsFen` sets for that purpose (integer fen).',
-  inputs: ['roster entries or payments'],
+  inputs: [beneficiarySubjects],
   registries: [],
   parameters: {
     capsFen: {

@@ -42,6 +42,13 @@ export interface RuleInput {
   projects?: readonly ProjectRecord[];
 }
 
+/**
+ * The subjects of the rules about a beneficiary, as their definitions list them: the roster
+ * lines, and in a check of a division the payments made there to persons directly.
+ */
+export const beneficiarySubjects =
+  'roster entries (RosterEntryAccepted); in a check of a division also payments to persons (DisbursementRequested not made from a roster line, neither rejected nor failed)';
+
 /** Sunlight's own records a rule may need beside the subjects and registries. */
 export type RecordKind = 'households' | 'projects';
 
