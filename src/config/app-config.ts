@@ -380,7 +380,7 @@ export const kurrentDbLogParts: readonly { part: string; onKurrentDb: boolean }[
     onKurrentDb: false,
   },
   {
-    part: "the cross-checks' roster lines (PostgresCheckEvents reads the events table)",
+    part: "the cross-checks' roster lines and payments (PostgresCheckEvents reads the events table)",
     onKurrentDb: false,
   },
   {

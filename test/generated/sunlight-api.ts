@@ -1331,8 +1331,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Run the cross-check rules over a division’s roster lines, as a job
-     * @description Answers 202 with the job (GET /jobs/{jobId}). The job loads the accepted lines of the rosters in the division (or of one roster, or of one period; rejected rosters are left out), reads the registry rows naming them from the snapshots in force (for each kind, the newest by asOf imported for the division or a division above it) and, for the rules that need them, the household register of the division and (unless one roster is checked) its projects with their photos and the payments to them (a project is then a finding’s subject), runs the selected rules and records one FindingRaised per hit on stream finding-<findingId>, whose id follows from the rule, its version, the subject and the evidence: running it again on unchanged data raises nothing new (result.raised 0). The completed job’s result: {division, rosterId?, period?, rules, subjects (lines checked), snapshots (those in force it used: snapshotId, kind, divisionCode, asOf, fileSha256), missingRegistries (kinds a selected rule needs with no snapshot in force), hits, raised (new findings), byRule {<ruleId>: {hits, raised}}, findingIds (at most 10,000), flaggedSubjects}. Roles: commission, admin.
+     * Run the cross-check rules over a division’s roster lines and payments, as a job
+     * @description Answers 202 with the job (GET /jobs/{jobId}). The job loads the accepted lines of the rosters in the division (or of one roster, or of one period; rejected rosters are left out) and, unless one roster is checked, the payments to persons from the pools of the division (of that fiscal year when a period is given; not those rejected or failed, nor those made from a roster line, which are their line), reads the registry rows naming them from the snapshots in force (for each kind, the newest by asOf imported for the division or a division above it) and, for the rules that need them, the household register of the division and (unless one roster is checked) its projects with their photos and the payments to them (a project is then a finding’s subject), runs the selected rules and records one FindingRaised per hit on stream finding-<findingId>, whose id follows from the rule, its version, the subject and the evidence: running it again on unchanged data raises nothing new (result.raised 0). The completed job’s result: {division, rosterId?, period?, rules, subjects (lines and payments checked), snapshots (those in force it used: snapshotId, kind, divisionCode, asOf, fileSha256), missingRegistries (kinds a selected rule needs with no snapshot in force), hits, raised (new findings), byRule {<ruleId>: {hits, raised}}, findingIds (at most 10,000), flaggedSubjects}. Roles: commission, admin.
      */
     post: operations['CrossChecksController_start'];
     delete?: never;
@@ -3936,7 +3936,7 @@ export interface components {
     };
     CrossCheckRequestDto: {
       /**
-       * @description The division whose roster lines are checked (its own and the villages below it); inside your jurisdiction
+       * @description The division whose roster lines and payments are checked (its own and the villages below it); inside your jurisdiction
        * @example 530325
        */
       division: string;
@@ -3964,7 +3964,7 @@ export interface components {
       /** @description Check only this roster’s lines (those in the division); its division and the check’s must lie one inside the other */
       rosterId?: string;
       /**
-       * @description Check only rosters of this period (as uploaded). Text with at least one visible character and no control characters
+       * @description Check only rosters of this period (as uploaded), and payments of this fiscal year (2019). Text with at least one visible character and no control characters
        * @example 2019年危房改造
        */
       period?: string;
@@ -4094,7 +4094,7 @@ export interface components {
       /** @description Row of the roster file (the header is row 1) */
       row?: number;
       /**
-       * @description A project has no ID number (idNumber is empty); its villageCode is its division
+       * @description A project has no ID number (idNumber is empty); its villageCode is its division. A payment’s villageCode is the division of the pool that paid it, its period the fund line’s fiscal year
        * @enum {string}
        */
       kind: 'roster-entry' | 'payment' | 'project';
@@ -4105,7 +4105,7 @@ export interface components {
       fundId: string;
       purpose: string;
       period: string;
-      /** @description The day the rule judged the person at (application date, else upload) */
+      /** @description The day the rule judged the person at (application date, else upload; for a payment, its request) */
       referenceDate: string;
       /** @description Integer fen */
       amountFen: string;
@@ -4143,12 +4143,22 @@ export interface components {
        */
       type: string;
     };
+    ResolvedPaymentDto: {
+      /** @description The payment’s request as DisbursementRequested recorded it (transferId, fundId, divisionCode, beneficiary {kind, id, name, idNumber?, bankAccount?}, amountFen, purpose?, requestedBy, …) */
+      request: {
+        [key: string]: unknown;
+      };
+      /** @description Its events so far, in order: DisbursementRequested, then DisbursementApproved or DisbursementRejected, then DisbursementPaid or DisbursementFailed */
+      events: components['schemas']['EvidenceEventDto'][];
+    };
     ResolvedEntryDto: {
       ref: components['schemas']['SubjectRefDto'];
       /** @description The roster line as RosterEntryAccepted recorded it (name, idNumber, villageGroup, bankAccount, amountFen, appliedOn, …) */
       entry?: {
         [key: string]: unknown;
       };
+      /** @description For a payment (`payment:<pool stream>/<transferId>`): the payment from its pool */
+      payment?: components['schemas']['ResolvedPaymentDto'];
     };
     StoredRegistryRowDto: {
       snapshotId: string;
@@ -4159,7 +4169,7 @@ export interface components {
     };
     EvidenceDto: {
       subject: components['schemas']['ResolvedEntryDto'];
-      /** @description The first 50 related lines resolved */
+      /** @description The first 50 related lines and payments resolved */
       related: components['schemas']['ResolvedEntryDto'][];
       registryRows: components['schemas']['StoredRegistryRowDto'][];
     };
