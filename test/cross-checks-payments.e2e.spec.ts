@@ -3,9 +3,10 @@
  * person recorded as deceased in a registry snapshot is paid directly from a township's pool
  * after the death, and a commission's cross-check of the township flags that payment under
  * `deceased`, its evidence naming the payment's DisbursementRequested and resolving the
- * payment's events; a payment rejected is not checked; a roster line paid through the pool is
- * flagged once, as the line (its payment is no second subject); a re-run raises nothing new; and
- * another county's commission may neither run the check nor read the finding.
+ * payment's events, and the household card of the person lists it; payments rejected or failed
+ * at the bank are not checked; a roster line paid through the pool is flagged once, as the line
+ * (its payment is no second subject); a re-run raises nothing new; and another county's
+ * commission may neither run the check nor read the finding.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,7 @@ const village = '530325102202';
 const fundId = 'yn-2019-wgai-payments';
 const pool = `pool-${fundId}.${township}`;
 const users = {
+  clerk: { id: 'clerk-ys', role: 'village_staff', division: township },
   finance: { id: 'cz-530325102', role: 'finance', division: township },
   countyFinance: { id: 'cz-530325', role: 'finance', division: county },
   rosterApprover: { id: 'sp-530325', role: 'approver', division: county },
@@ -40,12 +42,16 @@ const people = {
   paidAfterDeath: id('005'),
   /** Died 2018-12-01; a payment to him was rejected. */
   rejected: id('009'),
+  /** Died 2018-12-01; a payment to him failed at the bank. */
+  failed: id('013'),
   /** Died 2018-12-01; on the roster, and paid through the pool from it. */
   onRoster: id('007'),
   alive: id('011'),
 };
+const householdId = `hh-${village}-1`;
 const directPayment = 'd-pay-deceased-1';
 const rejectedPayment = 'd-pay-deceased-2';
+const failedPayment = 'd-pay-deceased-3';
 
 interface CheckResult {
   subjects: number;
@@ -131,6 +137,7 @@ describe('cross-checks over the payments to persons', () => {
               ['身份证号', '姓名', '死亡日期'],
               [people.paidAfterDeath, '王五', '2018-12-01'],
               [people.rejected, '钱七', '2018-12-01'],
+              [people.failed, '周九', '2018-12-01'],
               [people.onRoster, '赵六', '2018-12-01'],
             ]),
             fileName: 'deaths-2019-01-31.csv',
@@ -139,6 +146,36 @@ describe('cross-checks over the payments to persons', () => {
       )
       .expect(202);
     await completed(deaths.body.jobId);
+
+    // 王五's household: its card lists the findings on any of its members' ID numbers.
+    await as(users.clerk)
+      .post('/households', {
+        householdId,
+        villageCode: village,
+        headName: '王五',
+        address: '营上镇第三村民小组12号',
+        identificationStandard: '国家',
+        attribute: '一般贫困户',
+        mainCause: '因病',
+        otherCauses: [],
+        bankName: '富源县农村信用合作联社',
+        bankAccount: '6228480012345690',
+        phone: '13800000000',
+        identifiedYear: 2016,
+      })
+      .expect(201);
+    await as(users.clerk)
+      .post(`/households/${householdId}/members`, {
+        idNumber: people.paidAfterDeath,
+        name: '王五',
+        relation: '户主',
+        sex: '男',
+        birthDate: '1980-01-01',
+        health: '健康',
+        schooling: '初中',
+        labour: '普通劳动力',
+      })
+      .expect(201);
 
     await as(users.countyFinance)
       .post('/funds', {
@@ -191,6 +228,14 @@ describe('cross-checks over the payments to persons', () => {
     await as(users.paymentApprover)
       .post(`/disbursements/${rejectedPayment}/reject`, { reason: '核实为已故人员，不予支付' })
       .expect(201);
+    await requestPayment(failedPayment, people.failed, '周九');
+    await as(users.paymentApprover).post(`/disbursements/${failedPayment}/approve`).expect(201);
+    await as(users.bank)
+      .post(`/disbursements/${failedPayment}/settle`, {
+        outcome: 'failed',
+        failureReason: '账户已销户',
+      })
+      .expect(201);
   }, 120_000);
 
   afterAll(async () => {
@@ -203,7 +248,7 @@ describe('cross-checks over the payments to persons', () => {
   const paymentSubject = (transferId: string) => `payment:${pool}/${transferId}`;
   const line = (row: number) => `roster-entry:${rosterId}#${row}`;
 
-  it('flags the direct payment after the death, the roster line once, not the rejected payment; nothing new on a re-run', async () => {
+  it('flags the direct payment after the death, the roster line once, not the rejected or failed payments; nothing new on a re-run', async () => {
     // The roster's payments were requested from the pool: they are there, and not checked again.
     const fromRoster = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM events
@@ -213,7 +258,7 @@ describe('cross-checks over the payments to persons', () => {
     expect(fromRoster.rows[0]?.n).toBe(2);
 
     const first = await check();
-    // Two roster lines and the one direct payment neither rejected nor made from a line.
+    // Two roster lines and the one direct payment neither rejected, failed nor made from a line.
     expect(first.subjects).toBe(3);
     expect(first.byRule.deceased).toEqual({ hits: 2, raised: 1 });
     expect([...first.flaggedSubjects].sort()).toEqual(
@@ -280,6 +325,16 @@ describe('cross-checks over the payments to persons', () => {
       streamName: pool,
       type: 'DisbursementRequested',
     });
+    const card = await eventually(async () => {
+      const response = await as(users.commission)
+        .get(`/households/${householdId}/card`)
+        .expect(200);
+      expect(response.body.openFindings.total).toBe(1);
+      return response.body;
+    }, 30_000);
+    expect(card.openFindings.items).toEqual([
+      expect.objectContaining({ findingId, ruleId: 'deceased', subjectName: '王五' }),
+    ]);
     expect(finding.evidence.registryRows).toEqual([
       expect.objectContaining({
         row: expect.objectContaining({ idNumber: people.paidAfterDeath }),
