@@ -14,10 +14,10 @@ import {
   findingDispositions,
   findingStatuses,
   openFindingStatuses,
+  type EvidenceEvent,
   type FindingDisposition,
   type FindingRaised,
   type FindingStatus,
-  type EvidenceEvent,
   type RegistryRow,
   type SubjectRef,
 } from '../domain';
@@ -179,7 +179,10 @@ export class FindingQueries {
     };
   }
 
-  /** One finding with its evidence resolved to the registry rows, roster lines and payments it names. */
+  /**
+   * One finding with its evidence resolved to the registry rows, roster lines and payments it
+   * names.
+   */
   async get(findingId: string): Promise<FindingView> {
     const { state, view } = await readFindingWorkflow(this.store, findingId);
     // readFindingWorkflow answers only a raised finding.

@@ -23,8 +23,8 @@ interface CheckEventRow {
  * of the keyed streams, the funds pools) and the types are tested by the server, only the columns
  * a check uses travel (of the metadata, `occurredAt`), in pages of up to 10,000 events over
  * windows of 100,000 positions, the next page asked for while the caller goes through the
- * current one. Positions are gapless and appends serialised, so every
- * event at or below the head read first is committed and visible.
+ * current one. Positions are gapless and appends serialised, so every event at or below the head
+ * read first is committed and visible.
  */
 export class PostgresCheckEvents implements CheckEvents {
   constructor(private readonly pool: Pool) {}
