@@ -3,10 +3,10 @@
  * person recorded as deceased in a registry snapshot is paid directly from a township's pool
  * after the death, and a commission's cross-check of the township flags that payment under
  * `deceased`, its evidence naming the payment's DisbursementRequested and resolving the
- * payment's events, and the household card of the person lists it; payments rejected or failed
- * at the bank are not checked; a roster line paid through the pool is flagged once, as the line
- * (its payment is no second subject); a re-run raises nothing new; and another county's
- * commission may neither run the check nor read the finding.
+ * payment's events, and the household card and payment history of the person list it; payments
+ * rejected or failed at the bank are not checked; a roster line paid through the pool is flagged
+ * once, as the line (its payment is no second subject); a re-run raises nothing new; and another
+ * county's commission may neither run the check nor read the finding.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -335,6 +335,14 @@ describe('cross-checks over the payments to persons', () => {
     expect(card.openFindings.items).toEqual([
       expect.objectContaining({ findingId, ruleId: 'deceased', subjectName: '王五' }),
     ]);
+    const history = (
+      await as(users.commission).get(`/history/person/${people.paidAfterDeath}`).expect(200)
+    ).body;
+    expect(history.payments).toEqual([expect.objectContaining({ transferId: directPayment })]);
+    expect(history.openFindings).toEqual({
+      items: [expect.objectContaining({ findingId, ruleId: 'deceased', subjectName: '王五' })],
+      total: 1,
+    });
     expect(finding.evidence.registryRows).toEqual([
       expect.objectContaining({
         row: expect.objectContaining({ idNumber: people.paidAfterDeath }),
