@@ -313,7 +313,7 @@ export interface paths {
     };
     /**
      * The funds dashboard of a province, prefecture, county or township, rolling up everything below it
-     * @description Received, allocated down (下拨), disbursed, pending approval, in transit (在途), balance, idle (资金滞留: received and not moved on for more than `idleDays` days), disbursement and distinct beneficiary counts; per fund line, per purpose category and per fiscal year. Read from the dashboards read model: `readModelPosition`, beside `asOf`, is the log position the read model had applied when the answer was read (compare it with the log head in `/health`); `lastPosition` is the position of the last event that changed this division.
+     * @description Received, allocated down (下拨), disbursed, pending approval, in transit (在途), balance, idle (资金滞留: received and not moved on for more than `idleDays` days), disbursement and distinct beneficiary counts; per fund line, per purpose category and per fiscal year. Read from the dashboards read model: `readModelPosition`, beside `asOf`, is the log position the read model had applied when the answer was read (compare it with the log head in `/health`); `lastPosition` is the position of the last event that changed this division. `openFindings` counts the open findings (疑点 raised, assigned or reopened) of the division and everything below it by rule, read for every answer from the findings read model, which has a position of its own (`openFindings.readModelPosition`).
      */
     get: operations['DashboardsController_get'];
     put?: never;
@@ -333,7 +333,7 @@ export interface paths {
     };
     /**
      * The dashboards of a division's direct children (下级), sortable and paged
-     * @description Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child's own dashboard.
+     * @description Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child's own dashboard. Each child's `openFindings.total` counts its open findings (疑点), from the findings read model at `openFindingsReadModelPosition`.
      */
     get: operations['DashboardsController_children'];
     put?: never;
@@ -4810,11 +4810,26 @@ export interface components {
       byFiscalYear: (components['schemas']['Figures'] & {
         fiscalYear: number | null;
       })[];
+      /** @description Reserved, always 0: the household figures are at /dashboards/{code}/households */
       householdCount: number;
+      /** @description Reserved, always 0: the project figures are at /dashboards/{code}/projects */
       projectCount: number;
+      /** @description Reserved, always 0: the open findings are in openFindings */
       findingCount: number;
       /** @description Position of the last event that changed this division's figures ('' when none has) */
       lastPosition: string;
+      /** @description Open findings (疑点 raised, assigned or reopened: not yet disposed) in the division and everything below it, by rule, from the findings read model (counts, no names). Absent only in an app assembled without oversight */
+      openFindings?: {
+        total: number;
+        /** @description Each rule with open findings, by ruleId; a rule with none is not listed */
+        byRule: {
+          /** @example vehicle-owner */
+          ruleId: string;
+          open: number;
+        }[];
+        /** @description The log position the findings read model had applied when the open findings were read; null before it has applied any. It follows the log apart from the dashboards read model (readModelPosition) */
+        readModelPosition: string | null;
+      };
     };
     ChildDashboards: {
       divisionCode: string;
@@ -4843,7 +4858,13 @@ export interface components {
           balance: string;
           disbursementCount: number;
         };
+        /** @description The child's open findings (疑点 not yet disposed) in its whole subtree; absent only in an app assembled without oversight */
+        openFindings?: {
+          total: number;
+        };
       }[];
+      /** @description The log position the findings read model had applied when the open findings were read; null before it has applied any. It follows the log apart from the dashboards read model (readModelPosition) */
+      openFindingsReadModelPosition?: string | null;
     };
     StreamPage: {
       streamName: string;

@@ -7,3 +7,4 @@ export * from './stored-events';
 export * from './stream-categories';
 export * from './snapshot-folders';
 export * from './person-findings.port';
+export * from './division-findings.port';

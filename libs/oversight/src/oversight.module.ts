@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { PERSON_FINDINGS } from '@sunlight/funds';
+import { DIVISION_FINDINGS, PERSON_FINDINGS } from '@sunlight/funds';
 import { HOUSEHOLD_FINDINGS } from '@sunlight/households';
 import { ROSTER_CHECKER, ROSTER_FINDINGS } from '@sunlight/rosters';
 import { CrossChecksController } from './api/cross-checks.controller';
@@ -14,6 +14,7 @@ import { RulesController } from './api/rules.controller';
 import { SpotChecksController } from './api/spot-checks.controller';
 import { CheckSubjects } from './application/check-subjects';
 import { CrossCheck } from './application/cross-check';
+import { divisionFindingsProviders } from './application/division-findings';
 import { findingCommandProviders } from './application/finding-commands';
 import { FindingQueries } from './application/finding-queries';
 import { FindingWorkflow } from './application/finding-workflow';
@@ -37,9 +38,16 @@ export class OversightModule {
     return {
       module: OversightModule,
       // Global for ROSTER_CHECKER (the rosters' parse job checks every roster through it) and for
-      // the open findings the roster view, the household card and a person's history show.
+      // the open findings the roster view, the household card, a person's history and the dashboards
+      // show.
       global: true,
-      exports: [ROSTER_CHECKER, ROSTER_FINDINGS, HOUSEHOLD_FINDINGS, PERSON_FINDINGS],
+      exports: [
+        ROSTER_CHECKER,
+        ROSTER_FINDINGS,
+        HOUSEHOLD_FINDINGS,
+        PERSON_FINDINGS,
+        DIVISION_FINDINGS,
+      ],
       controllers: [
         RulesController,
         RuleStatsController,
@@ -63,6 +71,7 @@ export class OversightModule {
         SpotChecks,
         ...rosterCheckProviders,
         ...subjectFindingsProviders,
+        ...divisionFindingsProviders,
       ],
     };
   }

@@ -37,7 +37,9 @@ export class DashboardsController {
       'moved on for more than `idleDays` days), disbursement and distinct beneficiary counts; per fund line, per purpose ' +
       'category and per fiscal year. Read from the dashboards read model: `readModelPosition`, beside `asOf`, is the log ' +
       'position the read model had applied when the answer was read (compare it with the log head in `/health`); ' +
-      '`lastPosition` is the position of the last event that changed this division.',
+      '`lastPosition` is the position of the last event that changed this division. `openFindings` counts the open ' +
+      'findings (疑点 raised, assigned or reopened) of the division and everything below it by rule, read for every ' +
+      'answer from the findings read model, which has a position of its own (`openFindings.readModelPosition`).',
   })
   @ApiPatternParam('divisionCode', divisionCodePattern, '530325')
   @ApiIntegerQuery('idleDays', { minimum: 1, maximum: idleDaysMax, default: idleDaysDefault })
@@ -59,7 +61,9 @@ export class DashboardsController {
   @ApiOperation({
     summary: "The dashboards of a division's direct children (下级), sortable and paged",
     description:
-      "Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child's own dashboard.",
+      "Totals only: idle money and distinct beneficiaries need a per-division scan and are on each child's own dashboard. " +
+      "Each child's `openFindings.total` counts its open findings (疑点), from the findings read model at " +
+      '`openFindingsReadModelPosition`.',
   })
   @ApiPatternParam('divisionCode', divisionCodePattern, '5303')
   @ApiQuery({ name: 'sort', required: false, enum: childSortFields, example: 'disbursedFen' })

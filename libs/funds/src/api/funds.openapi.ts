@@ -50,6 +50,13 @@ const readModelPosition = {
     'or before it is counted; a later one may be); null before it has applied any',
 };
 
+const findingsReadModelPosition = {
+  ...nullable(decimalStringSchema),
+  description:
+    'The log position the findings read model had applied when the open findings were read; null before ' +
+    'it has applied any. It follows the log apart from the dashboards read model (readModelPosition)',
+};
+
 /** The answers of the funds routes, merged into the OpenAPI document's components. */
 export const fundsOpenApiSchemas: Record<string, OpenApiSchema> = {
   Beneficiary: object(
@@ -193,69 +200,112 @@ export const fundsOpenApiSchemas: Record<string, OpenApiSchema> = {
       'The roster (花名册) line a payment was made from: the roster, its row, the SHA-256 of the file as uploaded, who uploaded it and who approved it',
   },
   Figures: object(figures),
-  Dashboard: object({
-    divisionCode: string,
-    divisionName: string,
-    level: { type: 'string', enum: [...divisionLevels] },
-    parentCode: nullable(string),
-    asOf: dateTime,
-    readModelPosition,
-    idleDays: { type: 'integer', minimum: 1 },
-    idleComplete: { type: 'boolean', description: 'False when idle figures are lower bounds' },
-    totals: schemaRef('Figures'),
-    byFund: {
-      type: 'array',
-      items: {
-        allOf: [
-          schemaRef('Figures'),
-          object({
-            fundId: string,
-            name: nullable(string),
-            fiscalYear: nullable({ type: 'integer' }),
-            purposeCategory: nullable({ type: 'string', enum: [...purposeCategories] }),
-          }),
-        ],
+  Dashboard: object(
+    {
+      divisionCode: string,
+      divisionName: string,
+      level: { type: 'string', enum: [...divisionLevels] },
+      parentCode: nullable(string),
+      asOf: dateTime,
+      readModelPosition,
+      idleDays: { type: 'integer', minimum: 1 },
+      idleComplete: { type: 'boolean', description: 'False when idle figures are lower bounds' },
+      totals: schemaRef('Figures'),
+      byFund: {
+        type: 'array',
+        items: {
+          allOf: [
+            schemaRef('Figures'),
+            object({
+              fundId: string,
+              name: nullable(string),
+              fiscalYear: nullable({ type: 'integer' }),
+              purposeCategory: nullable({ type: 'string', enum: [...purposeCategories] }),
+            }),
+          ],
+        },
+      },
+      byPurpose: {
+        type: 'array',
+        items: {
+          allOf: [
+            schemaRef('Figures'),
+            object({ purposeCategory: nullable({ type: 'string', enum: [...purposeCategories] }) }),
+          ],
+        },
+      },
+      byFiscalYear: {
+        type: 'array',
+        items: {
+          allOf: [schemaRef('Figures'), object({ fiscalYear: nullable({ type: 'integer' }) })],
+        },
+      },
+      householdCount: {
+        ...integer,
+        description:
+          'Reserved, always 0: the household figures are at /dashboards/{code}/households',
+      },
+      projectCount: {
+        ...integer,
+        description: 'Reserved, always 0: the project figures are at /dashboards/{code}/projects',
+      },
+      findingCount: {
+        ...integer,
+        description: 'Reserved, always 0: the open findings are in openFindings',
+      },
+      lastPosition: {
+        type: 'string',
+        pattern: '^[0-9]*$',
+        description:
+          "Position of the last event that changed this division's figures ('' when none has)",
+      },
+      openFindings: {
+        ...object({
+          total: integer,
+          byRule: {
+            type: 'array',
+            description: 'Each rule with open findings, by ruleId; a rule with none is not listed',
+            items: object({
+              ruleId: { type: 'string', example: 'vehicle-owner' },
+              open: { type: 'integer', minimum: 1 },
+            }),
+          },
+          readModelPosition: findingsReadModelPosition,
+        }),
+        description:
+          'Open findings (疑点 raised, assigned or reopened: not yet disposed) in the division and everything ' +
+          'below it, by rule, from the findings read model (counts, no names). Absent only in an app ' +
+          'assembled without oversight',
       },
     },
-    byPurpose: {
-      type: 'array',
+    ['openFindings'],
+  ),
+  ChildDashboards: object(
+    {
+      divisionCode: string,
+      total: integer,
+      readModelPosition,
       items: {
-        allOf: [
-          schemaRef('Figures'),
-          object({ purposeCategory: nullable({ type: 'string', enum: [...purposeCategories] }) }),
-        ],
+        type: 'array',
+        items: object(
+          {
+            divisionCode: string,
+            divisionName: string,
+            level: { type: 'string', enum: [...divisionLevels] },
+            totals: object(listingFigures),
+            openFindings: {
+              ...object({ total: integer }),
+              description:
+                "The child's open findings (疑点 not yet disposed) in its whole subtree; absent only in an app assembled without oversight",
+            },
+          },
+          ['openFindings'],
+        ),
       },
+      openFindingsReadModelPosition: findingsReadModelPosition,
     },
-    byFiscalYear: {
-      type: 'array',
-      items: {
-        allOf: [schemaRef('Figures'), object({ fiscalYear: nullable({ type: 'integer' }) })],
-      },
-    },
-    householdCount: integer,
-    projectCount: integer,
-    findingCount: integer,
-    lastPosition: {
-      type: 'string',
-      pattern: '^[0-9]*$',
-      description:
-        "Position of the last event that changed this division's figures ('' when none has)",
-    },
-  }),
-  ChildDashboards: object({
-    divisionCode: string,
-    total: integer,
-    readModelPosition,
-    items: {
-      type: 'array',
-      items: object({
-        divisionCode: string,
-        divisionName: string,
-        level: { type: 'string', enum: [...divisionLevels] },
-        totals: object(listingFigures),
-      }),
-    },
-  }),
+    ['openFindingsReadModelPosition'],
+  ),
 };
 
 export const childSortFieldsSchema: OpenApiSchema = { type: 'string', enum: [...childSortFields] };

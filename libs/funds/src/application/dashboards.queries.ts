@@ -27,6 +27,11 @@ import {
   type FundLineDocument,
   type PoolDocument,
 } from '../projections';
+import {
+  DIVISION_FINDINGS,
+  type DivisionFindings,
+  type DivisionOpenFindings,
+} from '../division-findings.port';
 
 /** Pages of pools read for the idle figure of one dashboard; a province with more is reported incomplete. */
 const idleScanPagesMax = 20;
@@ -81,8 +86,19 @@ export interface ReflectedPosition {
   readModelPosition: string | null;
 }
 
-export type DashboardAnswer = DashboardView & ReflectedPosition;
-export type ChildListingAnswer = ChildListing & ReflectedPosition;
+/**
+ * The open findings (疑点) beside the funds figures. They follow the findings read model, not the
+ * dashboards one, so they are read for every answer, outside the cached view; absent when the
+ * app runs without oversight.
+ */
+export type DashboardAnswer = DashboardView &
+  ReflectedPosition & { openFindings?: DivisionOpenFindings };
+export type ChildListingAnswer = Omit<ChildListing, 'items'> &
+  ReflectedPosition & {
+    items: (ChildDashboard & { openFindings?: { total: number } })[];
+    /** The findings read model's position for the items' `openFindings`; absent with them. */
+    openFindingsReadModelPosition?: string | null;
+  };
 
 const reflected = (token: string | undefined): ReflectedPosition => ({
   readModelPosition: (token === undefined ? undefined : positionOfToken(token)) ?? null,
@@ -103,6 +119,7 @@ export class DashboardsQueries {
     @Inject(DIVISION_REGISTRY) private readonly divisions: DivisionRegistry,
     // Without it (an assembly that keeps no read models), every request reads the documents.
     @Optional() @Inject(READ_MODEL_POSITIONS) private readonly positions?: ReadModelPositions,
+    @Optional() @Inject(DIVISION_FINDINGS) private readonly findings?: DivisionFindings,
   ) {}
 
   /** Before the documents are read, so a cached answer is never older than its token. */
@@ -131,13 +148,20 @@ export class DashboardsQueries {
     const token = await this.position();
     const cacheToken = this.cacheToken(divisionCode, token);
     // A cached view stays true while its stamp stands, so it reflects this token's position too.
-    const view = await this.views.getStamped(
-      `${divisionCode}?${idleDays}`,
-      cacheToken,
-      () => this.divisionStamp(divisionCode, cacheToken),
-      (doc) => this.view(divisionCode, idleDays, doc),
-    );
-    return { ...view, ...reflected(token) };
+    const [view, openFindings] = await Promise.all([
+      this.views.getStamped(
+        `${divisionCode}?${idleDays}`,
+        cacheToken,
+        () => this.divisionStamp(divisionCode, cacheToken),
+        (doc) => this.view(divisionCode, idleDays, doc),
+      ),
+      this.findings?.openFindingsOfDivision(divisionCode),
+    ]);
+    return {
+      ...view,
+      ...reflected(token),
+      ...(openFindings === undefined ? {} : { openFindings }),
+    };
   }
 
   async children(
@@ -155,7 +179,20 @@ export class DashboardsQueries {
       () => this.divisionStamp(divisionCode, cacheToken),
       () => this.listing(divisionCode, sort, direction, limit, offset),
     );
-    return { ...listing, ...reflected(token) };
+    if (this.findings === undefined) return { ...listing, ...reflected(token) };
+    // One query for the page's children, outside the cache: findings move apart from the funds.
+    const { totals, readModelPosition } = await this.findings.openFindingTotals(
+      listing.items.map((item) => item.divisionCode),
+    );
+    return {
+      ...listing,
+      items: listing.items.map((item) => ({
+        ...item,
+        openFindings: { total: totals.get(item.divisionCode) ?? 0 },
+      })),
+      ...reflected(token),
+      openFindingsReadModelPosition: readModelPosition,
+    };
   }
 
   /**
