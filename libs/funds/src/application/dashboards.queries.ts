@@ -106,8 +106,10 @@ const reflected = (token: string | undefined): ReflectedPosition => ({
 
 /**
  * The four-level dashboards (看板), read from the dashboards read model and cached while the
- * projection has not moved. Callers check the division exists and lies in the caller's
- * jurisdiction.
+ * projection has not moved. The open findings beside them (DIVISION_FINDINGS) come from another
+ * projection, whose commits this cache does not see, so they are read for every answer: one
+ * document, or one query for a page of children. Callers check the division exists and lies in
+ * the caller's jurisdiction.
  */
 @Injectable()
 export class DashboardsQueries {
