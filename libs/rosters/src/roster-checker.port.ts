@@ -29,12 +29,21 @@ export interface FlaggedRosterLine {
 export const findingIdsPerLineMax = 20;
 
 /**
- * The open findings on a roster's lines, for the roster's view (the approver sees them). Oversight
- * implements it; absent (an app without oversight), a roster shows none.
+ * The findings on a roster's lines as they stand now, for the roster's view (the approver sees
+ * them) and its approval. Oversight implements it; absent (an app without oversight), a roster
+ * shows none and every line its check flagged counts as still flagged.
  */
 export const ROSTER_FINDINGS = 'ROSTER_FINDINGS';
 
 export interface RosterFindings {
   /** Open findings (raised, assigned or reopened) on the roster's lines, in row order. */
   openFindingsOfRoster(rosterId: string): Promise<OpenFindings>;
+  /**
+   * Of the lines a roster's check flagged, the rows (in row order) with a finding that still
+   * holds up approval: one not disposed as dismissed. Read exactly as the log holds it, never
+   * from a read model that may not have applied a finding yet.
+   */
+  rowsStillFlagged(
+    flagged: readonly Pick<FlaggedRosterLine, 'row' | 'findingIds'>[],
+  ): Promise<number[]>;
 }

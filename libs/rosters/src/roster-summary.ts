@@ -30,6 +30,8 @@ export interface RosterSummary {
   /** Flagged rows the approver excluded (not paid), and the reason given for paying flagged ones. */
   excludedRows?: number[];
   approvalReason?: string;
+  /** The check's flagged rows still flagged when it was approved (what the approver answered for). */
+  approvalFlaggedRows?: number[];
   /** Lines approved for payment and their total: the accepted ones less those excluded. */
   approvedLines?: number;
   approvedTotal?: string;
@@ -92,6 +94,9 @@ export function rosterSummary(state: RosterState): RosterSummary | undefined {
     ...(state.approvedBy === undefined ? {} : { approvedBy: state.approvedBy }),
     ...(state.excludedRows === undefined ? {} : { excludedRows: [...state.excludedRows] }),
     ...(state.approvalReason === undefined ? {} : { approvalReason: state.approvalReason }),
+    ...(state.approvalFlaggedRows === undefined
+      ? {}
+      : { approvalFlaggedRows: [...state.approvalFlaggedRows] }),
     ...(state.approvedCount === undefined ? {} : { approvedLines: state.approvedCount }),
     ...(state.approvedTotalFen === undefined
       ? {}

@@ -27,7 +27,7 @@ import { toFindingEvent } from '../stored-events';
 import { FINDING_COMMANDS, type FindingCommands } from './finding-commands';
 
 /** Events of one finding read at once; a finding takes a few steps, even reopened many times. */
-const findingStreamEventsMax = 10_000;
+export const findingStreamEventsMax = 10_000;
 
 /** Where a finding stands and how it got there, read from its stream. */
 export interface FindingWorkflowView {

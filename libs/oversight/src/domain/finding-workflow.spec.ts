@@ -1,7 +1,8 @@
 // Proves the findings workflow on data alone: raised → assigned → disposed → reopened by a higher
 // level → assigned and disposed again, each step an event naming its actor; every step out of
 // order is a typed 409, every caller of the wrong level or outside the finding's division a typed
-// 403, every refused field a 422 naming it; and a repeated step decides nothing.
+// 403, every refused field a 422 naming it; a repeated step decides nothing; and only a standing
+// dismissal stops a finding holding up the approval of the roster line it flags.
 import type { Actor } from '@sunlight/kernel';
 import { deciderSpec } from '@sunlight/kernel/testing';
 import {
@@ -11,14 +12,15 @@ import {
 } from '../finding.errors';
 import { FindingNotFoundError } from '../oversight.errors';
 import { findingDecider, type FindingEvent, type FindingRaised } from './finding';
-import type {
-  AssignFinding,
-  DisposeFinding,
-  FindingAssigned,
-  FindingDisposed,
-  FindingRecovery,
-  FindingReopened,
-  ReopenFinding,
+import {
+  holdsUpApproval,
+  type AssignFinding,
+  type DisposeFinding,
+  type FindingAssigned,
+  type FindingDisposed,
+  type FindingRecovery,
+  type FindingReopened,
+  type ReopenFinding,
 } from './finding-workflow';
 
 const village = '530325102202';
@@ -314,5 +316,25 @@ describe('the findings workflow decider', () => {
         findingDecider.initialState(),
       ),
     ).toThrow(/invariant/);
+  });
+});
+
+describe('whether a finding holds up the approval of its roster line', () => {
+  const after = (events: FindingEvent[]) =>
+    holdsUpApproval(events.reduce(findingDecider.evolve, findingDecider.initialState()));
+
+  it('clears the line only while the finding stands dismissed', () => {
+    expect(after([raised])).toBe(true);
+    expect(after([raised, assigned()])).toBe(true);
+    expect(after([raised, assigned(), disposed(county, 'dismissed', dismissal)])).toBe(false);
+    expect(
+      after([raised, assigned(), disposed(county, 'dismissed', dismissal), reopened(prefecture)]),
+    ).toBe(true);
+  });
+
+  it('keeps the line flagged when the lead was found right', () => {
+    expect(after([raised, assigned(), disposed(county, 'confirmed')])).toBe(true);
+    expect(after([raised, assigned(), disposed(county, 'rectified')])).toBe(true);
+    expect(after([raised, assigned(), disposed(county, 'recovered', { recovery })])).toBe(true);
   });
 });

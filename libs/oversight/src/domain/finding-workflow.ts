@@ -50,6 +50,16 @@ export const confirmingDispositions: readonly FindingDisposition[] = [
   'recovered',
 ];
 
+/**
+ * Whether a finding still holds up the approval of the roster line it flags: anything but a
+ * disposal as dismissed. Open, it is undecided; confirmed, rectified or recovered, the line really
+ * is wrong, and paying it (again) would undo what the commission found. Only a false alarm,
+ * dismissed with the commission's reason, clears the line.
+ */
+export function holdsUpApproval(state: Pick<FindingWorkflowState, 'status' | 'disposal'>): boolean {
+  return !(state.status === 'disposed' && state.disposal?.disposition === 'dismissed');
+}
+
 export const findingReasonLengthMax = 2_000;
 const divisionCodePattern = /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/;
 

@@ -165,14 +165,26 @@ export class RostersController {
   async get(
     @Param('rosterId') rosterId: string,
     @CurrentActor() actor: Actor,
-  ): Promise<RosterSummary & { openFindings: OpenFindings }> {
+  ): Promise<RosterSummary & { openFindings: OpenFindings; stillFlaggedRows?: number[] }> {
     this.checkJurisdiction(rosterId, actor);
     const summary = await this.queries.summary(rosterId);
     const openFindings = (await this.findings?.openFindingsOfRoster(rosterId)) ?? {
       items: [],
       total: 0,
     };
-    return { ...summary, openFindings };
+    // What approving it would have to answer for now, read as the approval itself reads it.
+    const flagged = summary.status === 'parsed' ? summary.check?.flagged : undefined;
+    const stillFlaggedRows =
+      flagged === undefined
+        ? undefined
+        : this.findings === undefined
+          ? flagged.map((line) => line.row)
+          : await this.findings.rowsStillFlagged(flagged);
+    return {
+      ...summary,
+      openFindings,
+      ...(stillFlaggedRows === undefined ? {} : { stillFlaggedRows }),
+    };
   }
 
   @Get(':rosterId/entries')
@@ -323,9 +335,13 @@ export class RostersController {
       'DisbursementRequested per accepted line, with transfer id <rosterId>-<row> and rosterEntry ' +
       '{rosterId, row, fileSha256, uploadedBy, approvedBy}. When the pool cannot cover the total ' +
       'the roster is refused whole (409 FUNDS.ROSTER_NOT_COVERED) and nothing is written. ' +
-      'A roster whose lines have open findings (its check.flagged) needs a reason in the body, or ' +
-      'the flagged rows in excludedRows (those are not paid; a reason is still needed for any flagged ' +
-      'row paid); otherwise 400 naming reason. ' +
+      'A checked roster with lines still flagged needs a reason in the body, or those rows in ' +
+      'excludedRows (not paid; a reason is still needed for any still-flagged row paid); otherwise ' +
+      '400 naming reason. A line of check.flagged is still flagged while one of its findings is not ' +
+      'disposed as dismissed: open (raised, assigned, reopened), or found right (confirmed, rectified, ' +
+      'recovered: the line really is wrong). The findings are read from their streams at approval, ' +
+      'not from the lagging read model, and RosterApproved records the rows still flagged ' +
+      '(approvalFlaggedRows); the roster view shows them beforehand as stillFlaggedRows. ' +
       'Approving again answers the same job. Each request is then approved, rejected and settled ' +
       'per payment (POST /disbursements/{transferId}/approve …) by someone other than the roster approver.',
   })

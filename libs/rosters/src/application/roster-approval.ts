@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import {
   appendBatchEventsMax,
   ClaimTakenError,
@@ -27,6 +27,7 @@ import {
   type RosterEntryAccepted,
   type RosterUploaded,
 } from '../domain';
+import { ROSTER_FINDINGS, type RosterFindings } from '../roster-checker.port';
 import { formatYuanFen } from '../roster-summary';
 import { rosterEventOf } from '../stored-events';
 import { ROSTER_COMMANDS, type RosterCommands } from './roster-commands';
@@ -77,6 +78,8 @@ export function rosterLineTransferId(rosterId: string, row: number): string {
  * job requests every accepted line as a `DisbursementRequested` drawing on that reservation,
  * 1,000 an append, each batch with a command id from its first row; the pool decider skips lines
  * already requested, so a job taken up again after a crash writes exactly the same events.
+ * A checked roster's lines still flagged (a finding not dismissed, read through ROSTER_FINDINGS
+ * from the findings' streams) need a reason or their exclusion; RosterApproved records them.
  */
 @Injectable()
 export class RosterApproval implements OnModuleInit {
@@ -85,6 +88,7 @@ export class RosterApproval implements OnModuleInit {
     @Inject(POOL_COMMANDS) private readonly pools: PoolCommands,
     @Inject(JOB_QUEUES) private readonly jobs: JobQueues,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Optional() @Inject(ROSTER_FINDINGS) private readonly findings?: RosterFindings,
   ) {}
 
   onModuleInit(): void {
@@ -103,16 +107,24 @@ export class RosterApproval implements OnModuleInit {
   ): Promise<{ accepted: RosterApprovalAccepted; replayed: boolean }> {
     const streamName = rosterStreamName(rosterId);
     const jobId = rosterApprovalJobId(rosterId);
+    const { state } = await this.rosters.load(streamName);
+    // The check fixed which lines were flagged; which of them still are depends on what the
+    // commissions have decided since, read now (an app without oversight: all of them).
+    const flagged = state.status === 'parsed' ? (state.check?.flagged ?? []) : [];
+    const stillFlaggedRows =
+      this.findings === undefined || flagged.length === 0
+        ? undefined
+        : await this.findings.rowsStillFlagged(flagged);
     const command: ApproveRoster = {
       type: 'ApproveRoster',
       rosterId,
       disbursementJobId: jobId,
       ...(decision.reason === undefined ? {} : { reason: decision.reason }),
       ...(decision.excludedRows === undefined ? {} : { excludedRows: decision.excludedRows }),
+      ...(stillFlaggedRows === undefined ? {} : { stillFlaggedRows }),
       actor,
       occurredAt,
     };
-    const { state } = await this.rosters.load(streamName);
     // Decided first without writing: the uploader, a roster not parsed or with nothing to pay
     // are refused before any money is reserved.
     const decided = rosterDecider.decide(command, state);

@@ -65,10 +65,15 @@ export interface ApproveRoster extends CommandContext {
   readonly type: 'ApproveRoster';
   readonly rosterId: string;
   readonly disbursementJobId: string;
-  /** Required when lines to be paid have open findings. */
+  /** Required when lines to be paid are still flagged (`stillFlaggedRows`). */
   readonly reason?: string;
-  /** Flagged lines not to pay. */
+  /** Flagged lines (of the check) not to pay. */
   readonly excludedRows?: readonly number[];
+  /**
+   * The rows of the check's flagged lines that still have a finding holding up approval, as the
+   * application read the findings just before; absent, every flagged line counts.
+   */
+  readonly stillFlaggedRows?: readonly number[];
 }
 
 export interface RejectRoster extends CommandContext {
@@ -108,6 +113,8 @@ export interface RosterState {
   /** Rows excluded at approval: never requested. */
   readonly excludedRows?: readonly number[];
   readonly approvalReason?: string;
+  /** Rows still flagged when it was approved (absent on approvals recorded before it was kept). */
+  readonly approvalFlaggedRows?: readonly number[];
   /** Lines approved for payment and their total (the accepted ones less those excluded). */
   readonly approvedCount?: number;
   readonly approvedTotalFen?: bigint;
@@ -295,7 +302,7 @@ function approve(command: ApproveRoster, state: RosterState): RosterEvent[] {
     );
   }
   const { actor } = command;
-  const { excludedRows, excludedFen, reason } = approvalOfFlagged(command, state);
+  const { excludedRows, excludedFen, reason, flaggedRows } = approvalOfFlagged(command, state);
   const accepted = state.accepted - excludedRows.length;
   if (accepted === 0) {
     throw new RosterStateError(
@@ -315,21 +322,39 @@ function approve(command: ApproveRoster, state: RosterState): RosterEvent[] {
         disbursementJobId: command.disbursementJobId,
         ...(excludedRows.length === 0 ? {} : { excludedRows }),
         ...(reason === undefined ? {} : { reason }),
+        ...(flaggedRows === undefined ? {} : { flaggedRows }),
       },
     },
   ];
 }
 
 /**
- * A roster whose lines have open findings is approved only knowingly: each excluded row must be
- * a flagged one (it is then not paid), and when a flagged line is still paid the approver gives
- * the reason.
+ * A roster whose lines are still flagged is approved only knowingly: when a flagged line is
+ * still paid the approver gives the reason, or excludes the line (it is then not paid).
+ *
+ * The check fixed which lines were flagged, but the commissions dispose of the findings
+ * meanwhile, so a line counts as still flagged only while one of its findings holds up approval
+ * (`stillFlaggedRows`, which the application reads from the findings just before): a finding
+ * still open (raised, assigned, reopened), and equally one disposed as confirmed, rectified or
+ * recovered, since each says the line really is wrong and paying it again would undo what the
+ * commission found. Only a line whose every finding was dismissed (a false alarm, with the
+ * commission's reason) is paid without a word. Any line of the check may still be excluded, even
+ * one cleared since. `flaggedRows` in RosterApproved records the still-flagged lines, so the log
+ * shows what the approver was asked to answer for.
  */
 function approvalOfFlagged(
   command: ApproveRoster,
   state: RosterState,
-): { excludedRows: number[]; excludedFen: bigint; reason?: string } {
-  const flagged = new Map((state.check?.flagged ?? []).map((line) => [line.row, line]));
+): { excludedRows: number[]; excludedFen: bigint; reason?: string; flaggedRows?: number[] } {
+  const checked = state.check?.flagged ?? [];
+  const flagged = new Map(checked.map((line) => [line.row, line]));
+  const stillFlagged = new Set(command.stillFlaggedRows ?? flagged.keys());
+  for (const row of stillFlagged)
+    invariant(
+      flagged.has(row),
+      `row ${row} is said to be still flagged but the check never flagged it`,
+    );
+  const flaggedRows = checked.map((line) => line.row).filter((row) => stillFlagged.has(row));
   const reason = rules.optionalText('reason', command.reason, reasonLengthMax);
   const excludedRows = [...new Set(command.excludedRows ?? [])].sort((a, b) => a - b);
   let excludedFen = 0n;
@@ -342,13 +367,18 @@ function approvalOfFlagged(
       );
     excludedFen += BigInt(line.amountFen);
   }
-  const stillPaid = [...flagged.keys()].filter((row) => !excludedRows.includes(row));
+  const stillPaid = flaggedRows.filter((row) => !excludedRows.includes(row));
   if (stillPaid.length > 0 && reason === undefined)
     throw new InvalidRosterCommandError(
       'reason',
-      `is required: row${stillPaid.length > 1 ? 's' : ''} ${stillPaid.slice(0, 20).join(', ')}${stillPaid.length > 20 ? ', …' : ''} ha${stillPaid.length > 1 ? 've' : 's'} open findings; give a reason, or exclude the flagged rows (excludedRows)`,
+      `is required: row${stillPaid.length > 1 ? 's' : ''} ${stillPaid.slice(0, 20).join(', ')}${stillPaid.length > 20 ? ', …' : ''} ha${stillPaid.length > 1 ? 've' : 's'} findings not dismissed (open, or found right); give a reason, or exclude the flagged rows (excludedRows)`,
     );
-  return { excludedRows, excludedFen, ...(reason === undefined ? {} : { reason }) };
+  return {
+    excludedRows,
+    excludedFen,
+    ...(reason === undefined ? {} : { reason }),
+    ...(state.check === undefined ? {} : { flaggedRows }),
+  };
 }
 
 function reject(command: RejectRoster, state: RosterState): RosterEvent[] {
@@ -413,6 +443,7 @@ const evolve = evolveWith<RosterState, RosterEvent>(
       approvedTotalFen: BigInt(data.totalFen),
       ...(data.excludedRows === undefined ? {} : { excludedRows: data.excludedRows }),
       ...(data.reason === undefined ? {} : { approvalReason: data.reason }),
+      ...(data.flaggedRows === undefined ? {} : { approvalFlaggedRows: data.flaggedRows }),
     }),
     RosterRejected: (state, { data }) => ({
       ...state,

@@ -101,6 +101,12 @@ export interface RosterApproved {
     readonly excludedRows?: readonly number[];
     /** Why the roster is approved although lines paid have open findings. */
     readonly reason?: string;
+    /**
+     * The rows of the check's flagged lines that still had a finding holding up approval when it
+     * was approved (what the approver was shown), in row order; set whenever the roster was
+     * checked, absent from approvals recorded before it was kept.
+     */
+    readonly flaggedRows?: readonly number[];
   };
 }
 

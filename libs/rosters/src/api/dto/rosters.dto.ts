@@ -124,6 +124,12 @@ export class RosterSummaryDto {
   excludedRows?: number[];
   @ApiPropertyOptional({ description: 'Why flagged lines are paid all the same' })
   approvalReason?: string;
+  @ApiPropertyOptional({
+    type: [Number],
+    description:
+      'The rows of check.flagged still flagged when the roster was approved (a finding not dismissed): what the reason or excludedRows answered for; absent on approvals recorded before it was kept',
+  })
+  approvalFlaggedRows?: number[];
   @ApiPropertyOptional({ description: 'Lines approved for payment (accepted less excluded)' })
   approvedLines?: number;
   @ApiPropertyOptional({ example: '36000.00', description: 'Their total in yuan' })
@@ -141,9 +147,15 @@ export class RosterViewDto extends RosterSummaryDto {
   @ApiProperty({
     type: OpenFindingsDto,
     description:
-      'Open findings (raised, assigned or reopened) on the roster’s lines, from the findings read model',
+      'Open findings (raised, assigned or reopened) on the roster’s lines, from the findings read model (it follows the log by a moment). Approval answers for stillFlaggedRows, not for this list: a finding disposed as confirmed, rectified or recovered is no longer open but its line is still flagged',
   })
   openFindings!: OpenFindingsDto;
+  @ApiPropertyOptional({
+    type: [Number],
+    description:
+      'While the roster awaits approval (parsed) and was checked: the rows of check.flagged that approving it must answer for now, with a reason or by excluding them (excludedRows) — those with a finding not disposed as dismissed (open, or found right: confirmed, rectified, recovered), read from the findings’ own streams. A row whose every finding was dismissed is paid without a reason; reopening one flags it again',
+  })
+  stillFlaggedRows?: number[];
 }
 
 export class RosterEntryDto {
@@ -191,14 +203,15 @@ export class RejectRosterDto {
 }
 
 /**
- * A roster without open findings is approved with no body at all. With open findings, the
- * approver excludes the flagged rows not to pay, and gives a reason for any flagged row paid.
+ * A roster with no line still flagged is approved with no body at all. Otherwise the approver
+ * excludes the flagged rows not to pay, and gives a reason for any still-flagged row paid.
  */
 export class ApproveRosterDto {
   @ApiPropertyOptional({
     maxLength: 500,
     example: '经村民小组核实，第 3 行车辆为挂名登记',
-    description: 'Required when a line to be paid has open findings (check.flagged of the roster)',
+    description:
+      'Required when a line to be paid is still flagged: one of check.flagged with a finding not disposed as dismissed (open, confirmed, rectified or recovered; the roster view lists them as stillFlaggedRows)',
   })
   @IsOptional()
   @IsHumanText(500)
@@ -208,7 +221,7 @@ export class ApproveRosterDto {
     type: [Number],
     maxItems: 100_000,
     uniqueItems: true,
-    description: 'Flagged rows (check.flagged[].row) not to pay',
+    description: 'Flagged rows (check.flagged[].row, still flagged or cleared since) not to pay',
   })
   @IsOptional()
   @IsArray()
