@@ -7,7 +7,11 @@
  * inside the caller's jurisdiction only (another county's commission: 403, nothing written); bad
  * input is a 400 naming the field. Every roster is checked after its lines are read, before it
  * can be approved: approving one with open findings needs a reason, or the flagged rows excluded
- * (and those are not paid).
+ * (and those are not paid). What approval answers for follows the commissions' decisions, read
+ * from the findings' streams: right after the check the flagged line needs a reason; dismissed,
+ * it does not (the roster view's stillFlaggedRows empties); reopened, or confirmed, it does again;
+ * dismissed once more, the roster is approved without a reason and RosterApproved records that
+ * no row was still flagged.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +37,8 @@ const users = {
   commission: { id: 'jw-530325', role: 'commission', division: county },
   approver: { id: 'sp-530325', role: 'approver', division: county },
   neighbour: { id: 'jw-530322', role: 'commission', division: '530322' },
+  member: { id: 'jw-530325-01', role: 'commission', division: county },
+  prefecture: { id: 'jw-5303', role: 'commission', division: '5303' },
 } satisfies Record<string, Actor>;
 const id = (sequence: string) => makeIdNumber('530325', '19800101', sequence);
 
@@ -372,31 +378,32 @@ describe.each(backends)('cross-checks over HTTP ($label)', ({ env }) => {
     expect(await head()).toBe(before);
   });
 
-  it('checks every roster before approval: open findings need a reason or the rows excluded', async () => {
-    const uploadRoster = async (period: string, amount: string) => {
-      const response = await as(users.clerk)
-        .postForm(
-          '/rosters',
-          { fundId, divisionCode: township, purpose: '危房改造', period },
-          {
-            file: {
-              bytes: utf8Csv([
-                ['姓名', '身份证号', '村组', '银行账号', '金额', '申请日期'],
-                ['王五', id('005'), village, '6228480012345680', amount, '2019-03-01'],
-                ['钱七', id('011'), village, '6228480012345682', amount, '2019-03-01'],
-                ['孙八', id('013'), village, '6228480012345683', amount, '2019-03-01'],
-              ]),
-              fileName: `${period}.csv`,
-            },
+  /** A township roster of 王五 (dead by the deaths registry), 钱七 and 孙八, parsed. */
+  const uploadRoster = async (period: string, amount: string) => {
+    const response = await as(users.clerk)
+      .postForm(
+        '/rosters',
+        { fundId, divisionCode: township, purpose: '危房改造', period },
+        {
+          file: {
+            bytes: utf8Csv([
+              ['姓名', '身份证号', '村组', '银行账号', '金额', '申请日期'],
+              ['王五', id('005'), village, '6228480012345680', amount, '2019-03-01'],
+              ['钱七', id('011'), village, '6228480012345682', amount, '2019-03-01'],
+              ['孙八', id('013'), village, '6228480012345683', amount, '2019-03-01'],
+            ]),
+            fileName: `${period}.csv`,
           },
-        )
-        .expect(202);
-      await completed(response.body.jobId, users.clerk);
-      return response.body.rosterId as string;
-    };
-    const summaryOf = async (id: string) =>
-      (await as(users.approver).get(`/rosters/${id}`).expect(200)).body;
+        },
+      )
+      .expect(202);
+    await completed(response.body.jobId, users.clerk);
+    return response.body.rosterId as string;
+  };
+  const summaryOf = async (id: string) =>
+    (await as(users.approver).get(`/rosters/${id}`).expect(200)).body;
 
+  it('checks every roster before approval: open findings need a reason or the rows excluded', async () => {
     // The first roster was checked before any registry was imported: nothing to decide on.
     expect((await summaryOf(rosterId)).check).toEqual({
       checkId: expect.any(String),
@@ -450,6 +457,7 @@ describe.each(backends)('cross-checks over HTTP ($label)', ({ env }) => {
       excludedRows: [2],
       approvedLines: 2,
       approvedTotal: '40000.00',
+      approvalFlaggedRows: [2],
     });
     const requested = await db.query<{ transfer: string }>(
       `SELECT data ->> 'transferId' AS transfer FROM events
@@ -470,5 +478,56 @@ describe.each(backends)('cross-checks over HTTP ($label)', ({ env }) => {
       approvalReason: '死亡登记有误，经派出所核实本人健在',
       approvedLines: 3,
     });
+  });
+  it('asks a reason only for lines still flagged: dismissed clears a line, reopened or confirmed flags it again', async () => {
+    const roster = await uploadRoster('2019年第四批', '1000');
+    const approve = (body?: object) => as(users.approver).post(`/rosters/${roster}/approve`, body);
+    const stillFlagged = async () => (await summaryOf(roster)).stillFlaggedRows;
+    const summary = await summaryOf(roster);
+    expect(summary.check).toMatchObject({ findings: 1, flagged: [{ row: 2 }] });
+    const findingId: string = summary.check.flagged[0].findingIds[0];
+    const step = (actor: Actor, action: string, body: object) =>
+      as(actor).post(`/findings/${findingId}/${action}`, body).expect(201);
+    const assignee = { id: users.member.id, division: county };
+    const dismissal = { disposition: 'dismissed', reason: '经派出所核实，死亡登记系同名误录' };
+
+    // Right after the check, before the findings read model need have applied the finding.
+    const before = await head();
+    expect(summary.stillFlaggedRows).toEqual([2]);
+    expectProblem(await approve(), 400, ['reason']);
+    expect(await head()).toBe(before);
+
+    await step(users.commission, 'assign', { assignee });
+    await step(users.member, 'dispose', dismissal);
+    expect(await stillFlagged()).toEqual([]);
+
+    await step(users.prefecture, 'reopen', { reason: '复查：死亡证明与户籍注销日期一致' });
+    expect(await stillFlagged()).toEqual([2]);
+    expectProblem(await approve(), 400, ['reason']);
+
+    await step(users.commission, 'assign', { assignee });
+    await step(users.member, 'dispose', { disposition: 'confirmed', reason: '核实本人已死亡' });
+    expect(await stillFlagged()).toEqual([2]);
+    expectProblem(await approve(), 400, ['reason']);
+
+    await step(users.prefecture, 'reopen', { reason: '复查：死亡登记系同名误录' });
+    await step(users.commission, 'assign', { assignee });
+    await step(users.member, 'dispose', dismissal);
+    expect(await stillFlagged()).toEqual([]);
+    const approved = await approve().expect(202);
+    expect(approved.body).toMatchObject({ accepted: 3, total: '3000.00' });
+    await completed(approved.body.jobId, users.approver);
+    const after = await summaryOf(roster);
+    expect(after).toMatchObject({ status: 'approved', approvedLines: 3, approvalFlaggedRows: [] });
+    expect(after).not.toHaveProperty('approvalReason');
+    expect(after).not.toHaveProperty('stillFlaggedRows');
+    const recorded = await db.query<{ data: { flaggedRows?: number[]; reason?: string } }>(
+      `SELECT data FROM events WHERE type = 'RosterApproved' AND data ->> 'rosterId' = $1`,
+      [roster],
+    );
+    expect(recorded.rows.map((row) => row.data)).toEqual([
+      expect.objectContaining({ flaggedRows: [] }),
+    ]);
+    expect(recorded.rows[0]?.data).not.toHaveProperty('reason');
   });
 });

@@ -1191,7 +1191,7 @@ export interface paths {
     put?: never;
     /**
      * Approve a parsed roster (审批): every accepted line becomes one disbursement request, all or nothing; never by its uploader
-     * @description Reserves the roster's total on the fund's pool at the roster's division (RosterBatchReserved), records RosterApproved, and answers 202 with the job (GET /jobs/{jobId}) that writes one DisbursementRequested per accepted line, with transfer id <rosterId>-<row> and rosterEntry {rosterId, row, fileSha256, uploadedBy, approvedBy}. When the pool cannot cover the total the roster is refused whole (409 FUNDS.ROSTER_NOT_COVERED) and nothing is written. A roster whose lines have open findings (its check.flagged) needs a reason in the body, or the flagged rows in excludedRows (those are not paid; a reason is still needed for any flagged row paid); otherwise 400 naming reason. Approving again answers the same job. Each request is then approved, rejected and settled per payment (POST /disbursements/{transferId}/approve …) by someone other than the roster approver.
+     * @description Reserves the roster's total on the fund's pool at the roster's division (RosterBatchReserved), records RosterApproved, and answers 202 with the job (GET /jobs/{jobId}) that writes one DisbursementRequested per accepted line, with transfer id <rosterId>-<row> and rosterEntry {rosterId, row, fileSha256, uploadedBy, approvedBy}. When the pool cannot cover the total the roster is refused whole (409 FUNDS.ROSTER_NOT_COVERED) and nothing is written. A checked roster with lines still flagged needs a reason in the body, or those rows in excludedRows (not paid; a reason is still needed for any still-flagged row paid); otherwise 400 naming reason. A line of check.flagged is still flagged while one of its findings is not disposed as dismissed: open (raised, assigned, reopened), or found right (confirmed, rectified, recovered: the line really is wrong). The findings are read from their streams at approval, not from the lagging read model, and RosterApproved records the rows still flagged (approvalFlaggedRows); the roster view shows them beforehand as stillFlaggedRows. Approving again answers the same job. Each request is then approved, rejected and settled per payment (POST /disbursements/{transferId}/approve …) by someone other than the roster approver.
      */
     post: operations['RostersController_approve'];
     delete?: never;
@@ -3596,6 +3596,8 @@ export interface components {
       excludedRows?: number[];
       /** @description Why flagged lines are paid all the same */
       approvalReason?: string;
+      /** @description The rows of check.flagged still flagged when the roster was approved (a finding not dismissed): what the reason or excludedRows answered for; absent on approvals recorded before it was kept */
+      approvalFlaggedRows?: number[];
       /** @description Lines approved for payment (accepted less excluded) */
       approvedLines?: number;
       /**
@@ -3607,8 +3609,10 @@ export interface components {
       rejectionReason?: string;
       /** @description The bank settlement files received, in order */
       settlementFiles?: components['schemas']['RosterSettlementFileDto'][];
-      /** @description Open findings (raised, assigned or reopened) on the roster’s lines, from the findings read model */
+      /** @description Open findings (raised, assigned or reopened) on the roster’s lines, from the findings read model (it follows the log by a moment). Approval answers for stillFlaggedRows, not for this list: a finding disposed as confirmed, rectified or recovered is no longer open but its line is still flagged */
       openFindings: components['schemas']['OpenFindingsDto'];
+      /** @description While the roster awaits approval (parsed) and was checked: the rows of check.flagged that approving it must answer for now, with a reason or by excluding them (excludedRows) — those with a finding not disposed as dismissed (open, or found right: confirmed, rectified, recovered), read from the findings’ own streams. A row whose every finding was dismissed is paid without a reason; reopening one flags it again */
+      stillFlaggedRows?: number[];
     };
     RosterEntryDto: {
       /** @enum {string} */
@@ -3690,6 +3694,8 @@ export interface components {
       excludedRows?: number[];
       /** @description Why flagged lines are paid all the same */
       approvalReason?: string;
+      /** @description The rows of check.flagged still flagged when the roster was approved (a finding not dismissed): what the reason or excludedRows answered for; absent on approvals recorded before it was kept */
+      approvalFlaggedRows?: number[];
       /** @description Lines approved for payment (accepted less excluded) */
       approvedLines?: number;
       /**
@@ -3704,11 +3710,11 @@ export interface components {
     };
     ApproveRosterDto: {
       /**
-       * @description Required when a line to be paid has open findings (check.flagged of the roster). Text with at least one visible character and no control characters
+       * @description Required when a line to be paid is still flagged: one of check.flagged with a finding not disposed as dismissed (open, confirmed, rectified or recovered; the roster view lists them as stillFlaggedRows). Text with at least one visible character and no control characters
        * @example 经村民小组核实，第 3 行车辆为挂名登记
        */
       reason?: string;
-      /** @description Flagged rows (check.flagged[].row) not to pay */
+      /** @description Flagged rows (check.flagged[].row, still flagged or cleared since) not to pay */
       excludedRows?: number[];
     };
     RosterApprovalAcceptedDto: {
