@@ -256,3 +256,46 @@ export class RosterBatchOverdrawnError extends AppError {
     });
   }
 }
+
+/**
+ * A roster approval whose decision differs from the one that already reserved the roster's batch
+ * (an approval that did not finish): the batch is never reserved twice nor changed in place.
+ */
+export class RosterBatchConflictError extends AppError {
+  override readonly name = 'RosterBatchConflictError';
+  readonly code = 'FUNDS.ROSTER_BATCH_CONFLICT';
+  readonly httpStatus = 409;
+  override readonly title = 'The roster is reserved with another decision';
+
+  constructor(
+    readonly rosterId: string,
+    readonly reserved: { entryCount: number; amountFen: bigint } | undefined,
+  ) {
+    super(
+      reserved === undefined
+        ? `Roster ${rosterId} was reserved with another decision and its lines are requested already`
+        : `Roster ${rosterId} already has ${reserved.entryCount} lines of ${reserved.amountFen} fen reserved by an approval that did not finish; approve it again with that same decision (the same excludedRows) to finish it, or reject the roster to release the money`,
+      {
+        rosterId,
+        ...(reserved === undefined
+          ? {}
+          : { entryCount: reserved.entryCount, amountFen: reserved.amountFen.toString() }),
+      },
+    );
+  }
+}
+
+/** A roster whose reservation was released for its rejection is never reserved again. */
+export class RosterBatchReleasedError extends AppError {
+  override readonly name = 'RosterBatchReleasedError';
+  readonly code = 'FUNDS.ROSTER_BATCH_RELEASED';
+  readonly httpStatus = 409;
+  override readonly title = "The roster's reservation was released";
+
+  constructor(readonly rosterId: string) {
+    super(
+      `The reservation of roster ${rosterId} was released for its rejection; it cannot be approved (repeat the rejection to finish it)`,
+      { rosterId },
+    );
+  }
+}

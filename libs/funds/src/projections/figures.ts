@@ -123,6 +123,9 @@ function deltaOf(event: PoolEvent, ownDivision: boolean): FiguresDelta {
         : {};
     case 'RosterBatchReserved':
       return { pendingFen: amountFen, balanceFen: -amountFen };
+    case 'RosterBatchReleased':
+      // A rejected roster's reservation, none of it requested, goes back whole.
+      return { pendingFen: -amountFen, balanceFen: amountFen };
     case 'DisbursementApproved':
       return { pendingFen: -amountFen, disbursedFen: amountFen, disbursementCount: 1 };
     case 'DisbursementRejected':

@@ -147,6 +147,7 @@ function moveLots(lots: readonly Lot[], event: PoolEvent, at: string): Lot[] {
     case 'AllocationReceived':
     case 'DisbursementRejected':
     case 'DisbursementFailed':
+    case 'RosterBatchReleased':
     case 'TransferReversed':
     case 'FundsRecovered':
       return addLot(lots, at, amountFen);

@@ -87,6 +87,7 @@ export const eventTypesWithoutPersonalData: readonly string[] = [
   'AllocationSent',
   'AllocationReceived',
   'RosterBatchReserved',
+  'RosterBatchReleased',
   'DisbursementApproved',
   'DisbursementRejected',
   'DisbursementPaid',

@@ -80,6 +80,18 @@ export function rosterLineTransferId(rosterId: string, row: number): string {
  * already requested, so a job taken up again after a crash writes exactly the same events.
  * A checked roster's lines still flagged (a finding not dismissed, read through ROSTER_FINDINGS
  * from the findings' streams) need a reason or their exclusion; RosterApproved records them.
+ *
+ * Between the reservation and `RosterApproved` the process can die (or the second append fail):
+ * the pool then holds the roster's total for a roster still parsed. Every way on is safe:
+ * - the same approval repeated finishes it: the reservation (command id `<rosterId>/reserve`,
+ *   same content) is a repeat writing nothing, then `RosterApproved` and the job, exactly once;
+ * - rejecting the roster gives the money back (`RosterBatchReleased`, see RosterCommandsService);
+ * - an approval with another decision (other excluded rows, so another count or total) is refused
+ *   with 409 FUNDS.ROSTER_BATCH_CONFLICT naming what is reserved, nothing written. A batch is not
+ *   released and reserved anew under the same id (its transfer id and claim are the roster's for
+ *   good, and the job draws on the batch by that id), so the approver either repeats the decision
+ *   that reserved it or rejects the roster (which releases it) and has it uploaded again.
+ * An approval after such a release is refused (409 FUNDS.ROSTER_BATCH_RELEASED).
  */
 @Injectable()
 export class RosterApproval implements OnModuleInit {

@@ -27,6 +27,8 @@ const stepOf: Readonly<Record<PoolEvent['type'], TransferStep>> = {
   DisbursementPaid: 'settlement',
   DisbursementFailed: 'settlement',
   RosterBatchReserved: 'start',
+  // A batch's release is its one decision: its key is free for it whatever came before.
+  RosterBatchReleased: 'decision',
 };
 
 export function poolEventClaims(event: PoolEvent): { claims: string[] } {

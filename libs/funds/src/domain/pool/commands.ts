@@ -120,6 +120,20 @@ export interface ReserveRosterBatch extends PoolCommandBase {
   readonly amountFen: bigint;
 }
 
+/**
+ * Gives back the whole of a roster batch none of whose lines was requested: the reservation of a
+ * roster whose approval did not finish (the process died, or `RosterApproved` failed, after
+ * `RosterBatchReserved`) and which is then rejected. `transferId` is the batch's id (the roster
+ * id); `fileSha256` is the roster's file, which with what the batch still holds must give back the
+ * reservation's own content, so a batch some of whose lines were requested is never released.
+ */
+export interface ReleaseRosterBatch extends PoolCommandBase {
+  readonly type: 'ReleaseRosterBatch';
+  readonly rosterId: string;
+  readonly fileSha256: string;
+  readonly reason: string;
+}
+
 /** One line of a roster batch: a disbursement request drawing on the batch's reservation. */
 export interface RosterDisbursementRequest {
   readonly transferId: string;
@@ -153,4 +167,5 @@ export type PoolCommand =
   | ReverseTransfer
   | RecoverFunds
   | ReserveRosterBatch
+  | ReleaseRosterBatch
   | RequestRosterDisbursements;

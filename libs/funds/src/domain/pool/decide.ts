@@ -5,8 +5,10 @@ import {
   InvalidTransferStateError,
   NotADirectChildError,
   RecoveryExceedsOutstandingError,
+  RosterBatchConflictError,
   RosterBatchNotCoveredError,
   RosterBatchOverdrawnError,
+  RosterBatchReleasedError,
   SelfApprovalError,
   TransferConflictError,
   TransferKindMismatchError,
@@ -40,6 +42,7 @@ import {
   type ReceiveAllocation,
   type RecoverFunds,
   type RejectDisbursement,
+  type ReleaseRosterBatch,
   type RequestDisbursement,
   type RequestRosterDisbursements,
   type ReserveRosterBatch,
@@ -86,6 +89,8 @@ export function decidePool(command: PoolCommand, state: PoolState): PoolEvent[] 
       return recoverFunds(command, state);
     case 'ReserveRosterBatch':
       return reserveRosterBatch(command, state);
+    case 'ReleaseRosterBatch':
+      return releaseRosterBatch(command, state);
     case 'RequestRosterDisbursements':
       return requestRosterDisbursements(command, state);
     default:
@@ -438,12 +443,60 @@ function reserveRosterBatch(command: ReserveRosterBatch, state: PoolState): Pool
     entryCount: command.entryCount,
     amountFen: fenToString(command.amountFen),
   };
+  const existing = findTransfer(state.transfers, command.transferId);
+  if (existing?.kind === 'rosterBatchReleased') throw new RosterBatchReleasedError(rosterId);
+  if (
+    existing?.kind === 'rosterBatch' &&
+    existing.fingerprint !== fingerprintOf.rosterBatch(data)
+  ) {
+    // Another decision (other excluded rows) reserved it first; the message says how to go on.
+    const open = state.openRosterBatches.get(command.transferId);
+    throw new RosterBatchConflictError(
+      rosterId,
+      open === undefined
+        ? undefined
+        : { entryCount: open.remainingCount, amountFen: open.remainingFen },
+    );
+  }
   if (isRepeat(state, command.transferId, 'rosterBatch', fingerprintOf.rosterBatch(data)))
     return [];
   if (state.balanceFen < command.amountFen) {
     throw new RosterBatchNotCoveredError(rosterId, state.balanceFen, command.amountFen);
   }
   return [{ type: 'RosterBatchReserved', data }];
+}
+
+/**
+ * Gives a roster batch back whole. Nothing to release (no batch of that id: the roster was never
+ * reserved here) and a batch released already are answered with nothing written, so the rosters
+ * context asks for a release on every rejection and repeats it safely. A batch some or all of
+ * whose lines were requested is refused: those lines are the approved roster's payments.
+ */
+function releaseRosterBatch(command: ReleaseRosterBatch, state: PoolState): PoolEvent[] {
+  const rosterId = requirePattern('rosterId', command.rosterId, transferIdPattern);
+  const fileSha256 = requirePattern('fileSha256', command.fileSha256, sha256Pattern);
+  const reason = requireText('reason', command.reason, reasonLengthMax);
+  const batchId = command.transferId;
+  const entry = findTransfer(state.transfers, batchId);
+  if (entry === undefined || entry.kind === 'rosterBatchReleased') return [];
+  if (entry.kind !== 'rosterBatch')
+    throw new TransferKindMismatchError(batchId, 'rosterBatch', entry.kind);
+  const open = state.openRosterBatches.get(batchId);
+  const data = {
+    ...eventBase(command),
+    rosterId,
+    entryCount: open?.remainingCount ?? 0,
+    amountFen: fenToString(open?.remainingFen ?? 0n),
+    reason,
+  };
+  // What is left gives back the reservation's own content only while no line drew on it.
+  if (
+    open === undefined ||
+    fingerprintOf.rosterBatch({ ...data, fileSha256 }) !== entry.fingerprint
+  ) {
+    throw new InvalidTransferStateError(batchId, 'drawn on by its lines', 'release it');
+  }
+  return [{ type: 'RosterBatchReleased', data }];
 }
 
 function validRosterEntry(entry: RosterEntryRef): RosterEntryRef {

@@ -58,6 +58,21 @@ export type RosterBatchReserved = DomainEvent<
   }
 >;
 
+/**
+ * A roster batch none of whose lines was requested, given back whole because its roster was
+ * rejected: what it held returns to the balance (roster-reserved −, balance +) and the batch can
+ * never be drawn on or reserved again. `entryCount` and `amountFen` are the reservation's.
+ */
+export type RosterBatchReleased = DomainEvent<
+  'RosterBatchReleased',
+  PoolEventBase & {
+    readonly rosterId: string;
+    readonly entryCount: number;
+    readonly amountFen: string;
+    readonly reason: string;
+  }
+>;
+
 export type DisbursementApproved = DomainEvent<
   'DisbursementApproved',
   PoolEventBase & {
@@ -115,7 +130,8 @@ export type PoolEvent =
   | DisbursementFailed
   | TransferReversed
   | FundsRecovered
-  | RosterBatchReserved;
+  | RosterBatchReserved
+  | RosterBatchReleased;
 
 export const poolEventTypes: readonly PoolEvent['type'][] = [
   'FundsAppropriated',
@@ -129,4 +145,5 @@ export const poolEventTypes: readonly PoolEvent['type'][] = [
   'TransferReversed',
   'FundsRecovered',
   'RosterBatchReserved',
+  'RosterBatchReleased',
 ];

@@ -216,6 +216,32 @@ const applyPoolEvent = evolveWith<PoolState, PoolEvent>(
         }),
       };
     },
+
+    RosterBatchReleased: (state, { data }) => {
+      const amountFen = fenFromString(data.amountFen);
+      const entry = findTransfer(state.transfers, data.transferId);
+      const batch = state.openRosterBatches.get(data.transferId);
+      invariant(
+        entry?.kind === 'rosterBatch' &&
+          batch !== undefined &&
+          batch.remainingFen === amountFen &&
+          batch.remainingCount === data.entryCount,
+        `roster batch ${data.transferId} released but it does not hold ${data.entryCount} lines of ${amountFen} fen`,
+      );
+      const openRosterBatches = new Map(state.openRosterBatches);
+      openRosterBatches.delete(data.transferId);
+      return {
+        ...state,
+        rosterReservedFen: state.rosterReservedFen - amountFen,
+        balanceFen: state.balanceFen + amountFen,
+        openRosterBatches,
+        // The reservation's fingerprint stays: a repeat of it is then told it was released.
+        transfers: putTransfer(state.transfers, data.transferId, {
+          kind: 'rosterBatchReleased',
+          fingerprint: entry.fingerprint,
+        }),
+      };
+    },
   },
   'pool',
 );

@@ -13,6 +13,7 @@ export const poolCommandSteps: Readonly<Record<PoolCommand['type'], TransferStep
   ReverseTransfer: 'start',
   RecoverFunds: 'start',
   ReserveRosterBatch: 'start',
+  ReleaseRosterBatch: 'decision',
   RequestRosterDisbursements: 'start',
 };
 
@@ -20,6 +21,7 @@ export const poolCommandSteps: Readonly<Record<PoolCommand['type'], TransferStep
 export function poolCommandReason(command: PoolCommand): string | undefined {
   switch (command.type) {
     case 'RejectDisbursement':
+    case 'ReleaseRosterBatch':
     case 'ReverseTransfer':
     case 'RecoverFunds':
       return command.reason;

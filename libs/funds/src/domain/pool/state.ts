@@ -9,6 +9,7 @@ import { emptyTransferBook, type TransferBook } from '../transfer-book';
  * received  appropriations and allocations received from the parent
  * sent      allocations sent to child divisions
  * rosterReserved  roster totals set aside (RosterBatchReserved) whose lines are not requested yet
+ *                 and which were not given back (RosterBatchReleased)
  * reserved  disbursements requested and awaiting approval
  * disbursed disbursements approved, in payment or paid (a failed payment leaves this bucket)
  * reversed  paid disbursements the bank returned
@@ -35,7 +36,8 @@ export type SettledTransferKind =
   | 'allocationReceived'
   | 'reversal'
   | 'recovery'
-  | 'rosterBatch';
+  | 'rosterBatch'
+  | 'rosterBatchReleased';
 export type TransferKind = SettledTransferKind | 'disbursement';
 export const transferKinds: readonly TransferKind[] = [
   'appropriation',
@@ -45,6 +47,7 @@ export const transferKinds: readonly TransferKind[] = [
   'reversal',
   'recovery',
   'rosterBatch',
+  'rosterBatchReleased',
 ];
 
 /**
