@@ -1171,7 +1171,7 @@ export interface paths {
     put?: never;
     /**
      * Reject a parsed roster (驳回) with a reason; never by its uploader
-     * @description The same rejection repeated answers 200 with Idempotent-Replayed: true and writes nothing.
+     * @description When an approval reserved the roster's total on the pool but did not finish, the reservation is released first (RosterBatchReleased: the money is back in the pool's balance), then RosterRejected is written. The same rejection repeated answers 200 with Idempotent-Replayed: true and writes nothing; repeated after it was interrupted between the release and RosterRejected, it finishes it.
      */
     post: operations['RostersController_reject'];
     delete?: never;
@@ -1191,7 +1191,7 @@ export interface paths {
     put?: never;
     /**
      * Approve a parsed roster (审批): every accepted line becomes one disbursement request, all or nothing; never by its uploader
-     * @description Reserves the roster's total on the fund's pool at the roster's division (RosterBatchReserved), records RosterApproved, and answers 202 with the job (GET /jobs/{jobId}) that writes one DisbursementRequested per accepted line, with transfer id <rosterId>-<row> and rosterEntry {rosterId, row, fileSha256, uploadedBy, approvedBy}. When the pool cannot cover the total the roster is refused whole (409 FUNDS.ROSTER_NOT_COVERED) and nothing is written. A checked roster with lines still flagged needs a reason in the body, or those rows in excludedRows (not paid; a reason is still needed for any still-flagged row paid); otherwise 400 naming reason. A line of check.flagged is still flagged while one of its findings is not disposed as dismissed: open (raised, assigned, reopened), or found right (confirmed, rectified, recovered: the line really is wrong). The findings are read from their streams at approval, not from the lagging read model, and RosterApproved records the rows still flagged (approvalFlaggedRows); the roster view shows them beforehand as stillFlaggedRows. Approving again answers the same job. Each request is then approved, rejected and settled per payment (POST /disbursements/{transferId}/approve …) by someone other than the roster approver.
+     * @description Reserves the roster's total on the fund's pool at the roster's division (RosterBatchReserved), records RosterApproved, and answers 202 with the job (GET /jobs/{jobId}) that writes one DisbursementRequested per accepted line, with transfer id <rosterId>-<row> and rosterEntry {rosterId, row, fileSha256, uploadedBy, approvedBy}. When the pool cannot cover the total the roster is refused whole (409 FUNDS.ROSTER_NOT_COVERED) and nothing is written. A checked roster with lines still flagged needs a reason in the body, or those rows in excludedRows (not paid; a reason is still needed for any still-flagged row paid); otherwise 400 naming reason. A line of check.flagged is still flagged while one of its findings is not disposed as dismissed: open (raised, assigned, reopened), or found right (confirmed, rectified, recovered: the line really is wrong). The findings are read from their streams at approval, not from the lagging read model, and RosterApproved records the rows still flagged (approvalFlaggedRows); the roster view shows them beforehand as stillFlaggedRows. Approving again answers the same job; an approval that reserved the total but did not finish is finished by the same decision repeated, and another decision (other excludedRows) is refused (409 FUNDS.ROSTER_BATCH_CONFLICT, naming what is reserved), as is an approval after a rejection released the reservation (409 FUNDS.ROSTER_BATCH_RELEASED). Each request is then approved, rejected and settled per payment (POST /disbursements/{transferId}/approve …) by someone other than the roster approver.
      */
     post: operations['RostersController_approve'];
     delete?: never;
@@ -10888,7 +10888,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDetailsDto'];
         };
       };
-      /** @description The roster is still being read, was rejected, has no accepted line (ROSTERS.WRONG_STATE), or the pool cannot cover its total (FUNDS.ROSTER_NOT_COVERED) */
+      /** @description The roster is still being read, was rejected, has no accepted line (ROSTERS.WRONG_STATE), the pool cannot cover its total (FUNDS.ROSTER_NOT_COVERED), an unfinished approval reserved it with another decision (FUNDS.ROSTER_BATCH_CONFLICT), or its reservation was released for a rejection (FUNDS.ROSTER_BATCH_RELEASED) */
       409: {
         headers: {
           [name: string]: unknown;

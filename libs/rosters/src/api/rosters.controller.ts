@@ -293,7 +293,11 @@ export class RostersController {
   @ApiOperation({
     summary: 'Reject a parsed roster (驳回) with a reason; never by its uploader',
     description:
-      'The same rejection repeated answers 200 with Idempotent-Replayed: true and writes nothing.',
+      "When an approval reserved the roster's total on the pool but did not finish, the reservation " +
+      "is released first (RosterBatchReleased: the money is back in the pool's balance), then " +
+      'RosterRejected is written. The same rejection repeated answers 200 with ' +
+      'Idempotent-Replayed: true and writes nothing; repeated after it was interrupted between the ' +
+      'release and RosterRejected, it finishes it.',
   })
   @ApiParam(rosterIdParam)
   @ApiCreatedResponse({ type: RosterSummaryDto })
@@ -342,7 +346,11 @@ export class RostersController {
       'recovered: the line really is wrong). The findings are read from their streams at approval, ' +
       'not from the lagging read model, and RosterApproved records the rows still flagged ' +
       '(approvalFlaggedRows); the roster view shows them beforehand as stillFlaggedRows. ' +
-      'Approving again answers the same job. Each request is then approved, rejected and settled ' +
+      'Approving again answers the same job; an approval that reserved the total but did not finish ' +
+      'is finished by the same decision repeated, and another decision (other excludedRows) is ' +
+      'refused (409 FUNDS.ROSTER_BATCH_CONFLICT, naming what is reserved), as is an approval after ' +
+      'a rejection released the reservation (409 FUNDS.ROSTER_BATCH_RELEASED). ' +
+      'Each request is then approved, rejected and settled ' +
       'per payment (POST /disbursements/{transferId}/approve …) by someone other than the roster approver.',
   })
   @ApiParam(rosterIdParam)
@@ -357,7 +365,7 @@ export class RostersController {
   @ApiProblemResponse(404, 'No such roster')
   @ApiProblemResponse(
     409,
-    'The roster is still being read, was rejected, has no accepted line (ROSTERS.WRONG_STATE), or the pool cannot cover its total (FUNDS.ROSTER_NOT_COVERED)',
+    'The roster is still being read, was rejected, has no accepted line (ROSTERS.WRONG_STATE), the pool cannot cover its total (FUNDS.ROSTER_NOT_COVERED), an unfinished approval reserved it with another decision (FUNDS.ROSTER_BATCH_CONFLICT), or its reservation was released for a rejection (FUNDS.ROSTER_BATCH_RELEASED)',
   )
   async approve(
     @Param('rosterId') rosterId: string,
