@@ -5,7 +5,9 @@
  * (a) rejecting the roster releases the reservation (`RosterBatchReleased`): the pool and the
  * dashboards show what they did before, and a disbursement needing that money goes through;
  * a rejection interrupted between the release and `RosterRejected` finishes when repeated, and an
- * approval meanwhile is refused; (b) repeating the approval finishes it exactly once.
+ * approval meanwhile is refused; (b) repeating the approval finishes it exactly once, and an
+ * approval with another decision (other excluded rows, another total) is refused with 409
+ * FUNDS.ROSTER_BATCH_CONFLICT, nothing written, until the original decision is repeated.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,10 +57,10 @@ describe('a roster approval interrupted between its two appends', () => {
       await client.end();
     }
   };
-  const poolEvents = () =>
+  const poolEvents = (fund = fundId) =>
     sql<{ type: string; data: Record<string, unknown> }>(
       'SELECT type, data FROM events WHERE stream_name = $1 ORDER BY revision',
-      [`pool-${fundId}.${township}`],
+      [`pool-${fund}.${township}`],
     );
   const rosterEventTypes = async (rosterId: string) =>
     (
@@ -103,11 +105,11 @@ describe('a roster approval interrupted between its two appends', () => {
       return response.body as { result: unknown };
     }, 60_000);
 
-  const uploadParsed = async (rows: string[][]) => {
+  const uploadParsed = async (rows: string[][], fund = fundId) => {
     const response = await as(users.clerk)
       .postForm(
         '/rosters',
-        { fundId, divisionCode: township, purpose: '产业发展补助', period: '2026年第三批' },
+        { fundId: fund, divisionCode: township, purpose: '产业发展补助', period: '2026年第三批' },
         { file: { bytes: utf8Csv([header, ...rows]), fileName: '营上镇花名册.csv' } },
       )
       .expect(202);
@@ -116,9 +118,9 @@ describe('a roster approval interrupted between its two appends', () => {
   };
 
   /** Reserved on the pool, then RosterApproved refused: what a crash between the two leaves. */
-  const interruptedApproval = async (rosterId: string) => {
+  const interruptedApproval = async (rosterId: string, decision: object = {}) => {
     const refused = await refusing('RosterApproved', async () =>
-      interruptedPost(users.approver, `/rosters/${rosterId}/approve`),
+      interruptedPost(users.approver, `/rosters/${rosterId}/approve`, decision),
     );
     expectProblem(refused, 500);
     expect(await rosterEventTypes(rosterId)).not.toContain('RosterApproved');
@@ -294,5 +296,71 @@ describe('a roster approval interrupted between its two appends', () => {
     ).toHaveLength(1);
     expect(await pool()).toMatchObject({ balance: '500.00', pending: '9500.00' });
     await dashboardsShow({ balance: '500.00', pending: '9500.00' });
+  });
+
+  it('(b) refuses an approval with another decision, naming what is reserved, and writes nothing', async () => {
+    const otherFund = 'yn-2026-roster-interrupted-b';
+    await as(users.countyFinance)
+      .post('/funds', {
+        fundId: otherFund,
+        name: '富源县危房改造补助资金（二）',
+        fiscalYear: 2026,
+        purposeCategory: '危房改造',
+        source: '县级财政',
+        appropriation: { divisionCode: township, amount: '2000.00' },
+      })
+      .expect(201);
+    // Four people paid into one bank account: every line flagged (shared-bank-account).
+    const sharedAccount = (sequence: string, amount: string) => {
+      const row = person(sequence, amount);
+      row[3] = '6228480012777777';
+      return row;
+    };
+    const rosterId = await uploadParsed(
+      [
+        sharedAccount('031', '1000'),
+        sharedAccount('032', '300'),
+        sharedAccount('033', '100'),
+        sharedAccount('034', '100'),
+      ],
+      otherFund,
+    );
+    const summary = await as(users.approver).get(`/rosters/${rosterId}`).expect(200);
+    expect(summary.body.check.flagged.map((line: { row: number }) => line.row)).toEqual([
+      2, 3, 4, 5,
+    ]);
+    const paidAnyway = { reason: '四人为同一户，共用户主账户，核实无误' };
+    await interruptedApproval(rosterId, paidAnyway);
+    const reservedOnly = await poolEvents(otherFund);
+    expect(reservedOnly.map((event) => event.type)).toEqual([
+      'FundsAppropriated',
+      'RosterBatchReserved',
+    ]);
+
+    // Leaving row 3 out would pay 1200.00 of the 1500.00 reserved: refused, nothing written.
+    const other = await as(users.approver).post(`/rosters/${rosterId}/approve`, {
+      excludedRows: [3],
+      reason: '其余三人为同一户，核实无误',
+    });
+    expectProblem(other, 409);
+    expect(other.body.type).toMatch(/funds\/roster-batch-conflict$/);
+    expect(other.body.detail).toMatch(/4 lines of 150000 fen reserved/);
+    expect(await poolEvents(otherFund)).toEqual(reservedOnly);
+    expect(await rosterEventTypes(rosterId)).not.toContain('RosterApproved');
+
+    // The decision that reserved it finishes it.
+    const approved = await as(users.approver)
+      .post(`/rosters/${rosterId}/approve`, paidAnyway)
+      .expect(202);
+    expect(approved.body).toMatchObject({ accepted: 4, total: '1500.00' });
+    await finished(approved.body.jobId as string, users.approver);
+    expect((await poolEvents(otherFund)).map((event) => event.type)).toEqual([
+      'FundsAppropriated',
+      'RosterBatchReserved',
+      'DisbursementRequested',
+      'DisbursementRequested',
+      'DisbursementRequested',
+      'DisbursementRequested',
+    ]);
   });
 });
