@@ -32,6 +32,7 @@ import {
   type ProjectRecord,
   type RecordKind,
   type RegisteredHousehold,
+  type SubjectEvent,
 } from '../domain';
 
 /*
@@ -89,9 +90,30 @@ interface FundLineFacts {
 interface RosterLines {
   uploaded?: RosterUploaded['data'];
   uploadedOn?: string;
-  uploadEvent?: RecordedEvent;
+  /** The RosterUploaded, shared by the subjects of all its lines. */
+  listing?: SubjectEvent;
+  /** Whether its lines are checked: inside the period asked for (known once it is uploaded). */
+  inPeriod: boolean;
   rejected: boolean;
-  entries: { data: RosterEntryAccepted['data']; recorded: RecordedEvent }[];
+  /** Its lines as subjects, made as they are read (the RosterUploaded comes first). */
+  subjects: CheckSubject[];
+  /** Lines read before their roster's RosterUploaded, made subjects once it is read. */
+  early: { data: RosterEntryAccepted['data']; recorded: RecordedEvent }[];
+}
+
+/**
+ * One string for each value many subjects share (villages, days, amounts): a province's check
+ * holds a million subjects, and the log's JSON gives each line its own copy of every value.
+ */
+class SharedStrings {
+  private readonly known = new Map<string, string>();
+
+  of(value: string): string {
+    const known = this.known.get(value);
+    if (known !== undefined) return known;
+    this.known.set(value, value);
+    return value;
+  }
 }
 
 @Injectable()
@@ -146,17 +168,63 @@ export class CheckSubjects {
       if (event === undefined) return;
       let lines = rosters.get(recorded.streamName);
       if (lines === undefined) {
-        lines = { rejected: false, entries: [] };
+        lines = { inPeriod: true, rejected: false, subjects: [], early: [] };
         rosters.set(recorded.streamName, lines);
       }
       if (event.type === 'RosterUploaded') {
         lines.uploaded = event.data;
-        lines.uploadEvent = recorded;
+        lines.listing = subjectEventOf(recorded);
         // The day in China, as the household register's days are: compared with them.
         lines.uploadedOn = chinaDayOf(recorded);
-      } else if (event.type === 'RosterEntryAccepted')
-        lines.entries.push({ data: event.data, recorded });
-      else if (event.type === 'RosterRejected') lines.rejected = true;
+        lines.inPeriod = query.period === undefined || event.data.period === query.period;
+        const { early } = lines;
+        lines.early = [];
+        for (const entry of early) addLine(lines, entry.data, entry.recorded);
+      } else if (event.type === 'RosterEntryAccepted') {
+        if (lines.uploaded === undefined) lines.early.push({ data: event.data, recorded });
+        else addLine(lines, event.data, recorded);
+      } else if (event.type === 'RosterRejected') lines.rejected = true;
+    };
+    const shared = new SharedStrings();
+    // Each line becomes a subject as it is read, so that a province's check never holds its
+    // million events and their subjects at once; the strings the lines share are kept once.
+    const addLine = (
+      lines: RosterLines,
+      data: RosterEntryAccepted['data'],
+      recorded: RecordedEvent,
+    ) => {
+      const { uploaded, uploadedOn, listing } = lines;
+      if (uploaded === undefined || uploadedOn === undefined || listing === undefined) return;
+      if (!lines.inPeriod) return;
+      const villageCode = /^\d{12}$/.test(data.villageGroup)
+        ? data.villageGroup
+        : parseVillageGroupCode(data.villageGroup)?.villageCode;
+      if (villageCode === undefined || !this.divisions.isWithin(villageCode, query.division))
+        return;
+      const appliedOn = data.appliedOn === undefined ? undefined : shared.of(data.appliedOn);
+      const subject: CheckSubject = {
+        // Joined, not concatenated: one flat string rather than a chain of pieces.
+        id: ['roster-entry:', uploaded.rosterId, '#', data.row].join(''),
+        kind: 'roster-entry',
+        name: data.name,
+        idNumberAsWritten: data.idNumber,
+        // The parser accepts valid, normalised ID numbers only.
+        idNumber: data.idNumber,
+        bankAccount: data.bankAccount,
+        amountFen: shared.of(data.amountFen),
+        villageCode: shared.of(villageCode),
+        fundId: uploaded.fundId,
+        purpose: uploaded.purpose,
+        period: uploaded.period,
+        referenceDate: appliedOn ?? uploadedOn,
+        listedOn: uploadedOn,
+        listing,
+        event: subjectEventOf(recorded),
+        rosterId: uploaded.rosterId,
+        row: data.row,
+      };
+      if (appliedOn !== undefined) subject.appliedOn = appliedOn;
+      lines.subjects.push(subject);
     };
     if (query.rosterId !== undefined) {
       for await (const recorded of this.store.readStream(rosterStreamName(query.rosterId)))
@@ -197,49 +265,15 @@ export class CheckSubjects {
         projects.takePayment(recorded);
     const subjects: CheckSubject[] = [];
     for (const lines of rosters.values()) {
-      const uploaded = lines.uploaded;
+      const { uploaded } = lines;
       if (uploaded === undefined || lines.rejected) continue;
+      // The fund line may be read after the roster (a roster's own check reads it last).
       const fundCategory = fundLines.get(uploaded.fundId)?.category;
-      if (query.period !== undefined && uploaded.period !== query.period) continue;
-      const { entries } = lines;
-      // Each roster's events are let go as its lines become subjects: a province's check holds
-      // a million of them.
-      lines.entries = [];
-      for (const { data, recorded } of entries) {
-        const villageCode = /^\d{12}$/.test(data.villageGroup)
-          ? data.villageGroup
-          : parseVillageGroupCode(data.villageGroup)?.villageCode;
-        if (villageCode === undefined || !this.divisions.isWithin(villageCode, query.division))
-          continue;
-        subjects.push({
-          id: `roster-entry:${uploaded.rosterId}#${data.row}`,
-          kind: 'roster-entry',
-          name: data.name,
-          idNumberAsWritten: data.idNumber,
-          // The parser accepts valid, normalised ID numbers only.
-          idNumber: data.idNumber,
-          bankAccount: data.bankAccount,
-          amountFen: data.amountFen,
-          villageCode,
-          fundId: uploaded.fundId,
-          purpose: uploaded.purpose,
-          ...(fundCategory === undefined ? {} : { fundCategory }),
-          period: uploaded.period,
-          referenceDate: data.appliedOn ?? lines.uploadedOn ?? chinaDayOf(recorded),
-          ...(data.appliedOn === undefined ? {} : { appliedOn: data.appliedOn }),
-          listedOn: lines.uploadedOn ?? chinaDayOf(recorded),
-          ...(lines.uploadEvent === undefined
-            ? {}
-            : { listing: subjectEventOf(lines.uploadEvent) }),
-          event: {
-            eventId: recorded.eventId,
-            position: recorded.position,
-            streamName: recorded.streamName,
-          },
-          rosterId: uploaded.rosterId,
-          row: data.row,
-        });
+      for (const subject of lines.subjects) {
+        if (fundCategory !== undefined) subject.fundCategory = fundCategory;
+        subjects.push(subject);
       }
+      lines.subjects = [];
     }
     if (payments !== undefined) subjects.push(...payments.subjects(fundLines, query.period));
     return {

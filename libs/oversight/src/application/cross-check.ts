@@ -145,15 +145,13 @@ export class CrossCheck implements OnModuleInit {
     // A project is the subject of the project rules' leads: it is named like a roster line. Of
     // the lines and payments, those with hits only: a province's check has a million and a few.
     const hitSubjects = new Set(hits.map((hit) => hit.subject.id));
-    const subjectsById = new Map<string, CheckSubject>([
-      ...(inputs.projects ?? []).map((project): [string, CheckSubject] => {
-        const subject = projectSubject(project);
-        return [subject.id, subject];
-      }),
-      ...subjects.flatMap((subject): [string, CheckSubject][] =>
-        hitSubjects.has(subject.id) ? [[subject.id, subject]] : [],
-      ),
-    ]);
+    const subjectsById = new Map<string, CheckSubject>();
+    for (const project of inputs.projects ?? []) {
+      const subject = projectSubject(project);
+      subjectsById.set(subject.id, subject);
+    }
+    for (const subject of subjects)
+      if (hitSubjects.has(subject.id)) subjectsById.set(subject.id, subject);
     const findingIds: string[] = [];
     const flagged = new Set<string>();
     let raised = 0;
@@ -249,9 +247,10 @@ export class CrossCheck implements OnModuleInit {
         ? []
         : (await this.rows.inForce(covering)).filter((snapshot) => kinds.includes(snapshot.kind));
     const snapshotIds = snapshots.map((snapshot) => snapshot.snapshotId);
-    const idNumbers = [
-      ...new Set(subjects.flatMap((s) => (s.idNumber === undefined ? [] : [s.idNumber]))),
-    ];
+    const named = new Set<string>();
+    for (const subject of subjects) if (subject.idNumber !== undefined) named.add(subject.idNumber);
+    const idNumbers = [...named];
+    named.clear();
     const rowsByKind = new Map<RegistryKind, RegistryRow[]>(
       snapshots.map((snapshot) => [snapshot.kind, []]),
     );

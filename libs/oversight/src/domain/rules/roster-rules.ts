@@ -11,19 +11,36 @@ import {
  * number, one person twice, one account for many people, more than a person may get.
  */
 
+/**
+ * The subjects that share a key, in groups of at least `sizeMin`, in the order their first
+ * subjects come. A subject alone under its key is held as itself, not in an array of one: a
+ * province's check has a million subjects and nearly all of them are alone.
+ */
 function groupBy<K>(
   subjects: readonly CheckSubject[],
   key: (subject: CheckSubject) => K | undefined,
-) {
-  const groups = new Map<K, CheckSubject[]>();
+  sizeMin: number,
+): CheckSubject[][] {
+  const groups = new Map<K, CheckSubject | CheckSubject[]>();
   for (const subject of subjects) {
     const k = key(subject);
     if (k === undefined) continue;
     const group = groups.get(k);
-    if (group === undefined) groups.set(k, [subject]);
-    else group.push(subject);
+    if (group === undefined) groups.set(k, subject);
+    else if (Array.isArray(group)) group.push(subject);
+    else groups.set(k, [group, subject]);
   }
-  return groups;
+  const kept: CheckSubject[][] = [];
+  for (const group of groups.values()) {
+    const members = Array.isArray(group) ? group : [group];
+    if (members.length >= sizeMin) kept.push(members);
+  }
+  return kept;
+}
+
+/** A key of several parts, built as one flat string (a template would chain its pieces). */
+function keyOf(...parts: string[]): string {
+  return parts.join('|');
 }
 
 /** The year a period is of: a payment's fiscal year, or the year a roster's period begins with. */
@@ -108,12 +125,14 @@ export const duplicateBeneficiary: RuleDefinition = {
       }
     };
     const entries = input.subjects.filter((subject) => subject.kind === 'roster-entry');
-    for (const group of groupBy(entries, (s) =>
-      s.idNumber === undefined || s.rosterId === undefined
-        ? undefined
-        : `${s.rosterId}|${s.idNumber}`,
-    ).values()) {
-      if (group.length < 2) continue;
+    for (const group of groupBy(
+      entries,
+      (s) =>
+        s.idNumber === undefined || s.rosterId === undefined
+          ? undefined
+          : keyOf(s.rosterId, s.idNumber),
+      2,
+    )) {
       const first = group[0] as CheckSubject;
       raise(
         group,
@@ -121,9 +140,11 @@ export const duplicateBeneficiary: RuleDefinition = {
         `${first.idNumber} appears ${group.length} times in roster ${first.rosterId} (rows ${group.map((s) => s.row).join(', ')}).`,
       );
     }
-    for (const group of groupBy(entries, (s) =>
-      s.idNumber === undefined ? undefined : `${s.fundId}|${s.period}|${s.idNumber}`,
-    ).values()) {
+    for (const group of groupBy(
+      entries,
+      (s) => (s.idNumber === undefined ? undefined : keyOf(s.fundId, s.period, s.idNumber)),
+      2,
+    )) {
       const villages = [...new Set(group.map((s) => s.villageCode))];
       if (villages.length < 2) continue;
       const first = group[0] as CheckSubject;
@@ -141,13 +162,16 @@ export const duplicateBeneficiary: RuleDefinition = {
     const paid = input.subjects.filter(
       (subject) => subject.kind === 'payment' || subject.kind === 'roster-entry',
     );
-    for (const group of groupBy(paid, (s) =>
-      s.idNumber === undefined
-        ? undefined
-        : `${s.fundCategory ?? s.purpose}|${yearOf(s.period)}|${s.idNumber}`,
-    ).values()) {
+    for (const group of groupBy(
+      paid,
+      (s) =>
+        s.idNumber === undefined
+          ? undefined
+          : keyOf(s.fundCategory ?? s.purpose, yearOf(s.period), s.idNumber),
+      2,
+    )) {
       const direct = group.filter((s) => s.kind === 'payment').length;
-      if (group.length < 2 || direct === 0) continue;
+      if (direct === 0) continue;
       const first = group[0] as CheckSubject;
       const purpose = first.fundCategory ?? first.purpose;
       const year = yearOf(first.period);
@@ -187,11 +211,16 @@ export const sharedBankAccount: RuleDefinition = {
     const maxPeople = parameters.maxPeople as number;
     const custodial = new Set(parameters.custodialAccounts as string[]);
     const hits: RuleHit[] = [];
-    for (const [account, group] of groupBy(input.subjects, (s) =>
-      s.bankAccount === undefined || s.bankAccount === '' || custodial.has(s.bankAccount)
-        ? undefined
-        : s.bankAccount,
+    // An account with no more lines than `maxPeople` cannot serve more people than that.
+    for (const group of groupBy(
+      input.subjects,
+      (s) =>
+        s.bankAccount === undefined || s.bankAccount === '' || custodial.has(s.bankAccount)
+          ? undefined
+          : s.bankAccount,
+      Math.floor(maxPeople) + 1,
     )) {
+      const account = (group[0] as CheckSubject).bankAccount as string;
       const people = new Set(group.map((s) => s.idNumber ?? s.idNumberAsWritten));
       if (people.size <= maxPeople) continue;
       for (const subject of group)
@@ -231,11 +260,14 @@ export const overCap: RuleDefinition = {
   evaluate(input, parameters) {
     const caps = parameters.capsFen as Record<string, string>;
     const hits: RuleHit[] = [];
-    for (const group of groupBy(input.subjects, (s) =>
-      s.idNumber === undefined || caps[s.purpose] === undefined
-        ? undefined
-        : `${s.purpose}|${s.period}|${s.idNumber}`,
-    ).values()) {
+    for (const group of groupBy(
+      input.subjects,
+      (s) =>
+        s.idNumber === undefined || caps[s.purpose] === undefined
+          ? undefined
+          : keyOf(s.purpose, s.period, s.idNumber),
+      1,
+    )) {
       const first = group[0] as CheckSubject;
       const cap = BigInt(caps[first.purpose] as string);
       const total = group.reduce((sum, s) => sum + BigInt(s.amountFen), 0n);
