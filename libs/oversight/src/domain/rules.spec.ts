@@ -318,6 +318,13 @@ describe('shared-bank-account', () => {
       run(sharedBankAccount, onAccount(5), {}, { custodialAccounts: ['6217000012345678'] }),
     ).toEqual([]);
   });
+
+  it('flags an account of one line when maxPeople is 0, and names the account', () => {
+    const hits = run(sharedBankAccount, onAccount(1), {}, { maxPeople: 0 });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.explanation.en).toContain('Bank account 6217000012345678 ');
+    expect(run(sharedBankAccount, onAccount(2), {}, { maxPeople: 1.5 })).toHaveLength(2);
+  });
 });
 
 describe('over-cap', () => {
@@ -328,6 +335,12 @@ describe('over-cap', () => {
     const hits = run(overCap, lines, {}, { capsFen: { 危房改造: '3500000' } });
     expect(hits).toHaveLength(2);
     expect(hits[0]?.explanation.zh).toContain('40000.00');
+  });
+
+  it('flags one line alone over the cap', () => {
+    const line = subject({ amountFen: '4000000' });
+    const hits = run(overCap, [line], {}, { capsFen: { 危房改造: '3500000' } });
+    expect(hits.map((hit) => [hit.subject.id, hit.related])).toEqual([[line.id, []]]);
   });
 });
 
