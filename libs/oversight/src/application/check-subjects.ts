@@ -202,9 +202,12 @@ export class CheckSubjects {
       if (villageCode === undefined || !this.divisions.isWithin(villageCode, query.division))
         return;
       const appliedOn = data.appliedOn === undefined ? undefined : shared.of(data.appliedOn);
-      const subject: CheckSubject = {
-        // Joined, not concatenated: one flat string rather than a chain of pieces.
-        id: ['roster-entry:', uploaded.rosterId, '#', data.row].join(''),
+      // The fund line is usually read before the roster; when not, its category is added below.
+      const fundCategory = fundLines.get(uploaded.fundId)?.category;
+      // One literal with every property the subject will have: one added afterwards costs a
+      // second store for the object's properties.
+      lines.subjects.push({
+        id: `roster-entry:${uploaded.rosterId}#${data.row}`,
         kind: 'roster-entry',
         name: data.name,
         idNumberAsWritten: data.idNumber,
@@ -215,16 +218,16 @@ export class CheckSubjects {
         villageCode: shared.of(villageCode),
         fundId: uploaded.fundId,
         purpose: uploaded.purpose,
+        ...(fundCategory === undefined ? {} : { fundCategory }),
         period: uploaded.period,
         referenceDate: appliedOn ?? uploadedOn,
+        ...(appliedOn === undefined ? {} : { appliedOn }),
         listedOn: uploadedOn,
         listing,
         event: subjectEventOf(recorded),
         rosterId: uploaded.rosterId,
         row: data.row,
-      };
-      if (appliedOn !== undefined) subject.appliedOn = appliedOn;
-      lines.subjects.push(subject);
+      });
     };
     if (query.rosterId !== undefined) {
       for await (const recorded of this.store.readStream(rosterStreamName(query.rosterId)))
@@ -270,7 +273,8 @@ export class CheckSubjects {
       // The fund line may be read after the roster (a roster's own check reads it last).
       const fundCategory = fundLines.get(uploaded.fundId)?.category;
       for (const subject of lines.subjects) {
-        if (fundCategory !== undefined) subject.fundCategory = fundCategory;
+        if (fundCategory !== undefined && subject.fundCategory !== fundCategory)
+          subject.fundCategory = fundCategory;
         subjects.push(subject);
       }
       lines.subjects = [];

@@ -38,11 +38,6 @@ function groupBy<K>(
   return kept;
 }
 
-/** A key of several parts, built as one flat string (a template would chain its pieces). */
-function keyOf(...parts: string[]): string {
-  return parts.join('|');
-}
-
 /** The year a period is of: a payment's fiscal year, or the year a roster's period begins with. */
 function yearOf(period: string): string {
   return /^\d{4}/.exec(period)?.[0] ?? period;
@@ -130,7 +125,7 @@ export const duplicateBeneficiary: RuleDefinition = {
       (s) =>
         s.idNumber === undefined || s.rosterId === undefined
           ? undefined
-          : keyOf(s.rosterId, s.idNumber),
+          : `${s.rosterId}|${s.idNumber}`,
       2,
     )) {
       const first = group[0] as CheckSubject;
@@ -142,7 +137,7 @@ export const duplicateBeneficiary: RuleDefinition = {
     }
     for (const group of groupBy(
       entries,
-      (s) => (s.idNumber === undefined ? undefined : keyOf(s.fundId, s.period, s.idNumber)),
+      (s) => (s.idNumber === undefined ? undefined : `${s.fundId}|${s.period}|${s.idNumber}`),
       2,
     )) {
       const villages = [...new Set(group.map((s) => s.villageCode))];
@@ -167,7 +162,7 @@ export const duplicateBeneficiary: RuleDefinition = {
       (s) =>
         s.idNumber === undefined
           ? undefined
-          : keyOf(s.fundCategory ?? s.purpose, yearOf(s.period), s.idNumber),
+          : `${s.fundCategory ?? s.purpose}|${yearOf(s.period)}|${s.idNumber}`,
       2,
     )) {
       const direct = group.filter((s) => s.kind === 'payment').length;
@@ -265,7 +260,7 @@ export const overCap: RuleDefinition = {
       (s) =>
         s.idNumber === undefined || caps[s.purpose] === undefined
           ? undefined
-          : keyOf(s.purpose, s.period, s.idNumber),
+          : `${s.purpose}|${s.period}|${s.idNumber}`,
       1,
     )) {
       const first = group[0] as CheckSubject;
